@@ -1,0 +1,151 @@
+package dev.ecsa.infra;
+
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.services.lambda.IFunction;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.stepfunctions.Choice;
+import software.amazon.awscdk.services.stepfunctions.Condition;
+import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
+import software.amazon.awscdk.services.stepfunctions.Errors;
+import software.amazon.awscdk.services.stepfunctions.Fail;
+import software.amazon.awscdk.services.stepfunctions.JsonPath;
+import software.amazon.awscdk.services.stepfunctions.LogLevel;
+import software.amazon.awscdk.services.stepfunctions.LogOptions;
+import software.amazon.awscdk.services.stepfunctions.RetryProps;
+import software.amazon.awscdk.services.stepfunctions.StateMachine;
+import software.amazon.awscdk.services.stepfunctions.StateMachineType;
+import software.amazon.awscdk.services.stepfunctions.Succeed;
+import software.amazon.awscdk.services.stepfunctions.TaskInput;
+import software.amazon.awscdk.services.stepfunctions.Wait;
+import software.amazon.awscdk.services.stepfunctions.WaitTime;
+import software.amazon.awscdk.services.stepfunctions.CatchProps;
+import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
+import software.constructs.Construct;
+
+/**
+ * The drain workflow: a Standard state machine whose loop (Wait, CheckDrain, Choice) is the state machine's own,
+ * while every decision is made by the drain function (and, inside it, by the domain core). The function receives
+ * {@code {"step": <state name>, "state": <workflow state>}} and returns the next workflow state, which carries a
+ * {@code decision} field the Choice states branch on. No secret is ever in this state.
+ */
+public final class DrainWorkflow extends Construct {
+
+    /** State names as they appear in the console; the drain function dispatches on the same names. */
+    public static final String START_DRAIN = "StartDrain";
+    public static final String WAIT_FOR_DRAIN = "WaitForDrain";
+    public static final String CHECK_DRAIN = "CheckDrain";
+    public static final String DRAIN_DECISION = "DrainDecision";
+    public static final String APPLY_TIMEOUT_POLICY = "ApplyTimeoutPolicy";
+    public static final String TIMEOUT_DECISION = "TimeoutDecision";
+    public static final String DEREGISTER = "Deregister";
+    public static final String CLEAN_HOST = "CleanHost";
+    public static final String RECORD_FAILURE = "RecordFailure";
+    public static final String NODE_DEREGISTERED = "NodeDeregistered";
+    public static final String DRAIN_ENDED_WITHOUT_DEREGISTRATION = "DrainEndedWithoutDeregistration";
+    public static final String DRAIN_FAILED = "DrainFailed";
+
+    /** The one error type the workflow retries; the Lambda runtime reports it by its class name. */
+    public static final String RETRYABLE_ERROR = "dev.ecsa.core.error.RetryableException";
+
+    private final StateMachine stateMachine;
+
+    public DrainWorkflow(Construct scope, String id, IFunction drainFunction, RetentionDays logRetention) {
+        super(scope, id);
+
+        LambdaInvoke startDrain = step(START_DRAIN, drainFunction);
+        LambdaInvoke checkDrain = step(CHECK_DRAIN, drainFunction);
+        LambdaInvoke applyTimeoutPolicy = step(APPLY_TIMEOUT_POLICY, drainFunction);
+        LambdaInvoke deregister = step(DEREGISTER, drainFunction);
+        LambdaInvoke cleanHost = step(CLEAN_HOST, drainFunction);
+        LambdaInvoke recordFailure = LambdaInvoke.Builder.create(this, RECORD_FAILURE)
+                .lambdaFunction(drainFunction)
+                .payload(TaskInput.fromObject(Map.of(
+                        "step", RECORD_FAILURE,
+                        "state", JsonPath.objectAt("$"))))
+                .payloadResponseOnly(true)
+                .resultPath(JsonPath.DISCARD)
+                .build();
+        // Recording a failure can itself meet throttling; retry it the same way, then give up loudly.
+        recordFailure.addRetry(retryable());
+
+        Wait waitForDrain = Wait.Builder.create(this, WAIT_FOR_DRAIN)
+                .time(WaitTime.secondsPath("$.pollSeconds"))
+                .build();
+        Succeed deregistered = Succeed.Builder.create(this, NODE_DEREGISTERED).build();
+        Succeed endedWithout = Succeed.Builder.create(this, DRAIN_ENDED_WITHOUT_DEREGISTRATION)
+                .comment("The deadline passed and the policy reverted the node to ACTIVE or kept it DRAINING.")
+                .build();
+        Fail failed = Fail.Builder.create(this, DRAIN_FAILED)
+                .error("DrainFailed")
+                .cause("A step failed permanently; the request record holds the reason.")
+                .build();
+
+        for (LambdaInvoke task : List.of(startDrain, checkDrain, applyTimeoutPolicy, deregister, cleanHost)) {
+            task.addRetry(retryable());
+            task.addCatch(recordFailure, CatchProps.builder()
+                    .errors(List.of(Errors.ALL))
+                    .resultPath("$.error")
+                    .build());
+        }
+        recordFailure.next(failed);
+
+        Choice drainDecision = Choice.Builder.create(this, DRAIN_DECISION).build()
+                .when(Condition.stringEquals("$.decision", "DRAINED"), deregister)
+                .when(Condition.stringEquals("$.decision", "DEADLINE_PASSED"), applyTimeoutPolicy)
+                .when(Condition.stringEquals("$.decision", "DEREGISTER"), deregister)
+                .otherwise(waitForDrain);
+        Choice timeoutDecision = Choice.Builder.create(this, TIMEOUT_DECISION).build()
+                .when(Condition.stringEquals("$.decision", "DEREGISTER"), deregister)
+                .otherwise(endedWithout);
+
+        startDrain.next(drainDecision);
+        waitForDrain.next(checkDrain);
+        checkDrain.next(drainDecision);
+        applyTimeoutPolicy.next(timeoutDecision);
+        deregister.next(cleanHost);
+        cleanHost.next(deregistered);
+
+        LogGroup logs = LogGroup.Builder.create(this, "Logs")
+                .retention(logRetention)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        this.stateMachine = StateMachine.Builder.create(this, "StateMachine")
+                .stateMachineType(StateMachineType.STANDARD)
+                .definitionBody(DefinitionBody.fromChainable(startDrain))
+                .comment("Drain an ECS Anywhere node, wait until no task is left or the deadline passes, then "
+                        + "deregister it from ECS and Systems Manager and clean the host, or apply the timeout policy.")
+                // Generous bound: the drain deadline is at most one hour; the rest is retries and cleanup.
+                .timeout(Duration.hours(2))
+                .tracingEnabled(true)
+                .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build())
+                .build();
+    }
+
+    public StateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    private LambdaInvoke step(String name, IFunction fn) {
+        return LambdaInvoke.Builder.create(this, name)
+                .lambdaFunction(fn)
+                .payload(TaskInput.fromObject(Map.of(
+                        "step", name,
+                        "state", JsonPath.objectAt("$"))))
+                // The function returns the whole next workflow state.
+                .payloadResponseOnly(true)
+                .build();
+    }
+
+    private static RetryProps retryable() {
+        return RetryProps.builder()
+                .errors(List.of(RETRYABLE_ERROR))
+                .interval(Duration.seconds(5))
+                .backoffRate(2)
+                .maxAttempts(5)
+                .build();
+    }
+}

@@ -1,0 +1,465 @@
+package dev.ecsa.infra;
+
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.RemovalPolicy;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.Dashboard;
+import software.amazon.awscdk.services.cloudwatch.GraphWidget;
+import software.amazon.awscdk.services.cloudwatch.IMetric;
+import software.amazon.awscdk.services.cloudwatch.Metric;
+import software.amazon.awscdk.services.cloudwatch.SingleValueWidget;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.dynamodb.Attribute;
+import software.amazon.awscdk.services.dynamodb.AttributeType;
+import software.amazon.awscdk.services.dynamodb.BillingMode;
+import software.amazon.awscdk.services.dynamodb.GlobalSecondaryIndexProps;
+import software.amazon.awscdk.services.dynamodb.PointInTimeRecoverySpecification;
+import software.amazon.awscdk.services.dynamodb.Table;
+import software.amazon.awscdk.services.dynamodb.TableEncryption;
+import software.amazon.awscdk.services.ec2.ISecurityGroup;
+import software.amazon.awscdk.services.ec2.IVpc;
+import software.amazon.awscdk.services.ec2.SecurityGroup;
+import software.amazon.awscdk.services.ec2.SubnetSelection;
+import software.amazon.awscdk.services.ec2.Subnet;
+import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ec2.VpcAttributes;
+import software.amazon.awscdk.services.ecs.Cluster;
+import software.amazon.awscdk.services.ecs.ContainerInsights;
+import software.amazon.awscdk.services.events.EventBus;
+import software.amazon.awscdk.services.events.IEventBus;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.iam.Effect;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.LoggingFormat;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.lambda.Tracing;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.secretsmanager.ISecret;
+import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * The whole service in one stack: the FIFO request queue and its DLQ, the three functions, the drain workflow,
+ * the inventory table, the reconcile schedule, alarms and a dashboard. Every IAM grant is written out here so a
+ * reviewer reads the permissions in one place.
+ */
+public final class EcsaStack extends Stack {
+
+    /** Metric namespace of the functions' EMF metrics. */
+    public static final String METRIC_NAMESPACE = "EcsaLifecycle";
+    /** Handlers in the functions module (class::method). */
+    public static final String NODE_REQUEST_HANDLER = "dev.ecsa.functions.NodeRequestHandler::handleRequest";
+    public static final String DRAIN_STEP_HANDLER = "dev.ecsa.functions.DrainStepHandler::handleRequest";
+    public static final String RECONCILE_HANDLER = "dev.ecsa.functions.ReconcileHandler::handleRequest";
+
+    private static final int NODE_REQUEST_TIMEOUT_SECONDS = 900;
+    private static final int MAX_RECEIVES = 5;
+
+    public EcsaStack(Construct scope, String id, StackProps props, EcsaConfig config) {
+        super(scope, id, props);
+        String stackTagValue = config.stackName();
+
+        // ---- Inventory: one table, node items and request items (DESIGN.md §3) ----
+        Table table = Table.Builder.create(this, "Inventory")
+                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+                .billingMode(BillingMode.PAY_PER_REQUEST)
+                .pointInTimeRecoverySpecification(
+                        PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
+                .deletionProtection(true)
+                .encryption(TableEncryption.AWS_MANAGED)
+                .timeToLiveAttribute("expiresAt")
+                .removalPolicy(RemovalPolicy.RETAIN)
+                .build();
+        table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
+                .indexName("byState")
+                .partitionKey(Attribute.builder().name("state").type(AttributeType.STRING).build())
+                .sortKey(Attribute.builder().name("updatedAt").type(AttributeType.STRING).build())
+                .build());
+
+        // ---- Requests: FIFO, one message group per node (DESIGN.md §2.1) ----
+        Queue dlq = Queue.Builder.create(this, "NodeRequestsDlq")
+                .fifo(true)
+                .queueName(config.stackName() + "-node-requests-dlq.fifo")
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                .retentionPeriod(Duration.days(14))
+                .build();
+        Queue queue = Queue.Builder.create(this, "NodeRequests")
+                .fifo(true)
+                .queueName(config.stackName() + "-node-requests.fifo")
+                .contentBasedDeduplication(false)
+                .encryption(QueueEncryption.SQS_MANAGED)
+                .enforceSsl(true)
+                // Visibility must cover one whole invocation of the consumer (AWS Lambda SQS docs recommend 6x
+                // the timeout for batch retries; with batch size 1 and the function timeout at 15 min, 6x would
+                // delay a retry by 90 min, so one timeout plus a margin is the better trade here).
+                .visibilityTimeout(Duration.seconds(NODE_REQUEST_TIMEOUT_SECONDS + 60))
+                .deadLetterQueue(DeadLetterQueue.builder().queue(dlq).maxReceiveCount(MAX_RECEIVES).build())
+                .build();
+
+        // ---- The things the service acts on ----
+        String clusterName = config.clusterName();
+        if (config.createCluster()) {
+            Cluster.Builder.create(this, "Cluster")
+                    .clusterName(clusterName)
+                    .containerInsightsV2(ContainerInsights.ENABLED)
+                    .build();
+        }
+        IRole ecsAnywhereRole = config.ecsAnywhereRoleName().isEmpty()
+                ? Role.Builder.create(this, "EcsAnywhereRole")
+                        .assumedBy(new ServicePrincipal("ssm.amazonaws.com"))
+                        .description("Role of ECS Anywhere hosts (SSM hybrid activation)")
+                        .managedPolicies(List.of(
+                                ManagedPolicy.fromAwsManagedPolicyName("AmazonSSMManagedInstanceCore"),
+                                ManagedPolicy.fromAwsManagedPolicyName(
+                                        "service-role/AmazonEC2ContainerServiceforEC2Role")))
+                        .build()
+                : Role.fromRoleName(this, "EcsAnywhereRole", config.ecsAnywhereRoleName());
+        ISecret sshKey = config.sshKeySecretArn().isEmpty()
+                ? Secret.Builder.create(this, "SshPrivateKey")
+                        .description("SSH private key (OpenSSH PEM) the service uses to reach the hosts. Fill it "
+                                + "after the first deploy: aws secretsmanager put-secret-value.")
+                        .build()
+                : Secret.fromSecretCompleteArn(this, "SshPrivateKey", config.sshKeySecretArn());
+        IEventBus bus = "default".equals(config.eventBusName())
+                ? EventBus.fromEventBusName(this, "Bus", "default")
+                : EventBus.Builder.create(this, "Bus").eventBusName(config.eventBusName()).build();
+
+        // ---- Network: the functions reach the hosts over SSH (VPN or Direct Connect from the VPC) ----
+        IVpc vpc = null;
+        ISecurityGroup securityGroup = null;
+        SubnetSelection subnets = null;
+        if (!config.vpcId().isEmpty()) {
+            vpc = Vpc.fromVpcAttributes(this, "Vpc", VpcAttributes.builder()
+                    .vpcId(config.vpcId())
+                    .availabilityZones(config.availabilityZones())
+                    .privateSubnetIds(config.subnetIds())
+                    .build());
+            List<software.amazon.awscdk.services.ec2.ISubnet> subnetList = new ArrayList<>();
+            for (int i = 0; i < config.subnetIds().size(); i++) {
+                subnetList.add(Subnet.fromSubnetId(this, "Subnet" + i, config.subnetIds().get(i)));
+            }
+            subnets = SubnetSelection.builder().subnets(subnetList).build();
+            securityGroup = config.securityGroupId().isEmpty()
+                    ? SecurityGroup.Builder.create(this, "FunctionsSg").vpc(vpc)
+                            .description("ecsa functions: SSH to the hosts, HTTPS to AWS APIs")
+                            .allowAllOutbound(true).build()
+                    : SecurityGroup.fromSecurityGroupId(this, "FunctionsSg", config.securityGroupId());
+        }
+
+        Map<String, String> env = new HashMap<>();
+        env.put("ECSA_STACK_NAME", config.stackName());
+        env.put("ECSA_TABLE_NAME", table.getTableName());
+        env.put("ECSA_CLUSTER", clusterName);
+        env.put("ECSA_EVENT_BUS", bus.getEventBusName());
+        env.put("ECSA_SSH_KEY_SECRET", sshKey.getSecretArn());
+        env.put("ECSA_DRAIN_TIMEOUT_SECONDS", Integer.toString(config.drainTimeoutSeconds()));
+        env.put("ECSA_DRAIN_POLL_SECONDS", Integer.toString(config.drainPollSeconds()));
+        env.put("ECSA_ON_DRAIN_TIMEOUT", config.onDrainTimeout());
+        env.put("ECSA_REQUEST_RETENTION_DAYS", Integer.toString(config.requestRetentionDays()));
+        // Tiered compilation stopped at C1 is AWS's recommendation for short Java invocations.
+        env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+
+        RetentionDays logRetention = RetentionDays.THREE_MONTHS;
+        Code code = Code.fromAsset(config.functionsZip());
+
+        // ---- Functions ----
+        Map<String, String> registerEnv = new HashMap<>(env);
+        registerEnv.put("ECSA_ECS_ANYWHERE_ROLE", ecsAnywhereRole.getRoleName());
+        registerEnv.put("ECSA_INSTALL_SCRIPT_URL", config.installScriptUrl());
+        registerEnv.put("ECSA_INSTALL_SCRIPT_SHA256", config.installScriptSha256());
+        registerEnv.put("ECSA_INSTALL_SCRIPT_GPG_FINGERPRINT", config.installScriptGpgFingerprint());
+        registerEnv.put("ECSA_ECS_AGENT_VERSION", config.ecsAgentVersion());
+        registerEnv.put("ECSA_REGISTRATION_BUDGET_SECONDS", Integer.toString(config.registrationBudgetSeconds()));
+        Function nodeRequest = function("NodeRequest", NODE_REQUEST_HANDLER, code, registerEnv,
+                NODE_REQUEST_TIMEOUT_SECONDS, 1024, logRetention, vpc, subnets, securityGroup);
+        Function drain = function("DrainStep", DRAIN_STEP_HANDLER, code, env, 120, 1024, logRetention,
+                vpc, subnets, securityGroup);
+        Function reconcile = function("Reconcile", RECONCILE_HANDLER, code, env, 900, 2048, logRetention,
+                vpc, subnets, securityGroup);
+        Alias nodeRequestLive = live(nodeRequest);
+        Alias drainLive = live(drain);
+        Alias reconcileLive = live(reconcile);
+
+        DrainWorkflow workflow = new DrainWorkflow(this, "DrainWorkflow", drainLive, logRetention);
+        nodeRequest.addEnvironment("ECSA_DRAIN_STATE_MACHINE_ARN", workflow.stateMachine().getStateMachineArn());
+        reconcile.addEnvironment("ECSA_DRAIN_STATE_MACHINE_ARN", workflow.stateMachine().getStateMachineArn());
+
+        nodeRequestLive.addEventSource(SqsEventSource.Builder.create(queue)
+                .batchSize(1)
+                .reportBatchItemFailures(true)
+                .build());
+
+        Rule schedule = Rule.Builder.create(this, "ReconcileSchedule")
+                .schedule(Schedule.expression(config.reconcileSchedule()))
+                .description("Runs the ecsa reconciler")
+                .targets(List.of(LambdaFunction.Builder.create(reconcileLive).retryAttempts(2).build()))
+                .build();
+
+        // ---- IAM: exactly what each function calls ----
+        String clusterArn = arn("ecs", "cluster/" + clusterName);
+        String containerInstances = arn("ecs", "container-instance/" + clusterName + "/*");
+        String tasks = arn("ecs", "task/" + clusterName + "/*");
+        String managedInstances = arn("ssm", "managed-instance/*");
+        PolicyStatement ssmReadAndActivations = PolicyStatement.Builder.create()
+                .sid("SsmActivationsAndDescribe")
+                // CreateActivation, DeleteActivation, DescribeActivations and DescribeInstanceInformation have no
+                // resource type in IAM ("Actions, resources, and condition keys for AWS Systems Manager"), so
+                // their resource can only be "*".
+                .actions(List.of("ssm:DescribeActivations", "ssm:DeleteActivation",
+                        "ssm:DescribeInstanceInformation"))
+                .resources(List.of("*"))
+                .build();
+        PolicyStatement deregisterManaged = PolicyStatement.Builder.create()
+                .sid("DeregisterOnlyThisStacksNodes")
+                .actions(List.of("ssm:DeregisterManagedInstance", "ssm:ListTagsForResource"))
+                .resources(List.of(managedInstances))
+                .conditions(Map.of("StringEquals", Map.of("ssm:resourceTag/ecsa:stack", stackTagValue)))
+                .build();
+
+        nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("CreateTaggedActivations")
+                .actions(List.of("ssm:CreateActivation", "ssm:AddTagsToResource"))
+                .resources(List.of("*")) // no resource type for CreateActivation (see above)
+                .conditions(Map.of("StringEquals", Map.of("aws:RequestTag/ecsa:stack", stackTagValue)))
+                .build());
+        nodeRequest.addToRolePolicy(ssmReadAndActivations);
+        nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("PassTheEcsAnywhereRoleToSsm")
+                .actions(List.of("iam:PassRole"))
+                .resources(List.of(ecsAnywhereRole.getRoleArn()))
+                .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ssm.amazonaws.com")))
+                .build());
+        nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("FindTheContainerInstance")
+                .actions(List.of("ecs:ListContainerInstances"))
+                .resources(List.of(clusterArn))
+                .build());
+        nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("DescribeContainerInstances")
+                .actions(List.of("ecs:DescribeContainerInstances"))
+                .resources(List.of(containerInstances))
+                .build());
+        nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("StartDrainWorkflow")
+                .actions(List.of("states:StartExecution"))
+                .resources(List.of(workflow.stateMachine().getStateMachineArn()))
+                .build());
+
+        drain.addToRolePolicy(ssmReadAndActivations);
+        drain.addToRolePolicy(deregisterManaged);
+        drain.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("DrainAndDeregister")
+                .actions(List.of("ecs:DescribeContainerInstances", "ecs:UpdateContainerInstancesState",
+                        "ecs:DeregisterContainerInstance", "ecs:ListTasks"))
+                .resources(List.of(containerInstances))
+                .build());
+        drain.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("DescribeTasksOnTheInstance")
+                .actions(List.of("ecs:DescribeTasks"))
+                .resources(List.of(tasks))
+                .build());
+
+        reconcile.addToRolePolicy(ssmReadAndActivations);
+        reconcile.addToRolePolicy(deregisterManaged);
+        reconcile.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("ListTheCluster")
+                .actions(List.of("ecs:ListContainerInstances"))
+                .resources(List.of(clusterArn))
+                .build());
+        reconcile.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("InspectAndFixContainerInstances")
+                .actions(List.of("ecs:DescribeContainerInstances", "ecs:DeregisterContainerInstance",
+                        "ecs:UpdateContainerInstancesState"))
+                .resources(List.of(containerInstances))
+                .build());
+        reconcile.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("SeeDrainWorkflows")
+                .actions(List.of("states:ListExecutions"))
+                .resources(List.of(workflow.stateMachine().getStateMachineArn()))
+                .build());
+
+        for (Function fn : List.of(nodeRequest, drain, reconcile)) {
+            table.grantReadWriteData(fn);
+            bus.grantPutEventsTo(fn);
+        }
+        sshKey.grantRead(nodeRequest);
+        sshKey.grantRead(drain);
+
+        // ---- Alarms and dashboard ----
+        Alarm dlqAlarm = Alarm.Builder.create(this, "DlqNotEmpty")
+                .alarmDescription("Node requests reached the DLQ: read them and redrive (README, Operate)")
+                .metric(dlq.metricApproximateNumberOfMessagesVisible(
+                        software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                                .period(Duration.minutes(1)).statistic("Maximum").build()))
+                .threshold(0)
+                .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                .evaluationPeriods(1)
+                .treatMissingData(TreatMissingData.NOT_BREACHING)
+                .build();
+        List<Alarm> alarms = new ArrayList<>(List.of(dlqAlarm));
+        for (Function fn : List.of(nodeRequest, drain, reconcile)) {
+            alarms.add(Alarm.Builder.create(this, fn.getNode().getId() + "Errors")
+                    .alarmDescription("Errors in the " + fn.getNode().getId() + " function")
+                    .metric(fn.metricErrors(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                            .period(Duration.minutes(5)).statistic("Sum").build()))
+                    .threshold(0)
+                    .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                    .evaluationPeriods(1)
+                    .treatMissingData(TreatMissingData.NOT_BREACHING)
+                    .build());
+        }
+        for (String name : List.of("RegistrationFailed", "DrainTimedOut", "ReconcileFindings")) {
+            alarms.add(Alarm.Builder.create(this, name + "Alarm")
+                    .alarmDescription(name + " reported by the service (EMF metric " + METRIC_NAMESPACE + "/" + name + ")")
+                    .metric(serviceMetric(config, name))
+                    .threshold(0)
+                    .comparisonOperator(ComparisonOperator.GREATER_THAN_THRESHOLD)
+                    .evaluationPeriods(1)
+                    .treatMissingData(TreatMissingData.NOT_BREACHING)
+                    .build());
+        }
+        Dashboard dashboard = Dashboard.Builder.create(this, "Dashboard")
+                .dashboardName(config.stackName() + "-fleet")
+                .build();
+        dashboard.addWidgets(
+                SingleValueWidget.Builder.create().title("Nodes by outcome (last hour)").width(24)
+                        .metrics(List.<IMetric>of(serviceMetric(config, "NodeRegistered"),
+                                serviceMetric(config, "RegistrationFailed"), serviceMetric(config, "NodeDeregistered"),
+                                serviceMetric(config, "DrainTimedOut"), serviceMetric(config, "ReconcileFindings")))
+                        .build());
+        dashboard.addWidgets(
+                GraphWidget.Builder.create().title("Request queue").width(12)
+                        .left(List.<IMetric>of(queue.metricApproximateNumberOfMessagesVisible(),
+                                queue.metricApproximateAgeOfOldestMessage(),
+                                dlq.metricApproximateNumberOfMessagesVisible()))
+                        .build(),
+                GraphWidget.Builder.create().title("Functions: errors and duration").width(12)
+                        .left(List.<IMetric>of(nodeRequest.metricErrors(), drain.metricErrors(), reconcile.metricErrors()))
+                        .right(List.<IMetric>of(nodeRequest.metricDuration(), drain.metricDuration()))
+                        .build());
+        dashboard.addWidgets(
+                GraphWidget.Builder.create().title("Drain workflow").width(24)
+                        .left(List.<IMetric>of(workflow.stateMachine().metricStarted(),
+                                workflow.stateMachine().metricSucceeded(), workflow.stateMachine().metricFailed()))
+                        .build());
+
+        CfnOutput.Builder.create(this, "QueueUrl").value(queue.getQueueUrl()).build();
+        CfnOutput.Builder.create(this, "DlqUrl").value(dlq.getQueueUrl()).build();
+        CfnOutput.Builder.create(this, "TableName").value(table.getTableName()).build();
+        CfnOutput.Builder.create(this, "StateMachineArn").value(workflow.stateMachine().getStateMachineArn()).build();
+        CfnOutput.Builder.create(this, "SshKeySecretArn").value(sshKey.getSecretArn()).build();
+        CfnOutput.Builder.create(this, "DashboardUrl")
+                .value("https://console.aws.amazon.com/cloudwatch/home?region=" + getRegion()
+                        + "#dashboards:name=" + config.stackName() + "-fleet")
+                .build();
+
+        acknowledgeFindings(sshKey, config, schedule);
+    }
+
+    private Function function(String id, String handler, Code code, Map<String, String> env, int timeoutSeconds,
+            int memoryMb, RetentionDays retention, IVpc vpc, SubnetSelection subnets, ISecurityGroup sg) {
+        LogGroup logs = LogGroup.Builder.create(this, id + "Logs")
+                .retention(retention)
+                .removalPolicy(RemovalPolicy.DESTROY)
+                .build();
+        Function.Builder builder = Function.Builder.create(this, id)
+                .runtime(Runtime.JAVA_21)
+                .architecture(Architecture.ARM_64)
+                .handler(handler)
+                .code(code)
+                .memorySize(memoryMb)
+                .timeout(Duration.seconds(timeoutSeconds))
+                .environment(env)
+                .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+                .tracing(Tracing.ACTIVE)
+                .loggingFormat(LoggingFormat.JSON)
+                .logGroup(logs);
+        if (vpc != null) {
+            builder.vpc(vpc).vpcSubnets(subnets).securityGroups(List.of(sg));
+        }
+        return builder.build();
+    }
+
+    private static Alias live(Function fn) {
+        // SnapStart applies to published versions only; the alias is what every trigger points at.
+        return Alias.Builder.create(fn, "Live").aliasName("live").version(fn.getCurrentVersion()).build();
+    }
+
+    private Metric serviceMetric(EcsaConfig config, String name) {
+        return Metric.Builder.create()
+                .namespace(METRIC_NAMESPACE)
+                .metricName(name)
+                .dimensionsMap(Map.of("Service", config.stackName()))
+                .statistic("Sum")
+                .period(Duration.hours(1))
+                .build();
+    }
+
+    private String arn(String service, String resource) {
+        return "arn:" + getPartition() + ":" + service + ":" + getRegion() + ":" + getAccount() + ":" + resource;
+    }
+
+    private void acknowledgeFindings(ISecret sshKey, EcsaConfig config, Rule schedule) {
+        NagSuppressions.addStackSuppressions(this, List.of(
+                NagPackSuppression.builder().id("AwsSolutions-IAM4")
+                        .reason("Lambda's AWSLambdaBasicExecutionRole / AWSLambdaVPCAccessExecutionRole only allow "
+                                + "writing the function's logs and managing its ENIs; the ECS Anywhere role needs "
+                                + "AmazonSSMManagedInstanceCore and AmazonEC2ContainerServiceforEC2Role as AWS documents "
+                                + "for ECS Anywhere hosts.")
+                        .appliesTo(List.of(
+                                "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+                                "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+                                "Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore",
+                                "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonEC2ContainerServiceforEC2Role"))
+                        .build(),
+                NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                        .reason("SSM CreateActivation, DeleteActivation, DescribeActivations and "
+                                + "DescribeInstanceInformation have no IAM resource type, so '*' is the only resource "
+                                + "(CreateActivation is narrowed by aws:RequestTag/ecsa:stack); container instances, "
+                                + "tasks and managed instances are created at run time, so their ARNs end in '/*' "
+                                + "scoped to this cluster (and to this stack's tag for SSM); X-Ray PutTraceSegments "
+                                + "has no resource type; the state machine's logging grants are CloudWatch Logs "
+                                + "delivery actions that require '*'.")
+                        .build(),
+                NagPackSuppression.builder().id("AwsSolutions-L1")
+                        .reason("Java 21 is the newest Java runtime with SnapStart support that this project builds and "
+                                + "tests for (the code targets release 17 bytecode).")
+                        .build()));
+        if (config.sshKeySecretArn().isEmpty()) {
+            NagSuppressions.addResourceSuppressions(sshKey, List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-SMG4")
+                    .reason("An SSH private key cannot be rotated by a Secrets Manager rotation Lambda without "
+                            + "also changing authorized_keys on every host; operators rotate it with their host "
+                            + "provisioning (README, Operate).")
+                    .build()), true);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package dev.ecsa.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import io.github.cdklabs.cdknag.NagPackProps;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awscdk.cxapi.SynthesisMessage;
+
+class EcsaStackTest {
+
+    private static Template template;
+    private static Annotations annotations;
+
+    @BeforeAll
+    static void synthesize() {
+        App app = new App(software.amazon.awscdk.AppProps.builder()
+                .context(Map.of("ecsa:functionsZip", System.getProperty("ecsa.functions.zip",
+                        "../functions/target/ecsa-functions-lambda.zip")))
+                .build());
+        EcsaConfig config = EcsaConfig.fromContext(app.getNode());
+        EcsaStack stack = new EcsaStack(app, "Test", StackProps.builder()
+                .env(Environment.builder().account("123456789012").region("eu-west-1").build())
+                .build(), config);
+        Aspects.of(app).add(new AwsSolutionsChecks(NagPackProps.builder().verbose(true).build()));
+        app.synth();
+        template = Template.fromStack(stack);
+        annotations = Annotations.fromStack(stack);
+    }
+
+    @Test
+    void cdkNagLeavesNoUnacknowledgedFinding() {
+        List<String> errors = describe(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*")));
+        List<String> warnings = describe(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*")));
+        assertThat(errors).as("cdk-nag errors").isEmpty();
+        assertThat(warnings).as("cdk-nag warnings").isEmpty();
+    }
+
+    private static List<String> describe(List<SynthesisMessage> messages) {
+        return messages.stream().map(m -> m.getId() + ": " + String.valueOf(m.getEntry().getData())).toList();
+    }
+
+    @Test
+    void requestQueueIsFifoEncryptedWithBoundedRedrive() {
+        template.hasResourceProperties("AWS::SQS::Queue", Match.objectLike(Map.of(
+                "FifoQueue", true,
+                "ContentBasedDeduplication", false,
+                "SqsManagedSseEnabled", true,
+                "VisibilityTimeout", 960,
+                "RedrivePolicy", Match.objectLike(Map.of("maxReceiveCount", 5)))));
+    }
+
+    @Test
+    void consumerTakesOneMessageAtATimeAndReportsPartialFailures() {
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "BatchSize", 1,
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"))));
+    }
+
+    @Test
+    void functionsAreJava21Arm64WithSnapStart() {
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Runtime", "java21",
+                "Architectures", List.of("arm64"),
+                "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
+                "TracingConfig", Map.of("Mode", "Active"))), 3);
+    }
+
+    @Test
+    void tableIsOnDemandRecoverableProtectedWithTtlAndStateIndex() {
+        template.hasResourceProperties("AWS::DynamoDB::Table", Match.objectLike(Map.of(
+                "BillingMode", "PAY_PER_REQUEST",
+                "DeletionProtectionEnabled", true,
+                "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
+                "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
+                "GlobalSecondaryIndexes", List.of(Match.objectLike(Map.of("IndexName", "byState"))))));
+    }
+
+    @Test
+    void passRoleOnlyToSsm() {
+        template.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of(
+                "PolicyDocument", Match.objectLike(Map.of(
+                        "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                                "Action", "iam:PassRole",
+                                "Condition", Map.of("StringEquals",
+                                        Map.of("iam:PassedToService", "ssm.amazonaws.com")))))))))));
+    }
+
+    @Test
+    void drainWorkflowIsStandardWithLoggingAndTracing() {
+        template.hasResourceProperties("AWS::StepFunctions::StateMachine", Match.objectLike(Map.of(
+                "StateMachineType", "STANDARD",
+                "TracingConfiguration", Map.of("Enabled", true),
+                "LoggingConfiguration", Match.objectLike(Map.of("Level", "ALL")))));
+    }
+}
