@@ -1,0 +1,271 @@
+package dev.ecsa.local.sqs;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * The local mode's stand-in for Lambda's SQS event source mapping: one thread long-polls a queue, hands each
+ * batch to a handler and settles the batch the way Lambda does with {@code ReportBatchItemFailures}.
+ *
+ * <ul>
+ *   <li>The handler returns the ids of the messages that failed (Lambda's {@code SQSBatchResponse}
+ *       batchItemFailures); every other message of the batch is deleted.</li>
+ *   <li>Failed messages are left alone and reappear after the queue's visibility timeout, or after
+ *       {@link Settings#retryDelay()} if one is set (Lambda has no such knob; it makes local retries quick).</li>
+ *   <li>A handler exception, or a failure id that is not in the batch, fails the whole batch, as Lambda does.</li>
+ *   <li>Redrive to the DLQ is the queue's business: after maxReceiveCount receives the server moves the
+ *       message, so nothing here counts receives.</li>
+ * </ul>
+ *
+ * <p>For FIFO queues Lambda leaves ordering to the handler: it should fail the first failing message and every
+ * later message of the same group. This poller does the same (it does not add group failures itself).
+ *
+ * <p>{@link #close()} stops polling and waits for the batch in hand to be settled; it returns within the
+ * long-poll wait plus the handler's time, which is why the default wait is short.
+ */
+public final class SqsEventSourcePoller implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqsEventSourcePoller.class);
+    private static final Duration ERROR_BACKOFF = Duration.ofMillis(500);
+
+    /** Handles one batch; the contract of a Lambda SQS handler with partial batch responses. */
+    @FunctionalInterface
+    public interface BatchHandler {
+        /**
+         * @param batch 1..batchSize messages, with all system attributes (MessageGroupId,
+         *              ApproximateReceiveCount, ...) and message attributes
+         * @return the message ids that failed and must be retried; empty when all succeeded
+         * @throws Exception to fail the whole batch
+         */
+        Set<String> handle(List<Message> batch) throws Exception;
+    }
+
+    /**
+     * @param queueUrl   the queue to poll
+     * @param batchSize  1..10 messages per receive (the design uses 1: a registration can take minutes)
+     * @param waitTime   long-poll wait per receive, 0..20 s; bounds how long {@link #close()} takes
+     * @param retryDelay if present, failed messages get this visibility timeout instead of the queue's
+     */
+    public record Settings(String queueUrl, int batchSize, Duration waitTime, Optional<Duration> retryDelay) {
+        public Settings {
+            Objects.requireNonNull(queueUrl, "queueUrl");
+            Objects.requireNonNull(waitTime, "waitTime");
+            Objects.requireNonNull(retryDelay, "retryDelay");
+            if (batchSize < 1 || batchSize > 10) {
+                throw new IllegalArgumentException("batchSize must be 1..10, was " + batchSize);
+            }
+            if (waitTime.isNegative() || waitTime.toSeconds() > 20) {
+                throw new IllegalArgumentException("waitTime must be 0..20 s, was " + waitTime);
+            }
+            retryDelay.ifPresent(d -> {
+                if (d.isNegative() || d.toSeconds() > 43_200) {
+                    throw new IllegalArgumentException("retryDelay must be 0..43200 s, was " + d);
+                }
+            });
+        }
+
+        /** Batch size 1, a 2 s long poll, failures wait for the queue's visibility timeout. */
+        public static Settings of(String queueUrl) {
+            return new Settings(queueUrl, 1, Duration.ofSeconds(2), Optional.empty());
+        }
+
+        public Settings withBatchSize(int size) {
+            return new Settings(queueUrl, size, waitTime, retryDelay);
+        }
+
+        public Settings withWaitTime(Duration wait) {
+            return new Settings(queueUrl, batchSize, wait, retryDelay);
+        }
+
+        public Settings withRetryDelay(Duration delay) {
+            return new Settings(queueUrl, batchSize, waitTime, Optional.of(delay));
+        }
+    }
+
+    /** Counts since start, for the local mode's status output and for tests. */
+    public record Stats(long batches, long succeeded, long failed) {
+    }
+
+    private final SqsClient sqs;
+    private final Settings settings;
+    private final BatchHandler handler;
+    private final Thread thread;
+    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong succeeded = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
+    private volatile boolean running = true;
+
+    private SqsEventSourcePoller(SqsClient sqs, Settings settings, BatchHandler handler) {
+        this.sqs = sqs;
+        this.settings = settings;
+        this.handler = handler;
+        this.thread = new Thread(this::run, "sqs-poller-" + queueName(settings.queueUrl()));
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Starts polling on a new thread. The client stays the caller's: it is not closed by {@link #close()}.
+     */
+    public static SqsEventSourcePoller start(SqsClient sqs, Settings settings, BatchHandler handler) {
+        SqsEventSourcePoller poller = new SqsEventSourcePoller(Objects.requireNonNull(sqs, "sqs"),
+                Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(handler, "handler"));
+        poller.thread.start();
+        return poller;
+    }
+
+    public Stats stats() {
+        return new Stats(batches.get(), succeeded.get(), failed.get());
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    private void run() {
+        while (running) {
+            List<Message> batch;
+            try {
+                batch = sqs.receiveMessage(b -> b.queueUrl(settings.queueUrl())
+                        .maxNumberOfMessages(settings.batchSize())
+                        .waitTimeSeconds((int) settings.waitTime().toSeconds())
+                        .messageSystemAttributeNames(MessageSystemAttributeName.ALL)
+                        .messageAttributeNames("All")).messages();
+            } catch (AbortedException e) {
+                break; // interrupted: only close() does that
+            } catch (SdkException e) {
+                if (running) {
+                    LOG.warn("receive from {} failed, retrying: {}", settings.queueUrl(), e.toString());
+                    pause(ERROR_BACKOFF);
+                }
+                continue;
+            }
+            if (!batch.isEmpty()) {
+                // A batch in hand is settled even if close() was called meanwhile, so no message is left
+                // invisible for a whole visibility timeout without having been handled.
+                settle(batch, invoke(batch));
+            }
+        }
+    }
+
+    /** Runs the handler; returns the ids to retry (all of them if the batch failed as a whole). */
+    private Set<String> invoke(List<Message> batch) {
+        Set<String> all = batch.stream().map(Message::messageId).collect(Collectors.toSet());
+        Set<String> failures;
+        try {
+            failures = handler.handle(List.copyOf(batch));
+        } catch (Exception e) {
+            // Log the class and message only: the handler owns its errors, and bodies may be sensitive.
+            LOG.warn("handler failed a batch of {} from {}: {}", batch.size(), settings.queueUrl(), e.toString());
+            return all;
+        }
+        if (failures == null) {
+            return Set.of();
+        }
+        if (!all.containsAll(failures)) {
+            // Lambda treats an unknown, null or empty itemIdentifier as a failure of the whole batch.
+            LOG.warn("handler reported failure ids that are not in the batch; failing the whole batch");
+            return all;
+        }
+        return failures;
+    }
+
+    private void settle(List<Message> batch, Set<String> failures) {
+        batches.incrementAndGet();
+        List<Message> done = new ArrayList<>();
+        List<Message> retry = new ArrayList<>();
+        for (Message m : batch) {
+            (failures.contains(m.messageId()) ? retry : done).add(m);
+        }
+        try {
+            delete(done);
+            settings.retryDelay().ifPresent(delay -> changeVisibility(retry, delay));
+        } catch (SdkException e) {
+            // Undeleted messages come back after the visibility timeout: at-least-once, as with Lambda.
+            LOG.warn("settling a batch on {} failed: {}", settings.queueUrl(), e.toString());
+        }
+        succeeded.addAndGet(done.size());
+        failed.addAndGet(retry.size());
+    }
+
+    private void delete(List<Message> messages) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        List<DeleteMessageBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            entries.add(DeleteMessageBatchRequestEntry.builder()
+                    .id(Integer.toString(i)).receiptHandle(messages.get(i).receiptHandle()).build());
+        }
+        List<BatchResultErrorEntry> errors = sqs.deleteMessageBatch(b -> b.queueUrl(settings.queueUrl())
+                .entries(entries)).failed();
+        if (!errors.isEmpty()) {
+            LOG.warn("{} of {} deletes on {} failed: {}", errors.size(), messages.size(), settings.queueUrl(),
+                    errors.stream().map(BatchResultErrorEntry::code).collect(Collectors.toSet()));
+        }
+    }
+
+    private void changeVisibility(List<Message> messages, Duration delay) {
+        if (messages.isEmpty()) {
+            return;
+        }
+        List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
+        for (int i = 0; i < messages.size(); i++) {
+            entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
+                    .id(Integer.toString(i)).receiptHandle(messages.get(i).receiptHandle())
+                    .visibilityTimeout((int) delay.toSeconds()).build());
+        }
+        sqs.changeMessageVisibilityBatch(b -> b.queueUrl(settings.queueUrl()).entries(entries));
+    }
+
+    private void pause(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /**
+     * Stops polling and waits until the current receive returns and its batch is settled. Idempotent.
+     */
+    @Override
+    public void close() {
+        running = false;
+        if (Thread.currentThread() == thread) {
+            return;
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String queueName(String queueUrl) {
+        return queueUrl.substring(queueUrl.lastIndexOf('/') + 1);
+    }
+}
