@@ -2,8 +2,9 @@
 # ecsa bootstrap: registers this host with ECS Anywhere (SSM hybrid activation + ecs-anywhere-install.sh).
 #
 # Sent by the service over SSH to `sudo -n bash -s`: the text arrives on stdin, nothing on the command line.
-# HostScripts renders it: every @@NAME@@ below becomes a single-quoted, pre-validated value, and the
-# `source` line of the helper library is replaced by the library's text.
+# HostScripts renders it: every placeholder below (a name between double at-signs) becomes a
+# single-quoted, pre-validated value, and the `source` line of the helper library is replaced by the
+# library's text.
 #
 # Contract: exactly one line on stdout, "ECSA_RESULT <json>"; everything else goes to stderr. Exit 0 on
 # success, 3 (ECSA_EXIT_FAILURE) on a reported failure. The activation code is never printed or logged.
@@ -15,32 +16,36 @@
 set -Eeuo pipefail
 umask 077
 
-NODE_ID=@@NODE_ID@@
-REGION=@@REGION@@
-CLUSTER=@@CLUSTER@@
-ACTIVATION_ID=@@ACTIVATION_ID@@
-ACTIVATION_CODE=@@ACTIVATION_CODE@@
-INSTALL_SCRIPT_URL=@@INSTALL_SCRIPT_URL@@
-# curl --proto value, e.g. =https (production) or =https,http (the offline bench serves over http).
-ALLOWED_PROTOCOLS=@@ALLOWED_PROTOCOLS@@
-# gpg or sha256.
-VERIFY_MODE=@@VERIFY_MODE@@
-# Armored public key, base64-encoded by the renderer (it is multi-line; see HostScripts). Empty for sha256.
-GPG_PUBLIC_KEY_B64=@@GPG_PUBLIC_KEY_B64@@
-# 40 upper-case hex digits, no spaces. Empty for sha256.
-GPG_FINGERPRINT=@@GPG_FINGERPRINT@@
-# 64 lower-case hex digits. Empty for gpg.
-SCRIPT_SHA256=@@SCRIPT_SHA256@@
-# Empty means the install script's default (latest).
-ECS_VERSION=@@ECS_VERSION@@
-# Compact JSON objects written to /etc/ecs/ecs.config before the install; empty means "don't write".
-ECS_INSTANCE_ATTRIBUTES=@@ECS_INSTANCE_ATTRIBUTES@@
-ECS_CONTAINER_INSTANCE_TAGS=@@ECS_CONTAINER_INSTANCE_TAGS@@
-MIN_FREE_DISK_MIB=@@MIN_FREE_DISK_MIB@@
-AGENT_WAIT_SECONDS=@@AGENT_WAIT_SECONDS@@
-# Endpoints are rendered so that the offline bench can give each simulated host its own.
-AGENT_METADATA_URL=@@AGENT_METADATA_URL@@
-IMDS_URL=@@IMDS_URL@@
+# Rendered values are literal text on purpose: inside single quotes $, ` and \ stay inert.
+# shellcheck disable=SC2016
+{
+  NODE_ID=@@NODE_ID@@
+  REGION=@@REGION@@
+  CLUSTER=@@CLUSTER@@
+  ACTIVATION_ID=@@ACTIVATION_ID@@
+  ACTIVATION_CODE=@@ACTIVATION_CODE@@
+  INSTALL_SCRIPT_URL=@@INSTALL_SCRIPT_URL@@
+  # curl --proto value, e.g. =https (production) or =https,http (the offline bench serves over http).
+  ALLOWED_PROTOCOLS=@@ALLOWED_PROTOCOLS@@
+  # gpg or sha256.
+  VERIFY_MODE=@@VERIFY_MODE@@
+  # Armored public key, base64-encoded by the renderer (it is multi-line; see HostScripts). Empty for sha256.
+  GPG_PUBLIC_KEY_B64=@@GPG_PUBLIC_KEY_B64@@
+  # 40 upper-case hex digits, no spaces. Empty for sha256.
+  GPG_FINGERPRINT=@@GPG_FINGERPRINT@@
+  # 64 lower-case hex digits. Empty for gpg.
+  SCRIPT_SHA256=@@SCRIPT_SHA256@@
+  # Empty means the install script's default (latest).
+  ECS_VERSION=@@ECS_VERSION@@
+  # Compact JSON objects written to /etc/ecs/ecs.config before the install; empty means "don't write".
+  ECS_INSTANCE_ATTRIBUTES=@@ECS_INSTANCE_ATTRIBUTES@@
+  ECS_CONTAINER_INSTANCE_TAGS=@@ECS_CONTAINER_INSTANCE_TAGS@@
+  MIN_FREE_DISK_MIB=@@MIN_FREE_DISK_MIB@@
+  AGENT_WAIT_SECONDS=@@AGENT_WAIT_SECONDS@@
+  # Endpoints are rendered so that the offline bench can give each simulated host its own.
+  AGENT_METADATA_URL=@@AGENT_METADATA_URL@@
+  IMDS_URL=@@IMDS_URL@@
+}
 
 # shellcheck source=ecsa-lib.sh
 source ecsa-lib.sh
