@@ -244,9 +244,11 @@ if [ "$1" = "-register" ]; then
         esac
     done
     if $CLEAR; then rm -f "$VAULT"; log "INFO registration cleared"; echo "Registration cleared"; exit 0; fi
-    . /etc/os-release
+    # os-release sets ID too: read it in a subshell so the activation id is not overwritten.
+    OS_NAME=$(. /etc/os-release; echo "$NAME")
+    OS_VERSION=$(. /etc/os-release; echo "$VERSION_ID")
     BODY=$(jq -nc --arg id "$ID" --arg code "$CODE" --arg r "$REGION" --arg h "$(hostname)" \
-        --arg pn "$NAME" --arg pv "$VERSION_ID" \
+        --arg pn "$OS_NAME" --arg pv "$OS_VERSION" \
         '{activationId:$id,activationCode:$code,region:$r,hostname:$h,ipAddress:"127.0.0.1",platformName:$pn,platformVersion:$pv}')
     RESP=$(post /_sim/agent/ssm/register "$BODY") || { echo "Registration failed: cannot reach SSM" >&2; exit 1; }
     STATUS="${RESP##*$'\n'}"; RESP="${RESP%$'\n'*}"
