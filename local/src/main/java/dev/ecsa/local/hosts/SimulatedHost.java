@@ -1,0 +1,119 @@
+package dev.ecsa.local.hosts;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.PublicKey;
+import java.util.Collection;
+import java.util.List;
+import org.apache.sshd.common.config.keys.KeyUtils;
+import org.apache.sshd.common.keyprovider.KeyPairProvider;
+import org.apache.sshd.server.SshServer;
+
+/**
+ * A simulated on-prem host: an Apache MINA SSH server on 127.0.0.1 (public-key authentication only, any user
+ * name) whose exec and shell requests run in the host's {@link HostSandbox}. The host key is stored in the
+ * host directory, so a restart on the same directory presents the same key; {@link #replaceHostKey()}
+ * simulates a re-installed machine.
+ */
+public final class SimulatedHost implements AutoCloseable {
+
+    private final HostSandbox sandbox;
+    private final SshServer server;
+    private final Path hostKeyBase;
+    private volatile KeyPair hostKey;
+
+    private SimulatedHost(HostSandbox sandbox, SshServer server, Path hostKeyBase, KeyPair hostKey) {
+        this.sandbox = sandbox;
+        this.server = server;
+        this.hostKeyBase = hostKeyBase;
+        this.hostKey = hostKey;
+    }
+
+    /** Starts the host whose state lives in {@code hostDir}, accepting the given client public keys. */
+    public static SimulatedHost start(Path hostDir, HostConfig config, Collection<PublicKey> authorizedKeys) {
+        List<PublicKey> keys = List.copyOf(authorizedKeys);
+        HostSandbox sandbox = HostSandbox.start(hostDir, config);
+        try {
+            Path keyBase = hostDir.resolve("ssh_host_ecdsa_key");
+            KeyPair hostKey = SshKeys.loadOrCreate(keyBase);
+            SshServer server = SshServer.setUpDefaultServer();
+            server.setHost("127.0.0.1");
+            server.setPort(0);
+            server.setKeyPairProvider(KeyPairProvider.wrap(hostKey));
+            server.setPasswordAuthenticator(null);
+            server.setKeyboardInteractiveAuthenticator(null);
+            server.setGSSAuthenticator(null);
+            server.setPublickeyAuthenticator((user, key, session) ->
+                    keys.stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
+            server.setCommandFactory((channel, command) -> new SandboxCommand(sandbox, command));
+            server.setShellFactory(channel -> new SandboxCommand(sandbox, null));
+            server.start();
+            return new SimulatedHost(sandbox, server, keyBase, hostKey);
+        } catch (IOException | RuntimeException e) {
+            sandbox.close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    /** Always {@code 127.0.0.1}. */
+    public String address() {
+        return "127.0.0.1";
+    }
+
+    /** The SSH port on loopback. */
+    public int port() {
+        return server.getPort();
+    }
+
+    /** Host name and configuration. */
+    public HostConfig config() {
+        return sandbox.config();
+    }
+
+    /** The host's current public host key. */
+    public PublicKey hostKey() {
+        return hostKey.getPublic();
+    }
+
+    /** OpenSSH fingerprint of the current host key ({@code SHA256:…}). */
+    public String hostKeyFingerprint() {
+        return SshKeys.fingerprint(hostKey.getPublic());
+    }
+
+    /** Generates, stores and serves a new host key from the next connection on; returns its fingerprint. */
+    public String replaceHostKey() {
+        KeyPair fresh = SshKeys.store(hostKeyBase, SshKeys.generate());
+        server.setKeyPairProvider(KeyPairProvider.wrap(fresh));
+        hostKey = fresh;
+        return hostKeyFingerprint();
+    }
+
+    /** The sandbox, for running commands or reading files without SSH (test set-up and assertions). */
+    public HostSandbox sandbox() {
+        return sandbox;
+    }
+
+    /** Runs {@code command} in the sandbox without SSH. */
+    public ExecResult exec(String command) {
+        return sandbox.exec(command);
+    }
+
+    /** Stops the SSH server and the sandbox; the host directory stays for a restart. */
+    @Override
+    public void close() {
+        try {
+            server.stop(true);
+        } catch (IOException ignored) {
+            // stopping anyway
+        } finally {
+            sandbox.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SimulatedHost[" + config().name() + " 127.0.0.1:" + port() + "]";
+    }
+}
