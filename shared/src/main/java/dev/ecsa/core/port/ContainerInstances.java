@@ -38,8 +38,9 @@ public interface ContainerInstances {
     void deregister(String cluster, String containerInstanceArn, boolean force);
 
     /**
-     * Every task on the instance that is not yet STOPPED, whatever its desired status (ListTasks with
-     * desiredStatus RUNNING and STOPPED, then DescribeTasks), so tasks that are still stopping are seen. Read-only.
+     * The tasks on the instance whatever their desired status (ListTasks with desiredStatus RUNNING and with STOPPED,
+     * then DescribeTasks), so tasks that are still stopping are seen. May include tasks already STOPPED;
+     * {@link dev.ecsa.core.drain.DrainCheck} ignores those. Read-only.
      */
     List<TaskInfo> listTasks(String cluster, String containerInstanceArn);
 }
