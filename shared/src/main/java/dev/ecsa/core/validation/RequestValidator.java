@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongFunction;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
@@ -144,14 +145,15 @@ public final class RequestValidator {
     }
 
     /** A JSON integer (any integral number type) or a string of decimal digits. */
-    private static Long optionalInteger(Map<String, ?> in, String field, java.util.function.LongFunction<String> rule,
+    private static Long optionalInteger(Map<String, ?> in, String field, LongFunction<String> rule,
                                         List<Violation> out) {
         Object v = in.get(field);
         if (v == null) {
             return null;
         }
         Long n = asLong(v);
-        String broken = n == null ? rule.apply(Long.MIN_VALUE) : rule.apply(n);
+        // Not an integer at all: report the range rule, which already says "must be an integer from … to …".
+        String broken = rule.apply(n == null ? Long.MIN_VALUE : n);
         if (broken != null) {
             out.add(new Violation(field, broken));
             return null;
