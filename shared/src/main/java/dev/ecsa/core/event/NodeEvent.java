@@ -1,0 +1,78 @@
+package dev.ecsa.core.event;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A domain event: one per outcome and per notable step. Published to EventBridge with {@link #detailType()} as
+ * DetailType and {@link #detail()} as Detail. Events never carry secrets.
+ */
+public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.NodeRegistrationFailed,
+        NodeEvent.NodeRequestRejected, NodeEvent.NodeDrainStarted, NodeEvent.NodeDeregistered,
+        NodeEvent.NodeDrainTimedOut, NodeEvent.NodeDeregistrationFailed {
+
+    /** The node the event is about. */
+    String nodeId();
+
+    /** The request that caused it; consumers deduplicate on it (delivery is at least once). */
+    String requestId();
+
+    /** EventBridge DetailType: the record's simple name, e.g. {@code NodeRegistered}. */
+    default String detailType() {
+        return getClass().getSimpleName();
+    }
+
+    /** The event's fields as a flat map for EventBridge Detail; {@code null} values are left out. */
+    default Map<String, Object> detail() {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("nodeId", nodeId());
+        d.put("requestId", requestId());
+        for (var c : getClass().getRecordComponents()) {
+            try {
+                Object v = c.getAccessor().invoke(this);
+                if (v != null && !d.containsKey(c.getName())) {
+                    d.put(c.getName(), v instanceof Enum<?> e ? e.name() : v);
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("cannot read event component " + c.getName(), e);
+            }
+        }
+        return d;
+    }
+
+    /** The node joined SSM and ECS. */
+    record NodeRegistered(String nodeId, String requestId, String cluster, String managedInstanceId,
+                          String containerInstanceArn) implements NodeEvent {
+    }
+
+    /** A registration failed; {@code reason} is a {@link dev.ecsa.core.error.Reason} name. */
+    record NodeRegistrationFailed(String nodeId, String requestId, String reason, String message)
+            implements NodeEvent {
+    }
+
+    /** A request was rejected (invalid, or not allowed in the node's state). */
+    record NodeRequestRejected(String nodeId, String requestId, String action, String message) implements NodeEvent {
+    }
+
+    /** A drain began; {@code deadline} is ISO-8601. */
+    record NodeDrainStarted(String nodeId, String requestId, String cluster, String containerInstanceArn,
+                            String deadline, String policy) implements NodeEvent {
+    }
+
+    /** The node left ECS and SSM; {@code forced} when a drain timeout with policy force led here. */
+    record NodeDeregistered(String nodeId, String requestId, boolean forced) implements NodeEvent {
+    }
+
+    /** A drain reached its deadline; {@code action} says what the policy did; {@code blockingTasks} are task ARNs. */
+    record NodeDrainTimedOut(String nodeId, String requestId, String policy, String action,
+                             java.util.List<String> blockingTasks) implements NodeEvent {
+        public NodeDrainTimedOut {
+            blockingTasks = blockingTasks == null ? java.util.List.of() : java.util.List.copyOf(blockingTasks);
+        }
+    }
+
+    /** A drain or deregistration failed. */
+    record NodeDeregistrationFailed(String nodeId, String requestId, String reason, String message)
+            implements NodeEvent {
+    }
+}

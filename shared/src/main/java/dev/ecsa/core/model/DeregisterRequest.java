@@ -1,0 +1,42 @@
+package dev.ecsa.core.model;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Drain a node and remove it from ECS and SSM.
+ *
+ * @param drainTimeoutSeconds how long the drain may take, or {@code null} for the stack's default
+ * @param onTimeout           what to do at the deadline, or {@code null} for the stack's default
+ */
+public record DeregisterRequest(
+        String requestId,
+        String nodeId,
+        Integer drainTimeoutSeconds,
+        TimeoutPolicy onTimeout,
+        String requestedBy,
+        String reason) implements NodeRequest {
+
+    public DeregisterRequest {
+        Objects.requireNonNull(requestId, "requestId");
+        Objects.requireNonNull(nodeId, "nodeId");
+        Objects.requireNonNull(requestedBy, "requestedBy");
+        reason = reason == null ? "" : reason;
+    }
+
+    @Override
+    public Action action() {
+        return Action.DEREGISTER;
+    }
+
+    /** The drain timeout the request asked for, if any. */
+    public Optional<Duration> drainTimeout() {
+        return Optional.ofNullable(drainTimeoutSeconds).map(Duration::ofSeconds);
+    }
+
+    /** The timeout policy the request asked for, if any. */
+    public Optional<TimeoutPolicy> timeoutPolicy() {
+        return Optional.ofNullable(onTimeout);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.ecsa.core.validation;
+
+import dev.ecsa.core.model.Action;
+import dev.ecsa.core.model.NodeRequest;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * Either a validated request or the list of everything wrong with it. For a rejected request, the ids and action
+ * that did pass their own rules are kept so the rejection can still be recorded and published under them.
+ */
+public final class ValidationResult {
+
+    private final NodeRequest request;
+    private final List<Violation> violations;
+    private final String requestId;
+    private final String nodeId;
+    private final Action action;
+
+    private ValidationResult(NodeRequest request, List<Violation> violations, String requestId, String nodeId,
+                             Action action) {
+        this.request = request;
+        this.violations = List.copyOf(violations);
+        this.requestId = requestId;
+        this.nodeId = nodeId;
+        this.action = action;
+    }
+
+    static ValidationResult valid(NodeRequest request) {
+        Objects.requireNonNull(request, "request");
+        return new ValidationResult(request, List.of(), request.requestId(), request.nodeId(), request.action());
+    }
+
+    static ValidationResult invalid(List<Violation> violations, String requestId, String nodeId, Action action) {
+        if (violations.isEmpty()) {
+            throw new IllegalArgumentException("an invalid result needs at least one violation");
+        }
+        return new ValidationResult(null, violations, requestId, nodeId, action);
+    }
+
+    /** Whether the request passed every rule. */
+    public boolean isValid() {
+        return request != null;
+    }
+
+    /** The validated request, when valid. */
+    public Optional<NodeRequest> request() {
+        return Optional.ofNullable(request);
+    }
+
+    /** Every broken rule, in field order; empty when valid. */
+    public List<Violation> violations() {
+        return violations;
+    }
+
+    /** The request id, if it passed its rule (even when other fields did not). */
+    public Optional<String> requestId() {
+        return Optional.ofNullable(requestId);
+    }
+
+    /** The node id, if it passed its rule (even when other fields did not). */
+    public Optional<String> nodeId() {
+        return Optional.ofNullable(nodeId);
+    }
+
+    /** The action, if it was known. */
+    public Optional<Action> action() {
+        return Optional.ofNullable(action);
+    }
+
+    /**
+     * One sentence listing every violation, for the request record, the event and the operator:
+     * {@code "Invalid request (2 problems): nodeId must match …; port must be an integer from 1 to 65535."}
+     */
+    public String sentence() {
+        if (isValid()) {
+            return "Valid request.";
+        }
+        String list = violations.stream().map(v -> v.field() + " " + v.rule()).collect(Collectors.joining("; "));
+        String count = violations.size() == 1 ? "1 problem" : violations.size() + " problems";
+        return "Invalid request (" + count + "): " + list + ".";
+    }
+
+    @Override
+    public String toString() {
+        return isValid() ? "ValidationResult[valid " + request.requestId() + "]" : "ValidationResult[" + sentence() + "]";
+    }
+}

@@ -1,0 +1,147 @@
+package dev.ecsa.core.fakes;
+
+import dev.ecsa.core.error.PermanentException;
+import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.model.Failure;
+import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.core.model.NodeUpdate;
+import dev.ecsa.core.model.Outcome;
+import dev.ecsa.core.model.RequestRecord;
+import dev.ecsa.core.model.Step;
+import dev.ecsa.core.port.NodeCreation;
+import dev.ecsa.core.port.NodeStore;
+import dev.ecsa.core.port.TransitionResult;
+import dev.ecsa.core.state.NodeState;
+import dev.ecsa.core.state.Transition;
+import dev.ecsa.core.state.TransitionDecision;
+import dev.ecsa.core.state.Transitions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A {@link NodeStore} in memory with the same conditional-write contract as the DynamoDB adapter: every method is
+ * atomic (one lock stands in for DynamoDB's single-item atomicity), and transitions use the shared
+ * {@link Transitions#decide} rule.
+ */
+public final class InMemoryNodeStore implements NodeStore {
+
+    private final Clock clock;
+    private final Map<String, NodeRecord> nodes = new HashMap<>();
+    private final Map<String, RequestRecord> requests = new HashMap<>();
+    private int writes;
+
+    public InMemoryNodeStore(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public synchronized boolean putRequestIfAbsent(RequestRecord request) {
+        if (requests.containsKey(request.requestId())) {
+            return false;
+        }
+        requests.put(request.requestId(), request);
+        writes++;
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<RequestRecord> getRequest(String requestId) {
+        return Optional.ofNullable(requests.get(requestId));
+    }
+
+    @Override
+    public synchronized Optional<NodeRecord> getNode(String nodeId) {
+        return Optional.ofNullable(nodes.get(nodeId));
+    }
+
+    @Override
+    public synchronized NodeCreation createNodeIfAbsent(NodeRecord initial) {
+        if (initial.state() != NodeState.initial() || initial.version() != 1) {
+            throw new IllegalArgumentException("a node item is created in " + NodeState.initial() + " at version 1");
+        }
+        NodeRecord existing = nodes.get(initial.nodeId());
+        if (existing != null) {
+            return new NodeCreation(false, existing);
+        }
+        nodes.put(initial.nodeId(), initial);
+        writes++;
+        return new NodeCreation(true, initial);
+    }
+
+    @Override
+    public synchronized TransitionResult transition(String nodeId, Transition move, NodeUpdate update) {
+        NodeRecord current = nodes.get(nodeId);
+        TransitionDecision decision = current == null
+                ? Transitions.decide(null, 0, move)
+                : Transitions.decide(current.state(), current.version(), move);
+        if (decision != TransitionDecision.APPLY) {
+            return new TransitionResult(decision, current);
+        }
+        NodeRecord next = current.with(update, clock.instant()).movedTo(move.to(), move.resultingVersion(),
+                clock.instant());
+        nodes.put(nodeId, next);
+        writes++;
+        return new TransitionResult(TransitionDecision.APPLY, next);
+    }
+
+    @Override
+    public synchronized NodeRecord updateNode(String nodeId, NodeState expectedState, NodeUpdate update) {
+        NodeRecord current = nodes.get(nodeId);
+        if (current == null || current.state() != expectedState) {
+            throw new PermanentException(Reason.CONFLICT, "node " + nodeId + " is "
+                    + (current == null ? "absent" : current.state()) + ", expected " + expectedState);
+        }
+        NodeRecord next = current.with(update, clock.instant());
+        nodes.put(nodeId, next);
+        writes++;
+        return next;
+    }
+
+    @Override
+    public synchronized RequestRecord appendStep(String requestId, Step step) {
+        RequestRecord next = request(requestId).withStep(step);
+        requests.put(requestId, next);
+        writes++;
+        return next;
+    }
+
+    @Override
+    public synchronized RequestRecord finishRequest(String requestId, Outcome outcome, Failure failure) {
+        RequestRecord current = request(requestId);
+        if (current.completed()) {
+            return current;
+        }
+        RequestRecord next = current.finished(outcome, failure, clock.instant());
+        requests.put(requestId, next);
+        writes++;
+        return next;
+    }
+
+    @Override
+    public synchronized List<NodeRecord> listNodesByState(NodeState state) {
+        List<NodeRecord> out = new ArrayList<>();
+        for (NodeRecord n : nodes.values()) {
+            if (n.state() == state) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    /** How many writes changed something, so tests can show a replay wrote nothing. */
+    public synchronized int writeCount() {
+        return writes;
+    }
+
+    private RequestRecord request(String requestId) {
+        RequestRecord r = requests.get(requestId);
+        if (r == null) {
+            throw new PermanentException(Reason.NOT_FOUND, "no record for request " + requestId);
+        }
+        return r;
+    }
+}
