@@ -1,5 +1,7 @@
 package dev.ecsa.infra;
 
+import dev.ecsa.core.drain.DrainStep;
+import dev.ecsa.core.error.RetryableException;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
@@ -34,22 +36,25 @@ import software.constructs.Construct;
  */
 public final class DrainWorkflow extends Construct {
 
-    /** State names as they appear in the console; the drain function dispatches on the same names. */
-    public static final String START_DRAIN = "StartDrain";
-    public static final String WAIT_FOR_DRAIN = "WaitForDrain";
-    public static final String CHECK_DRAIN = "CheckDrain";
-    public static final String DRAIN_DECISION = "DrainDecision";
-    public static final String APPLY_TIMEOUT_POLICY = "ApplyTimeoutPolicy";
-    public static final String TIMEOUT_DECISION = "TimeoutDecision";
-    public static final String DEREGISTER = "Deregister";
-    public static final String CLEAN_HOST = "CleanHost";
-    public static final String RECORD_FAILURE = "RecordFailure";
-    public static final String NODE_DEREGISTERED = "NodeDeregistered";
-    public static final String DRAIN_ENDED_WITHOUT_DEREGISTRATION = "DrainEndedWithoutDeregistration";
-    public static final String DRAIN_FAILED = "DrainFailed";
+    /* State names as they appear in the console come from the domain core; the drain function dispatches on them. */
+    public static final String START_DRAIN = DrainStep.START_DRAIN.stateName();
+    public static final String WAIT_FOR_DRAIN = DrainStep.WAIT_FOR_DRAIN.stateName();
+    public static final String CHECK_DRAIN = DrainStep.CHECK_DRAIN.stateName();
+    public static final String DRAIN_DECISION = DrainStep.DRAIN_DECISION.stateName();
+    public static final String APPLY_TIMEOUT_POLICY = DrainStep.APPLY_TIMEOUT_POLICY.stateName();
+    public static final String TIMEOUT_DECISION = DrainStep.TIMEOUT_DECISION.stateName();
+    public static final String DEREGISTER = DrainStep.DEREGISTER.stateName();
+    public static final String CLEAN_HOST = DrainStep.CLEAN_HOST.stateName();
+    public static final String RECORD_FAILURE = DrainStep.RECORD_FAILURE.stateName();
+    public static final String NODE_DEREGISTERED = DrainStep.NODE_DEREGISTERED.stateName();
+    public static final String DRAIN_ENDED_WITHOUT_DEREGISTRATION = DrainStep.DRAIN_ENDED_WITHOUT_DEREGISTRATION.stateName();
+    public static final String DRAIN_FAILED = DrainStep.DRAIN_FAILED.stateName();
 
-    /** The one error type the workflow retries; the Lambda runtime reports it by its class name. */
-    public static final String RETRYABLE_ERROR = "dev.ecsa.core.error.RetryableException";
+    /**
+     * The one error type the workflow retries. The Lambda Java runtime reports an uncaught exception's class name as
+     * the error type, which Retry matches exactly.
+     */
+    public static final String RETRYABLE_ERROR = RetryableException.class.getName();
 
     private final StateMachine stateMachine;
 
