@@ -420,23 +420,30 @@ public final class RegisterNode {
             ScriptRun run = new ScriptRun(new SshTarget(request.address(), request.port(), request.sshUser()), policy,
                     key, ScriptRun.DEFAULT_COMMAND, script, connect, command);
 
-            ScriptResult result = step(STEP_BOOTSTRAP, () -> runOnHost(run),
-                    r -> "exit " + r.exitCode() + ", host key " + r.observedHostKeyFingerprint());
+            BootstrapReport report = step(STEP_BOOTSTRAP, () -> runBootstrap(run, policy),
+                    r -> r.ok() ? "the host reports " + r.managedInstanceId() + " / " + r.containerInstanceArn()
+                            : "the host reports an existing registration " + r.managedInstanceId());
+            if (report.ok()) {
+                return step(STEP_VERIFY, () -> verify(report), Verified::how);
+            }
+            return step(STEP_VERIFY, () -> adopt(report), Verified::how);
+        }
+
+        /** Runs the script, pins the host key, and reads the report; a host-side failure is thrown as its reason. */
+        private BootstrapReport runBootstrap(ScriptRun run, HostKeyPolicy policy) {
+            ScriptResult result = runOnHost(run);
             pinHostKey(result.observedHostKeyFingerprint(), policy);
             BootstrapReport report;
             try {
                 report = scripts.parse(result);
             } catch (NodeOperationException e) {
-                throw NodeOperationException.of(e.reason(), scrub(e.detail() + tailNote("stderr", result.stderrTail())),
-                        e);
+                throw NodeOperationException.of(e.reason(),
+                        scrub(e.detail() + tailNote("stderr", result.stderrTail())), e);
             }
-            if (report.ok()) {
-                return step(STEP_VERIFY, () -> verify(report), Verified::how);
+            if (!report.ok() && !report.alreadyRegistered()) {
+                throw NodeOperationException.of(report.reason(), hostFailure(report));
             }
-            if (report.alreadyRegistered()) {
-                return step(STEP_VERIFY, () -> adopt(report), Verified::how);
-            }
-            throw NodeOperationException.of(report.reason(), hostFailure(report));
+            return report;
         }
 
         private ScriptResult runOnHost(ScriptRun run) {
