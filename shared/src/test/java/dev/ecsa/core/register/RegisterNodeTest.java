@@ -358,6 +358,7 @@ class RegisterNodeTest {
         var foreign = w.activations.create(new dev.ecsa.core.port.ActivationSpec("someone-else", "req-0",
                 w.clock.instant().plus(Duration.ofHours(1)), java.util.Map.of()));
         var mi = w.activations.registerHost(foreign.activationId(), foreign.code(), ADDRESS);
+        w.activations.delete(foreign.activationId());
         w.host.managedInstanceId = mi.instanceId();
 
         IntakeResult result = w.register(request("req-1", "node-1"));
