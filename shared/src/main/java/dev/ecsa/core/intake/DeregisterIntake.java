@@ -56,10 +56,10 @@ public final class DeregisterIntake {
     private final DrainWorkflow workflow;
     private final EventPublisher events;
     private final Clock clock;
-    private final DrainSettings settings;
+    private final DeregisterSettings settings;
 
     public DeregisterIntake(NodeStore store, ManagedInstances managedInstances, ContainerInstances containerInstances,
-                            DrainWorkflow workflow, EventPublisher events, Clock clock, DrainSettings settings) {
+                            DrainWorkflow workflow, EventPublisher events, Clock clock, DeregisterSettings settings) {
         this.store = Objects.requireNonNull(store, "store");
         this.managedInstances = Objects.requireNonNull(managedInstances, "managedInstances");
         this.containerInstances = Objects.requireNonNull(containerInstances, "containerInstances");

@@ -48,7 +48,7 @@ class DeregisterIntakeTest {
     private DrainWorkflow workflowPort = workflow;
 
     private DeregisterIntake intake() {
-        return new DeregisterIntake(store, managed, containers, workflowPort, events, clock, DrainSettings.defaults());
+        return new DeregisterIntake(store, managed, containers, workflowPort, events, clock, DeregisterSettings.defaults());
     }
 
     private static DeregisterRequest request(String id, Integer timeout, TimeoutPolicy policy) {

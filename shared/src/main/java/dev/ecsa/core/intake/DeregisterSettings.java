@@ -5,17 +5,17 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The stack's drain settings: the default deadline and policy, and the bounds a request's own timeout is held to.
+ * The stack's deregistration settings (the drain workflow's own are dev.ecsa.core.deregister's): the default deadline and policy, and the bounds a request's own timeout is held to.
  *
  * @param defaultTimeout used when the request names none (10 minutes in the stack's defaults)
  * @param minTimeout     a request asking for less gets this
  * @param maxTimeout     a request asking for more gets this
  * @param defaultPolicy  used when the request names none
  */
-public record DrainSettings(Duration defaultTimeout, Duration minTimeout, Duration maxTimeout,
+public record DeregisterSettings(Duration defaultTimeout, Duration minTimeout, Duration maxTimeout,
                             TimeoutPolicy defaultPolicy) {
 
-    public DrainSettings {
+    public DeregisterSettings {
         Objects.requireNonNull(defaultTimeout, "defaultTimeout");
         Objects.requireNonNull(minTimeout, "minTimeout");
         Objects.requireNonNull(maxTimeout, "maxTimeout");
@@ -29,8 +29,8 @@ public record DrainSettings(Duration defaultTimeout, Duration minTimeout, Durati
     }
 
     /** The design's defaults: 10 minutes, requests may ask for 1 to 60 minutes, policy revert. */
-    public static DrainSettings defaults() {
-        return new DrainSettings(Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1),
+    public static DeregisterSettings defaults() {
+        return new DeregisterSettings(Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofHours(1),
                 TimeoutPolicy.defaultPolicy());
     }
 
