@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The stack's deregistration settings (the drain workflow's own are dev.ecsa.core.deregister's): the default deadline and policy, and the bounds a request's own timeout is held to.
+ * The stack's deregistration settings for the intake: the default drain deadline and policy, and the bounds a
+ * request's own timeout is held to. (The drain workflow's own settings are {@code dev.ecsa.core.deregister}'s.)
  *
  * @param defaultTimeout used when the request names none (10 minutes in the stack's defaults)
  * @param minTimeout     a request asking for less gets this
@@ -13,7 +14,7 @@ import java.util.Objects;
  * @param defaultPolicy  used when the request names none
  */
 public record DeregisterSettings(Duration defaultTimeout, Duration minTimeout, Duration maxTimeout,
-                            TimeoutPolicy defaultPolicy) {
+                                 TimeoutPolicy defaultPolicy) {
 
     public DeregisterSettings {
         Objects.requireNonNull(defaultTimeout, "defaultTimeout");
