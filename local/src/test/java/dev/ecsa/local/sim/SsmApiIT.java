@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.Activation;
 import software.amazon.awssdk.services.ssm.model.CreateActivationResponse;
+import software.amazon.awssdk.services.ssm.model.DescribeActivationsFilter;
 import software.amazon.awssdk.services.ssm.model.DescribeActivationsFilterKeys;
 import software.amazon.awssdk.services.ssm.model.DescribeInstanceInformationResponse;
 import software.amazon.awssdk.services.ssm.model.InstanceInformation;
@@ -68,8 +69,8 @@ class SsmApiIT {
 
         assertThat(created.activationId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
         assertThat(created.activationCode()).hasSizeGreaterThanOrEqualTo(20);
-        Activation a = ssm.describeActivations(r -> r.filters(f -> f.filterKey(DescribeActivationsFilterKeys.ACTIVATION_IDS)
-                .filterValues(created.activationId()))).activationList().get(0);
+        Activation a = ssm.describeActivations(r -> r.filters(DescribeActivationsFilter.builder()
+                .filterKey(DescribeActivationsFilterKeys.ACTIVATION_IDS).filterValues(created.activationId()).build())).activationList().get(0);
         assertThat(a.registrationLimit()).isEqualTo(1);
         assertThat(a.registrationsCount()).isZero();
         assertThat(a.expired()).isFalse();
@@ -129,8 +130,8 @@ class SsmApiIT {
         assertThat(info.iamRole()).isEqualTo("EcsAnywhereRole");
         assertThat(ssm.listTagsForResource(r -> r.resourceType(ResourceTypeForTagging.MANAGED_INSTANCE).resourceId(mi)).tagList())
                 .containsExactly(Tag.builder().key("nodeId").value("node-42").build());
-        assertThat(ssm.describeActivations(r -> r.filters(f -> f.filterKey(DescribeActivationsFilterKeys.ACTIVATION_IDS)
-                .filterValues(a.activationId()))).activationList().get(0).registrationsCount()).isEqualTo(1);
+        assertThat(ssm.describeActivations(r -> r.filters(DescribeActivationsFilter.builder()
+                .filterKey(DescribeActivationsFilterKeys.ACTIVATION_IDS).filterValues(a.activationId()).build())).activationList().get(0).registrationsCount()).isEqualTo(1);
 
         ssm.addTagsToResource(r -> r.resourceType(ResourceTypeForTagging.MANAGED_INSTANCE).resourceId(mi)
                 .tags(Tag.builder().key("rack").value("r7").build()));
