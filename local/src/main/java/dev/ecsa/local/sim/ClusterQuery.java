@@ -223,6 +223,9 @@ final class ClusterQuery {
                 tokens.add(new Token(op, false));
             } else {
                 int end = wordEnd(s, i);
+                if (end == i) {
+                    throw new IllegalArgumentException("Unexpected character '" + c + "' in filter expression.");
+                }
                 tokens.add(new Token(s.substring(i, end), false));
                 i = end;
             }
