@@ -4,10 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.core.port.DrainWorkflow;
 import dev.ecsa.functions.Json;
 import java.util.Objects;
+import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
@@ -16,12 +18,13 @@ import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
  * {@link DrainWorkflow} on Step Functions: StartExecution with the request id as execution name and the JSON of
  * {@link DrainStart} as input.
  *
- * <p>Idempotency comes from the execution name. Step Functions itself treats a repeated StartExecution with the same
- * name and input as a no-op <em>while that execution runs</em> (it answers success, so this adapter then reports
- * {@code true} again: the caller cannot tell a replay from the first start in that window, and must not need to —
- * events are at-least-once). Once the name exists with other input, or the execution has finished, Step Functions
- * answers ExecutionAlreadyExists; the adapter then compares the stored input: equal means already started
- * ({@code false}), different is a CONFLICT.
+ * <p>Idempotency comes from the execution name. Step Functions answers a repeated StartExecution with the same name
+ * and input <em>while that execution runs</em> with plain success (no error), which would make a replay look like a
+ * first start. So the adapter first asks DescribeExecution: an existing execution with equal input (compared as JSON)
+ * means already started ({@code false}); with other input it is a CONFLICT; only when none exists does it call
+ * StartExecution. If a concurrent caller wins the gap between the two calls, Step Functions answers
+ * ExecutionAlreadyExists (other input, or the execution already ended) and the same comparison decides. Two callers
+ * starting the same input at the same moment could both see {@code true}; the per-node FIFO queue rules that out.
  */
 public final class SfnDrainWorkflow implements DrainWorkflow {
 
@@ -45,6 +48,10 @@ public final class SfnDrainWorkflow implements DrainWorkflow {
     public boolean start(DrainStart input) {
         String name = DrainWorkflow.executionName(input.requestId());
         String json = toJson(input);
+        Optional<DescribeExecutionResponse> existing = describe(name);
+        if (existing.isPresent()) {
+            return alreadyStarted(name, json, existing.get());
+        }
         try {
             sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(name).input(json));
             return true;
@@ -53,12 +60,23 @@ public final class SfnDrainWorkflow implements DrainWorkflow {
                 throw AwsErrors.translate("Step Functions StartExecution", e);
             }
         }
-        DescribeExecutionResponse existing;
+        DescribeExecutionResponse winner = describe(name).orElseThrow(() -> new RetryableException(
+                Reason.AWS_UNAVAILABLE, "Step Functions reported execution " + name + " as existing and as missing"));
+        return alreadyStarted(name, json, winner);
+    }
+
+    private Optional<DescribeExecutionResponse> describe(String name) {
         try {
-            existing = sfn.describeExecution(r -> r.executionArn(executionArn(name)));
+            return Optional.of(sfn.describeExecution(r -> r.executionArn(executionArn(name))));
         } catch (SdkException e) {
+            if (AwsErrors.hasCode(e, "ExecutionDoesNotExist")) {
+                return Optional.empty();
+            }
             throw AwsErrors.translate("Step Functions DescribeExecution", e);
         }
+    }
+
+    private static boolean alreadyStarted(String name, String json, DescribeExecutionResponse existing) {
         if (sameJson(json, existing.input())) {
             return false;
         }

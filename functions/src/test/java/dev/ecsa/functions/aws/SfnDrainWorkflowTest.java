@@ -20,6 +20,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionRequest;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
 import software.amazon.awssdk.services.sfn.model.ExecutionAlreadyExistsException;
+import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sfn.model.StartExecutionRequest;
 import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
@@ -55,6 +56,11 @@ class SfnDrainWorkflowTest {
     };
     private final SfnDrainWorkflow workflow = new SfnDrainWorkflow(client, STATE_MACHINE);
 
+    private static Object doesNotExist() {
+        return AwsFailures.error(ExecutionDoesNotExistException.builder(), "ExecutionDoesNotExist", 400,
+                "Execution Does Not Exist");
+    }
+
     private static ExecutionAlreadyExistsException alreadyExists() {
         return (ExecutionAlreadyExistsException) AwsFailures.error(ExecutionAlreadyExistsException.builder(),
                 "ExecutionAlreadyExists", 400, "Execution Already Exists");
@@ -62,7 +68,7 @@ class SfnDrainWorkflowTest {
 
     @Test
     void startsAnExecutionNamedAfterTheRequestWithTheDrainStartAsInput() throws Exception {
-        script.thenReturn(StartExecutionResponse.builder().executionArn("x").build());
+        script.then(r -> doesNotExist()).thenReturn(StartExecutionResponse.builder().executionArn("x").build());
 
         assertThat(workflow.start(START)).isTrue();
 
@@ -86,11 +92,11 @@ class SfnDrainWorkflowTest {
         names.forEach(n -> reversed.set(n, ours.get(n)));
         String stored = Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(reversed);
         assertThat(stored).isNotEqualTo(SfnDrainWorkflow.toJson(START));
-        script.then(r -> alreadyExists())
-                .thenReturn(DescribeExecutionResponse.builder().input(stored).status("RUNNING").build());
+        script.thenReturn(DescribeExecutionResponse.builder().input(stored).status("RUNNING").build());
 
         assertThat(workflow.start(START)).isFalse();
 
+        assertThat(script.requestsOf(StartExecutionRequest.class)).isEmpty();
         assertThat(script.requestsOf(DescribeExecutionRequest.class).get(0).executionArn())
                 .isEqualTo("arn:aws:states:eu-west-1:123456789012:execution:EcsaDrain:req-1");
     }
@@ -98,7 +104,28 @@ class SfnDrainWorkflowTest {
     @Test
     void existingExecutionWithOtherInputIsAConflict() {
         DrainStart other = new DrainStart("req-1", "node-2", "edge", null, START.deadline(), START.policy(), 1);
-        script.then(r -> alreadyExists())
+        script.thenReturn(DescribeExecutionResponse.builder().input(SfnDrainWorkflow.toJson(other)).build());
+
+        assertThatThrownBy(() -> workflow.start(START)).isInstanceOfSatisfying(PermanentException.class,
+                e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
+        assertThat(script.requestsOf(StartExecutionRequest.class)).isEmpty();
+    }
+
+    @Test
+    void losingTheRaceToAConcurrentStartComparesWithTheWinner() {
+        script.then(r -> doesNotExist())
+                .then(r -> alreadyExists())
+                .thenReturn(DescribeExecutionResponse.builder().input(SfnDrainWorkflow.toJson(START)).build());
+
+        assertThat(workflow.start(START)).isFalse();
+        assertThat(script.requests).hasSize(3);
+    }
+
+    @Test
+    void losingTheRaceToOtherInputIsAConflict() {
+        DrainStart other = new DrainStart("req-1", "node-2", "edge", null, START.deadline(), START.policy(), 1);
+        script.then(r -> doesNotExist())
+                .then(r -> alreadyExists())
                 .thenReturn(DescribeExecutionResponse.builder().input(SfnDrainWorkflow.toJson(other)).build());
 
         assertThatThrownBy(() -> workflow.start(START)).isInstanceOfSatisfying(PermanentException.class,
@@ -107,7 +134,8 @@ class SfnDrainWorkflowTest {
 
     @Test
     void throttledStartIsRetryable() {
-        script.then(r -> AwsFailures.error(SfnException.builder(), "ThrottlingException", 400, "Rate exceeded"));
+        script.then(r -> doesNotExist())
+                .then(r -> AwsFailures.error(SfnException.builder(), "ThrottlingException", 400, "Rate exceeded"));
 
         assertThatThrownBy(() -> workflow.start(START)).isInstanceOf(RetryableException.class);
     }
