@@ -107,7 +107,7 @@ final class Items {
 
     /** The sort key of a request's entry in its node's partition: newest last in key order. */
     static String historySortKey(RequestRecord r) {
-        return HISTORY_PREFIX + time(r.receivedAt()) + "#" + r.requestId();
+        return HISTORY_PREFIX + TIME.format(r.receivedAt()) + "#" + r.requestId();
     }
 
     // ---- nodes ----
