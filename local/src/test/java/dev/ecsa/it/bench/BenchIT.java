@@ -96,7 +96,7 @@ class BenchIT {
         ContainerInstance instance = ecs.describeContainerInstances(b -> b.cluster(Bench.CLUSTER)
                 .containerInstances(arns)).containerInstances().get(0);
         assertThat(instance.ec2InstanceId()).isEqualTo(managedInstanceId);
-        assertThat(instance.statusAsString()).isEqualTo("ACTIVE");
+        assertThat(instance.status()).isEqualTo("ACTIVE");
         assertThat(instance.agentConnected()).isTrue();
 
         // The single-use activation cannot register a second host.
