@@ -137,6 +137,11 @@ public final class Bench implements AutoCloseable {
         return sshKey;
     }
 
+    /** The private key as stored in the {@link #SSH_KEY_SECRET} secret (PKCS#8 PEM). */
+    public String sshPrivateKeyPem() {
+        return pkcs8Pem(sshKey);
+    }
+
     /** Where hosts fetch the install-script stand-in. */
     public URI installScriptUrl() {
         return simulator.endpoint().resolve("/" + INSTALL_SCRIPT_PATH);
