@@ -8,7 +8,6 @@ import dev.ecsa.local.hosts.Dirs;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.local.hosts.InstallScriptStandIn;
 import dev.ecsa.local.hosts.SimulatedHost;
-import dev.ecsa.local.hosts.SshKeys;
 import dev.ecsa.local.hosts.ThrowawayGpgKey;
 import dev.ecsa.local.sim.ControlPlaneSimulator;
 import dev.ecsa.local.sim.SimulatorConfig;
@@ -61,7 +60,7 @@ public final class Bench implements AutoCloseable {
         try {
             simulator = track(ControlPlaneSimulator.start(simulatorConfig));
             simulator.createCluster(CLUSTER);
-            sshKey = SshKeys.generate();
+            sshKey = rsaKeyPair();
             simulator.putSecret(SSH_KEY_SECRET, pkcs8Pem(sshKey));
 
             installScript = InstallScriptStandIn.render(simulator.endpoint());
@@ -217,6 +216,20 @@ public final class Bench implements AutoCloseable {
     private <T extends AutoCloseable> T track(T resource) {
         resources.add(resource);
         return resource;
+    }
+
+    /**
+     * The service's key is RSA: its PKCS#8 encoding carries everything needed to derive the public key, which SSHJ
+     * requires (Java's PKCS#8 encoding of an EC key leaves the public point out, and SSHJ then cannot read it).
+     */
+    private static KeyPair rsaKeyPair() {
+        try {
+            java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(3072);
+            return generator.generateKeyPair();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("RSA is always available", e);
+        }
     }
 
     /** PKCS#8 PEM, which SSHJ (and OpenSSH) read. */
