@@ -11,7 +11,6 @@ import dev.ecsa.core.port.ScriptRun;
 import dev.ecsa.core.port.SshPrivateKey;
 import dev.ecsa.core.port.SshTarget;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -203,33 +202,36 @@ public final class SshjRemoteHost implements RemoteHost {
             }
             closeQuietly(client);
         });
+        Pump in = null;
         try {
             Session session = client.startSession();
             Session.Command cmd = session.exec(run.command());
             running.set(cmd);
-            Drain out = Drain.start(cmd.getInputStream(), stdout, "ssh-stdout " + target);
-            Drain err = Drain.start(cmd.getErrorStream(), stderr, "ssh-stderr " + target);
-            IOException stdinFailure = null;
-            try (OutputStream stdin = cmd.getOutputStream()) {
-                stdin.write(run.script().getBytes(StandardCharsets.UTF_8));
-                stdin.flush();
-            } catch (IOException e) {
-                // A command may exit without reading all of its input (sudo refusing, an early `exit`): what
-                // counts is its exit status, so this only matters if none arrives.
-                stdinFailure = e;
-            }
+            Pump out = Pump.start("ssh-stdout " + target, () -> stdout.drain(cmd.getInputStream()));
+            Pump err = Pump.start("ssh-stderr " + target, () -> stderr.drain(cmd.getErrorStream()));
+            // stdin has its own thread too, so the outcome does not depend on the write: a command may exit without
+            // reading all of its input (sudo refusing, an early `exit`). Known SSHJ 0.40 limit: a write blocked on a
+            // full remote window holds the stream's monitor, which SSHJ's reader needs to deliver the channel close,
+            // so a command that stops reading a script larger than the server's window (~2 MiB on OpenSSH) is
+            // reported only after the connection timeout (connectTimeout). The project's scripts are a few KiB.
+            in = Pump.start("ssh-stdin " + target, () -> {
+                try (OutputStream stdin = cmd.getOutputStream()) {
+                    stdin.write(run.script().getBytes(StandardCharsets.UTF_8));
+                }
+            });
             out.await();
             err.await();
             cmd.join();
             if (!deadline.disarm()) {
                 throw timedOut(run);
             }
-            IOException lost = out.failure() != null ? out.failure() : err.failure();
             Integer status = cmd.getExitStatus();
             Signal signal = cmd.getExitSignal();
-            if (status == null && signal == null && (lost != null || stdinFailure != null)) {
-                throw unreachable(target, lost != null ? lost : stdinFailure);
+            IOException lost = out.failure() != null ? out.failure() : err.failure();
+            if (status == null && signal == null && lost != null) {
+                throw unreachable(target, lost);
             }
+            // What counts is the exit status; a failed stdin write (the command stopped reading) is not reported.
             closeQuietly(session);
             return result(status, signal, stdout, stderr, observedFingerprint);
         } catch (IOException e) {
@@ -239,6 +241,9 @@ public final class SshjRemoteHost implements RemoteHost {
             throw new RetryableException(Reason.TIMED_OUT, "interrupted while running the command on " + target, e);
         } finally {
             deadline.disarm();
+            if (in != null) {
+                in.interrupt(); // a write still waiting for window space is of no use any more
+            }
         }
     }
 
@@ -306,31 +311,33 @@ public final class SshjRemoteHost implements RemoteHost {
         return "SshjRemoteHost[stdoutTail=" + STDOUT_TAIL_BYTES + ", stderrTail=" + STDERR_TAIL_BYTES + "]";
     }
 
-    /** A thread copying one of the command's output streams into its tail. */
-    private static final class Drain implements Runnable {
+    /** Work that blocks on one of the command's streams, on its own daemon thread. */
+    private static final class Pump implements Runnable {
 
-        private final InputStream in;
-        private final OutputTail tail;
+        interface Work {
+            void run() throws IOException;
+        }
+
+        private final Work work;
         private final Thread thread;
         private volatile IOException failure;
 
-        private Drain(InputStream in, OutputTail tail, String name) {
-            this.in = in;
-            this.tail = tail;
+        private Pump(String name, Work work) {
+            this.work = work;
             this.thread = new Thread(this, name);
             thread.setDaemon(true);
         }
 
-        static Drain start(InputStream in, OutputTail tail, String name) {
-            Drain d = new Drain(in, tail, name);
-            d.thread.start();
-            return d;
+        static Pump start(String name, Work work) {
+            Pump p = new Pump(name, work);
+            p.thread.start();
+            return p;
         }
 
         @Override
         public void run() {
             try {
-                tail.drain(in);
+                work.run();
             } catch (IOException e) {
                 failure = e;
             }
@@ -338,6 +345,11 @@ public final class SshjRemoteHost implements RemoteHost {
 
         void await() throws InterruptedException {
             thread.join();
+        }
+
+        /** Gives up on the work (a stdin write nobody reads); closing the connection ends it for good. */
+        void interrupt() {
+            thread.interrupt();
         }
 
         IOException failure() {
