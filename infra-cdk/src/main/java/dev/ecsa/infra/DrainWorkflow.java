@@ -58,7 +58,8 @@ public final class DrainWorkflow extends Construct {
 
     private final StateMachine stateMachine;
 
-    public DrainWorkflow(Construct scope, String id, IFunction drainFunction, RetentionDays logRetention) {
+    public DrainWorkflow(Construct scope, String id, String stateMachineName, IFunction drainFunction,
+            RetentionDays logRetention) {
         super(scope, id);
 
         LambdaInvoke startDrain = step(START_DRAIN, drainFunction);
@@ -119,6 +120,7 @@ public final class DrainWorkflow extends Construct {
                 .removalPolicy(RemovalPolicy.DESTROY)
                 .build();
         this.stateMachine = StateMachine.Builder.create(this, "StateMachine")
+                .stateMachineName(stateMachineName)
                 .stateMachineType(StateMachineType.STANDARD)
                 .definitionBody(DefinitionBody.fromChainable(startDrain))
                 .comment("Drain an ECS Anywhere node, wait until no task is left or the deadline passes, then "

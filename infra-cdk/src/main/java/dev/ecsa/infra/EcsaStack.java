@@ -208,7 +208,10 @@ public final class EcsaStack extends Stack {
         Alias drainLive = live(drain);
         Alias reconcileLive = live(reconcile);
 
-        DrainWorkflow workflow = new DrainWorkflow(this, "DrainWorkflow", drainLive, logRetention);
+        String stateMachineName = config.stackName() + "-drain";
+        DrainWorkflow workflow = new DrainWorkflow(this, "DrainWorkflow", stateMachineName, drainLive, logRetention);
+        String drainExecutions = "arn:" + getPartition() + ":states:" + getRegion() + ":" + getAccount()
+                + ":execution:" + stateMachineName + ":*";
         nodeRequest.addEnvironment("ECSA_DRAIN_STATE_MACHINE_ARN", workflow.stateMachine().getStateMachineArn());
         reconcile.addEnvironment("ECSA_DRAIN_STATE_MACHINE_ARN", workflow.stateMachine().getStateMachineArn());
 
@@ -271,6 +274,12 @@ public final class EcsaStack extends Stack {
                 .sid("StartDrainWorkflow")
                 .actions(List.of("states:StartExecution"))
                 .resources(List.of(workflow.stateMachine().getStateMachineArn()))
+                .build());
+        nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
+                // A replayed request describes its execution to tell "already started" from "conflicting input".
+                .sid("DescribeDrainExecutions")
+                .actions(List.of("states:DescribeExecution"))
+                .resources(List.of(drainExecutions))
                 .build());
 
         drain.addToRolePolicy(ssmReadAndActivations);

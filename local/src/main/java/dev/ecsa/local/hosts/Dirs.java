@@ -7,12 +7,12 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** Recursive delete for the bench's temporary directories (overlay whiteouts included). */
-final class Dirs {
+public final class Dirs {
 
     private Dirs() {
     }
 
-    static void deleteRecursively(Path dir) {
+    public static void deleteRecursively(Path dir) {
         if (dir == null || !Files.exists(dir)) {
             return;
         }

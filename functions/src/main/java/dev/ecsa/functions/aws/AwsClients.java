@@ -1,0 +1,195 @@
+package dev.ecsa.functions.aws;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.ssm.SsmClient;
+
+/**
+ * Builds each AWS SDK client once, on first use, and keeps it for the life of the process (a Lambda execution
+ * environment): explicit region and credentials provider, the lightweight {@link UrlConnectionHttpClient} (shared by
+ * all clients), an optional endpoint override for the offline bench, and the SDK's <b>standard</b> retry strategy.
+ *
+ * <p>Retry policy: the SDK's standard strategy ({@link AwsRetryStrategy#standardRetryStrategy()}): retries throttling,
+ * 5xx and I/O errors with jittered exponential backoff (a longer base delay for throttling, capped at 20 s) behind a
+ * client-side retry token bucket (500 tokens; a retry spends some, a success returns them), for {@link Settings#maxAttempts()} attempts in all (3 by default, the standard
+ * mode's own default). What is still failing after that reaches {@link AwsErrors} and becomes a domain error that the
+ * workflow or queue retries later. Every attempt is also bounded by {@link Settings#attemptTimeout()} and every call
+ * by {@link Settings#callTimeout()}, so a hung connection cannot eat a Lambda's whole budget.
+ */
+public final class AwsClients implements AutoCloseable {
+
+    /**
+     * How the clients are built.
+     *
+     * @param region           the region every client talks to
+     * @param credentials      where credentials come from (the default chain in Lambda; static ones for the bench)
+     * @param endpointOverride one endpoint for every service (the bench's simulator), empty for AWS itself
+     * @param maxAttempts      attempts per call including the first (standard retry strategy)
+     * @param connectTimeout   TCP connect timeout
+     * @param attemptTimeout   limit of one HTTP attempt
+     * @param callTimeout      limit of one call including its retries
+     */
+    public record Settings(Region region, AwsCredentialsProvider credentials, Optional<URI> endpointOverride,
+                           int maxAttempts, Duration connectTimeout, Duration attemptTimeout, Duration callTimeout) {
+
+        public Settings {
+            Objects.requireNonNull(region, "region");
+            Objects.requireNonNull(credentials, "credentials");
+            endpointOverride = endpointOverride == null ? Optional.empty() : endpointOverride;
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1");
+            }
+            Objects.requireNonNull(connectTimeout, "connectTimeout");
+            Objects.requireNonNull(attemptTimeout, "attemptTimeout");
+            Objects.requireNonNull(callTimeout, "callTimeout");
+        }
+
+        /** AWS itself: the default credentials chain, 3 attempts, 2 s connect, 20 s per attempt, 60 s per call. */
+        public static Settings aws(Region region) {
+            return new Settings(region, DefaultCredentialsProvider.builder().build(), Optional.empty(), 3,
+                    Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofSeconds(60));
+        }
+
+        /**
+         * Inside Lambda: the function's region ({@code AWS_REGION}) and the credentials the runtime puts in the
+         * environment, read directly rather than through the default chain's probing, which costs cold-start time.
+         */
+        public static Settings lambda() {
+            String region = System.getenv("AWS_REGION");
+            if (region == null || region.isBlank()) {
+                throw new IllegalStateException("AWS_REGION is not set: not running in Lambda?");
+            }
+            return new Settings(Region.of(region), EnvironmentVariableCredentialsProvider.create(), Optional.empty(),
+                    3, Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofSeconds(60));
+        }
+
+        /** The same settings against another endpoint (the offline bench). */
+        public Settings withEndpoint(URI endpoint) {
+            return new Settings(region, credentials, Optional.of(endpoint), maxAttempts, connectTimeout,
+                    attemptTimeout, callTimeout);
+        }
+
+        /** The same settings with other credentials. */
+        public Settings withCredentials(AwsCredentialsProvider provider) {
+            return new Settings(region, provider, endpointOverride, maxAttempts, connectTimeout, attemptTimeout,
+                    callTimeout);
+        }
+
+        /** The same settings with another number of attempts per call. */
+        public Settings withMaxAttempts(int attempts) {
+            return new Settings(region, credentials, endpointOverride, attempts, connectTimeout, attemptTimeout,
+                    callTimeout);
+        }
+    }
+
+    private final Settings settings;
+    private final SdkHttpClient http;
+    private final List<AutoCloseable> built = new ArrayList<>();
+    private SsmClient ssm;
+    private EcsClient ecs;
+    private SecretsManagerClient secretsManager;
+    private EventBridgeClient eventBridge;
+    private SfnClient sfn;
+    private DynamoDbClient dynamoDb;
+
+    public AwsClients(Settings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.http = UrlConnectionHttpClient.builder()
+                .connectionTimeout(settings.connectTimeout())
+                .socketTimeout(settings.attemptTimeout())
+                .build();
+    }
+
+    /** The settings the clients are built with. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The SSM client (activations, managed instances). */
+    public synchronized SsmClient ssm() {
+        return ssm = once(ssm, () -> configure(SsmClient.builder()).build());
+    }
+
+    /** The ECS client (container instances, tasks). */
+    public synchronized EcsClient ecs() {
+        return ecs = once(ecs, () -> configure(EcsClient.builder()).build());
+    }
+
+    /** The Secrets Manager client (the SSH key). */
+    public synchronized SecretsManagerClient secretsManager() {
+        return secretsManager = once(secretsManager, () -> configure(SecretsManagerClient.builder()).build());
+    }
+
+    /** The EventBridge client (domain events). */
+    public synchronized EventBridgeClient eventBridge() {
+        return eventBridge = once(eventBridge, () -> configure(EventBridgeClient.builder()).build());
+    }
+
+    /** The Step Functions client (the drain workflow). */
+    public synchronized SfnClient sfn() {
+        return sfn = once(sfn, () -> configure(SfnClient.builder()).build());
+    }
+
+    /** The DynamoDB client (the inventory table), built here too so every client shares one setup. */
+    public synchronized DynamoDbClient dynamoDb() {
+        return dynamoDb = once(dynamoDb, () -> configure(DynamoDbClient.builder()).build());
+    }
+
+    private <C extends AutoCloseable> C once(C existing, Supplier<C> factory) {
+        if (existing != null) {
+            return existing;
+        }
+        C client = factory.get();
+        built.add(client);
+        return client;
+    }
+
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder) {
+        builder.region(settings.region())
+                .credentialsProvider(settings.credentials())
+                .httpClient(http)
+                .overrideConfiguration(ClientOverrideConfiguration.builder()
+                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                                .maxAttempts(settings.maxAttempts())
+                                .build())
+                        .apiCallAttemptTimeout(settings.attemptTimeout())
+                        .apiCallTimeout(settings.callTimeout())
+                        .build());
+        settings.endpointOverride().ifPresent(builder::endpointOverride);
+        return builder;
+    }
+
+    /** Closes every client built so far and the shared HTTP client. */
+    @Override
+    public synchronized void close() {
+        for (AutoCloseable c : built) {
+            try {
+                c.close();
+            } catch (Exception ignored) {
+                // Closing at shutdown: nothing useful to do with a failure.
+            }
+        }
+        built.clear();
+        http.close();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.ecsa.functions.aws;
+
+import dev.ecsa.core.model.Activation;
+import dev.ecsa.core.port.ActivationSpec;
+import dev.ecsa.core.port.HybridActivations;
+import dev.ecsa.core.port.ManagedInstance;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ssm.SsmClient;
+import software.amazon.awssdk.services.ssm.model.CreateActivationRequest;
+import software.amazon.awssdk.services.ssm.model.CreateActivationResponse;
+import software.amazon.awssdk.services.ssm.model.DeleteActivationRequest;
+import software.amazon.awssdk.services.ssm.model.Tag;
+
+/**
+ * {@link HybridActivations} on SSM: CreateActivation, DeleteActivation, DescribeInstanceInformation.
+ *
+ * <p>Every activation is tagged {@code ecsa:nodeId}, {@code ecsa:requestId} and {@code ecsa:stack}: SSM copies
+ * activation tags onto the managed instance it registers, and the stack's IAM policy allows CreateActivation only with
+ * the {@code ecsa:stack} request tag and DeregisterManagedInstance only on instances carrying it.
+ */
+public final class SsmHybridActivations implements HybridActivations {
+
+    /** Tag keys the service writes itself (the validator keeps requests from using the {@code ecsa:} prefix). */
+    public static final String NODE_ID_TAG = "ecsa:nodeId";
+    public static final String REQUEST_ID_TAG = "ecsa:requestId";
+    public static final String STACK_TAG = "ecsa:stack";
+
+    private final SsmClient ssm;
+    private final String iamRole;
+    private final String stackName;
+
+    /**
+     * @param ssm       the SSM client
+     * @param iamRole   the ECS Anywhere role <em>name</em> the managed instances assume (CreateActivation IamRole)
+     * @param stackName value of the {@code ecsa:stack} tag
+     */
+    public SsmHybridActivations(SsmClient ssm, String iamRole, String stackName) {
+        this.ssm = Objects.requireNonNull(ssm, "ssm");
+        this.iamRole = Objects.requireNonNull(iamRole, "iamRole");
+        this.stackName = Objects.requireNonNull(stackName, "stackName");
+    }
+
+    @Override
+    public Activation create(ActivationSpec spec) {
+        CreateActivationRequest request = CreateActivationRequest.builder()
+                .iamRole(iamRole)
+                .registrationLimit(1)
+                .expirationDate(spec.expiresAt())
+                .defaultInstanceName(spec.nodeId())
+                .description("ecsa registration of " + spec.nodeId())
+                .tags(tags(spec))
+                .build();
+        CreateActivationResponse response;
+        try {
+            response = ssm.createActivation(request);
+        } catch (SdkException e) {
+            throw AwsErrors.translate("SSM CreateActivation", e);
+        }
+        return new Activation(response.activationId(), response.activationCode(), spec.expiresAt());
+    }
+
+    /** The activation's tags: the request's own, then the service's (which win; the validator keeps them apart). */
+    List<Tag> tags(ActivationSpec spec) {
+        Map<String, String> all = new LinkedHashMap<>(spec.tags());
+        all.put(NODE_ID_TAG, spec.nodeId());
+        all.put(REQUEST_ID_TAG, spec.requestId());
+        all.put(STACK_TAG, stackName);
+        List<Tag> tags = new ArrayList<>(all.size());
+        all.forEach((k, v) -> tags.add(Tag.builder().key(k).value(v).build()));
+        return tags;
+    }
+
+    @Override
+    public void delete(String activationId) {
+        try {
+            ssm.deleteActivation(DeleteActivationRequest.builder().activationId(activationId).build());
+        } catch (SdkException e) {
+            // InvalidActivationId: unknown or already deleted. InvalidActivation: "might have been deleted".
+            if (AwsErrors.hasCode(e, "InvalidActivationId", "InvalidActivation")) {
+                return;
+            }
+            throw AwsErrors.translate("SSM DeleteActivation", e);
+        }
+    }
+
+    @Override
+    public Optional<ManagedInstance> findManagedInstance(String activationId) {
+        return SsmInstances.findFirst(ssm, "ActivationIds", activationId);
+    }
+}

@@ -1,0 +1,189 @@
+package dev.ecsa.infra;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.AppProps;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.cxapi.CloudAssembly;
+
+/**
+ * Writes the drain workflow's Amazon States Language definition, exactly as the stack deploys it, as plain JSON,
+ * so the offline bench runs the same state machine on a local interpreter.
+ *
+ * <p>In the template the definition is a {@code DefinitionString} built with {@code Fn::Join} around references
+ * (the drain function's alias ARN). Those are resolved to stable placeholder ARNs in region
+ * {@value #REGION} and account {@value #ACCOUNT}, e.g. {@code arn:aws:lambda:us-east-1:123456789012:function:DrainStep:live};
+ * the local interpreter binds Task states by state name, so the ARNs only have to be well-formed.
+ *
+ * <p>Usage: {@code DrainWorkflowDefinition <functions zip> <output file>}; the infra-cdk build runs it in the
+ * {@code package} phase and writes {@code infra-cdk/target/drain-workflow.asl.json}.
+ */
+public final class DrainWorkflowDefinition {
+
+    /** Region of the placeholder ARNs. */
+    public static final String REGION = "us-east-1";
+    /** Account of the placeholder ARNs. */
+    public static final String ACCOUNT = "123456789012";
+
+    private static final String STATE_MACHINE_TYPE = "AWS::StepFunctions::StateMachine";
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private DrainWorkflowDefinition() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 2) {
+            throw new IllegalArgumentException("usage: DrainWorkflowDefinition <functions zip> <output file>");
+        }
+        Path output = Path.of(args[1]);
+        JsonNode definition = synthesize(args[0]);
+        Files.createDirectories(output.toAbsolutePath().getParent());
+        Files.writeString(output, JSON.writeValueAsString(definition) + "\n");
+    }
+
+    /**
+     * Synthesizes the stack with the default configuration (no cdk-nag: the definition does not depend on it)
+     * and returns the drain state machine's definition with every intrinsic resolved to a placeholder.
+     */
+    public static JsonNode synthesize(String functionsZip) {
+        App app = new App(AppProps.builder()
+                // Path metadata (which the CDK CLI turns on) names the constructs behind the placeholder ARNs.
+                .context(Map.of("ecsa:functionsZip", functionsZip, "aws:cdk:enable-path-metadata", true))
+                .build());
+        EcsaConfig config = EcsaConfig.fromContext(app.getNode());
+        EcsaStack stack = new EcsaStack(app, config.stackName(), StackProps.builder().build(), config);
+        CloudAssembly assembly = app.synth();
+        JsonNode template = JSON.valueToTree(assembly.getStackByName(stack.getStackName()).getTemplate());
+        return fromTemplate(template);
+    }
+
+    /**
+     * The definition of the template's only state machine, parsed from its {@code DefinitionString}.
+     *
+     * @throws IllegalArgumentException if the template has no or several state machines, or the definition uses
+     *                                  an intrinsic this resolver does not know
+     */
+    public static JsonNode fromTemplate(JsonNode template) {
+        JsonNode resources = template.path("Resources");
+        List<JsonNode> machines = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> resource : resources.properties()) {
+            if (STATE_MACHINE_TYPE.equals(resource.getValue().path("Type").asText())) {
+                machines.add(resource.getValue());
+            }
+        }
+        if (machines.size() != 1) {
+            throw new IllegalArgumentException("expected one " + STATE_MACHINE_TYPE + ", found " + machines.size());
+        }
+        String text = new Resolver(resources).resolve(machines.get(0).path("Properties").path("DefinitionString"));
+        try {
+            return JSON.readTree(text);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the resolved DefinitionString is not JSON", e);
+        }
+    }
+
+    /** Resolves the intrinsics CDK puts into a DefinitionString to fixed placeholder values. */
+    private record Resolver(JsonNode resources) {
+
+        String resolve(JsonNode value) {
+            if (value.isTextual()) {
+                return value.asText();
+            }
+            if (value.isObject() && value.size() == 1) {
+                String fn = value.fieldNames().next();
+                JsonNode args = value.get(fn);
+                switch (fn) {
+                    case "Fn::Join":
+                        StringBuilder joined = new StringBuilder();
+                        String separator = args.get(0).asText();
+                        for (Iterator<JsonNode> parts = args.get(1).elements(); parts.hasNext(); ) {
+                            joined.append(resolve(parts.next()));
+                            if (parts.hasNext()) {
+                                joined.append(separator);
+                            }
+                        }
+                        return joined.toString();
+                    case "Ref":
+                        return ref(args.asText());
+                    case "Fn::GetAtt":
+                        if ("Arn".equals(args.get(1).asText())) {
+                            return arn(args.get(0).asText());
+                        }
+                        break;
+                    default:
+                        break;
+                }
+            }
+            throw new IllegalArgumentException("unsupported intrinsic in DefinitionString: " + value);
+        }
+
+        private String ref(String name) {
+            return switch (name) {
+                case "AWS::Region" -> REGION;
+                case "AWS::AccountId" -> ACCOUNT;
+                case "AWS::Partition" -> "aws";
+                case "AWS::URLSuffix" -> "amazonaws.com";
+                // Ref of a Lambda function is its name; of an alias or a version, its ARN.
+                default -> "AWS::Lambda::Function".equals(type(name)) ? constructId(name) : arn(name);
+            };
+        }
+
+        private String arn(String logicalId) {
+            JsonNode resource = resource(logicalId);
+            String type = type(logicalId);
+            return switch (type) {
+                case "AWS::Lambda::Function" -> "arn:aws:lambda:" + REGION + ":" + ACCOUNT + ":function:"
+                        + constructId(logicalId);
+                case "AWS::Lambda::Alias" -> functionArn(resource) + ":" + resource.path("Properties").path("Name").asText();
+                case "AWS::Lambda::Version" -> functionArn(resource) + ":1";
+                default -> {
+                    // e.g. AWS::SNS::Topic -> arn:aws:sns:us-east-1:123456789012:topic/<id>
+                    String[] parts = type.split("::");
+                    yield "arn:aws:" + parts[1].toLowerCase() + ":" + REGION + ":" + ACCOUNT + ":"
+                            + parts[2].toLowerCase() + "/" + constructId(logicalId);
+                }
+            };
+        }
+
+        private String functionArn(JsonNode aliasOrVersion) {
+            JsonNode function = aliasOrVersion.path("Properties").path("FunctionName");
+            if (function.has("Ref")) {
+                return arn(function.get("Ref").asText());
+            }
+            throw new IllegalArgumentException("unsupported FunctionName: " + function);
+        }
+
+        private JsonNode resource(String logicalId) {
+            JsonNode resource = resources.get(logicalId);
+            if (resource == null) {
+                throw new IllegalArgumentException("DefinitionString refers to unknown resource " + logicalId);
+            }
+            return resource;
+        }
+
+        private String type(String logicalId) {
+            return resource(logicalId).path("Type").asText();
+        }
+
+        /** The construct id from CDK's path metadata ("Stack/DrainStep/Resource" -> "DrainStep"): stable and readable. */
+        private String constructId(String logicalId) {
+            String path = resource(logicalId).path("Metadata").path("aws:cdk:path").asText("");
+            String[] segments = path.split("/");
+            if (segments.length >= 2) {
+                String last = segments[segments.length - 1];
+                return "Resource".equals(last) || "Default".equals(last) ? segments[segments.length - 2] : last;
+            }
+            return logicalId;
+        }
+    }
+}

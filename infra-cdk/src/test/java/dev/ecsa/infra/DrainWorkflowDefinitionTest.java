@@ -1,0 +1,74 @@
+package dev.ecsa.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class DrainWorkflowDefinitionTest {
+
+    private static final String DRAIN_STEP_ARN = "arn:aws:lambda:us-east-1:123456789012:function:DrainStep:live";
+    private static JsonNode definition;
+
+    @BeforeAll
+    static void synthesize() {
+        definition = DrainWorkflowDefinition.synthesize(System.getProperty("ecsa.functions.zip",
+                "../functions/target/ecsa-functions-lambda.zip"));
+    }
+
+    @Test
+    void extractsEveryStateOfTheDrainWorkflow() {
+        List<String> names = new ArrayList<>();
+        definition.path("States").fieldNames().forEachRemaining(names::add);
+        assertThat(definition.path("StartAt").asText()).isEqualTo(DrainWorkflow.START_DRAIN);
+        assertThat(names).containsExactlyInAnyOrder(
+                DrainWorkflow.START_DRAIN, DrainWorkflow.WAIT_FOR_DRAIN, DrainWorkflow.CHECK_DRAIN,
+                DrainWorkflow.DRAIN_DECISION, DrainWorkflow.APPLY_TIMEOUT_POLICY, DrainWorkflow.TIMEOUT_DECISION,
+                DrainWorkflow.DEREGISTER, DrainWorkflow.CLEAN_HOST, DrainWorkflow.RECORD_FAILURE,
+                DrainWorkflow.NODE_DEREGISTERED, DrainWorkflow.DRAIN_ENDED_WITHOUT_DEREGISTRATION,
+                DrainWorkflow.DRAIN_FAILED);
+    }
+
+    @Test
+    void taskStatesInvokeTheDrainFunctionAliasWithTheirNameAndTheWholeState() {
+        for (String task : List.of(DrainWorkflow.START_DRAIN, DrainWorkflow.CHECK_DRAIN,
+                DrainWorkflow.APPLY_TIMEOUT_POLICY, DrainWorkflow.DEREGISTER, DrainWorkflow.CLEAN_HOST,
+                DrainWorkflow.RECORD_FAILURE)) {
+            JsonNode state = definition.path("States").path(task);
+            assertThat(state.path("Type").asText()).as(task).isEqualTo("Task");
+            assertThat(state.path("Resource").asText()).as(task).isEqualTo(DRAIN_STEP_ARN);
+            assertThat(state.path("Parameters").path("step").asText()).as(task).isEqualTo(task);
+            assertThat(state.path("Parameters").path("state.$").asText()).as(task).isEqualTo("$");
+            assertThat(state.path("Retry").findValues("ErrorEquals").toString())
+                    .as(task).contains("\"" + DrainWorkflow.RETRYABLE_ERROR + "\"");
+        }
+    }
+
+    @Test
+    void failuresAreCaughtIntoRecordFailureThenTheFailState() {
+        JsonNode catcher = definition.path("States").path(DrainWorkflow.CHECK_DRAIN).path("Catch").get(0);
+        assertThat(catcher.path("ErrorEquals").get(0).asText()).isEqualTo("States.ALL");
+        assertThat(catcher.path("ResultPath").asText()).isEqualTo("$.error");
+        assertThat(catcher.path("Next").asText()).isEqualTo(DrainWorkflow.RECORD_FAILURE);
+        assertThat(definition.path("States").path(DrainWorkflow.RECORD_FAILURE).path("Next").asText())
+                .isEqualTo(DrainWorkflow.DRAIN_FAILED);
+        assertThat(definition.path("States").path(DrainWorkflow.WAIT_FOR_DRAIN).path("SecondsPath").asText())
+                .isEqualTo("$.pollSeconds");
+    }
+
+    @Test
+    void refusesIntrinsicsItCannotResolve() {
+        JsonNode template = new ObjectMapper().valueToTree(Map.of("Resources", Map.of("Machine", Map.of(
+                "Type", "AWS::StepFunctions::StateMachine",
+                "Properties", Map.of("DefinitionString", Map.of("Fn::Sub", "${Unknown}"))))));
+        assertThatThrownBy(() -> DrainWorkflowDefinition.fromTemplate(template))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Fn::Sub");
+    }
+}

@@ -1,0 +1,549 @@
+package dev.ecsa.local.sim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+/**
+ * Systems Manager state: hybrid activations and managed instances. Not thread-safe; the simulator serialises
+ * access. Instances are kept in registration order (a sequence number) and indexed by id, activation and tag,
+ * so filtered lookups cost the size of the answer, not of the fleet.
+ */
+final class SsmSimulation {
+
+    private static final Pattern DEFAULT_INSTANCE_NAME = Pattern.compile("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$");
+    private static final Pattern MANAGED_INSTANCE_ID = Pattern.compile("^mi-[0-9a-f]{17}$");
+    private static final Set<String> PING_STATUSES = Set.of("Online", "ConnectionLost", "Inactive");
+    private static final Set<String> FILTER_KEYS = Set.of("ActivationIds", "AgentVersion", "AssociationStatus",
+            "IamRole", "InstanceIds", "PingStatus", "PlatformTypes", "ResourceType", "SourceIds", "SourceTypes",
+            "tag-key");
+    private static final String CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    static final String AGENT_VERSION = "3.3.1142.0";
+
+    private final Clock clock;
+    private final String region;
+    private final SecureRandom random = new SecureRandom();
+
+    private final Map<String, Activation> activations = new LinkedHashMap<>();
+    private final Map<String, Instance> instances = new HashMap<>();
+    private final TreeMap<Long, Instance> live = new TreeMap<>();
+    private final Map<String, Set<Long>> byActivation = new HashMap<>();
+    private final Map<String, Map<String, Set<Long>>> byTag = new HashMap<>();
+    private long sequence;
+
+    SsmSimulation(Clock clock, String region) {
+        this.clock = clock;
+        this.region = region;
+    }
+
+    static final class Activation {
+        final String id;
+        final byte[] code; // never logged, never returned except by CreateActivation
+        final String description;
+        final String defaultInstanceName;
+        final String iamRole;
+        final int registrationLimit;
+        final Instant expirationDate;
+        final Instant createdDate;
+        final Map<String, String> tags;
+        int registrationsCount;
+
+        Activation(String id, byte[] code, String description, String defaultInstanceName, String iamRole,
+                   int registrationLimit, Instant expirationDate, Instant createdDate, Map<String, String> tags) {
+            this.id = id;
+            this.code = code;
+            this.description = description;
+            this.defaultInstanceName = defaultInstanceName;
+            this.iamRole = iamRole;
+            this.registrationLimit = registrationLimit;
+            this.expirationDate = expirationDate;
+            this.createdDate = createdDate;
+            this.tags = tags;
+        }
+    }
+
+    static final class Instance {
+        final String id;
+        final long seq;
+        final String activationId;
+        final String iamRole;
+        final String name;
+        final String ipAddress;
+        final String computerName;
+        final String platformName;
+        final String platformVersion;
+        final Instant registrationDate;
+        final Map<String, String> tags = new LinkedHashMap<>();
+        String pingStatus = "Online";
+        Instant lastPing;
+        boolean deregistered;
+
+        Instance(String id, long seq, String activationId, String iamRole, String name, String ipAddress,
+                 String computerName, String platformName, String platformVersion, Instant registrationDate) {
+            this.id = id;
+            this.seq = seq;
+            this.activationId = activationId;
+            this.iamRole = iamRole;
+            this.name = name;
+            this.ipAddress = ipAddress;
+            this.computerName = computerName;
+            this.platformName = platformName;
+            this.platformVersion = platformVersion;
+            this.registrationDate = registrationDate;
+            this.lastPing = registrationDate;
+        }
+
+        ManagedInstanceView view() {
+            return new ManagedInstanceView(id, activationId, name, iamRole, pingStatus, ipAddress, computerName,
+                    registrationDate, lastPing, Map.copyOf(tags), deregistered);
+        }
+    }
+
+    // ---------------------------------------------------------------- AWS operations
+
+    JsonNode createActivation(JsonNode req) {
+        String iamRole = Json.text(req, "IamRole");
+        if (iamRole == null || iamRole.isEmpty() || iamRole.length() > 64) {
+            throw validation("Value at 'iamRole' failed to satisfy constraint: Member must not be null and must have length between 1 and 64");
+        }
+        String description = Json.text(req, "Description");
+        if (description != null && description.length() > 256) {
+            throw validation("Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 256");
+        }
+        String defaultName = Json.text(req, "DefaultInstanceName");
+        if (defaultName != null && (defaultName.length() > 256 || !DEFAULT_INSTANCE_NAME.matcher(defaultName).matches())) {
+            throw validation("Value at 'defaultInstanceName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$ and have length less than or equal to 256");
+        }
+        Integer limit = Json.integer(req, "RegistrationLimit");
+        int registrationLimit = limit == null ? 1 : limit;
+        if (registrationLimit < 1 || registrationLimit > 1000) {
+            throw validation("Value '" + registrationLimit + "' at 'registrationLimit' failed to satisfy constraint: Member must have value between 1 and 1000");
+        }
+        Instant now = clock.instant();
+        Instant expiration = Json.instant(req, "ExpirationDate");
+        if (expiration == null) {
+            expiration = now.plus(Duration.ofHours(24));
+        } else if (!expiration.isAfter(now)) {
+            throw AwsErrorException.client("InvalidParameters", "ExpirationDate must be in the future.");
+        } else if (expiration.isAfter(now.plus(Duration.ofDays(30)))) {
+            throw AwsErrorException.client("InvalidParameters", "ExpirationDate can be at most 30 days in the future.");
+        }
+        Map<String, String> tags = tags(req.get("Tags"), 1000);
+        String id = UUID.randomUUID().toString();
+        String code = randomCode();
+        activations.put(id, new Activation(id, code.getBytes(StandardCharsets.UTF_8), description, defaultName,
+                iamRole, registrationLimit, expiration, now, tags));
+        return Json.object().put("ActivationId", id).put("ActivationCode", code);
+    }
+
+    JsonNode describeActivations(JsonNode req) {
+        int maxResults = range(Json.integer(req, "MaxResults"), 50, 1, 50, "maxResults");
+        List<Predicate<Activation>> predicates = new ArrayList<>();
+        JsonNode filters = req.get("Filters");
+        if (filters != null) {
+            for (JsonNode f : filters) {
+                String key = Json.text(f, "FilterKey");
+                Set<String> values = Set.copyOf(Json.strings(f, "FilterValues"));
+                switch (key == null ? "" : key) {
+                    case "ActivationIds" -> predicates.add(a -> values.contains(a.id));
+                    case "DefaultInstanceName" -> predicates.add(a -> values.contains(a.defaultInstanceName));
+                    case "IamRole" -> predicates.add(a -> values.contains(a.iamRole));
+                    default -> throw AwsErrorException.client("InvalidFilter", "The filter key " + key + " is not valid.");
+                }
+            }
+        }
+        List<Activation> matching = activations.values().stream()
+                .filter(a -> predicates.stream().allMatch(p -> p.test(a))).toList();
+        int start = (int) decodeToken(Json.text(req, "NextToken"), "InvalidNextToken");
+        ArrayNode list = Json.array();
+        Instant now = clock.instant();
+        int end = Math.min(matching.size(), start + maxResults);
+        for (Activation a : matching.subList(Math.min(start, matching.size()), end)) {
+            ObjectNode node = list.addObject()
+                    .put("ActivationId", a.id)
+                    .put("IamRole", a.iamRole)
+                    .put("RegistrationLimit", a.registrationLimit)
+                    .put("RegistrationsCount", a.registrationsCount)
+                    .put("Expired", !a.expirationDate.isAfter(now));
+            if (a.description != null) {
+                node.put("Description", a.description);
+            }
+            if (a.defaultInstanceName != null) {
+                node.put("DefaultInstanceName", a.defaultInstanceName);
+            }
+            Json.putTime(node, "ExpirationDate", a.expirationDate);
+            Json.putTime(node, "CreatedDate", a.createdDate);
+            node.set("Tags", tagList(a.tags));
+        }
+        ObjectNode out = Json.object();
+        out.set("ActivationList", list);
+        if (end < matching.size()) {
+            out.put("NextToken", encodeToken(end));
+        }
+        return out;
+    }
+
+    JsonNode deleteActivation(JsonNode req) {
+        String id = Json.text(req, "ActivationId");
+        if (id == null || activations.remove(id) == null) {
+            throw AwsErrorException.client("InvalidActivationId", "The activation ID is not valid: " + id);
+        }
+        return Json.object();
+    }
+
+    JsonNode describeInstanceInformation(JsonNode req) {
+        int maxResults = range(Json.integer(req, "MaxResults"), 10, 5, 50, "maxResults");
+        List<Predicate<Instance>> predicates = new ArrayList<>();
+        NavigableSet<Long> candidates = null;
+        List<JsonNode> filters = new ArrayList<>();
+        for (String listName : new String[] {"Filters", "InstanceInformationFilterList"}) {
+            JsonNode list = req.get(listName);
+            if (list != null) {
+                list.forEach(filters::add);
+            }
+        }
+        for (JsonNode f : filters) {
+            String key = f.has("Key") ? Json.text(f, "Key") : Json.text(f, "key");
+            List<String> valueList = f.has("Values") ? Json.strings(f, "Values") : Json.strings(f, "valueSet");
+            if (key == null || !(FILTER_KEYS.contains(key) || key.startsWith("tag:") && key.length() > 4)) {
+                throw AwsErrorException.client("InvalidFilterKey", "The filter key " + key + " is not valid.");
+            }
+            if (valueList.isEmpty() || valueList.size() > 100) {
+                throw AwsErrorException.client("InvalidInstanceInformationFilterValue",
+                        "A filter needs between 1 and 100 values: " + key);
+            }
+            Set<String> values = Set.copyOf(valueList);
+            NavigableSet<Long> narrowed = null;
+            switch (key) {
+                case "ActivationIds" -> {
+                    predicates.add(i -> values.contains(i.activationId));
+                    narrowed = union(values, byActivation::get);
+                }
+                case "InstanceIds" -> {
+                    predicates.add(i -> values.contains(i.id));
+                    narrowed = union(values, v -> {
+                        Instance i = instances.get(v);
+                        return i == null ? null : Set.of(i.seq);
+                    });
+                }
+                case "PingStatus" -> {
+                    if (!PING_STATUSES.containsAll(values)) {
+                        throw AwsErrorException.client("InvalidInstanceInformationFilterValue",
+                                "PingStatus values must be Online, ConnectionLost or Inactive.");
+                    }
+                    predicates.add(i -> values.contains(i.pingStatus));
+                }
+                case "ResourceType" -> predicates.add(i -> values.contains("ManagedInstance"));
+                case "PlatformTypes" -> predicates.add(i -> values.contains("Linux"));
+                case "IamRole" -> predicates.add(i -> values.contains(i.iamRole));
+                case "AgentVersion" -> predicates.add(i -> values.contains(AGENT_VERSION));
+                case "AssociationStatus" -> predicates.add(i -> false);
+                case "SourceIds" -> predicates.add(i -> values.contains(i.id));
+                case "SourceTypes" -> predicates.add(i -> values.contains("AWS::SSM::ManagedInstance"));
+                case "tag-key" -> predicates.add(i -> values.stream().anyMatch(i.tags::containsKey));
+                default -> {
+                    String tagKey = key.substring(4);
+                    predicates.add(i -> values.contains(i.tags.get(tagKey)));
+                    Map<String, Set<Long>> byValue = byTag.getOrDefault(tagKey, Map.of());
+                    narrowed = union(values, byValue::get);
+                }
+            }
+            if (narrowed != null && (candidates == null || narrowed.size() < candidates.size())) {
+                candidates = narrowed;
+            }
+        }
+        NavigableSet<Long> scan = candidates == null ? live.navigableKeySet() : candidates;
+        long after = decodeToken(Json.text(req, "NextToken"), "InvalidNextToken");
+        ArrayNode list = Json.array();
+        String nextToken = null;
+        long last = after;
+        for (Long seq : scan.tailSet(after, false)) {
+            Instance i = live.get(seq);
+            if (i == null || !predicates.stream().allMatch(p -> p.test(i))) {
+                continue;
+            }
+            if (list.size() == maxResults) {
+                nextToken = encodeToken(last);
+                break;
+            }
+            list.add(info(i));
+            last = seq;
+        }
+        ObjectNode out = Json.object();
+        out.set("InstanceInformationList", list);
+        if (nextToken != null) {
+            out.put("NextToken", nextToken);
+        }
+        return out;
+    }
+
+    JsonNode deregisterManagedInstance(JsonNode req) {
+        String id = Json.text(req, "InstanceId");
+        if (id == null || !MANAGED_INSTANCE_ID.matcher(id).matches()) {
+            throw validation("Value '" + id + "' at 'instanceId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^mi-[0-9a-f]{17}$");
+        }
+        Instance i = liveInstance(id);
+        i.deregistered = true;
+        live.remove(i.seq);
+        return Json.object();
+    }
+
+    JsonNode addTagsToResource(JsonNode req) {
+        Instance i = taggable(req);
+        Map<String, String> tags = tags(req.get("Tags"), 1000);
+        Map<String, String> merged = new LinkedHashMap<>(i.tags);
+        merged.putAll(tags);
+        if (merged.size() > 50) {
+            throw AwsErrorException.client("TooManyTagsError", "A managed instance can have at most 50 tags.");
+        }
+        tags.forEach((k, v) -> setTag(i, k, v));
+        return Json.object();
+    }
+
+    JsonNode listTagsForResource(JsonNode req) {
+        Instance i = taggable(req);
+        ObjectNode out = Json.object();
+        out.set("TagList", tagList(i.tags));
+        return out;
+    }
+
+    private Instance taggable(JsonNode req) {
+        String type = Json.text(req, "ResourceType");
+        if (!"ManagedInstance".equals(type)) {
+            throw AwsErrorException.client("InvalidResourceType", "The simulator supports only ResourceType ManagedInstance.");
+        }
+        String id = Json.text(req, "ResourceId");
+        Instance i = id == null ? null : instances.get(id);
+        if (i == null || i.deregistered) {
+            throw AwsErrorException.client("InvalidResourceId", "The resource ID is not valid: " + id);
+        }
+        return i;
+    }
+
+    // ---------------------------------------------------------------- agent side
+
+    /** What the SSM agent does with {@code -register -code -id -region}: consume one registration. */
+    Instance register(String activationId, String activationCode, String hostname, String ipAddress,
+                      String platformName, String platformVersion) {
+        Activation a = activationId == null ? null : activations.get(activationId);
+        if (a == null) {
+            throw AwsErrorException.client("InvalidActivationId", "Activation ID is not valid: " + activationId);
+        }
+        byte[] given = activationCode == null ? new byte[0] : activationCode.getBytes(StandardCharsets.UTF_8);
+        if (!MessageDigest.isEqual(a.code, given)) {
+            throw AwsErrorException.client("InvalidActivation", "Activation code is not valid for activation " + a.id + ".");
+        }
+        if (!a.expirationDate.isAfter(clock.instant())) {
+            throw AwsErrorException.client("ActivationExpired", "Activation " + a.id + " has expired.");
+        }
+        if (a.registrationsCount >= a.registrationLimit) {
+            throw AwsErrorException.client("InvalidActivation", "Registration limit of " + a.registrationLimit
+                    + " reached for activation " + a.id + ".");
+        }
+        a.registrationsCount++;
+        Instance i = newInstance(a.id, a.iamRole, a.defaultInstanceName, ipAddress, hostname, platformName, platformVersion);
+        a.tags.forEach((k, v) -> setTag(i, k, v));
+        return i;
+    }
+
+    /** A node registered through an activation that is already gone (as after the design's delete-after-use). */
+    Instance seed(String name, String iamRole, Map<String, String> tags, String ipAddress) {
+        Instance i = newInstance(UUID.randomUUID().toString(), iamRole, name, ipAddress, name, "Ubuntu", "22.04");
+        tags.forEach((k, v) -> setTag(i, k, v));
+        return i;
+    }
+
+    void ping(String instanceId, String pingStatus) {
+        if (!"Online".equals(pingStatus) && !"ConnectionLost".equals(pingStatus)) {
+            throw validation("pingStatus must be Online or ConnectionLost.");
+        }
+        Instance i = liveInstance(instanceId);
+        i.pingStatus = pingStatus;
+        if (pingStatus.equals("Online")) {
+            i.lastPing = clock.instant();
+        }
+    }
+
+    /** The instance, if it exists and was not deregistered; else InvalidInstanceId as SSM answers. */
+    Instance liveInstance(String instanceId) {
+        Instance i = instanceId == null ? null : instances.get(instanceId);
+        if (i == null || i.deregistered) {
+            throw AwsErrorException.client("InvalidInstanceId", "Instance Id " + instanceId
+                    + " is not valid or not registered.");
+        }
+        return i;
+    }
+
+    Instance instance(String instanceId) {
+        return instances.get(instanceId);
+    }
+
+    Activation activation(String id) {
+        return activations.get(id);
+    }
+
+    int activeInstanceCount() {
+        return live.size();
+    }
+
+    private Instance newInstance(String activationId, String iamRole, String name, String ip, String hostname,
+                                 String platformName, String platformVersion) {
+        String id;
+        do {
+            id = "mi-" + hex(17);
+        } while (instances.containsKey(id));
+        Instance i = new Instance(id, ++sequence, activationId, iamRole, name, ip, hostname, platformName,
+                platformVersion, clock.instant());
+        instances.put(id, i);
+        live.put(i.seq, i);
+        byActivation.computeIfAbsent(activationId, k -> new TreeSet<>()).add(i.seq);
+        return i;
+    }
+
+    private void setTag(Instance i, String key, String value) {
+        String old = i.tags.put(key, value);
+        Map<String, Set<Long>> byValue = byTag.computeIfAbsent(key, k -> new HashMap<>());
+        if (old != null) {
+            Set<Long> set = byValue.get(old);
+            if (set != null) {
+                set.remove(i.seq);
+            }
+        }
+        byValue.computeIfAbsent(value, k -> new TreeSet<>()).add(i.seq);
+    }
+
+    private ObjectNode info(Instance i) {
+        ObjectNode node = Json.object()
+                .put("InstanceId", i.id)
+                .put("PingStatus", i.pingStatus)
+                .put("AgentVersion", AGENT_VERSION)
+                .put("IsLatestVersion", false)
+                .put("PlatformType", "Linux")
+                .put("ActivationId", i.activationId)
+                .put("IamRole", i.iamRole)
+                .put("ResourceType", "ManagedInstance")
+                .put("SourceId", i.id)
+                .put("SourceType", "AWS::SSM::ManagedInstance");
+        Json.putTime(node, "LastPingDateTime", i.lastPing);
+        Json.putTime(node, "RegistrationDate", i.registrationDate);
+        putIfSet(node, "PlatformName", i.platformName);
+        putIfSet(node, "PlatformVersion", i.platformVersion);
+        putIfSet(node, "Name", i.name);
+        putIfSet(node, "IPAddress", i.ipAddress);
+        putIfSet(node, "ComputerName", i.computerName);
+        return node;
+    }
+
+    private static void putIfSet(ObjectNode node, String field, String value) {
+        if (value != null) {
+            node.put(field, value);
+        }
+    }
+
+    private static NavigableSet<Long> union(Set<String> values, java.util.function.Function<String, Set<Long>> lookup) {
+        NavigableSet<Long> out = new TreeSet<>();
+        for (String v : values) {
+            Set<Long> seqs = lookup.apply(v);
+            if (seqs != null) {
+                out.addAll(seqs);
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, String> tags(JsonNode list, int max) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        if (list == null) {
+            return tags;
+        }
+        if (list.size() > max) {
+            throw validation("Too many tags: at most " + max + ".");
+        }
+        for (JsonNode t : list) {
+            String key = Json.text(t, "Key");
+            String value = Json.text(t, "Value");
+            if (key == null || key.isEmpty() || key.length() > 128 || value == null || value.length() > 256) {
+                throw validation("Tag keys need 1-128 characters and values at most 256.");
+            }
+            tags.put(key, value);
+        }
+        return tags;
+    }
+
+    private static ArrayNode tagList(Map<String, String> tags) {
+        ArrayNode list = Json.array();
+        tags.forEach((k, v) -> list.addObject().put("Key", k).put("Value", v));
+        return list;
+    }
+
+    private static int range(Integer value, int dflt, int min, int max, String member) {
+        int v = value == null ? dflt : value;
+        if (v < min || v > max) {
+            throw validation("1 validation error detected: Value '" + v + "' at '" + member
+                    + "' failed to satisfy constraint: Member must have value between " + min + " and " + max);
+        }
+        return v;
+    }
+
+    static AwsErrorException validation(String message) {
+        return AwsErrorException.client("ValidationException", message);
+    }
+
+    static String encodeToken(long position) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(("p:" + position).getBytes(StandardCharsets.UTF_8));
+    }
+
+    static long decodeToken(String token, String errorType) {
+        if (token == null) {
+            return 0;
+        }
+        try {
+            String s = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            if (s.startsWith("p:")) {
+                return Long.parseLong(s.substring(2));
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the typed error below
+        }
+        throw AwsErrorException.client(errorType, "The specified token is not valid.");
+    }
+
+    private String randomCode() {
+        StringBuilder sb = new StringBuilder(20);
+        for (int i = 0; i < 20; i++) {
+            sb.append(CODE_ALPHABET.charAt(random.nextInt(CODE_ALPHABET.length())));
+        }
+        return sb.toString();
+    }
+
+    String hex(int length) {
+        StringBuilder sb = new StringBuilder(length);
+        for (int i = 0; i < length; i++) {
+            sb.append(Character.forDigit(random.nextInt(16), 16));
+        }
+        return sb.toString();
+    }
+
+    String region() {
+        return region;
+    }
+}

@@ -1,0 +1,139 @@
+package dev.ecsa.it.aws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ecsa.core.error.PermanentException;
+import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.model.TimeoutPolicy;
+import dev.ecsa.core.port.DrainStart;
+import dev.ecsa.functions.Json;
+import dev.ecsa.functions.aws.AwsClients;
+import dev.ecsa.functions.aws.SfnDrainWorkflow;
+import dev.ecsa.local.sfn.ExecutionOptions;
+import dev.ecsa.local.sfn.LocalStepFunctions;
+import dev.ecsa.local.sfn.StepFunctionsEmulator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+
+/**
+ * SfnDrainWorkflow, unchanged, against the Step Functions emulator. The state machine here is a one-Task stand-in
+ * that holds each execution until the test releases it, so "running" and "finished" can both be observed; the
+ * adapter only depends on the API's execution-name semantics, not on the drain definition.
+ */
+class SfnDrainWorkflowIT {
+
+    private static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:DrainStandIn";
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+    private static final Map<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
+
+    private static LocalStepFunctions sfn;
+    private static StepFunctionsEmulator emulator;
+    private static AwsClients clients;
+    private static SfnDrainWorkflow workflow;
+
+    @BeforeAll
+    static void start() throws Exception {
+        JsonNode definition = Json.mapper().readTree("""
+                {"StartAt": "Hold", "States": {"Hold": {"Type": "Task",
+                  "Resource": "arn:aws:lambda:us-east-1:123456789012:function:hold", "End": true}}}""");
+        sfn = LocalStepFunctions.launch();
+        emulator = StepFunctionsEmulator.start(sfn);
+        emulator.register(STATE_MACHINE, definition, (state, input) -> {
+            CountDownLatch gate = GATES.computeIfAbsent(input.path("requestId").asText(), k -> new CountDownLatch(1));
+            if (!gate.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+            }
+            return Json.mapper().createObjectNode().put("held", true);
+        }, ExecutionOptions.AS_DEFINED);
+        clients = SimulatorClients.of(emulator.endpoint(), "us-east-1");
+        workflow = new SfnDrainWorkflow(clients.sfn(), STATE_MACHINE);
+    }
+
+    @AfterAll
+    static void stop() {
+        GATES.values().forEach(CountDownLatch::countDown);
+        if (clients != null) {
+            clients.close();
+        }
+        if (emulator != null) {
+            emulator.close();
+        }
+        if (sfn != null) {
+            sfn.close();
+        }
+    }
+
+    private static DrainStart drain(String requestId, String nodeId) {
+        return new DrainStart(requestId, nodeId, "edge",
+                "arn:aws:ecs:us-east-1:123456789012:container-instance/edge/0123456789abcdef0123456789abcdef",
+                Instant.parse("2026-11-25T18:30:00Z"), TimeoutPolicy.values()[0], 4);
+    }
+
+    private static DescribeExecutionResponse execution(String requestId) {
+        return clients.sfn().describeExecution(r -> r.executionArn(
+                "arn:aws:states:us-east-1:123456789012:execution:DrainStandIn:" + requestId));
+    }
+
+    private static DescribeExecutionResponse awaitEnd(String requestId) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        DescribeExecutionResponse e = execution(requestId);
+        while (e.status() == ExecutionStatus.RUNNING) {
+            assertThat(System.nanoTime()).as("execution %s still running", requestId).isLessThan(deadline);
+            Thread.sleep(20);
+            e = execution(requestId);
+        }
+        return e;
+    }
+
+    @Test
+    void startsOnceUnderTheRequestIdAndRecognisesItsOwnExecutionWhileRunningAndAfterwards() throws Exception {
+        DrainStart input = drain("req-run-1", "node-1");
+
+        assertThat(workflow.start(input)).isTrue();
+
+        DescribeExecutionResponse running = execution("req-run-1");
+        assertThat(running.status()).isEqualTo(ExecutionStatus.RUNNING);
+        assertThat(Json.mapper().readValue(running.input(), DrainStart.class)).isEqualTo(input);
+        assertThat(workflow.start(input)).isFalse();
+
+        GATES.computeIfAbsent("req-run-1", k -> new CountDownLatch(1)).countDown();
+        assertThat(awaitEnd("req-run-1").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(workflow.start(input)).isFalse();
+    }
+
+    @Test
+    void theSameRequestIdWithOtherInputIsAConflictWhileRunningAndAfterwards() throws Exception {
+        assertThat(workflow.start(drain("req-conflict-1", "node-2"))).isTrue();
+
+        assertThatThrownBy(() -> workflow.start(drain("req-conflict-1", "node-3")))
+                .isInstanceOfSatisfying(PermanentException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
+
+        GATES.computeIfAbsent("req-conflict-1", k -> new CountDownLatch(1)).countDown();
+        awaitEnd("req-conflict-1");
+        assertThatThrownBy(() -> workflow.start(drain("req-conflict-1", "node-3")))
+                .isInstanceOfSatisfying(PermanentException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
+    }
+
+    @Test
+    void anUnknownStateMachineIsAPermanentError() {
+        SfnDrainWorkflow missing = new SfnDrainWorkflow(clients.sfn(),
+                "arn:aws:states:us-east-1:123456789012:stateMachine:NoSuchMachine");
+
+        assertThatThrownBy(() -> missing.start(drain("req-missing-1", "node-4")))
+                .isInstanceOfSatisfying(PermanentException.class,
+                        e -> assertThat(e.detail()).contains("StateMachineDoesNotExist"));
+    }
+}

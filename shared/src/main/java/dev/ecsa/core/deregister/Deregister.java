@@ -1,0 +1,66 @@
+package dev.ecsa.core.deregister;
+
+import dev.ecsa.core.error.PermanentException;
+import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.core.model.NodeUpdate;
+import dev.ecsa.core.model.StepResult;
+import dev.ecsa.core.port.ContainerInstances;
+import dev.ecsa.core.port.ManagedInstances;
+import dev.ecsa.core.port.NodeStore;
+import dev.ecsa.core.state.NodeState;
+import dev.ecsa.core.state.Transition;
+import java.time.Clock;
+
+/**
+ * The Deregister Task: node → DEREGISTERING, then DeregisterContainerInstance (with force only when the force policy
+ * decided so at the deadline) and DeregisterManagedInstance.
+ *
+ * <p>Idempotent: the node move is conditional (a replay is ALREADY_DONE) and both ports count an instance that is
+ * already gone as done.
+ */
+public final class Deregister {
+
+    static final String STEP = "deregister";
+
+    private final NodeStore store;
+    private final ContainerInstances containers;
+    private final ManagedInstances managed;
+    private final RequestJournal journal;
+
+    public Deregister(NodeStore store, ContainerInstances containers, ManagedInstances managed, Clock clock) {
+        this.store = store;
+        this.containers = containers;
+        this.managed = managed;
+        this.journal = new RequestJournal(store, clock);
+    }
+
+    public DrainState handle(DrainState state) {
+        if (state.nodeState() == null) {
+            throw new PermanentException(Reason.INTERNAL, "Deregister ran before StartDrain claimed the node");
+        }
+        NodeRecord node = state.nodeState() == NodeState.DEREGISTERING
+                ? store.getNode(state.nodeId()).orElseThrow(() ->
+                        new PermanentException(Reason.NOT_FOUND, "node " + state.nodeId() + " has no record"))
+                : store.transition(state.nodeId(),
+                        new Transition(state.nodeState(), NodeState.DEREGISTERING, state.nodeVersion()),
+                        NodeUpdate.none().withLastRequestId(state.requestId())).orThrow();
+
+        StringBuilder detail = new StringBuilder();
+        if (state.containerInstanceArn() != null && state.cluster() != null) {
+            containers.deregister(state.cluster(), state.containerInstanceArn(), state.forced());
+            detail.append("container instance ").append(state.containerInstanceArn()).append(" deregistered")
+                    .append(state.forced() ? " with force" : "");
+        } else {
+            detail.append("no container instance recorded");
+        }
+        if (node.managedInstanceId() != null) {
+            managed.deregister(node.managedInstanceId());
+            detail.append("; managed instance ").append(node.managedInstanceId()).append(" deregistered");
+        } else {
+            detail.append("; no managed instance recorded");
+        }
+        journal.record(state.requestId(), STEP, StepResult.SUCCEEDED, detail.toString());
+        return state.withNode(node.state(), node.version()).deregisteredInAws();
+    }
+}
