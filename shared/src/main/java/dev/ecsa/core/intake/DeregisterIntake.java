@@ -114,7 +114,7 @@ public final class DeregisterIntake {
                     return busy(request, node, attempt);
                 }
                 case DEREGISTERED, REGISTRATION_FAILED -> {
-                    return notRegistered(request, node);
+                    return notRegistered(request, record, node, attempt);
                 }
                 default -> throw new IllegalStateException("unhandled node state " + node.state());
             }
@@ -164,8 +164,10 @@ public final class DeregisterIntake {
     /** The node was moved to DRAINING but no workflow runs: hand it back as a failed deregistration. */
     private IntakeResult workflowNotStarted(DeregisterRequest request, NodeRecord node, NodeOperationException e) {
         Failure failure = new Failure(e.reason(), "the drain workflow could not be started: " + e.detail());
-        store.transition(request.nodeId(), new Transition(NodeState.DRAINING, NodeState.DEREGISTRATION_FAILED,
-                node.version()), NodeUpdate.none().withLastError(failure));
+        if (node.state() == NodeState.DRAINING) {
+            store.transition(request.nodeId(), new Transition(NodeState.DRAINING, NodeState.DEREGISTRATION_FAILED,
+                    node.version()), NodeUpdate.none().withLastError(failure));
+        }
         events.publish(new NodeEvent.NodeDeregistrationFailed(request.nodeId(), request.requestId(),
                 failure.reason().name(), failure.message()));
         return IntakeResult.of(store.finishRequest(request.requestId(), Outcome.FAILED, failure), false);
@@ -181,8 +183,14 @@ public final class DeregisterIntake {
                 + " deliveries");
     }
 
-    /** DEREGISTERED or REGISTRATION_FAILED: ALREADY_GONE if AWS knows none of its ids, else NOT_REGISTERED. */
-    private IntakeResult notRegistered(DeregisterRequest request, NodeRecord node) {
+    /**
+     * DEREGISTERED or REGISTRATION_FAILED: ALREADY_GONE if AWS knows none of its ids. A failed registration that left
+     * a managed or container instance behind is handed to the workflow as it is (StartDrain leaves such a node alone
+     * and Deregister removes what it left); a DEREGISTERED node that AWS still lists is NOT_REGISTERED, with the
+     * leftovers named (the reconciler's case: the item and AWS disagree).
+     */
+    private IntakeResult notRegistered(DeregisterRequest request, RequestRecord record, NodeRecord node,
+                                       Attempt attempt) {
         List<String> leftovers = new ArrayList<>();
         if (node.managedInstanceId() != null && managedInstances.describe(node.managedInstanceId()).isPresent()) {
             leftovers.add("SSM still lists " + node.managedInstanceId());
@@ -191,6 +199,13 @@ public final class DeregisterIntake {
                 .describe(node.cluster(), node.containerInstanceArn()).filter(ci -> !ci.status().isGone())
                 .isPresent()) {
             leftovers.add("ECS still lists " + node.containerInstanceArn());
+        }
+        if (!leftovers.isEmpty() && node.state() == NodeState.REGISTRATION_FAILED) {
+            Instant at = clock.instant();
+            store.appendStep(request.requestId(), new Step(STEP_GUARD, at, at, StepResult.SKIPPED,
+                    "the registration failed but " + String.join(" and ", leftovers)
+                            + "; the workflow deregisters what it left behind"));
+            return startWorkflow(request, record, node, attempt);
         }
         boolean everHadIds = node.managedInstanceId() != null || node.containerInstanceArn() != null;
         if (leftovers.isEmpty() && (everHadIds || node.state() == NodeState.DEREGISTERED)) {
