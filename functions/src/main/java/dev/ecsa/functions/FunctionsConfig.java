@@ -17,6 +17,8 @@ import java.util.Optional;
  * @param installScriptUrl     where hosts fetch the install script
  * @param installScriptSha256  pin by SHA-256 (empty = use the GPG fingerprint)
  * @param installScriptGpgFingerprint pin by signing key
+ * @param installScriptGpgKeyUrl      where the signing key's armored text is fetched at init (its fingerprint is
+ *                                    checked against the pin on the host, so the download needs no trust)
  * @param ecsAgentVersion      --ecs-version, empty = latest
  * @param registrationBudget   time budget of one registration
  * @param drainTimeout         default drain deadline
@@ -35,6 +37,7 @@ public record FunctionsConfig(
         String installScriptUrl,
         String installScriptSha256,
         String installScriptGpgFingerprint,
+        String installScriptGpgKeyUrl,
         String ecsAgentVersion,
         Duration registrationBudget,
         Duration drainTimeout,
@@ -56,6 +59,9 @@ public record FunctionsConfig(
                         .orElse("https://amazon-ecs-agent.s3.amazonaws.com/ecs-anywhere-install-latest.sh"),
                 get(env, "ECSA_INSTALL_SCRIPT_SHA256").orElse(""),
                 get(env, "ECSA_INSTALL_SCRIPT_GPG_FINGERPRINT").orElse("F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F"),
+                // The key the install script itself uses for the packages (REFERENCE.md 2.5).
+                get(env, "ECSA_INSTALL_SCRIPT_GPG_KEY_URL").orElse(
+                        "https://raw.githubusercontent.com/aws/amazon-ecs-agent/master/scripts/amazon-ecs-agent.gpg"),
                 get(env, "ECSA_ECS_AGENT_VERSION").orElse(""),
                 Duration.ofSeconds(Long.parseLong(get(env, "ECSA_REGISTRATION_BUDGET_SECONDS").orElse("720"))),
                 Duration.ofSeconds(Long.parseLong(get(env, "ECSA_DRAIN_TIMEOUT_SECONDS").orElse("600"))),
