@@ -196,6 +196,7 @@ public final class EcsaStack extends Stack {
         registerEnv.put("ECSA_INSTALL_SCRIPT_URL", config.installScriptUrl());
         registerEnv.put("ECSA_INSTALL_SCRIPT_SHA256", config.installScriptSha256());
         registerEnv.put("ECSA_INSTALL_SCRIPT_GPG_FINGERPRINT", config.installScriptGpgFingerprint());
+        registerEnv.put("ECSA_INSTALL_SCRIPT_GPG_KEY_URL", config.installScriptGpgKeyUrl());
         registerEnv.put("ECSA_ECS_AGENT_VERSION", config.ecsAgentVersion());
         registerEnv.put("ECSA_REGISTRATION_BUDGET_SECONDS", Integer.toString(config.registrationBudgetSeconds()));
         Function nodeRequest = function("NodeRequest", NODE_REQUEST_HANDLER, code, registerEnv,
