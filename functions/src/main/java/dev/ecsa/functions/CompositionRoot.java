@@ -117,7 +117,7 @@ public final class CompositionRoot implements Intake.Provider, DrainSteps.Provid
                     new TemplateBootstrapScripts(scriptSettings),
                     new SfnDrainWorkflow(clients.sfn(), config.drainStateMachineArn()), events, clock,
                     Intake.registrationSettings(config), Intake.deregisterSettings(config),
-                    Intake.DEFAULT_MAX_RECEIVES, Intake.DEFAULT_SAFETY_MARGIN);
+                    config.maxReceives(), Intake.DEFAULT_SAFETY_MARGIN);
         }
 
         /** What the drain function needs. */

@@ -26,6 +26,7 @@ import java.util.Optional;
  * @param onDrainTimeout       default timeout policy name
  * @param drainStateMachineArn the drain workflow
  * @param requestRetention     how long request records are kept
+ * @param maxReceives          the queue's maxReceiveCount: the delivery with this count is the last one
  */
 public record FunctionsConfig(
         String stackName,
@@ -44,7 +45,8 @@ public record FunctionsConfig(
         Duration drainPoll,
         String onDrainTimeout,
         String drainStateMachineArn,
-        Duration requestRetention) {
+        Duration requestRetention,
+        int maxReceives) {
 
     /** Reads the configuration from {@code env} (the process environment in Lambda). */
     public static FunctionsConfig from(Map<String, String> env) {
@@ -68,7 +70,8 @@ public record FunctionsConfig(
                 Duration.ofSeconds(Long.parseLong(get(env, "ECSA_DRAIN_POLL_SECONDS").orElse("15"))),
                 get(env, "ECSA_ON_DRAIN_TIMEOUT").orElse("revert"),
                 get(env, "ECSA_DRAIN_STATE_MACHINE_ARN").orElse(""),
-                Duration.ofDays(Long.parseLong(get(env, "ECSA_REQUEST_RETENTION_DAYS").orElse("90"))));
+                Duration.ofDays(Long.parseLong(get(env, "ECSA_REQUEST_RETENTION_DAYS").orElse("90"))),
+                Integer.parseInt(get(env, "ECSA_MAX_RECEIVES").orElse("5")));
     }
 
     private static Optional<String> get(Map<String, String> env, String key) {
