@@ -126,7 +126,7 @@ class NodeRequestHandlerTest {
         assertThat(dev.ecsa.functions.intake.TemplateBootstrapScriptsTestAccess.bashSyntaxCheck(host.scripts().get(0)))
                 .isZero();
         assertThat(ScriptedHost.values(host.scripts().get(0))).containsEntry("ECS_INSTANCE_ATTRIBUTES",
-                "{\"rack\":\"r12\",\"ecsa.nodeId\":\"node-1\"}");
+                "{\"ecsa.nodeId\":\"node-1\",\"rack\":\"r12\"}");
         assertThat(activations.live()).isEmpty();
     }
 
