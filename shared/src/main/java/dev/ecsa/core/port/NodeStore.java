@@ -75,8 +75,8 @@ public interface NodeStore {
     List<NodeRecord> listNodesByState(NodeState state);
 
     /**
-     * Stores the record of one reconcile run (its own item type, apart from nodes and requests). Idempotent by run id:
-     * writing the same run again replaces it with the same content. One write.
+     * Stores the record of one reconcile run (its own item type, apart from nodes and requests). Idempotent: writing
+     * the same run (same id and start time) again replaces it. One write.
      *
      * <p>Default: unsupported (stores that are not the inventory, e.g. test decorators, need not offer it).
      */

@@ -20,7 +20,7 @@ import java.util.Objects;
  *                          workflow), an activation this young whose registration the (eventually consistent) node
  *                          listing may not show yet; default 5 min
  * @param defaultPolicy     the timeout policy for a stuck drain whose execution input cannot be read
- * @param maxStoredFindings findings kept in the run record (default 500)
+ * @param maxStoredFindings findings kept in the run record (default 200: the record is one DynamoDB item, at most 400 KB)
  */
 public record ReconcileSettings(List<String> clusters, boolean safeFixes, boolean membershipFixes, int fixBudget,
                                 Duration stuckAfter, Duration grace,
@@ -41,7 +41,7 @@ public record ReconcileSettings(List<String> clusters, boolean safeFixes, boolea
 
     /** The defaults for a stack reconciling {@code clusters}. */
     public static ReconcileSettings defaults(List<String> clusters) {
-        return new ReconcileSettings(clusters, true, false, 5, Duration.ofHours(1), Duration.ofMinutes(5), TimeoutPolicy.defaultPolicy(), 500);
+        return new ReconcileSettings(clusters, true, false, 5, Duration.ofHours(1), Duration.ofMinutes(5), TimeoutPolicy.defaultPolicy(), 200);
     }
 
     public ReconcileSettings withMembershipFixes(boolean on, int budget) {

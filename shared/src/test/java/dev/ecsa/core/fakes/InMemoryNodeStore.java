@@ -134,10 +134,10 @@ public final class InMemoryNodeStore implements NodeStore {
         return out;
     }
 
-    /** Replaces a run of the same id, else adds it (idempotent by run id, as the DynamoDB item key is). */
+    /** Replaces a run of the same id and start, else adds it (the DynamoDB item key is start time + id). */
     @Override
     public synchronized void putReconcileRun(ReconcileRun run) {
-        runs.removeIf(r -> r.runId().equals(run.runId()));
+        runs.removeIf(r -> r.runId().equals(run.runId()) && r.startedAt().equals(run.startedAt()));
         runs.add(run);
         writes++;
     }
