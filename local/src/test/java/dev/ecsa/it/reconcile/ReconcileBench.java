@@ -125,6 +125,11 @@ final class ReconcileBench {
         return reconcile(settings, drains).run(stack + "-run-" + runs.incrementAndGet());
     }
 
+    /** The same table through a store with another clock. */
+    DynamoDbNodeStore storeWithClock(java.time.Clock other) {
+        return new DynamoDbNodeStore(dynamoClients.dynamoDb(), table, Duration.ofDays(30), other);
+    }
+
     ReconcileSettings settings() {
         return ReconcileSettings.defaults(List.of(cluster));
     }
