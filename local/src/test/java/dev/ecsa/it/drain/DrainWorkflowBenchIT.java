@@ -58,6 +58,8 @@ class DrainWorkflowBenchIT {
                 HostConfig.builder("drn-large").build());
         // Other ACTIVE, connected instances, so that draining can replace service tasks elsewhere.
         d.bench.simulator().seedNodes(Bench.CLUSTER, 2, "peer");
+        d.bench.simulator().createCluster(SMALL);
+        d.bench.simulator().createCluster(LARGE);
         // 4 + the registered node = 5; 4,999 + the registered node = 5,000.
         d.bench.simulator().seedNodes(SMALL, 4, "small");
         d.bench.simulator().seedNodes(LARGE, 4_999, "large");
@@ -256,8 +258,10 @@ class DrainWorkflowBenchIT {
         d.bench.simulator().runServiceTask(cluster(), registered.containerInstanceArn(), "web");
         // Three throttled answers exhaust the SDK's own three attempts, so the adapter throws RetryableException
         // and the definition's Retry takes over: once in the first CheckDrain (ListTasks), once in Deregister.
+        java.util.concurrent.atomic.AtomicBoolean injected = new java.util.concurrent.atomic.AtomicBoolean();
         d.beforeTask((state, input) -> {
-            if (state.equals("CheckDrain") && input.path("state").path("checks").asInt() == 0) {
+            // Once: the retry gets the same input, and must find ECS answering again.
+            if (state.equals("CheckDrain") && injected.compareAndSet(false, true)) {
                 d.bench.simulator().faults().failNext(ECS + "ListTasks", Fault.throttling(), 3);
             }
         });
