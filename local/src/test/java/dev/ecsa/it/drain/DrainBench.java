@@ -65,10 +65,11 @@ import software.amazon.awssdk.regions.Region;
  * registered by the real {@link NodeRequestHandler} (real SSH, real bootstrap, install-script stand-in), and a
  * deregistration goes the production way: handler → DeregisterIntake → {@link SfnDrainWorkflow} → StartExecution.
  *
- * <p>Time: the functions and the simulator share one {@link AdvancingClock}. Waits and retry pauses of the definition
- * are cut to a millisecond; what the WaitForDrain would have taken is added to the clock when the next CheckDrain
- * runs, once per check (a retried CheckDrain does not move it again), so deadlines, the simulator's task
- * choreography and the workflow's own checks all see the drain's real timeline.
+ * <p>Time: the functions and the simulator share one {@link AdvancingClock}, frozen while a drain runs. Waits and
+ * retry pauses of the definition are cut to a millisecond; what the WaitForDrain would have taken is added to the
+ * clock when the next CheckDrain runs, once per check (a retried CheckDrain does not move it again), so deadlines,
+ * the simulator's task choreography and the workflow's own checks all see the drain's timeline as it would be on
+ * AWS, independent of how fast the machine runs the steps.
  */
 final class DrainBench implements AutoCloseable {
 
@@ -76,17 +77,34 @@ final class DrainBench implements AutoCloseable {
     static final String TABLE = "ecsa-it-drain";
     static final Duration EXECUTION_TIMEOUT = Duration.ofSeconds(120);
 
-    /** Real time plus an offset that tests move forward; it never goes back, and never stands still. */
+    /**
+     * Real time plus an offset that tests move forward, or, while frozen, a fixed instant that only
+     * {@link #advance} moves. Registrations run on real time (their polls are bounded by it); drains run frozen, so
+     * the k-th check happens exactly k poll intervals after the request whatever the machine's speed.
+     */
     static final class AdvancingClock extends Clock {
         private final AtomicLong offsetMillis = new AtomicLong();
+        private volatile Instant frozenAt;
 
         void advance(Duration d) {
             offsetMillis.addAndGet(d.toMillis());
         }
 
+        synchronized void freeze() {
+            frozenAt = Instant.now();
+        }
+
+        /** Lets real time run again, from where the frozen clock stood (time never goes back). */
+        synchronized void unfreeze() {
+            Instant stood = instant();
+            frozenAt = null;
+            offsetMillis.set(Math.max(0, Duration.between(Instant.now(), stood).toMillis()));
+        }
+
         @Override
         public Instant instant() {
-            return Instant.now().plusMillis(offsetMillis.get());
+            Instant frozen = frozenAt;
+            return (frozen != null ? frozen : Instant.now()).plusMillis(offsetMillis.get());
         }
 
         @Override
@@ -232,8 +250,13 @@ final class DrainBench implements AutoCloseable {
         body.put("requestedBy", "it-drain");
         body.put("reason", "retiring the host");
         body.putAll(extra);
-        send(body);
-        return emulator.awaitResult(executionArn(requestId), EXECUTION_TIMEOUT);
+        clock.freeze();
+        try {
+            send(body);
+            return emulator.awaitResult(executionArn(requestId), EXECUTION_TIMEOUT);
+        } finally {
+            clock.unfreeze();
+        }
     }
 
     static String executionArn(String requestId) {

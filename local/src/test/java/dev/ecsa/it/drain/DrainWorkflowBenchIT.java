@@ -131,6 +131,24 @@ class DrainWorkflowBenchIT {
     // ---------------------------------------------------------------- cases
 
     @Test
+    void theSynthesizedDefinitionIsValidAndNamesItsStatesAsTheConsoleShowsThem() {
+        // DrainBench.start already ran asl-validator on it (and the emulator again on register).
+        List<String> names = new java.util.ArrayList<>();
+        d.definition.path("States").fieldNames().forEachRemaining(names::add);
+        assertThat(d.definition.path("StartAt").asText()).isEqualTo("StartDrain");
+        assertThat(names).containsExactlyInAnyOrder("StartDrain", "DrainDecision", "WaitForDrain", "CheckDrain",
+                "ApplyTimeoutPolicy", "TimeoutDecision", "Deregister", "CleanHost", "RecordFailure",
+                "NodeDeregistered", "DrainEndedWithoutDeregistration", "DrainFailed");
+        for (String task : List.of("StartDrain", "CheckDrain", "ApplyTimeoutPolicy", "Deregister", "CleanHost")) {
+            var state = d.definition.path("States").path(task);
+            assertThat(state.path("Retry").toString()).as(task).contains("\"dev.ecsa.core.error.RetryableException\"");
+            assertThat(state.path("Catch").get(0).path("Next").asText()).as(task).isEqualTo("RecordFailure");
+        }
+        assertThat(d.definition.path("States").path("WaitForDrain").path("SecondsPath").asText())
+                .isEqualTo("$.pollSeconds");
+    }
+
+    @Test
     void aDrainThatCompletesDeregistersTheNodeFromEcsAndSsmAndCleansTheHost() {
         SimulatedHost host = d.host("drn-done");
         NodeRecord registered = d.register(host, cluster());
@@ -244,6 +262,8 @@ class DrainWorkflowBenchIT {
         assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(result.enteredStates()).endsWith("ApplyTimeoutPolicy", "TimeoutDecision", "Deregister",
                 "CleanHost", "NodeDeregistered");
+        // 2 + 3 per check (4 checks to the 60 s deadline) + the policy, its Choice and the three states of the end.
+        assertThat(result.transitions()).isEqualTo(2 + 3 * 4 + 2 + 3);
         assertThat(ecsStatus(registered)).isEqualTo("INACTIVE");
         assertThat(ssmDeregistered(registered)).isTrue();
         assertThat(agentPathsOn(host)).isEmpty();
