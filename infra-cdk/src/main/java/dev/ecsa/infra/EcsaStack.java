@@ -2,6 +2,7 @@ package dev.ecsa.infra;
 
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
+import io.github.cdklabs.cdknag.RegexAppliesTo;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -468,12 +469,25 @@ public final class EcsaStack extends Stack {
                         .build(),
                 NagPackSuppression.builder().id("AwsSolutions-IAM5")
                         .reason("SSM CreateActivation, DeleteActivation, DescribeActivations and "
-                                + "DescribeInstanceInformation have no IAM resource type, so '*' is the only resource "
-                                + "(CreateActivation is narrowed by aws:RequestTag/ecsa:stack); container instances, "
-                                + "tasks and managed instances are created at run time, so their ARNs end in '/*' "
-                                + "scoped to this cluster (and to this stack's tag for SSM); X-Ray PutTraceSegments "
-                                + "has no resource type; the state machine's logging grants are CloudWatch Logs "
-                                + "delivery actions that require '*'.")
+                                + "DescribeInstanceInformation, X-Ray's PutTraceSegments and CloudWatch Logs' delivery "
+                                + "actions have no IAM resource type, so their resource is '*' (CreateActivation is "
+                                + "narrowed by aws:RequestTag/ecsa:stack).")
+                        .appliesTo(List.of("Resource::*"))
+                        .build(),
+                NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                        .reason("Container instances, tasks, managed instances and drain executions are created at "
+                                + "run time, so their ARNs end in a wildcard, scoped to this stack's cluster, to this "
+                                + "stack's state machine, and for managed instances to this stack's ecsa:stack tag.")
+                        .appliesTo(List.of(
+                                RegexAppliesTo.builder().regex("/^Resource::arn:.*:ecs:.*:(container-instance|task)\\/.*\\/\\*$/g").build(),
+                                RegexAppliesTo.builder().regex("/^Resource::arn:.*:ssm:.*:managed-instance\\/\\*$/g").build(),
+                                RegexAppliesTo.builder().regex("/^Resource::arn:.*:states:.*:execution:.*-drain:\\*$/g").build()))
+                        .build(),
+                NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                        .reason("The CDK grant on the inventory table includes its indexes, so the functions can "
+                                + "Query the byState index; the index ARNs end in '/index/*'.")
+                        .appliesTo(List.of(
+                                RegexAppliesTo.builder().regex("/^Resource::<Inventory.*\\.Arn>\\/index\\/\\*$/g").build()))
                         .build(),
                 NagPackSuppression.builder().id("AwsSolutions-L1")
                         .reason("Java 21 is the newest Java runtime with SnapStart support that this project builds and "
