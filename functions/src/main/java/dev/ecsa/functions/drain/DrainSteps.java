@@ -1,5 +1,6 @@
 package dev.ecsa.functions.drain;
 
+import dev.ecsa.functions.Providers;
 import dev.ecsa.core.deregister.DrainSettings;
 import dev.ecsa.core.deregister.DrainTasks;
 import dev.ecsa.core.port.ContainerInstances;
@@ -10,9 +11,7 @@ import dev.ecsa.core.port.RemoteHost;
 import dev.ecsa.core.port.SecretSource;
 import dev.ecsa.functions.FunctionsConfig;
 import java.time.Clock;
-import java.util.List;
 import java.util.Objects;
-import java.util.ServiceLoader;
 
 /**
  * What the drain function needs, built once at init by the composition root: the adapters of six ports, the clock and
@@ -61,12 +60,6 @@ public record DrainSteps(NodeStore store, ContainerInstances containers, Managed
      * @throws IllegalStateException if there is none or more than one (a packaging error: fail the init loudly)
      */
     public static DrainSteps load() {
-        List<Provider> providers = ServiceLoader.load(Provider.class).stream().map(ServiceLoader.Provider::get)
-                .toList();
-        if (providers.size() != 1) {
-            throw new IllegalStateException("expected one " + Provider.class.getName() + " on the class path, found "
-                    + providers.size());
-        }
-        return providers.get(0).drainSteps();
+        return Providers.one(Provider.class).drainSteps();
     }
 }

@@ -1,5 +1,6 @@
 package dev.ecsa.functions.intake;
 
+import dev.ecsa.functions.Providers;
 import dev.ecsa.core.intake.DeregisterIntake;
 import dev.ecsa.core.intake.DeregisterSettings;
 import dev.ecsa.core.intake.RequestRejections;
@@ -20,9 +21,7 @@ import dev.ecsa.core.validation.FieldRules;
 import dev.ecsa.functions.FunctionsConfig;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
-import java.util.ServiceLoader;
 
 /**
  * What the node-request function needs, built once at init by the composition root: the adapters of nine ports, the
@@ -76,13 +75,7 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
      * @throws IllegalStateException if there is none or more than one (a packaging error: fail the init loudly)
      */
     public static Intake load() {
-        List<Provider> providers = ServiceLoader.load(Provider.class).stream().map(ServiceLoader.Provider::get)
-                .toList();
-        if (providers.size() != 1) {
-            throw new IllegalStateException("expected one " + Provider.class.getName() + " on the class path, found "
-                    + providers.size());
-        }
-        return providers.get(0).intake();
+        return Providers.one(Provider.class).intake();
     }
 
     /** The registration settings of a stack (its name, default cluster, SSH key secret and budget). */

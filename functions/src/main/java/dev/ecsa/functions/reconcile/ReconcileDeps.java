@@ -1,5 +1,6 @@
 package dev.ecsa.functions.reconcile;
 
+import dev.ecsa.functions.Providers;
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.ContainerInstances;
 import dev.ecsa.core.port.DrainWorkflow;
@@ -17,7 +18,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.ServiceLoader;
 import java.util.Set;
 
 /**
@@ -107,12 +107,6 @@ public record ReconcileDeps(NodeStore store, HybridActivations activations, Mana
      * @throws IllegalStateException if there is none or more than one (a packaging error: fail the init loudly)
      */
     public static ReconcileDeps load() {
-        List<Provider> providers = ServiceLoader.load(Provider.class).stream().map(ServiceLoader.Provider::get)
-                .toList();
-        if (providers.size() != 1) {
-            throw new IllegalStateException("expected one " + Provider.class.getName() + " on the class path, found "
-                    + providers.size());
-        }
-        return providers.get(0).reconcileDeps();
+        return Providers.one(Provider.class).reconcileDeps();
     }
 }
