@@ -1,0 +1,170 @@
+package dev.ecsa.functions;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import com.amazonaws.services.lambda.runtime.RequestHandler;
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.ecsa.core.error.PermanentException;
+import dev.ecsa.core.error.RetryableException;
+import dev.ecsa.core.intake.Attempt;
+import dev.ecsa.core.intake.DeregisterIntake;
+import dev.ecsa.core.intake.IntakeResult;
+import dev.ecsa.core.intake.RequestRejections;
+import dev.ecsa.core.model.DeregisterRequest;
+import dev.ecsa.core.model.NodeRequest;
+import dev.ecsa.core.model.RegisterRequest;
+import dev.ecsa.core.register.RegisterNode;
+import dev.ecsa.core.validation.RequestValidator;
+import dev.ecsa.core.validation.ValidationResult;
+import dev.ecsa.functions.intake.Intake;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * The node-request queue's consumer (DESIGN.md 2.2): every register and deregister request arrives here. Per message
+ * it decodes the body, validates it, and hands it to one use case; invalid input becomes a REJECTED request record,
+ * never an exception loop.
+ *
+ * <p>Acknowledgement: a message is acknowledged once its request has an outcome or a workflow owns it, and when it
+ * failed permanently (recorded by the use case, or an id conflict that must not touch another request's record). It is
+ * returned as a batch item failure — so SQS redelivers it — when a use case throws {@link RetryableException} (the use
+ * cases turn retryable conditions into outcomes on the last delivery themselves, so what still escapes there is the
+ * store or event bus failing, and the dead-letter queue takes it), or on an unexpected error.
+ *
+ * <p>Logs carry {@code messageId}, {@code requestId} and {@code nodeId} in the MDC; bodies are never logged.
+ */
+public final class NodeRequestHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(NodeRequestHandler.class);
+    /** SQS's message attribute counting deliveries. */
+    static final String RECEIVE_COUNT = "ApproximateReceiveCount";
+    static final List<String> MDC_KEYS = List.of("messageId", "requestId", "nodeId");
+
+    /** Duplicate keys are refused: with last-wins a second "nodeId" could slip past a reader of the first. */
+    private static final ObjectReader BODY_READER = Json.mapper().readerFor(new TypeReference<Map<String, Object>>() {
+    }).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final RegisterNode registration;
+    private final DeregisterIntake deregistration;
+    private final RequestRejections rejections;
+    private final int maxReceives;
+    private final Duration safetyMargin;
+
+    /** For Lambda: the dependencies come from the composition root, once per environment. */
+    public NodeRequestHandler() {
+        this(Intake.load());
+    }
+
+    /** With given dependencies: for tests, and for the local mode, which runs the handler in-process on the bench. */
+    public NodeRequestHandler(Intake intake) {
+        this.registration = intake.registerNode();
+        this.deregistration = intake.deregisterIntake();
+        this.rejections = intake.rejections();
+        this.maxReceives = intake.maxReceives();
+        this.safetyMargin = intake.safetyMargin();
+    }
+
+    @Override
+    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
+        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
+        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of()
+                : event.getRecords();
+        for (SQSEvent.SQSMessage message : records) {
+            if (!handle(message, context)) {
+                failures.add(SQSBatchResponse.BatchItemFailure.builder()
+                        .withItemIdentifier(message.getMessageId()).build());
+            }
+        }
+        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+    }
+
+    /** Handles one message; {@code true} to acknowledge it. */
+    private boolean handle(SQSEvent.SQSMessage message, Context context) {
+        String messageId = message.getMessageId();
+        MDC.put("messageId", String.valueOf(messageId));
+        Attempt attempt = attempt(message, context);
+        try {
+            Map<String, Object> body;
+            try {
+                body = decode(message.getBody());
+            } catch (JsonProcessingException e) {
+                Object where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr() + ")";
+                // Jackson's own message quotes the input: only the location is kept.
+                return report(rejections.undecodable("the body is not valid JSON" + where, messageId));
+            }
+            if (body == null) {
+                return report(rejections.undecodable("the body is not a JSON object", messageId));
+            }
+            ValidationResult validation = RequestValidator.validate(body);
+            validation.requestId().ifPresent(id -> MDC.put("requestId", id));
+            validation.nodeId().ifPresent(id -> MDC.put("nodeId", id));
+            if (!validation.isValid()) {
+                return report(rejections.invalid(validation,
+                        body.get("requestedBy") instanceof String s ? s : null, messageId));
+            }
+            NodeRequest request = validation.request().orElseThrow();
+            return report(request instanceof RegisterRequest r ? registration.register(r, attempt)
+                    : deregistration.accept((DeregisterRequest) request, attempt));
+        } catch (RetryableException e) {
+            LOG.warn("delivery {} of {} will be retried: {}", attempt.receiveCount(), maxReceives, e.getMessage());
+            return false;
+        } catch (PermanentException e) {
+            LOG.error("request failed permanently; acknowledged: {}", e.getMessage());
+            return true;
+        } catch (RuntimeException e) {
+            LOG.error("unexpected failure at delivery {} of {}; the message will be retried", attempt.receiveCount(),
+                    maxReceives, e);
+            return false;
+        } finally {
+            MDC_KEYS.forEach(MDC::remove);
+        }
+    }
+
+    private static Map<String, Object> decode(String body) throws JsonProcessingException {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return BODY_READER.readValue(body);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            return null; // valid JSON, but an array, a string, a number...
+        }
+    }
+
+    private Attempt attempt(SQSEvent.SQSMessage message, Context context) {
+        int count = 1;
+        Map<String, String> attributes = message.getAttributes();
+        if (attributes != null && attributes.get(RECEIVE_COUNT) != null) {
+            try {
+                count = Math.max(1, Integer.parseInt(attributes.get(RECEIVE_COUNT)));
+            } catch (NumberFormatException e) {
+                count = 1;
+            }
+        }
+        Duration left = context == null ? null
+                : Duration.ofMillis(context.getRemainingTimeInMillis()).minus(safetyMargin);
+        return new Attempt(count, maxReceives, left);
+    }
+
+    private static boolean report(IntakeResult r) {
+        if (r.outcome() == null) {
+            LOG.info("request {} in progress{}", r.requestId(), r.replay() ? " (redelivery)" : "");
+        } else if (r.failure() == null) {
+            LOG.info("request {} completed: {}{}", r.requestId(), r.outcome(), r.replay() ? " (redelivery)" : "");
+        } else {
+            LOG.info("request {} completed: {} {}: {}{}", r.requestId(), r.outcome(), r.failure().reason(),
+                    r.failure().message(), r.replay() ? " (redelivery)" : "");
+        }
+        return true;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.ecsa.functions.intake;
+
+import dev.ecsa.core.intake.DeregisterIntake;
+import dev.ecsa.core.intake.DeregisterSettings;
+import dev.ecsa.core.intake.RequestRejections;
+import dev.ecsa.core.model.TimeoutPolicy;
+import dev.ecsa.core.port.ContainerInstances;
+import dev.ecsa.core.port.DrainWorkflow;
+import dev.ecsa.core.port.EventPublisher;
+import dev.ecsa.core.port.HybridActivations;
+import dev.ecsa.core.port.ManagedInstances;
+import dev.ecsa.core.port.NodeStore;
+import dev.ecsa.core.port.RemoteHost;
+import dev.ecsa.core.port.SecretSource;
+import dev.ecsa.core.register.BootstrapScripts;
+import dev.ecsa.core.register.RegisterNode;
+import dev.ecsa.core.register.RegistrationSettings;
+import dev.ecsa.core.register.Sleeper;
+import dev.ecsa.core.validation.FieldRules;
+import dev.ecsa.functions.FunctionsConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+
+/**
+ * What the node-request function needs, built once at init by the composition root: the adapters of nine ports, the
+ * clock, and the settings.
+ *
+ * @param maxReceives  the queue's maxReceiveCount (the stack's redrive policy): the delivery at this count is the last
+ * @param safetyMargin kept back from Lambda's remaining time, so the function records an outcome before it is killed
+ */
+public record Intake(NodeStore store, HybridActivations activations, ManagedInstances managedInstances,
+                     ContainerInstances containerInstances, RemoteHost remoteHost, SecretSource secrets,
+                     BootstrapScripts scripts, DrainWorkflow drainWorkflow, EventPublisher events, Clock clock,
+                     RegistrationSettings registration, DeregisterSettings deregistration, int maxReceives,
+                     Duration safetyMargin) {
+
+    /** The stack's maxReceiveCount for the node-request queue (EcsaStack). */
+    public static final int DEFAULT_MAX_RECEIVES = 5;
+    /** Time kept back from Lambda's remaining time for recording the outcome. */
+    public static final Duration DEFAULT_SAFETY_MARGIN = Duration.ofSeconds(30);
+
+    public Intake {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(activations, "activations");
+        Objects.requireNonNull(managedInstances, "managedInstances");
+        Objects.requireNonNull(containerInstances, "containerInstances");
+        Objects.requireNonNull(remoteHost, "remoteHost");
+        Objects.requireNonNull(secrets, "secrets");
+        Objects.requireNonNull(scripts, "scripts");
+        Objects.requireNonNull(drainWorkflow, "drainWorkflow");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(registration, "registration");
+        Objects.requireNonNull(deregistration, "deregistration");
+        Objects.requireNonNull(safetyMargin, "safetyMargin");
+        if (maxReceives < 1) {
+            throw new IllegalArgumentException("maxReceives must be at least 1");
+        }
+    }
+
+    /**
+     * How the composition root hands the function its dependencies without this package depending on it: the root
+     * implements this and lists the class in {@code META-INF/services/dev.ecsa.functions.intake.Intake$Provider}.
+     */
+    public interface Provider {
+        /** The function's dependencies; called once per Lambda environment, at init. */
+        Intake intake();
+    }
+
+    /**
+     * The dependencies from the one {@link Provider} on the class path.
+     *
+     * @throws IllegalStateException if there is none or more than one (a packaging error: fail the init loudly)
+     */
+    public static Intake load() {
+        List<Provider> providers = ServiceLoader.load(Provider.class).stream().map(ServiceLoader.Provider::get)
+                .toList();
+        if (providers.size() != 1) {
+            throw new IllegalStateException("expected one " + Provider.class.getName() + " on the class path, found "
+                    + providers.size());
+        }
+        return providers.get(0).intake();
+    }
+
+    /** The registration settings of a stack (its name, default cluster, SSH key secret and budget). */
+    public static RegistrationSettings registrationSettings(FunctionsConfig config) {
+        return RegistrationSettings.defaults(config.stackName(), config.cluster(), config.sshKeySecret())
+                .withBudget(config.registrationBudget());
+    }
+
+    /** The deregistration settings of a stack: its default deadline and policy, within the validator's bounds. */
+    public static DeregisterSettings deregisterSettings(FunctionsConfig config) {
+        TimeoutPolicy policy = TimeoutPolicy.fromWireName(config.onDrainTimeout()).orElseThrow(
+                () -> new IllegalArgumentException("ECSA_ON_DRAIN_TIMEOUT must be revert, force or keep"));
+        return new DeregisterSettings(config.drainTimeout(),
+                Duration.ofSeconds(FieldRules.MIN_DRAIN_TIMEOUT_SECONDS),
+                Duration.ofSeconds(FieldRules.MAX_DRAIN_TIMEOUT_SECONDS), policy);
+    }
+
+    /** The registration use case on these dependencies. */
+    public RegisterNode registerNode() {
+        return new RegisterNode(store, activations, managedInstances, containerInstances, remoteHost, secrets,
+                scripts, events, clock, Sleeper.threadSleep(), registration);
+    }
+
+    /** The deregistration intake on these dependencies. */
+    public DeregisterIntake deregisterIntake() {
+        return new DeregisterIntake(store, managedInstances, containerInstances, drainWorkflow, events, clock,
+                deregistration);
+    }
+
+    /** Rejections of invalid requests on these dependencies. */
+    public RequestRejections rejections() {
+        return new RequestRejections(store, events, clock);
+    }
+}

@@ -1,0 +1,424 @@
+package dev.ecsa.core.register;
+
+import static dev.ecsa.core.register.RegisterWorld.ADDRESS;
+import static dev.ecsa.core.register.RegisterWorld.HOST_KEY;
+import static dev.ecsa.core.register.RegisterWorld.OTHER_KEY;
+import static dev.ecsa.core.register.RegisterWorld.PORT;
+import static dev.ecsa.core.register.RegisterWorld.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.error.RetryableException;
+import dev.ecsa.core.event.NodeEvent;
+import dev.ecsa.core.fakes.InMemoryHybridActivations;
+import dev.ecsa.core.intake.Attempt;
+import dev.ecsa.core.intake.IntakeResult;
+import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.core.model.Outcome;
+import dev.ecsa.core.model.RegisterRequest;
+import dev.ecsa.core.model.RequestRecord;
+import dev.ecsa.core.model.Step;
+import dev.ecsa.core.model.StepResult;
+import dev.ecsa.core.port.ContainerInstanceStatus;
+import dev.ecsa.core.port.HostKeyPolicy;
+import dev.ecsa.core.port.ScriptRun;
+import dev.ecsa.core.state.NodeState;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RegisterNodeTest {
+
+    private final RegisterWorld w = new RegisterWorld();
+
+    @Test
+    void registersANewNodeAndRecordsEverything() {
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.REGISTERED);
+        assertThat(result.replay()).isFalse();
+        NodeRecord node = w.store.getNode("node-1").orElseThrow();
+        assertThat(node.state()).isEqualTo(NodeState.REGISTERED);
+        assertThat(node.managedInstanceId()).isEqualTo(w.host.managedInstanceId).startsWith("mi-");
+        assertThat(node.containerInstanceArn()).isEqualTo(w.host.containerInstanceArn);
+        assertThat(node.cluster()).isEqualTo("edge");
+        assertThat(node.hostKeyFingerprint()).as("pinned on first use").isEqualTo(HOST_KEY);
+        assertThat(node.agentVersions().ssmAgent()).isEqualTo("3.3.0.0");
+        assertThat(node.agentVersions().ecsAgent()).isEqualTo("1.90.0");
+        assertThat(node.lastRequestId()).isEqualTo("req-1");
+
+        RequestRecord record = w.store.getRequest("req-1").orElseThrow();
+        assertThat(record.outcome()).isEqualTo(Outcome.REGISTERED);
+        assertThat(record.steps()).extracting(Step::name).containsExactly(RegisterNode.STEP_GUARD,
+                RegisterNode.STEP_SSH_KEY, RegisterNode.STEP_ACTIVATION, RegisterNode.STEP_BOOTSTRAP,
+                RegisterNode.STEP_HOST_KEY, RegisterNode.STEP_VERIFY, RegisterNode.STEP_RECORD,
+                RegisterNode.STEP_DELETE_ACTIVATION);
+        assertThat(record.steps()).allSatisfy(s -> {
+            assertThat(s.result()).isEqualTo(StepResult.SUCCEEDED);
+            assertThat(s.endedAt()).isNotNull().isAfterOrEqualTo(s.startedAt());
+        });
+
+        // One activation, single-purpose, deleted after use.
+        InMemoryHybridActivations.Stored activation = w.activations.all().get(0);
+        assertThat(w.activations.all()).hasSize(1);
+        assertThat(activation.deleted()).isTrue();
+        assertThat(activation.spec().nodeId()).isEqualTo("node-1");
+        assertThat(activation.spec().requestId()).isEqualTo("req-1");
+        assertThat(activation.spec().tags()).containsEntry(RegistrationSettings.STACK_TAG, "EcsaTest")
+                .containsEntry("team", "edge");
+        assertThat(activation.spec().expiresAt()).isBeforeOrEqualTo(record.receivedAt().plus(Duration.ofHours(1)));
+
+        BootstrapInput input = w.scripts.rendered().get(0);
+        assertThat(input.attributes()).containsEntry(RegistrationSettings.NODE_ATTRIBUTE, "node-1")
+                .containsEntry("rack", "r12");
+        assertThat(input.tags()).containsEntry(RegistrationSettings.NODE_TAG, "node-1")
+                .containsEntry(RegistrationSettings.REQUEST_TAG, "req-1").containsEntry("team", "edge");
+
+        ScriptRun run = w.remote.runs().get(0);
+        assertThat(run.command()).isEqualTo(ScriptRun.DEFAULT_COMMAND);
+        assertThat(run.hostKeyPolicy()).isInstanceOf(HostKeyPolicy.PinOnFirstUse.class);
+        assertThat(run.connectTimeout().plus(run.commandTimeout()))
+                .isLessThanOrEqualTo(w.settings.budget().minus(w.settings.verifyReserve()));
+        assertThat(input.agentWait()).isLessThanOrEqualTo(run.commandTimeout());
+
+        assertThat(w.events.events()).containsExactly(new NodeEvent.NodeRegistered("node-1", "req-1", "edge",
+                node.managedInstanceId(), node.containerInstanceArn()));
+    }
+
+    @Test
+    void aRedeliveredCompletedRequestIsReportedNotRepeated() {
+        w.register(request("req-1", "node-1"));
+        int writes = w.store.writeCount();
+
+        IntakeResult again = w.register(request("req-1", "node-1"), 2);
+
+        assertThat(again.replay()).isTrue();
+        assertThat(again.outcome()).isEqualTo(Outcome.REGISTERED);
+        assertThat(w.activations.all()).hasSize(1);
+        assertThat(w.remote.runs()).hasSize(1);
+        assertThat(w.store.writeCount()).isEqualTo(writes);
+    }
+
+    @Test
+    void aBusyNodeIsRetriedThenRejectedAtTheBound() {
+        RegisterRequest other = request("req-other", "node-1");
+        w.store.createNodeIfAbsent(NodeRecord.newRegistration(other, "edge", w.clock.instant()));
+
+        assertThatThrownBy(() -> w.register(request("req-1", "node-1"), 1))
+                .isInstanceOfSatisfying(RetryableException.class, e -> assertThat(e.reason()).isEqualTo(Reason.NODE_BUSY));
+        assertThat(w.activations.all()).isEmpty();
+        assertThat(w.store.getRequest("req-1").orElseThrow().completed()).isFalse();
+
+        IntakeResult last = w.register(request("req-1", "node-1"), RegisterWorld.MAX_RECEIVES);
+
+        assertThat(last.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(last.failure().reason()).isEqualTo(Reason.NODE_BUSY);
+        assertThat(w.activations.all()).isEmpty();
+        assertThat(w.remote.runs()).isEmpty();
+        assertThat(w.store.getNode("node-1").orElseThrow().lastRequestId()).isEqualTo("req-other");
+        assertThat(w.events.eventsOf(NodeEvent.NodeRequestRejected.class)).hasSize(1);
+    }
+
+    @Test
+    void anAlreadyRegisteredNodeIsCheckedCheaplyAndNotRegisteredAgain() {
+        w.register(request("req-1", "node-1"));
+
+        IntakeResult second = w.register(request("req-2", "node-1"));
+
+        assertThat(second.outcome()).isEqualTo(Outcome.ALREADY_REGISTERED);
+        assertThat(w.activations.all()).hasSize(1);
+        assertThat(w.remote.runs()).hasSize(1);
+        assertThat(w.events.eventsOf(NodeEvent.NodeRegistered.class)).extracting(NodeEvent::requestId)
+                .containsExactly("req-1", "req-2");
+    }
+
+    @Test
+    void aRegisteredNodeThatAwsNoLongerKnowsIsRejectedWithAReason() {
+        w.register(request("req-1", "node-1"));
+        w.managed.deregister(w.host.managedInstanceId);
+
+        IntakeResult second = w.register(request("req-2", "node-1"));
+
+        assertThat(second.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(second.failure().reason()).isEqualTo(Reason.INVALID_STATE);
+        assertThat(second.failure().message()).contains("SSM does not list").contains("deregister");
+        assertThat(w.activations.all()).hasSize(1);
+    }
+
+    @Test
+    void aNodeRegisteredInAnotherClusterIsRejected() {
+        w.register(request("req-1", "node-1"));
+
+        IntakeResult second = w.register(request("req-2", "node-1", null, "other-cluster"));
+
+        assertThat(second.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(second.failure().message()).contains("registered in cluster edge");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+        "preflight:PREFLIGHT_FAILED:NO_SYSTEMD, PREFLIGHT_FAILED, NO_SYSTEMD",
+        "preflight:SUDO_DENIED:NOT_ROOT, SUDO_DENIED, NOT_ROOT",
+        "verify:INSTALL_SCRIPT_UNVERIFIED:SIGNATURE_INVALID, INSTALL_SCRIPT_UNVERIFIED, SIGNATURE_INVALID",
+        "install:INSTALL_FAILED:INSTALL_FAILED, INSTALL_FAILED, last lines of the install",
+        "internal:INTERNAL:INTERNAL_ERROR, INTERNAL, INTERNAL_ERROR",
+    })
+    void aHostFailureIsRecordedWithItsStepAndTheActivationIsDeleted(String failure, Reason reason, String detail) {
+        w.host.failure = failure;
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertFailedCleanly(result, Outcome.FAILED, reason, RegisterNode.STEP_BOOTSTRAP);
+        assertThat(result.failure().message()).contains(detail).contains("host's " + failure.split(":")[0]);
+    }
+
+    @Test
+    void unparseableOutputIsRecordedWithTheStderrTail() {
+        w.host.garbage = true;
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertFailedCleanly(result, Outcome.FAILED, Reason.SCRIPT_OUTPUT_INVALID, RegisterNode.STEP_BOOTSTRAP);
+        assertThat(result.failure().message()).contains("stderr tail: bash: syntax error");
+    }
+
+    @Test
+    void idsThatDoNotMatchAwsFailTheRegistration() {
+        w.host.wrongManagedInstanceId = true;
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertFailedCleanly(result, Outcome.FAILED, Reason.IDS_MISMATCH, RegisterNode.STEP_VERIFY);
+        assertThat(result.failure().message()).contains("mi-0123456789abcdef0").contains(w.host.managedInstanceId);
+    }
+
+    @Test
+    void aContainerInstanceMissingFromEcsIsAMismatch() {
+        w.host.skipEcs = true;
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertFailedCleanly(result, Outcome.FAILED, Reason.IDS_MISMATCH, RegisterNode.STEP_VERIFY);
+        assertThat(result.failure().message()).contains("ECS lists no container instance");
+    }
+
+    @Test
+    void aRejectedSshKeyFailsWithoutRunningAnything() {
+        w.secrets.put(RegisterWorld.SECRET_ID, "another key");
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertFailedCleanly(result, Outcome.FAILED, Reason.SSH_AUTH_FAILED, RegisterNode.STEP_BOOTSTRAP);
+        assertThat(w.remote.runs()).isEmpty();
+    }
+
+    @Test
+    void anUnreachableHostIsRetriedThenFailsOnTheLastDelivery() {
+        w.remote.setReachable(ADDRESS, PORT, false);
+
+        assertThatThrownBy(() -> w.register(request("req-1", "node-1"), 1))
+                .isInstanceOfSatisfying(RetryableException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.HOST_UNREACHABLE));
+        NodeRecord waiting = w.store.getNode("node-1").orElseThrow();
+        assertThat(waiting.state()).isEqualTo(NodeState.REGISTERING);
+        assertThat(waiting.lastError().reason()).isEqualTo(Reason.HOST_UNREACHABLE);
+        assertThat(w.liveActivations()).as("deleted although the message will come back").isZero();
+
+        IntakeResult last = w.register(request("req-1", "node-1"), RegisterWorld.MAX_RECEIVES);
+
+        assertFailedCleanly(last, Outcome.FAILED, Reason.HOST_UNREACHABLE, RegisterNode.STEP_BOOTSTRAP);
+        assertThat(last.failure().message()).contains("gave up after 5 deliveries");
+        assertThat(w.activations.all()).hasSize(2);
+    }
+
+    @Test
+    void aRetriedRegistrationSucceedsOnceTheHostAnswers() {
+        w.remote.setReachable(ADDRESS, PORT, false);
+        assertThatThrownBy(() -> w.register(request("req-1", "node-1"), 1)).isInstanceOf(RetryableException.class);
+        w.remote.setReachable(ADDRESS, PORT, true);
+
+        IntakeResult result = w.register(request("req-1", "node-1"), 2);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.REGISTERED);
+        assertThat(w.store.getNode("node-1").orElseThrow().lastError()).isNull();
+        assertThat(w.liveActivations()).isZero();
+        assertThat(w.store.getRequest("req-1").orElseThrow().steps()).extracting(Step::name)
+                .contains(RegisterNode.STEP_RESUME);
+    }
+
+    @Test
+    void aMissingSecretOnTheLastDeliveryFailsBeforeAnyActivation() {
+        w.secrets.put("unused", "x");
+        w.settings = new RegistrationSettings("EcsaTest", "edge", "no-such-secret", Duration.ofHours(1),
+                Duration.ofMinutes(12), Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(90),
+                Duration.ofSeconds(5), Duration.ofMinutes(5));
+
+        IntakeResult result = w.register(request("req-1", "node-1"), RegisterWorld.MAX_RECEIVES);
+
+        assertFailedCleanly(result, Outcome.FAILED, Reason.SECRET_UNAVAILABLE, RegisterNode.STEP_SSH_KEY);
+        assertThat(w.activations.all()).isEmpty();
+    }
+
+    @Test
+    void aRequestFingerprintThatDoesNotMatchIsRejectedAndNothingRuns() {
+        IntakeResult result = w.register(request("req-1", "node-1", OTHER_KEY, null));
+
+        assertFailedCleanly(result, Outcome.REJECTED, Reason.HOST_KEY_CHANGED, RegisterNode.STEP_BOOTSTRAP);
+        assertThat(w.remote.runs()).isEmpty();
+    }
+
+    @Test
+    void aChangedPinnedHostKeyIsRefusedOnTheNextRegistration() {
+        w.host.failure = "preflight:PREFLIGHT_FAILED:NO_SYSTEMD";
+        w.register(request("req-1", "node-1"));
+        assertThat(w.store.getNode("node-1").orElseThrow().hostKeyFingerprint()).isEqualTo(HOST_KEY);
+        w.host.failure = null;
+        w.remote.changeHostKey(ADDRESS, PORT, OTHER_KEY);
+
+        IntakeResult result = w.register(request("req-2", "node-1"));
+
+        assertFailedCleanly(result, Outcome.REJECTED, Reason.HOST_KEY_CHANGED, RegisterNode.STEP_BOOTSTRAP);
+        assertThat(w.remote.runs()).hasSize(1);
+        assertThat(w.store.getNode("node-1").orElseThrow().hostKeyFingerprint()).isEqualTo(HOST_KEY);
+    }
+
+    @Test
+    void aFingerprintInTheRequestReplacesThePinnedOne() {
+        w.host.failure = "preflight:PREFLIGHT_FAILED:NO_SYSTEMD";
+        w.register(request("req-1", "node-1"));
+        w.host.failure = null;
+        w.remote.changeHostKey(ADDRESS, PORT, OTHER_KEY);
+
+        IntakeResult result = w.register(request("req-2", "node-1", OTHER_KEY, null));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.REGISTERED);
+        assertThat(w.remote.runs().get(1).hostKeyPolicy()).isEqualTo(new HostKeyPolicy.Expect(OTHER_KEY));
+        assertThat(w.store.getNode("node-1").orElseThrow().hostKeyFingerprint()).isEqualTo(OTHER_KEY);
+    }
+
+    @Test
+    void aBudgetTooSmallToStartTimesOutBeforeCreatingAnActivation() {
+        w.settings = w.settings.withBudget(Duration.ofSeconds(100));
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(result.failure().message()).contains("not enough for starting the bootstrap");
+        assertThat(w.activations.all()).isEmpty();
+        assertThat(w.store.getNode("node-1").orElseThrow().state()).isEqualTo(NodeState.REGISTRATION_FAILED);
+    }
+
+    @Test
+    void theLambdaTimeLeftShortensTheBudget() {
+        IntakeResult result = w.registerNode().register(request("req-1", "node-1"),
+                new Attempt(1, RegisterWorld.MAX_RECEIVES, Duration.ofSeconds(60)));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.TIMED_OUT);
+        assertThat(w.activations.all()).isEmpty();
+    }
+
+    @Test
+    void aBootstrapThatOutrunsTheBudgetTimesOutAndDeletesTheActivation() {
+        w.host.hang = true;
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertFailedCleanly(result, Outcome.TIMED_OUT, Reason.TIMED_OUT, RegisterNode.STEP_BOOTSTRAP);
+        ScriptRun run = w.remote.runs().get(0);
+        assertThat(run.commandTimeout()).isLessThanOrEqualTo(w.settings.budget().minus(w.settings.verifyReserve()));
+    }
+
+    @Test
+    void aHostAlreadyRegisteredAsThisNodeIsAdoptedNotRegisteredTwice() {
+        // An earlier run registered the host (SSM + ECS) but its request ended before recording it.
+        w.host.runTime = Duration.ofSeconds(10);
+        var earlier = w.activations.create(new dev.ecsa.core.port.ActivationSpec("node-1", "req-0",
+                w.clock.instant().plus(Duration.ofHours(1)), java.util.Map.of()));
+        var mi = w.activations.registerHost(earlier.activationId(), earlier.code(), ADDRESS);
+        var ci = w.containers.register("edge", mi.instanceId(), java.util.Map.of());
+        w.activations.delete(earlier.activationId());
+        w.host.managedInstanceId = mi.instanceId();
+        w.host.containerInstanceArn = ci.arn();
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.REGISTERED);
+        NodeRecord node = w.store.getNode("node-1").orElseThrow();
+        assertThat(node.managedInstanceId()).isEqualTo(mi.instanceId());
+        assertThat(node.containerInstanceArn()).isEqualTo(ci.arn());
+        assertThat(w.managed.all()).hasSize(1);
+        assertThat(w.liveActivations()).isZero();
+    }
+
+    @Test
+    void aHostRegisteredAsSomethingElseFailsPreflight() {
+        var foreign = w.activations.create(new dev.ecsa.core.port.ActivationSpec("someone-else", "req-0",
+                w.clock.instant().plus(Duration.ofHours(1)), java.util.Map.of()));
+        var mi = w.activations.registerHost(foreign.activationId(), foreign.code(), ADDRESS);
+        w.activations.delete(foreign.activationId());
+        w.host.managedInstanceId = mi.instanceId();
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertFailedCleanly(result, Outcome.FAILED, Reason.PREFLIGHT_FAILED, RegisterNode.STEP_VERIFY);
+        assertThat(result.failure().message()).contains("ALREADY_REGISTERED")
+                .contains("SSM does not list that registration for node node-1");
+    }
+
+    @Test
+    void anAgentThatIsNotActiveYetIsRetriedAndTheRedeliveryFindsIt() {
+        w.host.runTime = Duration.ofSeconds(10);
+        // The container instance exists but is not ACTIVE while verify looks (e.g. still REGISTERING in ECS).
+        BootstrapHost host = w.host;
+        w.remote.addHost(ADDRESS, PORT, HOST_KEY, RegisterWorld.USER, RegisterWorld.KEY_TEXT, run -> {
+            var reply = host.apply(run);
+            if (host.containerInstanceArn != null) {
+                w.containers.forceStatus(host.containerInstanceArn, ContainerInstanceStatus.DRAINING);
+            }
+            return reply;
+        });
+
+        assertThatThrownBy(() -> w.register(request("req-1", "node-1"), 1))
+                .isInstanceOfSatisfying(RetryableException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.AGENT_NOT_READY));
+        assertThat(w.liveActivations()).isZero();
+        w.containers.forceStatus(host.containerInstanceArn, ContainerInstanceStatus.ACTIVE);
+
+        IntakeResult result = w.register(request("req-1", "node-1"), 2);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.REGISTERED);
+        assertThat(w.remote.runs()).as("the redelivery did not run the bootstrap again").hasSize(1);
+        assertThat(w.managed.all()).hasSize(1);
+    }
+
+    @Test
+    void anExpiredActivationIsReportedAsSuch() {
+        w.settings = new RegistrationSettings("EcsaTest", "edge", RegisterWorld.SECRET_ID, Duration.ofSeconds(30),
+                Duration.ofMinutes(12), Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(90),
+                Duration.ofSeconds(5), Duration.ofMinutes(5));
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertFailedCleanly(result, Outcome.FAILED, Reason.ACTIVATION_INVALID, RegisterNode.STEP_BOOTSTRAP);
+    }
+
+    private void assertFailedCleanly(IntakeResult result, Outcome outcome, Reason reason, String failedStep) {
+        assertThat(result.outcome()).isEqualTo(outcome);
+        assertThat(result.failure().reason()).isEqualTo(reason);
+        NodeRecord node = w.store.getNode("node-1").orElseThrow();
+        assertThat(node.state()).isEqualTo(NodeState.REGISTRATION_FAILED);
+        assertThat(node.lastError()).isEqualTo(result.failure());
+        RequestRecord record = w.store.getRequest(result.requestId()).orElseThrow();
+        assertThat(record.failure()).isEqualTo(result.failure());
+        List<Step> failed = record.steps().stream().filter(s -> s.result() == StepResult.FAILED).toList();
+        assertThat(failed).extracting(Step::name).containsExactly(failedStep);
+        assertThat(failed.get(0).detail()).startsWith(reason.name());
+        assertThat(w.liveActivations()).as("no activation left live").isZero();
+        assertThat(w.activations.all()).allSatisfy(a -> assertThat(a.deleted()).isTrue());
+        assertThat(w.events.eventsOf(NodeEvent.NodeRegistrationFailed.class)).last()
+                .satisfies(e -> assertThat(e.reason()).isEqualTo(reason.name()));
+    }
+}
