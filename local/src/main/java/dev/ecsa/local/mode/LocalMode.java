@@ -250,6 +250,11 @@ public final class LocalMode implements AutoCloseable {
         return summary;
     }
 
+    /** The seeder of service tasks (the demo waits for it). */
+    TaskSeeder seeder() {
+        return seeder;
+    }
+
     /** Whether a reconciler is wired. */
     public boolean hasReconciler() {
         return reconciler.isPresent();
