@@ -1,6 +1,8 @@
 package dev.ecsa.cli;
 
 import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -25,7 +27,7 @@ public record Backend(String description, boolean local, String region, Map<Stri
 
     public Backend {
         endpoints = Map.copyOf(endpoints);
-        hosts = Map.copyOf(hosts);
+        hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts)); // in the state file's order
     }
 
     /** The endpoint override for {@code service}, if any. */

@@ -134,9 +134,9 @@ public final class Demo {
             out.printf("%-8s %-14s %-19s %-18s %-40s%n", host.config().name(), state, container, outcome, last);
         }
         out.println();
-        out.printf("%-36s %-22s %-22s %s%n", "CHECK", "EXPECTED", "ACTUAL", "");
+        out.printf("%-32s %-24s %-24s %s%n", "CHECK", "EXPECTED", "ACTUAL", "");
         for (Check c : checks) {
-            out.printf("%-36s %-22s %-22s %s%n", c.what(), c.expected(), c.actual(), c.passed() ? "ok" : "FAILED");
+            out.printf("%-32s %-24s %-24s %s%n", c.what(), c.expected(), c.actual(), c.passed() ? "ok" : "FAILED");
         }
         long failed = checks.stream().filter(c -> !c.passed()).count();
         out.printf("%n%s: %d checks, %d failed, in %.1f s%n", failed == 0 && !checks.isEmpty() ? "PASSED" : "FAILED",

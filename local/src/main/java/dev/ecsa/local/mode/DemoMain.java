@@ -18,6 +18,8 @@ public final class DemoMain {
 
     public static void main(String[] args) throws Exception {
         long started = System.nanoTime();
+        // The demo narrates itself; only warnings from the parts.
+        LocalModeMain.quietLogging("warn");
         var root = DynaliteServer.locateRepoRoot();
         LocalModeSettings settings = LocalModeMain.parse(args, LocalModeSettings.defaults(root)
                 .withDrainTimeout(DRAIN_TIMEOUT)

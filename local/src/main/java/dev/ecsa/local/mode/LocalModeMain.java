@@ -15,6 +15,8 @@ public final class LocalModeMain {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        // Before the first logger exists: the functions' own lines (request progress) at INFO, the libraries' quiet.
+        quietLogging("info");
         LocalModeSettings settings;
         try {
             settings = parse(args, LocalModeSettings.defaults(DynaliteServer.locateRepoRoot()));
@@ -38,6 +40,14 @@ public final class LocalModeMain {
         System.out.print(mode.banner());
         System.out.flush();
         stopped.await();
+    }
+
+    /** slf4j-simple: warnings from libraries, {@code projectLevel} for the project's own loggers. */
+    static void quietLogging(String projectLevel) {
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");
+        System.setProperty("org.slf4j.simpleLogger.log.dev.ecsa", projectLevel);
+        System.setProperty("org.slf4j.simpleLogger.showDateTime", "true");
+        System.setProperty("org.slf4j.simpleLogger.dateTimeFormat", "HH:mm:ss.SSS");
     }
 
     /** The settings the arguments ask for, on top of {@code base}. */
