@@ -2,7 +2,6 @@ package dev.ecsa.cli;
 
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.Step;
-import dev.ecsa.core.model.StepResult;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.time.Duration;
@@ -12,8 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Follows one request by polling its record: prints each step when it appears and again when it ends, then the
- * outcome. A request that is not recorded yet (its message still queued) is waited for, up to a bound.
+ * Follows one request by polling its record: prints each step when it appears and again whenever it changes (ends,
+ * or a repeated check reports anew), then the outcome. A request that is not recorded yet (its message still queued) is waited for, up to a bound.
  */
 final class Watcher {
 
@@ -42,7 +41,7 @@ final class Watcher {
     /** Watches until the request ends; returns the exit code ({@link ExitCodes}). */
     int watch(String requestId) throws InterruptedException {
         Instant start = clock.instant();
-        Map<String, StepResult> printed = new HashMap<>();
+        Map<String, String> printed = new HashMap<>();
         boolean headerPrinted = false;
         while (true) {
             Optional<RequestRecord> found = connections.call("GetItem " + requestId,
@@ -63,8 +62,10 @@ final class Watcher {
                 }
                 for (Step s : r.steps()) {
                     String key = s.name() + "@" + s.startedAt();
-                    if (printed.get(key) != s.result()) {
-                        printed.put(key, s.result());
+                    // A step that is replayed in place (CheckDrain's "check N") changes its detail: print each one.
+                    String seen = s.result() + "|" + s.detail() + "|" + s.endedAt();
+                    if (!seen.equals(printed.get(key))) {
+                        printed.put(key, seen);
                         out.println(json ? Views.write(Views.stepJson(r.requestId(), s), false)
                                 : "  " + Views.stepLine(r.receivedAt(), s));
                     }
