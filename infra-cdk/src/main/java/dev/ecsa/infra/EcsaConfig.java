@@ -20,6 +20,7 @@ import software.constructs.Node;
  * @param installScriptUrl          where hosts fetch the ECS Anywhere install script
  * @param installScriptSha256       pin for the script (SHA-256); empty = verify its GPG signature instead
  * @param installScriptGpgFingerprint primary key fingerprint the script's signature must verify against
+ * @param installScriptGpgKeyUrl      where the functions fetch that key at init (the host checks its fingerprint)
  * @param ecsAgentVersion           ecs-init version passed to --ecs-version; empty = the script's latest
  * @param drainTimeoutSeconds       default drain deadline (per request overridable within bounds)
  * @param drainPollSeconds          wait between drain checks
@@ -43,6 +44,7 @@ public record EcsaConfig(
         String installScriptUrl,
         String installScriptSha256,
         String installScriptGpgFingerprint,
+        String installScriptGpgKeyUrl,
         String ecsAgentVersion,
         int drainTimeoutSeconds,
         int drainPollSeconds,
@@ -94,6 +96,8 @@ public record EcsaConfig(
                 text(node, "ecsa:installScriptUrl", "https://amazon-ecs-agent.s3.amazonaws.com/ecs-anywhere-install-latest.sh"),
                 text(node, "ecsa:installScriptSha256", ""),
                 text(node, "ecsa:installScriptGpgFingerprint", AWS_ECS_SIGNING_KEY_FINGERPRINT),
+                text(node, "ecsa:installScriptGpgKeyUrl",
+                        "https://raw.githubusercontent.com/aws/amazon-ecs-agent/master/scripts/amazon-ecs-agent.gpg"),
                 text(node, "ecsa:ecsAgentVersion", ""),
                 Integer.parseInt(text(node, "ecsa:drainTimeoutSeconds", "600")),
                 Integer.parseInt(text(node, "ecsa:drainPollSeconds", "15")),

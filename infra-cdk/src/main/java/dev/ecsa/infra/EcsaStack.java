@@ -78,12 +78,19 @@ public final class EcsaStack extends Stack {
     public static final String DRAIN_STEP_HANDLER = "dev.ecsa.functions.DrainStepHandler::handleRequest";
     public static final String RECONCILE_HANDLER = "dev.ecsa.functions.ReconcileHandler::handleRequest";
 
-    private static final int NODE_REQUEST_TIMEOUT_SECONDS = 900;
-    private static final int MAX_RECEIVES = 5;
+    /** Deliveries of one request before it goes to the DLQ; the intake's last-delivery logic uses the same number. */
+    public static final int MAX_RECEIVES = 5;
+    /** Time the node-request function keeps after the registration budget to record the outcome and clean up. */
+    private static final int RECORDING_MARGIN_SECONDS = 60;
+    /** Lambda's hard limit on a function's timeout. */
+    private static final int LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
     public EcsaStack(Construct scope, String id, StackProps props, EcsaConfig config) {
         super(scope, id, props);
         String stackTagValue = config.stackName();
+        // The consumer's timeout follows the registration budget; the queue's visibility covers one whole invocation.
+        int nodeRequestTimeout = Math.min(LAMBDA_MAX_TIMEOUT_SECONDS,
+                config.registrationBudgetSeconds() + RECORDING_MARGIN_SECONDS);
 
         // ---- Inventory: one table, node items and request items (DESIGN.md §3) ----
         Table table = Table.Builder.create(this, "Inventory")
@@ -118,9 +125,9 @@ public final class EcsaStack extends Stack {
                 .encryption(QueueEncryption.SQS_MANAGED)
                 .enforceSsl(true)
                 // Visibility must cover one whole invocation of the consumer (AWS Lambda SQS docs recommend 6x
-                // the timeout for batch retries; with batch size 1 and the function timeout at 15 min, 6x would
-                // delay a retry by 90 min, so one timeout plus a margin is the better trade here).
-                .visibilityTimeout(Duration.seconds(NODE_REQUEST_TIMEOUT_SECONDS + 60))
+                // the timeout for batch retries; with batch size 1 and a 13-minute function, 6x would delay a retry
+                // by over an hour, so one timeout plus a margin is the better trade here).
+                .visibilityTimeout(Duration.seconds(nodeRequestTimeout + 60))
                 .deadLetterQueue(DeadLetterQueue.builder().queue(dlq).maxReceiveCount(MAX_RECEIVES).build())
                 .build();
 
@@ -196,10 +203,12 @@ public final class EcsaStack extends Stack {
         registerEnv.put("ECSA_INSTALL_SCRIPT_URL", config.installScriptUrl());
         registerEnv.put("ECSA_INSTALL_SCRIPT_SHA256", config.installScriptSha256());
         registerEnv.put("ECSA_INSTALL_SCRIPT_GPG_FINGERPRINT", config.installScriptGpgFingerprint());
+        registerEnv.put("ECSA_INSTALL_SCRIPT_GPG_KEY_URL", config.installScriptGpgKeyUrl());
         registerEnv.put("ECSA_ECS_AGENT_VERSION", config.ecsAgentVersion());
         registerEnv.put("ECSA_REGISTRATION_BUDGET_SECONDS", Integer.toString(config.registrationBudgetSeconds()));
+        registerEnv.put("ECSA_MAX_RECEIVES", Integer.toString(MAX_RECEIVES));
         Function nodeRequest = function("NodeRequest", NODE_REQUEST_HANDLER, code, registerEnv,
-                NODE_REQUEST_TIMEOUT_SECONDS, 1024, logRetention, vpc, subnets, securityGroup);
+                nodeRequestTimeout, 1024, logRetention, vpc, subnets, securityGroup);
         Function drain = function("DrainStep", DRAIN_STEP_HANDLER, code, env, 120, 1024, logRetention,
                 vpc, subnets, securityGroup);
         Function reconcile = function("Reconcile", RECONCILE_HANDLER, code, env, 900, 2048, logRetention,

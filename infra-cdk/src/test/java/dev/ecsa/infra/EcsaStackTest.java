@@ -56,7 +56,8 @@ class EcsaStackTest {
                 "FifoQueue", true,
                 "ContentBasedDeduplication", false,
                 "SqsManagedSseEnabled", true,
-                "VisibilityTimeout", 960,
+                // the registration budget (720 s) + 60 s to record = the function timeout, + 60 s margin
+                "VisibilityTimeout", 840,
                 "RedrivePolicy", Match.objectLike(Map.of("maxReceiveCount", 5)))));
     }
 
@@ -94,6 +95,71 @@ class EcsaStackTest {
                                 "Action", "iam:PassRole",
                                 "Condition", Map.of("StringEquals",
                                         Map.of("iam:PassedToService", "ssm.amazonaws.com")))))))))));
+    }
+
+    @Test
+    void consumerTimeoutFollowsTheRegistrationBudget() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", EcsaStack.NODE_REQUEST_HANDLER,
+                "Timeout", 780,
+                "Environment", Match.objectLike(Map.of("Variables", Match.objectLike(Map.of(
+                        "ECSA_REGISTRATION_BUDGET_SECONDS", "720",
+                        "ECSA_MAX_RECEIVES", "5")))))));
+    }
+
+    @Test
+    void everyTriggerInvokesTheLiveAliasOfAPublishedVersion() {
+        template.resourceCountIs("AWS::Lambda::Version", 3);
+        template.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 3);
+        // The mapping names the function as "<name>:live" (CDK joins the alias name onto the function name).
+        template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "FunctionName", Match.objectLike(Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(":live"))))))));
+    }
+
+    @Test
+    void reconcileRunsOnTheConfiguredSchedule() {
+        template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
+                "ScheduleExpression", "rate(15 minutes)",
+                "State", "ENABLED")));
+    }
+
+    @Test
+    void alarmsWatchTheDlqErrorsFailuresTimeoutsAndFindings() {
+        template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                "MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 0)));
+        for (String metric : List.of("RegistrationFailed", "DrainTimedOut", "ReconcileFindings")) {
+            template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
+                    "Namespace", EcsaStack.METRIC_NAMESPACE, "MetricName", metric)));
+        }
+        template.resourcePropertiesCountIs("AWS::CloudWatch::Alarm",
+                Match.objectLike(Map.of("MetricName", "Errors", "Namespace", "AWS/Lambda")), 3);
+        template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
+    }
+
+    @Test
+    void outputsTellOperatorsWhereEverythingIs() {
+        for (String output : List.of("QueueUrl", "DlqUrl", "TableName", "StateMachineArn", "DashboardUrl")) {
+            assertThat(template.findOutputs(output)).as(output).isNotEmpty();
+        }
+    }
+
+    @Test
+    void deregistrationIsLimitedToThisStacksManagedInstances() {
+        template.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of(
+                "PolicyDocument", Match.objectLike(Map.of(
+                        "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                                "Action", List.of("ssm:DeregisterManagedInstance", "ssm:ListTagsForResource"),
+                                "Condition", Map.of("StringEquals",
+                                        Map.of("ssm:resourceTag/ecsa:stack", "EcsaLifecycle")))))))))));
+    }
+
+    @Test
+    void logsAreKeptAndTheEcsAnywhereRoleTrustsOnlySsm() {
+        template.resourcePropertiesCountIs("AWS::Logs::LogGroup",
+                Match.objectLike(Map.of("RetentionInDays", 90)), 4);
+        template.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of(
+                "AssumeRolePolicyDocument", Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
+                        "Principal", Map.of("Service", "ssm.amazonaws.com")))))))));
     }
 
     @Test

@@ -52,6 +52,9 @@ public final class EcsContainerInstances implements ContainerInstances {
     /** A bound on pages per listing (10,000 tasks or instances) so a misbehaving server cannot loop us forever. */
     static final int MAX_PAGES = 100;
 
+    /** A bound on pages for a whole-cluster listing: 100,000 instances, far above ECS's per-cluster quota. */
+    static final int LIST_ALL_MAX_PAGES = 1_000;
+
     private final EcsClient ecs;
 
     public EcsContainerInstances(EcsClient ecs) {
@@ -103,6 +106,36 @@ public final class EcsContainerInstances implements ContainerInstances {
                 .max(Comparator.comparing(ci -> ci.registeredAt() == null ? java.time.Instant.EPOCH
                         : ci.registeredAt()))
                 .map(ci -> toDomain(cluster, ci));
+    }
+
+    /**
+     * {@inheritDoc} Each page of ListContainerInstances (100 ARNs) is described at once (DescribeContainerInstances
+     * takes up to 100); ARNs ECS reports missing in between (deregistered meanwhile) are left out, and so are INACTIVE
+     * ones.
+     */
+    @Override
+    public List<ContainerInstance> listAll(String cluster) {
+        List<ContainerInstance> out = new ArrayList<>();
+        String token = null;
+        int pages = 0;
+        do {
+            String next = token;
+            ListContainerInstancesResponse page = call("ECS ListContainerInstances", () -> ecs.listContainerInstances(
+                    r -> r.cluster(cluster).maxResults(PAGE_SIZE).nextToken(next)));
+            List<String> arns = page.containerInstanceArns();
+            if (!arns.isEmpty()) {
+                var described = call("ECS DescribeContainerInstances", () -> ecs.describeContainerInstances(
+                        r -> r.cluster(cluster).containerInstances(arns)));
+                described.containerInstances().stream().filter(ci -> !"INACTIVE".equals(ci.status()))
+                        .forEach(ci -> out.add(toDomain(cluster, ci)));
+            }
+            token = page.nextToken();
+            if (++pages >= LIST_ALL_MAX_PAGES && token != null && !token.isEmpty()) {
+                throw new RetryableException(Reason.AWS_UNAVAILABLE, "ECS ListContainerInstances kept returning pages "
+                        + "after " + LIST_ALL_MAX_PAGES + " pages");
+            }
+        } while (token != null && !token.isEmpty());
+        return out;
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
+import dev.ecsa.core.port.DrainExecution;
 import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.core.port.DrainWorkflow;
 import dev.ecsa.functions.Json;
@@ -13,6 +14,7 @@ import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.DescribeExecutionResponse;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 
 /**
  * {@link DrainWorkflow} on Step Functions: StartExecution with the request id as execution name and the JSON of
@@ -63,6 +65,27 @@ public final class SfnDrainWorkflow implements DrainWorkflow {
         DescribeExecutionResponse winner = describe(name).orElseThrow(() -> new RetryableException(
                 Reason.AWS_UNAVAILABLE, "Step Functions reported execution " + name + " as existing and as missing"));
         return alreadyStarted(name, json, winner);
+    }
+
+    /**
+     * {@inheritDoc} The input is read back as a {@link DrainStart}; input this adapter did not write is reported as
+     * {@code null} rather than failing the caller.
+     */
+    @Override
+    public Optional<DrainExecution> find(String requestId) {
+        return describe(DrainWorkflow.executionName(requestId)).map(d -> new DrainExecution(requestId,
+                fromJson(d.input()), d.status() == ExecutionStatus.RUNNING));
+    }
+
+    private static DrainStart fromJson(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return Json.mapper().readValue(json, DrainStart.class);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private Optional<DescribeExecutionResponse> describe(String name) {

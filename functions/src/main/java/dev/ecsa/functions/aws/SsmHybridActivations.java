@@ -1,8 +1,12 @@
 package dev.ecsa.functions.aws;
 
+import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.model.Activation;
+import dev.ecsa.core.port.ActivationInfo;
 import dev.ecsa.core.port.ActivationSpec;
 import dev.ecsa.core.port.HybridActivations;
+import dev.ecsa.core.port.ListedManagedInstance;
 import dev.ecsa.core.port.ManagedInstance;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -15,6 +19,9 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.CreateActivationRequest;
 import software.amazon.awssdk.services.ssm.model.CreateActivationResponse;
 import software.amazon.awssdk.services.ssm.model.DeleteActivationRequest;
+import software.amazon.awssdk.services.ssm.model.DescribeActivationsFilter;
+import software.amazon.awssdk.services.ssm.model.DescribeActivationsFilterKeys;
+import software.amazon.awssdk.services.ssm.model.DescribeActivationsResponse;
 import software.amazon.awssdk.services.ssm.model.Tag;
 
 /**
@@ -92,5 +99,48 @@ public final class SsmHybridActivations implements HybridActivations {
     @Override
     public Optional<ManagedInstance> findManagedInstance(String activationId) {
         return SsmInstances.findFirst(ssm, "ActivationIds", activationId);
+    }
+
+    /**
+     * {@inheritDoc} DescribeActivations has no tag filter, so the listing is narrowed server-side to the stack's IAM
+     * role (every activation of this stack names it) and then to the {@value #STACK_TAG} tag on each result.
+     */
+    @Override
+    public List<ActivationInfo> listActivations() {
+        List<ActivationInfo> out = new ArrayList<>();
+        String token = null;
+        for (int page = 0; page < SsmInstances.MAX_PAGES; page++) {
+            String next = token;
+            DescribeActivationsResponse response;
+            try {
+                response = ssm.describeActivations(r -> r.maxResults(SsmInstances.PAGE_SIZE).nextToken(next)
+                        .filters(DescribeActivationsFilter.builder().filterKey(DescribeActivationsFilterKeys.IAM_ROLE)
+                                .filterValues(iamRole).build()));
+            } catch (SdkException e) {
+                throw AwsErrors.translate("SSM DescribeActivations", e);
+            }
+            for (var a : response.activationList()) {
+                Map<String, String> tags = new LinkedHashMap<>();
+                a.tags().forEach(t -> tags.put(t.key(), t.value()));
+                if (stackName.equals(tags.get(STACK_TAG))) {
+                    out.add(new ActivationInfo(a.activationId(), tags.getOrDefault(NODE_ID_TAG,
+                            a.defaultInstanceName()), tags.get(REQUEST_ID_TAG), a.createdDate(), a.expirationDate(),
+                            Boolean.TRUE.equals(a.expired()), a.registrationsCount() == null ? 0
+                            : a.registrationsCount(), a.registrationLimit() == null ? 0 : a.registrationLimit()));
+                }
+            }
+            token = response.nextToken();
+            if (token == null || token.isEmpty()) {
+                return out;
+            }
+        }
+        throw new RetryableException(Reason.AWS_UNAVAILABLE,
+                "SSM DescribeActivations kept returning pages after " + SsmInstances.MAX_PAGES + " pages");
+    }
+
+    /** {@inheritDoc} The filter is {@code tag:}{@value #STACK_TAG} = the stack name. */
+    @Override
+    public List<ListedManagedInstance> listManagedInstances() {
+        return SsmInstances.listAll(ssm, "tag:" + STACK_TAG, stackName);
     }
 }

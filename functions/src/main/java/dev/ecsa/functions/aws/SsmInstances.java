@@ -2,8 +2,11 @@ package dev.ecsa.functions.aws;
 
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.port.ListedManagedInstance;
 import dev.ecsa.core.port.ManagedInstance;
 import dev.ecsa.core.port.PingStatus;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -53,6 +56,35 @@ final class SsmInstances {
             token = response.nextToken();
             if (token == null || token.isEmpty()) {
                 return Optional.empty();
+            }
+        }
+        throw new RetryableException(Reason.AWS_UNAVAILABLE,
+                "SSM DescribeInstanceInformation kept returning pages after " + MAX_PAGES + " pages");
+    }
+
+    /**
+     * Every instance matching one filter, 50 per page, paging until NextToken is null (pages may be empty and still
+     * carry a token). Cost: ceil(N / 50) calls, plus the empty pages SSM may interleave.
+     */
+    static List<ListedManagedInstance> listAll(SsmClient ssm, String filterKey, String value) {
+        DescribeInstanceInformationRequest.Builder request = DescribeInstanceInformationRequest.builder()
+                .filters(InstanceInformationStringFilter.builder().key(filterKey).values(value).build())
+                .maxResults(PAGE_SIZE);
+        List<ListedManagedInstance> out = new ArrayList<>();
+        String token = null;
+        for (int page = 0; page < MAX_PAGES; page++) {
+            DescribeInstanceInformationResponse response;
+            try {
+                response = ssm.describeInstanceInformation(request.nextToken(token).build());
+            } catch (SdkException e) {
+                throw AwsErrors.translate("SSM DescribeInstanceInformation", e);
+            }
+            for (InstanceInformation info : response.instanceInformationList()) {
+                out.add(new ListedManagedInstance(toManagedInstance(info), info.lastPingDateTime()));
+            }
+            token = response.nextToken();
+            if (token == null || token.isEmpty()) {
+                return out;
             }
         }
         throw new RetryableException(Reason.AWS_UNAVAILABLE,

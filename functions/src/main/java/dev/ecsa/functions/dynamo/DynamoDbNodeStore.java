@@ -16,6 +16,9 @@ import dev.ecsa.core.model.Step;
 import dev.ecsa.core.port.NodeCreation;
 import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.port.TransitionResult;
+import dev.ecsa.core.reconcile.ReconcileRun;
+import dev.ecsa.functions.Json;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
 import dev.ecsa.core.state.TransitionDecision;
@@ -58,6 +61,11 @@ public final class DynamoDbNodeStore implements NodeStore {
     // Every failed condition means another write succeeded, so retries always make progress; the bound only
     // protects against an item that is deleted and re-created in a loop.
     private static final int MAX_ATTEMPTS = 64;
+
+    /** The partition of the reconcile run records, apart from nodes ({@code NODE#}) and requests ({@code REQUEST#}). */
+    static final String RECONCILE_PK = "RECONCILE";
+    static final String RUN_PREFIX = "RUN#";
+    static final String RUN_BODY = "run";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -305,6 +313,53 @@ public final class DynamoDbNodeStore implements NodeStore {
             start = page.hasLastEvaluatedKey() && !page.lastEvaluatedKey().isEmpty() ? page.lastEvaluatedKey() : null;
         } while (start != null);
         return out;
+    }
+
+    // ---- reconcile runs ----
+
+    /**
+     * {@inheritDoc} The item is {@code pk = RECONCILE}, {@code sk = RUN#<startedAt>#<runId>} with the run as JSON in
+     * {@code run} (bounded by {@link dev.ecsa.core.reconcile.ReconcileSettings#maxStoredFindings()}) and the request
+     * retention as TTL. One PutItem.
+     */
+    @Override
+    public void putReconcileRun(ReconcileRun run) {
+        String body;
+        try {
+            body = Json.mapper().writeValueAsString(run);
+        } catch (JsonProcessingException e) {
+            throw new PermanentException(Reason.INTERNAL, "cannot write the reconcile run as JSON", e);
+        }
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Items.PK, s(RECONCILE_PK));
+        item.put(Items.SK, s(RUN_PREFIX + Items.time(run.startedAt()).s() + "#" + run.runId()));
+        item.put(Items.TYPE, s("RECONCILE_RUN"));
+        item.put("runId", s(run.runId()));
+        item.put("startedAt", Items.time(run.startedAt()));
+        item.put(RUN_BODY, s(body));
+        item.put(Items.EXPIRES_AT, n(run.startedAt().plus(retention).getEpochSecond()));
+        call("PutItem", () -> dynamo.putItem(b -> b.tableName(table).item(item)));
+    }
+
+    /** {@inheritDoc} One Query on the runs' partition, newest first, limit 1, strongly consistent. */
+    @Override
+    public Optional<ReconcileRun> lastReconcileRun() {
+        QueryResponse page = call("Query", () -> dynamo.query(QueryRequest.builder().tableName(table)
+                .keyConditionExpression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expressionAttributeNames(Map.of("#pk", Items.PK, "#sk", Items.SK))
+                .expressionAttributeValues(Map.of(":pk", s(RECONCILE_PK), ":prefix", s(RUN_PREFIX)))
+                .scanIndexForward(false)
+                .consistentRead(true)
+                .limit(1)
+                .build()));
+        if (page.items().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.mapper().readValue(page.items().get(0).get(RUN_BODY).s(), ReconcileRun.class));
+        } catch (JsonProcessingException e) {
+            throw new PermanentException(Reason.INTERNAL, "the stored reconcile run cannot be read", e);
+        }
     }
 
     // ---- plumbing ----

@@ -88,7 +88,8 @@ public final class TemplateBootstrapScripts implements BootstrapScripts {
             return "";
         }
         try {
-            return Json.mapper().writeValueAsString(map);
+            // Sorted, so the same request always renders the same script (a replay is byte-identical).
+            return Json.mapper().writeValueAsString(new java.util.TreeMap<>(map));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("a map cannot be written as JSON", e);
         }

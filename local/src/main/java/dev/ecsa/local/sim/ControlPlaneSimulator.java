@@ -181,6 +181,14 @@ public final class ControlPlaneSimulator implements AutoCloseable {
      * connected container instance with custom attribute {@code nodeId}. Node ids are {@code prefix-<n>}.
      */
     public List<SeededNode> seedNodes(String cluster, int count, String prefix) {
+        return seedNodes(cluster, count, prefix, Map.of());
+    }
+
+    /**
+     * As {@link #seedNodes(String, int, String)}, with {@code tags} added to every managed instance and container
+     * instance (e.g. {@code ecsa:stack}, which SSM copies from a real activation onto its instance).
+     */
+    public List<SeededNode> seedNodes(String cluster, int count, String prefix, Map<String, String> tags) {
         return locked(() -> {
             if (cluster != null) {
                 ecs.cluster(cluster);
@@ -189,11 +197,13 @@ public final class ControlPlaneSimulator implements AutoCloseable {
             for (int n = 0; n < count; n++) {
                 int k = ++seeded;
                 String nodeId = prefix + "-" + k;
-                SsmSimulation.Instance mi = ssm.seed(nodeId, SEEDED_ROLE, Map.of("nodeId", nodeId),
+                Map<String, String> nodeTags = new LinkedHashMap<>(tags);
+                nodeTags.put("nodeId", nodeId);
+                SsmSimulation.Instance mi = ssm.seed(nodeId, SEEDED_ROLE, nodeTags,
                         "10." + (k >> 16 & 255) + "." + (k >> 8 & 255) + "." + (k & 255));
                 String arn = null;
                 if (cluster != null) {
-                    arn = ecs.register(cluster, mi.id, Map.of("nodeId", nodeId), Map.of("nodeId", nodeId), null).arn;
+                    arn = ecs.register(cluster, mi.id, Map.of("nodeId", nodeId), nodeTags, null).arn;
                 }
                 nodes.add(new SeededNode(nodeId, mi.id, mi.activationId, arn));
             }

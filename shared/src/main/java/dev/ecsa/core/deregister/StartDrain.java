@@ -31,7 +31,7 @@ import java.util.Optional;
 public final class StartDrain {
 
     /** The request-record step written only when this workflow's own call set DRAINING. */
-    static final String SET_DRAINING = "set-draining";
+    public static final String SET_DRAINING = "set-draining";
     static final String STEP = "start-drain";
 
     private final NodeStore store;

@@ -9,7 +9,8 @@ import java.util.Map;
  */
 public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.NodeRegistrationFailed,
         NodeEvent.NodeRequestRejected, NodeEvent.NodeDrainStarted, NodeEvent.NodeDeregistered,
-        NodeEvent.NodeDrainTimedOut, NodeEvent.NodeDeregistrationFailed {
+        NodeEvent.NodeDrainTimedOut, NodeEvent.NodeDeregistrationFailed,
+        NodeEvent.NodeDriftFound, NodeEvent.NodeDriftResolved {
 
     /** The node the event is about. */
     String nodeId();
@@ -73,6 +74,22 @@ public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.No
 
     /** A drain or deregistration failed. */
     record NodeDeregistrationFailed(String nodeId, String requestId, String reason, String message)
+            implements NodeEvent {
+    }
+
+    /**
+     * The reconciler found something new (a finding absent from its previous run). {@code nodeId} is the node the
+     * finding is about, or the stray resource's id when no node owns it; {@code requestId} is the reconcile run's id;
+     * {@code description} says what is wrong;
+     * {@code findingType} a {@link dev.ecsa.core.reconcile.FindingType} name; {@code since} ISO-8601; {@code action}
+     * what the run did about it (a {@link dev.ecsa.core.reconcile.FixAction} name).
+     */
+    record NodeDriftFound(String nodeId, String requestId, String findingType, String subject, String description,
+                          String since, String action) implements NodeEvent {
+    }
+
+    /** A finding of the reconciler's previous run is gone; {@code requestId} is the run that saw it gone. */
+    record NodeDriftResolved(String nodeId, String requestId, String findingType, String subject, String since)
             implements NodeEvent {
     }
 }

@@ -43,4 +43,15 @@ public interface ContainerInstances {
      * {@link dev.ecsa.core.drain.DrainCheck} ignores those. Read-only.
      */
     List<TaskInfo> listTasks(String cluster, String containerInstanceArn);
+
+    /**
+     * Every container instance of the cluster in any status but INACTIVE (what ListContainerInstances returns without
+     * a status), external or not. Read-only, for the reconciler. Cost: ListContainerInstances 100 per page, and one
+     * DescribeContainerInstances per page of 100: 2 * ceil(N / 100) calls.
+     *
+     * <p>Default: unsupported (implementations that are not listings, e.g. test decorators, need not offer it).
+     */
+    default List<ContainerInstance> listAll(String cluster) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not list container instances");
+    }
 }

@@ -1,5 +1,7 @@
 package dev.ecsa.core.port;
 
+import java.util.Optional;
+
 /** The drain-and-deregister workflow (a Step Functions state machine in AWS). */
 public interface DrainWorkflow {
 
@@ -16,4 +18,14 @@ public interface DrainWorkflow {
      * @throws dev.ecsa.core.error.PermanentException CONFLICT if an execution of that name exists with other input
      */
     boolean start(DrainStart input);
+
+    /**
+     * The execution for this request, if one was ever started (DescribeExecution on its name: one call). Read-only;
+     * the reconciler uses it to tell a drain in progress from a node left DRAINING by an execution that ended.
+     *
+     * <p>Default: unsupported (implementations that are not listings, e.g. test decorators, need not offer it).
+     */
+    default Optional<DrainExecution> find(String requestId) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not describe executions");
+    }
 }

@@ -1,6 +1,7 @@
 package dev.ecsa.core.port;
 
 import dev.ecsa.core.model.Activation;
+import java.util.List;
 import java.util.Optional;
 
 /** SSM hybrid activations: one per registration, single use, deleted after use (DESIGN.md 2.3). */
@@ -27,4 +28,28 @@ public interface HybridActivations {
      * one O(1) lookup whatever the fleet size. Empty while the host has not registered yet. Read-only.
      */
     Optional<ManagedInstance> findManagedInstance(String activationId);
+
+    /**
+     * The activations this stack created (tagged {@code ecsa:stack} with its name) that still exist, deleted ones being
+     * gone from SSM. Read-only, for the reconciler. Cost: DescribeActivations filtered by the stack's IAM role, 50 per
+     * page (SSM's maximum; it has no tag filter for activations, so the stack tag is checked on each result):
+     * ceil(A / 50) calls for A activations of that role — few, since every registration deletes its own.
+     *
+     * <p>Default: unsupported (implementations that are not listings, e.g. test decorators, need not offer it).
+     */
+    default List<ActivationInfo> listActivations() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not list activations");
+    }
+
+    /**
+     * The managed instances registered with this stack's activations: SSM copies activation tags onto the instance,
+     * so they carry the {@code ecsa:stack} tag. Deregistered instances are not listed. Read-only, for the reconciler.
+     * Cost: DescribeInstanceInformation filtered by the tag, 50 per page (SSM's maximum): ceil(N / 50) calls, looping
+     * until NextToken is null because filtered pages may be empty (aws-cli#2626).
+     *
+     * <p>Default: unsupported (implementations that are not listings, e.g. test decorators, need not offer it).
+     */
+    default List<ListedManagedInstance> listManagedInstances() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not list managed instances");
+    }
 }

@@ -6,6 +6,7 @@ import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.Failure;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.Step;
+import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
 import java.util.List;
@@ -72,4 +73,22 @@ public interface NodeStore {
 
     /** Every node in {@code state} (the by-state index), in no particular order. Read-only. */
     List<NodeRecord> listNodesByState(NodeState state);
+
+    /**
+     * Stores the record of one reconcile run (its own item type, apart from nodes and requests). Idempotent: writing
+     * the same run (same id and start time) again replaces it. One write.
+     *
+     * <p>Default: unsupported (stores that are not the inventory, e.g. test decorators, need not offer it).
+     */
+    default void putReconcileRun(ReconcileRun run) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not store reconcile runs");
+    }
+
+    /**
+     * The most recent reconcile run (by start time), if any: what the operator CLI shows as "the last reconcile", and
+     * what the next run compares with (new and resolved findings, since when, what was already fixed). One read.
+     */
+    default Optional<ReconcileRun> lastReconcileRun() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not store reconcile runs");
+    }
 }

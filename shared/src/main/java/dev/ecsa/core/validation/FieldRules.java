@@ -17,8 +17,8 @@ public final class FieldRules {
     public static final Pattern REQUEST_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$");
     /** Portable POSIX-ish user names as useradd accepts them by default (no leading '-', which ssh would parse). */
     public static final Pattern SSH_USER = Pattern.compile("^[a-z_][a-z0-9_-]{0,31}$");
-    /** ECS cluster names. */
-    public static final Pattern CLUSTER = Pattern.compile("^[A-Za-z0-9_-]{1,255}$");
+    /** ECS cluster names. ECS allows any of these characters; a leading hyphen is refused so a cluster name never reads as an option. */
+    public static final Pattern CLUSTER = Pattern.compile("^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$");
     /** OpenSSH's SHA256 fingerprint form: 32 bytes, base64 without padding (the last char carries 2 zero bits). */
     public static final Pattern HOST_KEY_FINGERPRINT = Pattern.compile("^SHA256:[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]$");
     /** ECS attribute names ([A-Za-z0-9-_/\.], 1–128). */

@@ -143,6 +143,21 @@ public final class InMemoryContainerInstances implements ContainerInstances {
         return List.copyOf(tasks.get(arn));
     }
 
+    /** Every container instance of the cluster but INACTIVE ones, in registration order. */
+    @Override
+    public synchronized List<ContainerInstance> listAll(String cluster) {
+        return instances.values().stream()
+                .filter(ci -> ci.cluster().equals(cluster) && ci.status() != ContainerInstanceStatus.INACTIVE)
+                .map(this::withCounts).toList();
+    }
+
+    /** Connects or disconnects an instance's ECS agent, as the agent (or a network outage) would. */
+    public synchronized void setAgentConnected(String containerInstanceArn, boolean connected) {
+        ContainerInstance ci = instance(containerInstanceArn);
+        instances.put(ci.arn(), new ContainerInstance(ci.arn(), ci.cluster(), ci.managedInstanceId(), ci.status(),
+                connected, 0, 0, ci.agentVersion(), ci.attributes()));
+    }
+
     /** Every status change this fake made on behalf of a caller, e.g. {@code "<arn> DRAINING"}. */
     public synchronized List<String> statusChanges() {
         return List.copyOf(statusChanges);

@@ -3,11 +3,15 @@ package dev.ecsa.core.fakes;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.model.Activation;
+import dev.ecsa.core.port.ActivationInfo;
 import dev.ecsa.core.port.ActivationSpec;
 import dev.ecsa.core.port.HybridActivations;
+import dev.ecsa.core.port.ListedManagedInstance;
 import dev.ecsa.core.port.ManagedInstance;
 import dev.ecsa.core.port.PingStatus;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +34,7 @@ public final class InMemoryHybridActivations implements HybridActivations {
     private final Clock clock;
     private final InMemoryManagedInstances managedInstances;
     private final Map<String, Stored> activations = new LinkedHashMap<>();
+    private final Map<String, Instant> createdAt = new HashMap<>();
 
     public InMemoryHybridActivations(Clock clock, InMemoryManagedInstances managedInstances) {
         this.clock = clock;
@@ -43,6 +48,7 @@ public final class InMemoryHybridActivations implements HybridActivations {
         ThreadLocalRandom.current().nextBytes(code);
         Activation a = new Activation(id, HexFormat.of().formatHex(code), spec.expiresAt());
         activations.put(id, new Stored(a, spec, null, false));
+        createdAt.put(id, clock.instant());
         return a;
     }
 
@@ -81,6 +87,33 @@ public final class InMemoryHybridActivations implements HybridActivations {
         managedInstances.add(instance);
         activations.put(activationId, new Stored(s.activation(), s.spec(), mi, false));
         return instance;
+    }
+
+    /**
+     * Every activation not deleted, as SSM lists it (expired ones included). In this fake every activation is the
+     * stack's own, as the SSM adapter's tag filter makes it.
+     */
+    @Override
+    public synchronized List<ActivationInfo> listActivations() {
+        Instant now = clock.instant();
+        return activations.values().stream().filter(s -> !s.deleted())
+                .map(s -> new ActivationInfo(s.activation().activationId(), s.spec().nodeId(), s.spec().requestId(),
+                        createdAt.get(s.activation().activationId()), s.activation().expiresAt(),
+                        !now.isBefore(s.activation().expiresAt()), s.managedInstanceId() == null ? 0 : 1, 1))
+                .toList();
+    }
+
+    /**
+     * The managed instances registered with this fake's activations that SSM still knows (SSM copies the activation's
+     * tags, the stack's among them, onto the instance). Instances added to {@link InMemoryManagedInstances} directly
+     * carry no tag of the stack and are not listed.
+     */
+    @Override
+    public synchronized List<ListedManagedInstance> listManagedInstances() {
+        return activations.values().stream().filter(s -> s.managedInstanceId() != null)
+                .map(s -> managedInstances.describe(s.managedInstanceId())
+                        .map(i -> new ListedManagedInstance(i, managedInstances.lastPing(i.instanceId()))))
+                .flatMap(java.util.Optional::stream).toList();
     }
 
     /** Every activation ever created, in creation order. */

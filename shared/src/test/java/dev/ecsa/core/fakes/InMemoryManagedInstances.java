@@ -2,6 +2,9 @@ package dev.ecsa.core.fakes;
 
 import dev.ecsa.core.port.ManagedInstance;
 import dev.ecsa.core.port.ManagedInstances;
+import dev.ecsa.core.port.PingStatus;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +16,7 @@ public final class InMemoryManagedInstances implements ManagedInstances {
 
     private final Map<String, ManagedInstance> instances = new LinkedHashMap<>();
     private final List<String> deregistered = new ArrayList<>();
+    private final Map<String, Instant> lastPing = new HashMap<>();
 
     @Override
     public synchronized Optional<ManagedInstance> describe(String managedInstanceId) {
@@ -29,6 +33,22 @@ public final class InMemoryManagedInstances implements ManagedInstances {
     /** Adds (or replaces) an instance, as a host registering with SSM would. */
     public synchronized void add(ManagedInstance instance) {
         instances.put(instance.instanceId(), instance);
+    }
+
+    /** Sets the agent's ping status and the time of its last ping, as SSM reports them. */
+    public synchronized void setPing(String managedInstanceId, PingStatus status, Instant lastPingAt) {
+        ManagedInstance i = instances.get(managedInstanceId);
+        if (i == null) {
+            throw new IllegalArgumentException("no managed instance " + managedInstanceId);
+        }
+        instances.put(managedInstanceId, new ManagedInstance(i.instanceId(), i.activationId(), i.name(), status,
+                i.agentVersion(), i.ipAddress()));
+        lastPing.put(managedInstanceId, lastPingAt);
+    }
+
+    /** The last ping time set by {@link #setPing}, or {@code null}. */
+    public synchronized Instant lastPing(String managedInstanceId) {
+        return lastPing.get(managedInstanceId);
     }
 
     /** Every instance SSM still knows. */

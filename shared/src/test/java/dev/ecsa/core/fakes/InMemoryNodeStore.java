@@ -11,6 +11,7 @@ import dev.ecsa.core.model.Step;
 import dev.ecsa.core.port.NodeCreation;
 import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.port.TransitionResult;
+import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
 import dev.ecsa.core.state.TransitionDecision;
@@ -32,6 +33,7 @@ public final class InMemoryNodeStore implements NodeStore {
     private final Clock clock;
     private final Map<String, NodeRecord> nodes = new HashMap<>();
     private final Map<String, RequestRecord> requests = new HashMap<>();
+    private final List<ReconcileRun> runs = new ArrayList<>();
     private int writes;
 
     public InMemoryNodeStore(Clock clock) {
@@ -130,6 +132,25 @@ public final class InMemoryNodeStore implements NodeStore {
             }
         }
         return out;
+    }
+
+    /** Replaces a run of the same id and start, else adds it (the DynamoDB item key is start time + id). */
+    @Override
+    public synchronized void putReconcileRun(ReconcileRun run) {
+        runs.removeIf(r -> r.runId().equals(run.runId()) && r.startedAt().equals(run.startedAt()));
+        runs.add(run);
+        writes++;
+    }
+
+    @Override
+    public synchronized Optional<ReconcileRun> lastReconcileRun() {
+        return runs.stream().max(java.util.Comparator.comparing(ReconcileRun::startedAt)
+                .thenComparing(ReconcileRun::runId));
+    }
+
+    /** Every stored reconcile run, in write order. */
+    public synchronized List<ReconcileRun> reconcileRuns() {
+        return List.copyOf(runs);
     }
 
     /** How many writes changed something, so tests can show a replay wrote nothing. */

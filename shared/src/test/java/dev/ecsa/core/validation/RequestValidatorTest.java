@@ -164,10 +164,16 @@ class RequestValidatorTest {
         checkLength("sshUser", "u".repeat(length), ok, "must match ^[a-z_][a-z0-9_-]{0,31}$");
     }
 
+    @ParameterizedTest(name = "cluster {0}")
+    @CsvSource({"-x", "--help", "-"})
+    void clusterThatReadsAsAnOptionIsRefused(String cluster) {
+        checkLength("cluster", cluster, false, "must match ^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$");
+    }
+
     @ParameterizedTest(name = "cluster of length {0}")
     @CsvSource({"0,false", "1,true", "255,true", "256,false"})
     void clusterLength(int length, boolean ok) {
-        checkLength("cluster", "c".repeat(length), ok, "must match ^[A-Za-z0-9_-]{1,255}$");
+        checkLength("cluster", "c".repeat(length), ok, "must match ^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$");
     }
 
     @ParameterizedTest(name = "requestedBy of length {0}")

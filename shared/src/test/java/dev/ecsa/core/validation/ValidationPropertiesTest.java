@@ -58,7 +58,7 @@ class ValidationPropertiesTest {
     }
 
     static Arbitrary<String> clusters() {
-        return Arbitraries.strings().withChars(ALNUM + "_-").ofMinLength(1).ofMaxLength(255);
+        return fromChars(ALNUM + "_", ALNUM + "_-", 254);
     }
 
     static Arbitrary<String> ipv4() {

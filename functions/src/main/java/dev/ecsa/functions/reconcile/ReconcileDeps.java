@@ -1,0 +1,118 @@
+package dev.ecsa.functions.reconcile;
+
+import dev.ecsa.core.model.TimeoutPolicy;
+import dev.ecsa.core.port.ContainerInstances;
+import dev.ecsa.core.port.DrainWorkflow;
+import dev.ecsa.core.port.EventPublisher;
+import dev.ecsa.core.port.HybridActivations;
+import dev.ecsa.core.port.ManagedInstances;
+import dev.ecsa.core.port.NodeStore;
+import dev.ecsa.core.reconcile.Reconcile;
+import dev.ecsa.core.reconcile.ReconcileSettings;
+import dev.ecsa.functions.FunctionsConfig;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.ServiceLoader;
+import java.util.Set;
+
+/**
+ * What the reconcile function needs, built once at init by the composition root: six adapters, the clock, the
+ * settings and the stack name (the metrics' Service dimension).
+ */
+public record ReconcileDeps(NodeStore store, HybridActivations activations, ManagedInstances managed,
+                            ContainerInstances containers, DrainWorkflow drains, EventPublisher events, Clock clock,
+                            ReconcileSettings settings, String serviceName) {
+
+    public ReconcileDeps {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(activations, "activations");
+        Objects.requireNonNull(managed, "managed");
+        Objects.requireNonNull(containers, "containers");
+        Objects.requireNonNull(drains, "drains");
+        Objects.requireNonNull(events, "events");
+        Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(serviceName, "serviceName");
+    }
+
+    /**
+     * How the composition root hands the reconcile function its dependencies without this package depending on it:
+     * the root implements this and lists the class in
+     * {@code META-INF/services/dev.ecsa.functions.reconcile.ReconcileDeps$Provider}.
+     */
+    public interface Provider {
+        /** The reconcile function's dependencies; called once per Lambda environment, at init. */
+        ReconcileDeps reconcileDeps();
+    }
+
+    /** The use case on these dependencies. */
+    public Reconcile reconcile() {
+        return new Reconcile(store, activations, managed, containers, drains, events, clock, settings);
+    }
+
+    /**
+     * The reconciler's settings from the environment, on top of the functions' configuration:
+     * <ul>
+     *   <li>{@code ECSA_RECONCILE_CLUSTERS}: comma-separated clusters to compare (default: the stack's cluster);</li>
+     *   <li>{@code ECSA_RECONCILE_SAFE_FIXES}: {@code true} (default) or {@code false};</li>
+     *   <li>{@code ECSA_RECONCILE_MEMBERSHIP_FIXES}: {@code false} (default) or {@code true};</li>
+     *   <li>{@code ECSA_RECONCILE_FIX_BUDGET}: membership fixes per run (default 5);</li>
+     *   <li>{@code ECSA_RECONCILE_STUCK_AFTER_SECONDS} (default 3600) and {@code ECSA_RECONCILE_GRACE_SECONDS}
+     *       (default 300).</li>
+     * </ul>
+     * A stuck drain whose policy cannot be read gets the stack's {@code ECSA_ON_DRAIN_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException on a value that does not parse (fail the init loudly)
+     */
+    public static ReconcileSettings settings(Map<String, String> env, FunctionsConfig config) {
+        ReconcileSettings d = ReconcileSettings.defaults(List.of(config.cluster()));
+        Set<String> clusters = new LinkedHashSet<>();
+        Arrays.stream(get(env, "ECSA_RECONCILE_CLUSTERS", config.cluster()).split(","))
+                .map(String::trim).filter(c -> !c.isEmpty()).forEach(clusters::add);
+        TimeoutPolicy policy = TimeoutPolicy.fromWireName(config.onDrainTimeout())
+                .orElseThrow(() -> new IllegalArgumentException("unknown drain timeout policy: "
+                        + config.onDrainTimeout()));
+        return new ReconcileSettings(List.copyOf(clusters),
+                bool(env, "ECSA_RECONCILE_SAFE_FIXES", true),
+                bool(env, "ECSA_RECONCILE_MEMBERSHIP_FIXES", false),
+                Integer.parseInt(get(env, "ECSA_RECONCILE_FIX_BUDGET", String.valueOf(d.fixBudget()))),
+                Duration.ofSeconds(Long.parseLong(get(env, "ECSA_RECONCILE_STUCK_AFTER_SECONDS",
+                        String.valueOf(d.stuckAfter().toSeconds())))),
+                Duration.ofSeconds(Long.parseLong(get(env, "ECSA_RECONCILE_GRACE_SECONDS",
+                        String.valueOf(d.grace().toSeconds())))),
+                policy, d.maxStoredFindings());
+    }
+
+    private static String get(Map<String, String> env, String key, String dflt) {
+        String v = env.get(key);
+        return v == null || v.isBlank() ? dflt : v.trim();
+    }
+
+    private static boolean bool(Map<String, String> env, String key, boolean dflt) {
+        String v = get(env, key, String.valueOf(dflt));
+        if (!v.equals("true") && !v.equals("false")) {
+            throw new IllegalArgumentException(key + " must be true or false");
+        }
+        return Boolean.parseBoolean(v);
+    }
+
+    /**
+     * The dependencies from the one {@link Provider} on the class path.
+     *
+     * @throws IllegalStateException if there is none or more than one (a packaging error: fail the init loudly)
+     */
+    public static ReconcileDeps load() {
+        List<Provider> providers = ServiceLoader.load(Provider.class).stream().map(ServiceLoader.Provider::get)
+                .toList();
+        if (providers.size() != 1) {
+            throw new IllegalStateException("expected one " + Provider.class.getName() + " on the class path, found "
+                    + providers.size());
+        }
+        return providers.get(0).reconcileDeps();
+    }
+}

@@ -1,0 +1,17 @@
+package dev.ecsa.core.reconcile;
+
+import java.util.List;
+
+/**
+ * What a run produced: the stored record, the findings that are new since the previous run, the keys of the
+ * previous run's findings that are gone, and how many events could not be published (the run is stored first, so a
+ * failed publication loses an event, never the record).
+ */
+public record ReconcileResult(ReconcileRun run, List<Finding> newFindings, List<Finding> resolved,
+                              int eventFailures) {
+
+    public ReconcileResult {
+        newFindings = List.copyOf(newFindings);
+        resolved = List.copyOf(resolved);
+    }
+}

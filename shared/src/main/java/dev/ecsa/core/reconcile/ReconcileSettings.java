@@ -1,0 +1,54 @@
+package dev.ecsa.core.reconcile;
+
+import dev.ecsa.core.model.TimeoutPolicy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The reconciler's configuration, per stack.
+ *
+ * @param clusters          the ECS clusters to compare (the stack's default cluster and any other its requests use)
+ * @param safeFixes         delete leftover activations and close stuck operations (default on)
+ * @param membershipFixes   deregister orphans from ECS and SSM, and apply a stuck drain's {@code force} policy
+ *                          (default off)
+ * @param fixBudget         at most this many membership fixes per run (default 5)
+ * @param stuckAfter        a registration or deregistration with no activity for this long has ended without
+ *                          finishing (default 1 h: above the function's 15 minutes times the queue's redeliveries)
+ * @param grace             how long something new is left alone: a node DRAINING or DEREGISTERING this recently even
+ *                          with no execution running (the intake moves the node a moment before it starts the
+ *                          workflow), an activation this young whose registration the (eventually consistent) node
+ *                          listing may not show yet; default 5 min
+ * @param defaultPolicy     the timeout policy for a stuck drain whose execution input cannot be read
+ * @param maxStoredFindings findings kept in the run record (default 200: the record is one DynamoDB item, at most 400 KB)
+ */
+public record ReconcileSettings(List<String> clusters, boolean safeFixes, boolean membershipFixes, int fixBudget,
+                                Duration stuckAfter, Duration grace,
+                                TimeoutPolicy defaultPolicy, int maxStoredFindings) {
+
+    public ReconcileSettings {
+        clusters = List.copyOf(Objects.requireNonNull(clusters, "clusters"));
+        Objects.requireNonNull(stuckAfter, "stuckAfter");
+        Objects.requireNonNull(grace, "grace");
+        Objects.requireNonNull(defaultPolicy, "defaultPolicy");
+        if (fixBudget < 0) {
+            throw new IllegalArgumentException("fixBudget must not be negative");
+        }
+        if (maxStoredFindings < 1) {
+            throw new IllegalArgumentException("maxStoredFindings must be positive");
+        }
+    }
+
+    /** The defaults for a stack reconciling {@code clusters}. */
+    public static ReconcileSettings defaults(List<String> clusters) {
+        return new ReconcileSettings(clusters, true, false, 5, Duration.ofHours(1), Duration.ofMinutes(5), TimeoutPolicy.defaultPolicy(), 200);
+    }
+
+    public ReconcileSettings withMembershipFixes(boolean on, int budget) {
+        return new ReconcileSettings(clusters, safeFixes, on, budget, stuckAfter, grace, defaultPolicy, maxStoredFindings);
+    }
+
+    public ReconcileSettings withSafeFixes(boolean on) {
+        return new ReconcileSettings(clusters, on, membershipFixes, fixBudget, stuckAfter, grace, defaultPolicy, maxStoredFindings);
+    }
+}
