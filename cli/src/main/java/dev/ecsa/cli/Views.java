@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.Step;
+import dev.ecsa.core.reconcile.Finding;
+import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.functions.Json;
 import java.time.Instant;
 import java.util.List;
@@ -151,6 +153,41 @@ final class Views {
         o.put("requestId", requestId);
         o.set("step", JSON.valueToTree(s));
         return o;
+    }
+
+    // ---- findings ----
+
+    static String findingsText(ReconcileRun run, Instant now) {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format("reconcile %s  finished %s (%s ago, took %s)%n", run.runId(), run.finishedAt(),
+                Durations.age(run.finishedAt(), now), Durations.between(run.startedAt(), run.finishedAt())));
+        out.append(String.format("compared %d nodes, %d managed instances, %d container instances, %d activations; "
+                        + "%d findings, %d fixes, %d resolved since the previous run%n", run.nodes(),
+                run.managedInstances(), run.containerInstances(), run.activations(), run.totalFindings(), run.fixes(),
+                run.resolved()));
+        StringBuilder counts = new StringBuilder();
+        run.counts().forEach((type, n) -> {
+            if (n > 0) {
+                counts.append(counts.length() == 0 ? "" : ", ").append(type).append(' ').append(n);
+            }
+        });
+        out.append("counts: ").append(counts.length() == 0 ? "none" : counts).append('\n');
+        if (!run.findings().isEmpty()) {
+            Table t = new Table("TYPE", "SUBJECT", "NODE", "SINCE", "ACTION", "DETAIL");
+            for (Finding f : run.findings()) {
+                String action = f.action().name() + (f.actionDetail().isEmpty() ? "" : ": " + f.actionDetail());
+                t.row(f.type(), f.subject(), f.nodeId(), Durations.age(f.since(), now) + " ago", action, f.detail());
+            }
+            out.append('\n').append(t.render());
+            if (run.truncated()) {
+                out.append("(more findings than the run stores; the counts above are complete)\n");
+            }
+        }
+        return out.toString();
+    }
+
+    static JsonNode runJson(ReconcileRun run) {
+        return JSON.valueToTree(run);
     }
 
     static String write(JsonNode node, boolean pretty) {

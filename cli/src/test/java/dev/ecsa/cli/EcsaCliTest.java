@@ -144,10 +144,9 @@ class EcsaCliTest {
     }
 
     @Test
-    void findingsSaysTheyAreNotAvailableRatherThanInventingThem() {
-        CliHarness r = ecsa("findings");
+    void findingsWithoutABackendIsUnreachable() {
+        CliHarness r = ecsa("findings", "--json");
 
-        assertThat(r.exitCode()).isEqualTo(ExitCodes.BACKEND_ERROR);
-        assertThat(r.err()).contains("reconcile");
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
     }
 }

@@ -12,6 +12,12 @@ import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.Step;
 import dev.ecsa.core.model.StepResult;
+import dev.ecsa.core.reconcile.Finding;
+import dev.ecsa.core.reconcile.FindingType;
+import dev.ecsa.core.reconcile.FixAction;
+import dev.ecsa.core.reconcile.FixKind;
+import dev.ecsa.core.reconcile.ReconcileRun;
+import java.util.Map;
 import dev.ecsa.core.state.NodeState;
 import java.time.Duration;
 import java.time.Instant;
@@ -100,6 +106,25 @@ class ViewsTest {
         JsonNode steps = json.path("requests").get(0).path("steps");
         assertThat(steps).extracting(s -> s.path("name").asText()).containsExactly("start-drain", "check-drain");
         assertThat(steps.get(0).path("result").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void findingsShowTheRunTheCountsAndEachFindingWithItsAction() {
+        Finding orphan = new Finding(FindingType.ORPHAN_IN_SSM, "mi-0ddd", "edge-9", null, "mi-0ddd", null, null, null,
+                "registered in SSM, unknown to the inventory", T0, FixKind.NONE, FixAction.REPORTED, "", null);
+        ReconcileRun run = new ReconcileRun("run-1", T0, T0.plusMillis(1500),
+                Map.of(FindingType.OK, 4, FindingType.ORPHAN_IN_SSM, 1), List.of(orphan), false, 0, 2, 5, 5, 4, 0);
+
+        String text = Views.findingsText(run, T0.plusSeconds(120));
+
+        assertThat(text).contains("reconcile run-1", "2m ago", "took 1.5s")
+                .contains("compared 5 nodes, 5 managed instances, 4 container instances, 0 activations; 1 findings, "
+                        + "0 fixes, 2 resolved")
+                .contains("counts: OK 4, ORPHAN_IN_SSM 1")
+                .containsPattern("ORPHAN_IN_SSM\\s+mi-0ddd\\s+edge-9\\s+2m ago\\s+REPORTED\\s+registered in SSM");
+        JsonNode json = Views.runJson(run);
+        assertThat(json.path("counts").path("ORPHAN_IN_SSM").asInt()).isEqualTo(1);
+        assertThat(json.path("findings").get(0).path("subject").asText()).isEqualTo("mi-0ddd");
     }
 
     @Test

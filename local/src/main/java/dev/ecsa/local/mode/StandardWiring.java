@@ -14,7 +14,19 @@ import dev.ecsa.functions.host.InstallScriptPin;
 import dev.ecsa.functions.intake.Intake;
 import dev.ecsa.functions.intake.TemplateBootstrapScripts;
 import dev.ecsa.local.Bench;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecsa.functions.Json;
+import dev.ecsa.functions.ReconcileHandler;
+import dev.ecsa.functions.reconcile.ReconcileDeps;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * The local mode's composition root for the functions: it builds each function's dependency record from the
@@ -28,7 +40,30 @@ final class StandardWiring {
     }
 
     static LocalWiring wiring() {
-        return LocalWiring.none().withNodeRequests(StandardWiring::nodeRequests);
+        return LocalWiring.none().withNodeRequests(StandardWiring::nodeRequests).withReconcile(StandardWiring::reconcile);
+    }
+
+    /**
+     * The reconcile function, invoked as the schedule would (a Scheduled Event whose id becomes the run id). Its EMF
+     * metrics line, which CloudWatch would read from Lambda's stdout, is dropped: locally it would only be noise.
+     */
+    static LocalWiring.ReconcileRun reconcile(LocalAdapters a) {
+        FunctionsConfig config = a.config();
+        ReconcileHandler handler = new ReconcileHandler(new ReconcileDeps(a.store(), a.activations(),
+                a.managedInstances(), a.containerInstances(), a.drainWorkflow(), a.events(), a.clock(),
+                ReconcileDeps.settings(Map.of(), config), config.stackName()),
+                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
+        return () -> {
+            ObjectNode event = Json.mapper().createObjectNode().put("id", UUID.randomUUID().toString())
+                    .put("detail-type", "Scheduled Event").put("source", "aws.events");
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(Json.mapper().writeValueAsBytes(event)), out, null);
+            JsonNode summary = Json.mapper().readTree(out.toByteArray());
+            return "reconcile " + summary.path("runId").asText() + ": " + summary.path("findings").asInt()
+                    + " findings (" + summary.path("new").asInt() + " new, " + summary.path("resolved").asInt()
+                    + " resolved), " + summary.path("fixes").asInt() + " fixes, " + summary.path("counts").path("OK")
+                    .asInt() + " nodes OK";
+        };
     }
 
     static RequestHandler<SQSEvent, SQSBatchResponse> nodeRequests(LocalAdapters a) {

@@ -160,6 +160,26 @@ class CliAgainstLocalModeIT {
 
     @Test
     @Order(8)
+    void findingsShowTheLastReconcileRun() throws Exception {
+        CliRun before = ecsa(state, "findings");
+        assertThat(before.exitCode()).as(before.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+        // A container instance ECS knows and the inventory does not: the reconciler must report it.
+        String stray = mode.bench().simulator().registerContainerInstance("ecs-anywhere", "mi-0123456789abcdef0",
+                java.util.Map.of(), java.util.Map.of());
+
+        mode.reconcileNow();
+        CliRun text = ecsa(state, "findings");
+        CliRun json = ecsa(state, "findings", "--json");
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out()).contains("ORPHAN_IN_ECS", stray);
+        JsonNode run = Json.mapper().readTree(json.out());
+        assertThat(run.path("counts").path("ORPHAN_IN_ECS").asInt()).isEqualTo(1);
+        assertThat(run.path("findings")).extracting(f -> f.path("subject").asText()).contains(stray);
+    }
+
+    @Test
+    @Order(9)
     void userErrorsGetAMessageAndTheirExitCodeNeverAStackTrace() {
         CliRun unknownNode = ecsa(state, "status", "nobody");
         CliRun unknownRequest = ecsa(state, "watch", "no-such-request", "--wait-recorded", "0");
@@ -184,7 +204,7 @@ class CliAgainstLocalModeIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void theStateFileIsRemovedWhenTheLocalModeStops() {
         assertThat(Files.exists(state)).isTrue();
         mode.close();

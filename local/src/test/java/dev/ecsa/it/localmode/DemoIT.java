@@ -37,7 +37,8 @@ class DemoIT {
                 org.assertj.core.groups.Tuple.tuple("deregister node-1", "DEREGISTERED"),
                 org.assertj.core.groups.Tuple.tuple("node-1 in SSM", "deregistered"),
                 org.assertj.core.groups.Tuple.tuple("deregister node-2", "DRAIN_TIMED_OUT"),
-                org.assertj.core.groups.Tuple.tuple("node-2 container instance", "ACTIVE"));
+                org.assertj.core.groups.Tuple.tuple("node-2 container instance", "ACTIVE"),
+                org.assertj.core.groups.Tuple.tuple("reconcile findings", "0"));
         assertThat(output).containsPattern("node-1\\s+DEREGISTERED\\s+INACTIVE\\s+DEREGISTERED")
                 .containsPattern("node-2\\s+REGISTERED\\s+ACTIVE\\s+DRAIN_TIMED_OUT")
                 .containsPattern("node-3\\s+REGISTERED\\s+ACTIVE\\s+REGISTERED")
