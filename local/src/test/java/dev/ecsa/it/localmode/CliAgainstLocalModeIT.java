@@ -163,19 +163,20 @@ class CliAgainstLocalModeIT {
     void findingsShowTheLastReconcileRun() throws Exception {
         CliRun before = ecsa(state, "findings");
         assertThat(before.exitCode()).as(before.toString()).isEqualTo(ExitCodes.NOT_FOUND);
-        // A container instance ECS knows and the inventory does not: the reconciler must report it.
-        String stray = mode.bench().simulator().registerContainerInstance("ecs-anywhere", "mi-0123456789abcdef0",
-                java.util.Map.of(), java.util.Map.of());
+        // A node registered in SSM and ECS under this stack's tag that the inventory does not know: an orphan.
+        mode.bench().simulator().seedNodes("ecs-anywhere", 1, "stray",
+                java.util.Map.of("ecsa:stack", LocalMode.STACK));
 
         mode.reconcileNow();
         CliRun text = ecsa(state, "findings");
         CliRun json = ecsa(state, "findings", "--json");
 
         assertThat(text.exitCode()).as(text.toString()).isZero();
-        assertThat(text.out()).contains("ORPHAN_IN_ECS", stray);
+        assertThat(text.out()).contains("ORPHAN_IN_", "stray-1");
         JsonNode run = Json.mapper().readTree(json.out());
-        assertThat(run.path("counts").path("ORPHAN_IN_ECS").asInt()).isEqualTo(1);
-        assertThat(run.path("findings")).extracting(f -> f.path("subject").asText()).contains(stray);
+        assertThat(run.path("counts").path("ORPHAN_IN_SSM").asInt() + run.path("counts").path("ORPHAN_IN_ECS").asInt())
+                .isPositive();
+        assertThat(run.path("findings")).extracting(f -> f.path("nodeId").asText()).contains("stray-1");
     }
 
     @Test
