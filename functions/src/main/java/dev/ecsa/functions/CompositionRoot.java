@@ -19,6 +19,7 @@ import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
 import dev.ecsa.functions.host.InstallScriptPin;
 import dev.ecsa.functions.intake.Intake;
 import dev.ecsa.functions.intake.TemplateBootstrapScripts;
+import dev.ecsa.functions.reconcile.ReconcileDeps;
 import dev.ecsa.functions.ssh.SshjRemoteHost;
 import java.io.IOException;
 import java.net.URI;
@@ -33,10 +34,10 @@ import java.util.function.Supplier;
  * The one place where the functions' adapters are built, once per Lambda environment, at init (so SnapStart
  * snapshots them): every SDK client with the URL-connection HTTP client, explicit region and credentials, and every
  * adapter on them. The handlers' no-arg constructors reach it through {@link Intake.Provider} and
- * {@link DrainSteps.Provider} (listed in META-INF/services); the local mode builds the same graph with
+ * {@link DrainSteps.Provider} and {@link ReconcileDeps.Provider} (listed in META-INF/services); the local mode builds the same graph with
  * {@link #CompositionRoot(FunctionsConfig, AwsClients.Settings, InstallScriptPin, Clock)}.
  */
-public final class CompositionRoot implements Intake.Provider, DrainSteps.Provider {
+public final class CompositionRoot implements Intake.Provider, DrainSteps.Provider, ReconcileDeps.Provider {
 
     private static volatile Components shared;
 
@@ -52,6 +53,11 @@ public final class CompositionRoot implements Intake.Provider, DrainSteps.Provid
     @Override
     public DrainSteps drainSteps() {
         return components().drainSteps();
+    }
+
+    @Override
+    public ReconcileDeps reconcileDeps() {
+        return components().reconcileDeps(System.getenv());
     }
 
     private static Components components() {
@@ -115,9 +121,19 @@ public final class CompositionRoot implements Intake.Provider, DrainSteps.Provid
         public Intake intake() {
             return new Intake(store, activations, managedInstances, containerInstances, remoteHost, secrets,
                     new TemplateBootstrapScripts(scriptSettings),
-                    new SfnDrainWorkflow(clients.sfn(), config.drainStateMachineArn()), events, clock,
+                    drainWorkflow(), events, clock,
                     Intake.registrationSettings(config), Intake.deregisterSettings(config),
                     config.maxReceives(), Intake.DEFAULT_SAFETY_MARGIN);
+        }
+
+        /** What the reconcile function needs; {@code env} carries the reconciler's own settings. */
+        public ReconcileDeps reconcileDeps(java.util.Map<String, String> env) {
+            return new ReconcileDeps(store, activations, managedInstances, containerInstances, drainWorkflow(),
+                    events, clock, ReconcileDeps.settings(env, config), config.stackName());
+        }
+
+        private SfnDrainWorkflow drainWorkflow() {
+            return new SfnDrainWorkflow(clients.sfn(), config.drainStateMachineArn());
         }
 
         /** What the drain function needs. */

@@ -315,13 +315,19 @@ public final class EcsaStack extends Stack {
         reconcile.addToRolePolicy(PolicyStatement.Builder.create()
                 .sid("InspectAndFixContainerInstances")
                 .actions(List.of("ecs:DescribeContainerInstances", "ecs:DeregisterContainerInstance",
-                        "ecs:UpdateContainerInstancesState"))
+                        "ecs:UpdateContainerInstancesState", "ecs:ListTasks"))
                 .resources(List.of(containerInstances))
                 .build());
         reconcile.addToRolePolicy(PolicyStatement.Builder.create()
-                .sid("SeeDrainWorkflows")
-                .actions(List.of("states:ListExecutions"))
-                .resources(List.of(workflow.stateMachine().getStateMachineArn()))
+                .sid("DescribeTasksOfStuckDrains")
+                .actions(List.of("ecs:DescribeTasks"))
+                .resources(List.of(tasks))
+                .build());
+        reconcile.addToRolePolicy(PolicyStatement.Builder.create()
+                // A node DRAINING is stuck only if the execution its request started is no longer running.
+                .sid("SeeDrainExecutions")
+                .actions(List.of("states:DescribeExecution"))
+                .resources(List.of(drainExecutions))
                 .build());
 
         for (Function fn : List.of(nodeRequest, drain, reconcile)) {

@@ -46,8 +46,9 @@ class ReconcileDepsTest {
     }
 
     @Test
-    void withoutAProviderTheInitFailsLoudly() {
-        assertThatThrownBy(ReconcileDeps::load).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("found 0");
+    void theCompositionRootIsTheOneProvider() {
+        assertThat(java.util.ServiceLoader.load(ReconcileDeps.Provider.class).stream()
+                .map(java.util.ServiceLoader.Provider::type).toList())
+                .containsExactly(dev.ecsa.functions.CompositionRoot.class);
     }
 }

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -168,6 +169,28 @@ public final class StepFunctionsEmulator implements AutoCloseable {
     /** The endpoint for {@code endpointOverride}, e.g. {@code http://127.0.0.1:40117}. */
     public URI endpoint() {
         return endpoint;
+    }
+
+    /**
+     * Waits for an execution started through the API to end and returns the interpreter's result, event log included
+     * (DescribeExecution has no event log, and tests assert on retries and transitions). Not an AWS operation.
+     *
+     * @throws IllegalArgumentException if no execution has this ARN
+     * @throws IllegalStateException    if it does not end within {@code timeout}
+     */
+    public ExecutionResult awaitResult(String executionArn, Duration timeout) {
+        Execution execution = executions.get(executionArn);
+        if (execution == null) {
+            throw new IllegalArgumentException("no execution " + executionArn);
+        }
+        LocalExecution local;
+        synchronized (execution) {
+            local = execution.local;
+        }
+        if (local == null) {
+            throw new IllegalStateException("execution " + executionArn + " has not been handed to the interpreter");
+        }
+        return local.await(timeout);
     }
 
     /** Stops the API and every running execution; the {@link LocalStepFunctions} stays open. */

@@ -1,0 +1,59 @@
+package dev.ecsa.functions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ecsa.functions.aws.AwsClients;
+import dev.ecsa.functions.drain.DrainSteps;
+import dev.ecsa.functions.host.InstallScriptPin;
+import dev.ecsa.functions.intake.Intake;
+import dev.ecsa.functions.reconcile.ReconcileDeps;
+import java.net.URI;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+class CompositionRootTest {
+
+    @Test
+    void everyHandlerFindsTheCompositionRootThroughServiceLoader() {
+        for (Class<?> provider : new Class<?>[] {Intake.Provider.class, DrainSteps.Provider.class,
+                ReconcileDeps.Provider.class}) {
+            List<String> types = ServiceLoader.load(provider).stream().map(p -> p.type().getName()).toList();
+            assertThat(types).as(provider.getName()).containsExactly(CompositionRoot.class.getName());
+        }
+    }
+
+    @Test
+    void buildsEveryFunctionsDependenciesFromOneConfiguration() {
+        FunctionsConfig config = FunctionsConfig.from(Map.of(
+                "ECSA_STACK_NAME", "Edge",
+                "ECSA_CLUSTER", "edge-prod",
+                "ECSA_MAX_RECEIVES", "7",
+                "ECSA_DRAIN_STATE_MACHINE_ARN", "arn:aws:states:eu-west-1:123456789012:stateMachine:Edge-drain"));
+        AwsClients.Settings aws = AwsClients.Settings.aws(Region.EU_WEST_1)
+                .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                .withEndpoint(URI.create("http://127.0.0.1:9"));
+        CompositionRoot.Components components = CompositionRoot.build(config, aws,
+                new InstallScriptPin.Sha256("0".repeat(64)), Clock.systemUTC());
+
+        Intake intake = components.intake();
+        assertThat(intake.maxReceives()).isEqualTo(7);
+        assertThat(intake.registration().stackName()).isEqualTo("Edge");
+        assertThat(components.drainSteps().store()).isSameAs(intake.store());
+        ReconcileDeps reconcile = components.reconcileDeps(Map.of());
+        assertThat(reconcile.serviceName()).isEqualTo("Edge");
+        assertThat(reconcile.settings().clusters()).containsExactly("edge-prod");
+        components.clients().close();
+    }
+
+    @Test
+    void aConfiguredSha256PinWinsOverTheSigningKey() {
+        FunctionsConfig config = FunctionsConfig.from(Map.of("ECSA_INSTALL_SCRIPT_SHA256", "a".repeat(64)));
+        assertThat(CompositionRoot.productionPin(config)).isEqualTo(new InstallScriptPin.Sha256("a".repeat(64)));
+    }
+}

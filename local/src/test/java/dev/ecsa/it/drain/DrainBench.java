@@ -1,0 +1,318 @@
+package dev.ecsa.it.drain;
+
+import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
+import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ecsa.core.deregister.DrainSettings;
+import dev.ecsa.core.intake.DeregisterSettings;
+import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.core.model.Outcome;
+import dev.ecsa.core.model.RequestRecord;
+import dev.ecsa.core.port.DrainWorkflow;
+import dev.ecsa.core.register.RegistrationSettings;
+import dev.ecsa.core.state.NodeState;
+import dev.ecsa.functions.DrainStepHandler;
+import dev.ecsa.functions.Json;
+import dev.ecsa.functions.NodeRequestHandler;
+import dev.ecsa.functions.aws.AwsClients;
+import dev.ecsa.functions.aws.EcsContainerInstances;
+import dev.ecsa.functions.aws.EventBridgeEventPublisher;
+import dev.ecsa.functions.aws.SecretsManagerSecretSource;
+import dev.ecsa.functions.aws.SfnDrainWorkflow;
+import dev.ecsa.functions.aws.SsmHybridActivations;
+import dev.ecsa.functions.aws.SsmManagedInstances;
+import dev.ecsa.functions.drain.DrainSteps;
+import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
+import dev.ecsa.functions.dynamo.InventoryTable;
+import dev.ecsa.functions.host.InstallScriptPin;
+import dev.ecsa.functions.intake.Intake;
+import dev.ecsa.functions.intake.TemplateBootstrapScripts;
+import dev.ecsa.functions.ssh.SshjRemoteHost;
+import dev.ecsa.local.Bench;
+import dev.ecsa.local.dynamo.DynaliteServer;
+import dev.ecsa.local.hosts.HostConfig;
+import dev.ecsa.local.hosts.SimulatedHost;
+import dev.ecsa.local.sfn.ExecutionOptions;
+import dev.ecsa.local.sfn.ExecutionResult;
+import dev.ecsa.local.sfn.LocalStepFunctions;
+import dev.ecsa.local.sfn.StepFunctionsEmulator;
+import dev.ecsa.local.sfn.TaskHandler;
+import dev.ecsa.local.sim.SimulatorConfig;
+import dev.ecsa.local.sqs.FifoQueueSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The drain workflow as deployed, on the offline bench: the synthesized definition
+ * (infra-cdk/target/drain-workflow.asl.json), validated by asl-validator and registered with the Step Functions
+ * emulator, every Task bound to the real {@link DrainStepHandler} on the production adapters (DynamoDB on dynalite;
+ * ECS, SSM, Secrets Manager and EventBridge on the control-plane simulator; SSHJ to the simulated hosts). Nodes are
+ * registered by the real {@link NodeRequestHandler} (real SSH, real bootstrap, install-script stand-in), and a
+ * deregistration goes the production way: handler → DeregisterIntake → {@link SfnDrainWorkflow} → StartExecution.
+ *
+ * <p>Time: the functions and the simulator share one {@link AdvancingClock}, frozen while a drain runs. Waits and
+ * retry pauses of the definition are cut to a millisecond; what the WaitForDrain would have taken is added to the
+ * clock when the next CheckDrain runs, once per check (a retried CheckDrain does not move it again), so deadlines,
+ * the simulator's task choreography and the workflow's own checks all see the drain's timeline as it would be on
+ * AWS, independent of how fast the machine runs the steps.
+ */
+final class DrainBench implements AutoCloseable {
+
+    static final String STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:DrainWorkflow";
+    static final String TABLE = "ecsa-it-drain";
+    static final Duration EXECUTION_TIMEOUT = Duration.ofSeconds(120);
+
+    /**
+     * Real time plus an offset that tests move forward, or, while frozen, a fixed instant that only
+     * {@link #advance} moves. Registrations run on real time (their polls are bounded by it); drains run frozen, so
+     * the k-th check happens exactly k poll intervals after the request whatever the machine's speed.
+     */
+    static final class AdvancingClock extends Clock {
+        private final AtomicLong offsetMillis = new AtomicLong();
+        private volatile Instant frozenAt;
+
+        void advance(Duration d) {
+            offsetMillis.addAndGet(d.toMillis());
+        }
+
+        synchronized void freeze() {
+            frozenAt = Instant.now();
+        }
+
+        /** Lets real time run again, from where the frozen clock stood (time never goes back). */
+        synchronized void unfreeze() {
+            Instant stood = instant();
+            frozenAt = null;
+            offsetMillis.set(Math.max(0, Duration.between(Instant.now(), stood).toMillis()));
+        }
+
+        @Override
+        public Instant instant() {
+            Instant frozen = frozenAt;
+            return (frozen != null ? frozen : Instant.now()).plusMillis(offsetMillis.get());
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException("UTC only");
+        }
+    }
+
+    final AdvancingClock clock = new AdvancingClock();
+    final Bench bench;
+    final JsonNode definition;
+    // Assigned in the constructor's try block (closed again if a later part fails to start).
+    AwsClients aws;
+    DynamoDbNodeStore store;
+    private AwsClients dynamoClients;
+    private AwsClients sfnClients;
+    private LocalStepFunctions sfn;
+    private StepFunctionsEmulator emulator;
+    private NodeRequestHandler handler;
+    private TaskHandler drainFunction;
+    /** Executions whose checks already moved the clock: "execution/checks" (the Task input's state.checks). */
+    private final Set<String> advancedFor = ConcurrentHashMap.newKeySet();
+    private volatile BiConsumer<String, JsonNode> beforeTask = (state, input) -> { };
+    private final AtomicLong messages = new AtomicLong();
+
+    private DrainBench(HostConfig... hosts) {
+        Path file = DynaliteServer.locateRepoRoot().resolve("infra-cdk/target/drain-workflow.asl.json");
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing: build infra-cdk in the same reactor "
+                    + "(./mvnw -pl shared,functions,infra-cdk,local verify ...)");
+        }
+        definition = LocalStepFunctions.readDefinition(file);
+        bench = Bench.start(SimulatorConfig.defaults().withClock(clock), List.of(hosts),
+                FifoQueueSpec.named("node-requests"));
+        try {
+            var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
+            AwsClients.Settings base = AwsClients.Settings.aws(Region.of(bench.simulator().config().region()))
+                    .withCredentials(credentials);
+            aws = new AwsClients(base.withEndpoint(bench.simulator().endpoint()));
+            dynamoClients = new AwsClients(base.withEndpoint(bench.dynamo().endpoint()));
+            InventoryTable.ensure(dynamoClients.dynamoDb(), TABLE, Duration.ofSeconds(10));
+            store = new DynamoDbNodeStore(dynamoClients.dynamoDb(), TABLE, Duration.ofDays(1), clock);
+
+            sfn = LocalStepFunctions.launch();
+            sfn.validate(definition); // asl-validator, as the emulator does again on register
+            emulator = StepFunctionsEmulator.start(sfn);
+            sfnClients = new AwsClients(base.withEndpoint(emulator.endpoint()));
+
+            var ecs = new EcsContainerInstances(aws.ecs());
+            var ssm = new SsmManagedInstances(aws.ssm());
+            var secrets = new SecretsManagerSecretSource(aws.secretsManager());
+            var events = new EventBridgeEventPublisher(aws.eventBridge(), "default");
+            var ssh = new SshjRemoteHost();
+
+            DrainStepHandler drain = new DrainStepHandler(new DrainSteps(store, ecs, ssm, ssh, secrets, events, clock,
+                    DrainSettings.defaults(Bench.SSH_KEY_SECRET)));
+            drainFunction = TaskHandler.stream((in, out) -> drain.handleRequest(in, out, null));
+            emulator.register(STATE_MACHINE_ARN, definition, this::runTask,
+                    ExecutionOptions.fast(Duration.ofMillis(1), Duration.ofMillis(1)));
+
+            TemplateBootstrapScripts scripts = new TemplateBootstrapScripts(new TemplateBootstrapScripts.Settings(
+                    bench.simulator().config().region(), bench.installScriptUrl().toString(), "=https,http",
+                    new InstallScriptPin.Sha256(bench.installScriptSha256()), "", 0,
+                    "http://localhost:51678/v1/metadata", "http://169.254.169.254/"));
+            RegistrationSettings registration = new RegistrationSettings("EcsaIT", Bench.CLUSTER,
+                    Bench.SSH_KEY_SECRET, Duration.ofHours(1), Duration.ofMinutes(4), Duration.ofSeconds(20),
+                    Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(60));
+            handler = new NodeRequestHandler(new Intake(store,
+                    new SsmHybridActivations(aws.ssm(), "ecsAnywhereRole", "EcsaIT"), ssm, ecs, ssh, secrets, scripts,
+                    new SfnDrainWorkflow(sfnClients.sfn(), STATE_MACHINE_ARN), events, clock, registration,
+                    DeregisterSettings.defaults(), Intake.DEFAULT_MAX_RECEIVES, Intake.DEFAULT_SAFETY_MARGIN));
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    static DrainBench start(HostConfig... hosts) {
+        return new DrainBench(hosts);
+    }
+
+    /** The Task states' function: the drain handler, with the clock moved as WaitForDrain would have moved it. */
+    private JsonNode runTask(String stateName, JsonNode input) throws Exception {
+        JsonNode state = input.path("state");
+        if (stateName.equals("CheckDrain")
+                && advancedFor.add(state.path("requestId").asText() + "/" + state.path("checks").asInt())) {
+            clock.advance(Duration.ofSeconds(state.path("pollSeconds").asLong()));
+        }
+        beforeTask.accept(stateName, input);
+        return drainFunction.handle(stateName, input);
+    }
+
+    /** Runs {@code hook} before every Task invocation (state name, payload) until replaced. */
+    void beforeTask(BiConsumer<String, JsonNode> hook) {
+        beforeTask = hook;
+    }
+
+    SimulatedHost host(String name) {
+        return bench.host(name);
+    }
+
+    /** Registers the host into {@code cluster} through the node-request handler and returns its node item. */
+    NodeRecord register(SimulatedHost host, String cluster) {
+        bench.simulator().createCluster(cluster);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("action", "register");
+        body.put("requestId", "reg-" + host.config().name());
+        body.put("nodeId", host.config().name());
+        body.put("address", host.address());
+        body.put("port", host.port());
+        body.put("sshUser", Bench.SSH_USER);
+        body.put("cluster", cluster);
+        body.put("requestedBy", "it-drain");
+        send(body);
+        RequestRecord record = store.getRequest("reg-" + host.config().name()).orElseThrow();
+        if (record.outcome() != Outcome.REGISTERED) {
+            throw new IllegalStateException("registration of " + host + " ended " + record.outcome() + ": "
+                    + record.failure());
+        }
+        NodeRecord node = store.getNode(host.config().name()).orElseThrow();
+        if (node.state() != NodeState.REGISTERED) {
+            throw new IllegalStateException("node " + node.nodeId() + " is " + node.state());
+        }
+        return node;
+    }
+
+    /**
+     * Sends a deregistration through the node-request handler (which starts the execution on the emulator) and waits
+     * for the execution to end.
+     *
+     * @param extra optional fields, e.g. {@code drainTimeoutSeconds}, {@code onTimeout}
+     */
+    ExecutionResult deregister(String requestId, String nodeId, Map<String, Object> extra) {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("action", "deregister");
+        body.put("requestId", requestId);
+        body.put("nodeId", nodeId);
+        body.put("requestedBy", "it-drain");
+        body.put("reason", "retiring the host");
+        body.putAll(extra);
+        clock.freeze();
+        try {
+            send(body);
+            return emulator.awaitResult(executionArn(requestId), EXECUTION_TIMEOUT);
+        } finally {
+            clock.unfreeze();
+        }
+    }
+
+    static String executionArn(String requestId) {
+        return STATE_MACHINE_ARN.replace(":stateMachine:", ":execution:") + ":"
+                + DrainWorkflow.executionName(requestId);
+    }
+
+    /** Hands one message to the handler as Lambda's SQS integration would; fails unless it was acknowledged. */
+    void send(Map<String, Object> body) {
+        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+        m.setMessageId("m-" + messages.incrementAndGet());
+        try {
+            m.setBody(Json.mapper().writeValueAsString(body));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        m.setAttributes(Map.of("ApproximateReceiveCount", "1"));
+        SQSEvent event = new SQSEvent();
+        event.setRecords(List.of(m));
+        SQSBatchResponse response = handler.handleRequest(event, null);
+        if (!response.getBatchItemFailures().isEmpty()) {
+            throw new IllegalStateException("the handler asked for a redelivery of " + body.get("requestId"));
+        }
+    }
+
+    /** Calls of the simulator's ECS and SSM operations since the last reset, by operation name. */
+    Map<String, Long> ecsAndSsmCalls() {
+        Map<String, Long> calls = new java.util.TreeMap<>();
+        bench.simulator().faults().allCalls().forEach((op, n) -> {
+            if (op.startsWith("AmazonSSM.") || op.startsWith("AmazonEC2ContainerServiceV20141113.")) {
+                calls.put(op, n);
+            }
+        });
+        return calls;
+    }
+
+    @Override
+    public void close() {
+        // Reverse order of creation; every part may be missing when the constructor failed.
+        if (emulator != null) {
+            emulator.close();
+        }
+        if (sfnClients != null) {
+            sfnClients.close();
+        }
+        if (sfn != null) {
+            sfn.close();
+        }
+        if (dynamoClients != null) {
+            dynamoClients.close();
+        }
+        if (aws != null) {
+            aws.close();
+        }
+        if (bench != null) {
+            bench.close();
+        }
+    }
+}
