@@ -1,0 +1,56 @@
+package dev.ecsa.cli;
+
+import java.net.URI;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One deployment of the service as the CLI sees it: the region, the queue, the table and the state machine, and the
+ * endpoint of each AWS service when it is not AWS itself (the local mode). Fields a command does not need may be
+ * absent; {@link #queueUrl()} and friends fail with a usage message when the command needs them.
+ *
+ * @param description  where the values came from, for messages ("local mode (pid 4242)", "stack ecsa-prod")
+ * @param local        whether this is the local mode (dummy credentials; simulated hosts known by name)
+ * @param endpoints    per service ({@code sqs}, {@code dynamodb}, {@code stepfunctions}, {@code cloudformation}),
+ *                     or {@code *} for all; empty for AWS
+ * @param hosts        the local mode's simulated hosts by nodeId, so {@code register node-1} needs no address
+ */
+public record Backend(String description, boolean local, String region, Map<String, URI> endpoints,
+                      String queueUrlOrNull, String dlqUrlOrNull, String tableOrNull, String stateMachineArnOrNull,
+                      Map<String, LocalHost> hosts) {
+
+    /** A simulated host of the local mode: what a registration needs to reach it. */
+    public record LocalHost(String nodeId, String address, int port, String sshUser, String hostKeyFingerprint) {
+    }
+
+    public Backend {
+        endpoints = Map.copyOf(endpoints);
+        hosts = Collections.unmodifiableMap(new LinkedHashMap<>(hosts)); // in the state file's order
+    }
+
+    /** The endpoint override for {@code service}, if any. */
+    public Optional<URI> endpoint(String service) {
+        return Optional.ofNullable(endpoints.getOrDefault(service, endpoints.get("*")));
+    }
+
+    public String queueUrl() {
+        return require(queueUrlOrNull, "the node-request queue's URL", "--queue-url");
+    }
+
+    public String table() {
+        return require(tableOrNull, "the inventory table's name", "--table");
+    }
+
+    public String stateMachineArn() {
+        return require(stateMachineArnOrNull, "the drain workflow's ARN", "--state-machine-arn");
+    }
+
+    private String require(String value, String what, String option) {
+        if (value == null || value.isBlank()) {
+            throw CliException.usage(description + " does not say " + what + ": give " + option + " or --stack");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,153 @@
+package dev.ecsa.cli;
+
+import dev.ecsa.core.error.NodeOperationException;
+import dev.ecsa.functions.aws.AwsClients;
+import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The clients one command uses, built on first use from a {@link Backend} and closed with the command: the production
+ * {@link DynamoDbNodeStore} for reads, an SQS client for sends. Calls fail fast (2 attempts, short timeouts): an
+ * operator waiting at a terminal is better told the backend does not answer than kept waiting.
+ */
+final class Connections implements AutoCloseable {
+
+    private static final Duration CONNECT = Duration.ofSeconds(2);
+    private static final Duration ATTEMPT = Duration.ofSeconds(10);
+    private static final Duration CALL = Duration.ofSeconds(20);
+
+    private final Backend backend;
+    private final Map<String, AwsClients> clientsByEndpoint = new HashMap<>();
+    private final List<AutoCloseable> opened = new ArrayList<>();
+    private SqsClient sqs;
+    private DynamoDbNodeStore store;
+
+    Connections(Backend backend) {
+        this.backend = backend;
+    }
+
+    Backend backend() {
+        return backend;
+    }
+
+    /** The inventory, through the service's own adapter. */
+    synchronized DynamoDbNodeStore store() {
+        if (store == null) {
+            AwsClients clients = clients("dynamodb");
+            // The retention only matters for writes, which the CLI never makes.
+            store = new DynamoDbNodeStore(clients.dynamoDb(), backend.table(), Duration.ofDays(90), Clock.systemUTC());
+        }
+        return store;
+    }
+
+    synchronized SqsClient sqs() {
+        if (sqs == null) {
+            SdkHttpClient http = track(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT)
+                    .socketTimeout(ATTEMPT).build());
+            var builder = SqsClient.builder().region(Region.of(backend.region())).credentialsProvider(credentials())
+                    .httpClient(http)
+                    .overrideConfiguration(c -> c.apiCallTimeout(CALL).apiCallAttemptTimeout(ATTEMPT)
+                            .retryStrategy(r -> r.maxAttempts(2)));
+            backend.endpoint("sqs").ifPresent(builder::endpointOverride);
+            sqs = track(builder.build());
+        }
+        return sqs;
+    }
+
+    /** A CloudFormation client for the stack's outputs. */
+    static CloudFormationClient cloudFormation(Backend backend) {
+        var builder = CloudFormationClient.builder().region(Region.of(backend.region()))
+                .credentialsProvider(credentials(backend))
+                .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT).socketTimeout(ATTEMPT).build());
+        backend.endpoint("cloudformation").ifPresent(builder::endpointOverride);
+        return builder.build();
+    }
+
+    private AwsClients clients(String service) {
+        Optional<URI> endpoint = backend.endpoint(service);
+        String key = endpoint.map(URI::toString).orElse("aws");
+        return clientsByEndpoint.computeIfAbsent(key, k -> track(new AwsClients(new AwsClients.Settings(
+                Region.of(backend.region()), credentials(), endpoint, 2, CONNECT, ATTEMPT, CALL))));
+    }
+
+    private AwsCredentialsProvider credentials() {
+        return credentials(backend);
+    }
+
+    private static AwsCredentialsProvider credentials(Backend backend) {
+        boolean emulated = backend.local() || backend.endpoint("*").isPresent();
+        if (emulated && System.getenv("AWS_ACCESS_KEY_ID") == null) {
+            // The local mode does not check signatures; static credentials keep the SDK from probing for real ones.
+            return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+        }
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    /**
+     * Runs a backend call, turning failures into what the operator should read: unreachable (exit 4) or an error
+     * from the service (exit 5). Adapter errors are already typed by the service's own translation.
+     */
+    <T> T call(String what, Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (NodeOperationException e) {
+            boolean noAnswer = e.getCause() instanceof SdkClientException;
+            throw new CliException(noAnswer ? ExitCodes.UNREACHABLE : ExitCodes.BACKEND_ERROR,
+                    what + " failed on " + backend.description() + ": " + e.getMessage(), e);
+        } catch (SdkClientException e) {
+            throw new CliException(ExitCodes.UNREACHABLE, what + " failed: " + backend.description()
+                    + " does not answer (" + rootMessage(e) + ")", e);
+        } catch (AwsServiceException e) {
+            String code = e.awsErrorDetails() == null ? "unknown" : e.awsErrorDetails().errorCode();
+            throw new CliException(ExitCodes.BACKEND_ERROR, what + " failed on " + backend.description() + ": "
+                    + code + ": " + e.awsErrorDetails().errorMessage(), e);
+        } catch (SdkException e) {
+            throw new CliException(ExitCodes.BACKEND_ERROR, what + " failed: " + rootMessage(e), e);
+        }
+    }
+
+    static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+    }
+
+    @Override
+    public void close() {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception ignored) {
+                // Closing clients at exit: nothing to do about a failure.
+            }
+        }
+        opened.clear();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.ecsa.cli;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ecsa deregister NODE ...}: sends a deregister request (drain, deregister from ECS and SSM, clean up). */
+@Command(name = "deregister", mixinStandardHelpOptions = true,
+        description = "Send a deregister request: the service drains NODE, deregisters it from ECS and SSM, and "
+                + "cleans the host.")
+final class DeregisterCommand implements Callable<Integer> {
+
+    @ParentCommand
+    EcsaCli root;
+
+    @Mixin
+    BackendOptions backend;
+
+    @Mixin
+    SendOptions send;
+
+    @Mixin
+    OutputOptions output;
+
+    @Parameters(index = "0", paramLabel = "NODE", description = "The node's id.")
+    String nodeId;
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS",
+            description = "How long the drain may take (60..3600; default: the stack's, 10 minutes).")
+    Integer drainTimeoutSeconds;
+
+    @Option(names = "--on-timeout", paramLabel = "POLICY",
+            description = "At the deadline: revert (default: back to ACTIVE), force (deregister anyway) or keep "
+                    + "(stay DRAINING).")
+    String onTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        try (Connections connections = root.connect(backend)) {
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("action", "deregister");
+            body.put("nodeId", nodeId);
+            RegisterCommand.putIfPresent(body, "drainTimeoutSeconds", drainTimeoutSeconds);
+            RegisterCommand.putIfPresent(body, "onTimeout", onTimeout);
+            send.fill(body, root.env);
+            RequestSender.Sent sent = RequestSender.send(connections, body);
+            return Sending.report(root, connections, sent, send, output);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package dev.ecsa.cli;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/** Short human renderings of durations and ages ("850ms", "12.4s", "3m05s", "2h10m", "4d3h"). */
+final class Durations {
+
+    private Durations() {
+    }
+
+    static String age(Instant since, Instant now) {
+        if (since == null) {
+            return null;
+        }
+        Duration d = Duration.between(since, now);
+        return coarse(d.isNegative() ? Duration.ZERO : d);
+    }
+
+    /** Whole units, for ages: "0s", "42s", "3m", "2h", "4d". */
+    static String coarse(Duration d) {
+        long s = d.toSeconds();
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return (s / 60) + "m";
+        }
+        if (s < 86_400) {
+            return (s / 3600) + "h";
+        }
+        return (s / 86_400) + "d";
+    }
+
+    /** Precise, for step timings: "850ms", "12.4s", "3m05s", "2h10m". */
+    static String precise(Duration d) {
+        if (d == null) {
+            return null;
+        }
+        long ms = Math.max(0, d.toMillis());
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        if (ms < 60_000) {
+            return String.format("%d.%ds", ms / 1000, (ms % 1000) / 100);
+        }
+        long s = ms / 1000;
+        if (s < 3600) {
+            return String.format("%dm%02ds", s / 60, s % 60);
+        }
+        return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
+    }
+
+    static String between(Instant from, Instant to) {
+        return from == null || to == null ? null : precise(Duration.between(from, to));
+    }
+}

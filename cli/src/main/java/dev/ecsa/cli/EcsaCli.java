@@ -1,0 +1,129 @@
+package dev.ecsa.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
+import software.amazon.awssdk.services.cloudformation.model.Output;
+import software.amazon.awssdk.services.cloudformation.model.Stack;
+
+/**
+ * {@code ecsa}: the operator CLI. The same commands work against the local mode and a deployed stack
+ * (see {@link BackendOptions}); docs/cli.md documents them and the exit codes ({@link ExitCodes}).
+ */
+@Command(name = "ecsa", mixinStandardHelpOptions = true, version = "ecsa 0.1.0",
+        description = "Operate the ECS Anywhere node lifecycle service: send requests, read nodes and requests.",
+        subcommands = {RegisterCommand.class, DeregisterCommand.class, StatusCommand.class, HistoryCommand.class,
+                WatchCommand.class, FindingsCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+            "0:done (watch: the request succeeded)",
+            "1:watch: the request ended without success",
+            "2:bad usage or invalid request (nothing was sent)",
+            "3:node, request or stack not found",
+            "4:no backend (no local mode running, no stack named) or it does not answer",
+            "5:the backend answered with an error",
+            "6:watch: gave up before the request ended"},
+        footer = {"", "Without --stack or other backend options, commands use the running local mode (./ecsa local)."})
+public final class EcsaCli implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    final Map<String, String> env;
+    final Path workingDirectory;
+    final Clock clock;
+
+    EcsaCli(Map<String, String> env, Path workingDirectory, Clock clock) {
+        this.env = env;
+        this.workingDirectory = workingDirectory;
+        this.clock = clock;
+    }
+
+    @Override
+    public Integer call() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+
+    /** Resolves the backend for a command and opens its connections. */
+    Connections connect(BackendOptions options) {
+        Backend backend = new BackendResolver(env, workingDirectory, EcsaCli::stackOutputs).resolve(options);
+        return new Connections(backend);
+    }
+
+    private static BackendResolver.StackOutputs stackOutputs(Backend bare) {
+        return stackName -> {
+            try (CloudFormationClient cfn = Connections.cloudFormation(bare)) {
+                Connections probe = new Connections(bare);
+                Stack stack = probe.call("DescribeStacks " + stackName, () -> {
+                    try {
+                        return cfn.describeStacks(r -> r.stackName(stackName)).stacks().get(0);
+                    } catch (CloudFormationException e) {
+                        if (e.awsErrorDetails() != null && String.valueOf(e.awsErrorDetails().errorMessage())
+                                .contains("does not exist")) {
+                            throw CliException.notFound("stack " + stackName + " does not exist in "
+                                    + bare.region());
+                        }
+                        throw e;
+                    }
+                });
+                Map<String, String> outputs = new HashMap<>();
+                for (Output o : stack.outputs()) {
+                    outputs.put(o.outputKey(), o.outputValue());
+                }
+                return outputs;
+            }
+        };
+    }
+
+    /** Runs the CLI with the process's environment and exits with its code. */
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+        PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+        int code = run(args, out, err, System.getenv(), Path.of("").toAbsolutePath(), Clock.systemUTC());
+        out.flush();
+        err.flush();
+        System.exit(code);
+    }
+
+    /**
+     * Runs one command in-process (the tests do) and returns its exit code; output goes to {@code out}, messages
+     * to {@code err}.
+     */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env,
+                          Path workingDirectory, Clock clock) {
+        CommandLine cli = new CommandLine(new EcsaCli(env, workingDirectory, clock));
+        cli.setOut(out);
+        cli.setErr(err);
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            CommandLine root = commandLine;
+            if (e instanceof CliException c) {
+                root.getErr().println("ecsa: " + c.getMessage());
+                return c.exitCode();
+            }
+            // Not a user error: say what broke in one line; the stack trace only with ECSA_DEBUG set.
+            root.getErr().println("ecsa: unexpected error: " + Connections.rootMessage(e));
+            if (env.containsKey("ECSA_DEBUG")) {
+                e.printStackTrace(root.getErr());
+            }
+            return ExitCodes.BACKEND_ERROR;
+        });
+        cli.setParameterExceptionHandler((e, args2) -> {
+            CommandLine c = e.getCommandLine();
+            c.getErr().println("ecsa: " + e.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
+            return ExitCodes.USAGE;
+        });
+        return cli.execute(args);
+    }
+}

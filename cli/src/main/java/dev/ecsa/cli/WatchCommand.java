@@ -1,0 +1,53 @@
+package dev.ecsa.cli;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/** {@code ecsa watch REQUEST}: live progress of a request's steps until it ends. */
+@Command(name = "watch", mixinStandardHelpOptions = true,
+        description = {"Follow a request: print each step as it starts and ends, then the outcome.",
+            "Exits 0 when the request succeeded, 1 when it ended otherwise, 6 at --timeout."})
+final class WatchCommand implements Callable<Integer> {
+
+    @ParentCommand
+    EcsaCli root;
+
+    @Mixin
+    BackendOptions backend;
+
+    @Mixin
+    OutputOptions output;
+
+    @Parameters(index = "0", paramLabel = "REQUEST", description = "The request's id.")
+    String requestId;
+
+    @Option(names = "--interval", paramLabel = "MILLIS", defaultValue = "1000",
+            description = "Poll interval in milliseconds (default ${DEFAULT-VALUE}).")
+    long intervalMillis;
+
+    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "1800",
+            description = "Give up after this many seconds (default ${DEFAULT-VALUE}).")
+    long timeoutSeconds;
+
+    @Option(names = "--wait-recorded", paramLabel = "SECONDS", defaultValue = "60",
+            description = "How long a request may stay unrecorded (still queued) before it counts as not found "
+                    + "(default ${DEFAULT-VALUE}).")
+    long waitRecordedSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        if (intervalMillis < 50 || timeoutSeconds < 0 || waitRecordedSeconds < 0) {
+            throw CliException.usage("--interval must be at least 50 ms; --timeout and --wait-recorded at least 0");
+        }
+        try (Connections connections = root.connect(backend)) {
+            return new Watcher(connections, root.spec.commandLine().getOut(), root.clock,
+                    Duration.ofMillis(intervalMillis), Duration.ofSeconds(timeoutSeconds),
+                    Duration.ofSeconds(waitRecordedSeconds), output.json).watch(requestId);
+        }
+    }
+}

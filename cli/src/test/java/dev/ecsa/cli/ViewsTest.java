@@ -1,0 +1,150 @@
+package dev.ecsa.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.model.AgentVersions;
+import dev.ecsa.core.model.DeregisterRequest;
+import dev.ecsa.core.model.Failure;
+import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.core.model.Outcome;
+import dev.ecsa.core.model.RequestRecord;
+import dev.ecsa.core.model.Step;
+import dev.ecsa.core.model.StepResult;
+import dev.ecsa.core.reconcile.Finding;
+import dev.ecsa.core.reconcile.FindingType;
+import dev.ecsa.core.reconcile.FixAction;
+import dev.ecsa.core.reconcile.FixKind;
+import dev.ecsa.core.reconcile.ReconcileRun;
+import java.util.Map;
+import dev.ecsa.core.state.NodeState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Table and JSON rendering of nodes, requests and steps. */
+class ViewsTest {
+
+    private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
+    private static final String ARN = "arn:aws:ecs:us-east-1:123456789012:container-instance/edge/0123456789abcdef";
+
+    private static NodeRecord node(String id, NodeState state, String mi, String arn, String lastRequest) {
+        return new NodeRecord(id, state, 3, "edge", mi, arn, null, "10.0.0.7", 22, "ecsa", AgentVersions.unknown(),
+                lastRequest, null, T0, T0.plusSeconds(30), T0.plusSeconds(30));
+    }
+
+    private static RequestRecord deregistration(String id, String nodeId) {
+        RequestRecord r = RequestRecord.received(new DeregisterRequest(id, nodeId, null, null, "alice", "retire"), T0);
+        r = r.withStep(Step.started("start-drain", T0.plusMillis(600)).end(T0.plusMillis(900), StepResult.SUCCEEDED,
+                "set DRAINING"));
+        r = r.withStep(Step.started("check-drain", T0.plusSeconds(2)));
+        return r;
+    }
+
+    @Test
+    void theStatusTableHasOneAlignedRowPerNodeWithShortIdsAndAges() {
+        RequestRecord finished = deregistration("r-2", "edge-2").finished(Outcome.DRAIN_TIMED_OUT,
+                new Failure(Reason.TIMED_OUT, "1 task"), T0.plusSeconds(40));
+        List<Views.NodeView> nodes = List.of(
+                new Views.NodeView(node("edge-1", NodeState.REGISTERED, "mi-0aaa", ARN, null), Optional.empty()),
+                new Views.NodeView(node("edge-2", NodeState.REGISTERED, "mi-0bbb", ARN, "r-2"), Optional.of(finished)),
+                new Views.NodeView(node("edge-3", NodeState.DRAINING, "mi-0ccc", ARN, "r-3"),
+                        Optional.of(deregistration("r-3", "edge-3"))));
+
+        String table = Views.statusTable(nodes, T0.plus(Duration.ofMinutes(5)));
+
+        List<String> lines = table.lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).startsWith("NODE    STATE       CLUSTER  MANAGED INSTANCE  CONTAINER INSTANCE");
+        assertThat(lines.get(1)).isEqualTo("edge-1  REGISTERED  edge     mi-0aaa           0123456789abcdef"
+                + "    -                       4m");
+        assertThat(lines.get(2)).contains("DRAIN_TIMED_OUT");
+        assertThat(lines.get(3)).contains("DRAINING", "deregister IN_PROGRESS");
+        int stateColumn = lines.get(0).indexOf("STATE");
+        assertThat(lines).allSatisfy(l -> assertThat(l.charAt(stateColumn - 1)).isEqualTo(' '));
+    }
+
+    @Test
+    void statusJsonCarriesIdsTheLastRequestAndTheAge() {
+        RequestRecord finished = deregistration("r-2", "edge-2").finished(Outcome.DEREGISTERED, null,
+                T0.plusSeconds(40));
+        JsonNode json = Views.statusJson(List.of(new Views.NodeView(
+                node("edge-2", NodeState.DEREGISTERED, "mi-0bbb", ARN, "r-2"), Optional.of(finished))),
+                T0.plusSeconds(90));
+
+        JsonNode n = json.get(0);
+        assertThat(n.path("nodeId").asText()).isEqualTo("edge-2");
+        assertThat(n.path("state").asText()).isEqualTo("DEREGISTERED");
+        assertThat(n.path("containerInstanceArn").asText()).isEqualTo(ARN);
+        assertThat(n.path("lastAction").asText()).isEqualTo("deregister");
+        assertThat(n.path("lastOutcome").asText()).isEqualTo("DEREGISTERED");
+        assertThat(n.path("ageSeconds").asLong()).isEqualTo(60);
+        assertThat(n.path("stateChangedAt").asText()).isEqualTo("2026-03-01T12:00:30Z");
+    }
+
+    @Test
+    void historyShowsEachRequestThenItsStepsWithOffsetsAndDurations() {
+        RequestRecord running = deregistration("r-3", "edge-3");
+
+        String text = Views.historyText("edge-3", List.of(running));
+
+        assertThat(text).contains("r-3  deregister IN_PROGRESS", "running")
+                .contains("by alice: retire")
+                .containsPattern("\\+600ms\\s+start-drain\\s+SUCCEEDED\\s+300ms\\s+set DRAINING")
+                .containsPattern("\\+2\\.0s\\s+check-drain\\s+STARTED\\s+…");
+        assertThat(Views.historyText("edge-9", List.of())).isEqualTo("no requests recorded for edge-9\n");
+    }
+
+    @Test
+    void historyJsonIsTheRecordsAsStored() {
+        JsonNode json = Views.historyJson("edge-3", List.of(deregistration("r-3", "edge-3")));
+
+        assertThat(json.path("nodeId").asText()).isEqualTo("edge-3");
+        JsonNode steps = json.path("requests").get(0).path("steps");
+        assertThat(steps).extracting(s -> s.path("name").asText()).containsExactly("start-drain", "check-drain");
+        assertThat(steps.get(0).path("result").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    @Test
+    void findingsShowTheRunTheCountsAndEachFindingWithItsAction() {
+        Finding orphan = new Finding(FindingType.ORPHAN_IN_SSM, "mi-0ddd", "edge-9", null, "mi-0ddd", null, null, null,
+                "registered in SSM, unknown to the inventory", T0, FixKind.NONE, FixAction.REPORTED, "", null);
+        ReconcileRun run = new ReconcileRun("run-1", T0, T0.plusMillis(1500),
+                Map.of(FindingType.OK, 4, FindingType.ORPHAN_IN_SSM, 1), List.of(orphan), false, 0, 2, 5, 5, 4, 0);
+
+        String text = Views.findingsText(run, T0.plusSeconds(120));
+
+        assertThat(text).contains("reconcile run-1", "2m ago", "took 1.5s")
+                .contains("compared 5 nodes, 5 managed instances, 4 container instances, 0 activations; 1 findings, "
+                        + "0 fixes, 2 resolved")
+                .contains("counts: OK 4, ORPHAN_IN_SSM 1")
+                .containsPattern("ORPHAN_IN_SSM\\s+mi-0ddd\\s+edge-9\\s+2m ago\\s+REPORTED\\s+registered in SSM");
+        JsonNode json = Views.runJson(run);
+        assertThat(json.path("counts").path("ORPHAN_IN_SSM").asInt()).isEqualTo(1);
+        assertThat(json.path("findings").get(0).path("subject").asText()).isEqualTo("mi-0ddd");
+    }
+
+    @Test
+    void durationsReadLikeAPersonWouldSayThem() {
+        assertThat(Durations.precise(Duration.ofMillis(850))).isEqualTo("850ms");
+        assertThat(Durations.precise(Duration.ofMillis(12_450))).isEqualTo("12.4s");
+        assertThat(Durations.precise(Duration.ofSeconds(185))).isEqualTo("3m05s");
+        assertThat(Durations.precise(Duration.ofMinutes(130))).isEqualTo("2h10m");
+        assertThat(Durations.coarse(Duration.ofSeconds(59))).isEqualTo("59s");
+        assertThat(Durations.coarse(Duration.ofHours(50))).isEqualTo("2d");
+        assertThat(Durations.age(T0, T0.minusSeconds(5))).as("clock skew").isEqualTo("0s");
+    }
+
+    @Test
+    void aTableRefusesARowOfTheWrongWidthAndPrintsMissingCellsAsDashes() {
+        Table t = new Table("A", "B");
+        t.row("x", null);
+
+        assertThat(t.render()).isEqualTo("A  B\nx  -\n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.row("only-one"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

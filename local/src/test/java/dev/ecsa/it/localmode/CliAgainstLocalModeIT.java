@@ -1,0 +1,225 @@
+package dev.ecsa.it.localmode;
+
+import static dev.ecsa.it.localmode.CliRun.ecsa;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ecsa.cli.ExitCodes;
+import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.functions.Json;
+import dev.ecsa.local.dynamo.DynaliteServer;
+import dev.ecsa.local.mode.LocalMode;
+import dev.ecsa.local.mode.LocalModeSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CLI, in-process, against a running {@link LocalMode}: requests go through the queue to the real handlers, the
+ * drain workflow runs on the local interpreter, and the CLI reads what they recorded. The tests share one local mode
+ * and run in order, because a node's life is a sequence (register, then deregister).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class CliAgainstLocalModeIT {
+
+    @TempDir
+    static Path dir;
+    static LocalMode mode;
+    static Path state;
+
+    @BeforeAll
+    static void start() {
+        state = dir.resolve("local.json");
+        mode = LocalMode.start(LocalModeSettings.defaults(DynaliteServer.locateRepoRoot()).withHosts(2)
+                .withStateFile(state).withDrainTimeout(Duration.ofSeconds(20)));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (mode != null) {
+            mode.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theStateFileNamesEveryEndpointAndHost() throws Exception {
+        JsonNode file = Json.mapper().readTree(state.toFile());
+
+        assertThat(file.path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+        assertThat(file.path("queueUrl").asText()).isEqualTo(mode.bench().queues().queueUrl());
+        assertThat(file.path("tableName").asText()).isEqualTo(LocalMode.TABLE);
+        assertThat(file.path("stateMachineArn").asText()).isEqualTo(mode.stateMachineArn());
+        assertThat(file.path("endpoints").path("dynamodb").asText())
+                .isEqualTo(mode.bench().dynamo().endpoint().toString());
+        assertThat(file.path("hosts")).extracting(h -> h.path("nodeId").asText()).containsExactly("node-1", "node-2");
+    }
+
+    @Test
+    @Order(2)
+    void anEmptyInventoryIsSaidSo() {
+        CliRun run = ecsa(state, "status");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.out()).contains("no nodes recorded");
+    }
+
+    @Test
+    @Order(3)
+    void registerWithWatchFollowsTheStepsUntilRegistered() {
+        CliRun run = ecsa(state, "register", "node-1", "--request-id", "it-cli-reg-1", "--reason", "rack 12",
+                "--attribute", "rack=r12", "--watch");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("sent register request it-cli-reg-1 for node-1")
+                .contains("bootstrap", "verify", "delete-activation")
+                .contains("it-cli-reg-1: REGISTERED");
+    }
+
+    @Test
+    @Order(4)
+    void statusShowsTheRegisteredNodeWithItsIds() throws Exception {
+        NodeRecord node = mode.adapters().store().getNode("node-1").orElseThrow();
+
+        CliRun table = ecsa(state, "status");
+        CliRun json = ecsa(state, "status", "node-1", "--json");
+
+        assertThat(table.exitCode()).as(table.toString()).isZero();
+        String row = table.out().lines().filter(l -> l.startsWith("node-1")).findFirst().orElseThrow();
+        assertThat(row).contains("REGISTERED", "ecs-anywhere", node.managedInstanceId(),
+                node.containerInstanceArn().substring(node.containerInstanceArn().lastIndexOf('/') + 1));
+        assertThat(table.out().lines().findFirst().orElseThrow())
+                .contains("NODE", "STATE", "CLUSTER", "MANAGED INSTANCE", "CONTAINER INSTANCE", "LAST OUTCOME", "AGE");
+        JsonNode parsed = Json.mapper().readTree(json.out());
+        assertThat(parsed.path("state").asText()).isEqualTo("REGISTERED");
+        assertThat(parsed.path("managedInstanceId").asText()).startsWith("mi-").isEqualTo(node.managedInstanceId());
+        assertThat(parsed.path("containerInstanceArn").asText()).isEqualTo(node.containerInstanceArn());
+        assertThat(parsed.path("lastOutcome").asText()).isEqualTo("REGISTERED");
+    }
+
+    @Test
+    @Order(5)
+    void deregisterThenWatchShowsTheDrainUntilTheNodeIsGone() throws Exception {
+        // node-1's service task needs another ACTIVE instance to move to, or its drain never ends.
+        CliRun second = ecsa(state, "register", "node-2", "--request-id", "it-cli-reg-2", "--watch");
+        assertThat(second.exitCode()).as(second.toString()).isZero();
+
+        CliRun sent = ecsa(state, "deregister", "node-1", "--request-id", "it-cli-dereg-1", "--json");
+        assertThat(sent.exitCode()).as(sent.toString()).isZero();
+        assertThat(Json.mapper().readTree(sent.out()).path("requestId").asText()).isEqualTo("it-cli-dereg-1");
+
+        CliRun watch = ecsa(state, "watch", "it-cli-dereg-1", "--interval", "200");
+
+        assertThat(watch.exitCode()).as(watch.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(watch.out()).contains("request it-cli-dereg-1: deregister node-1")
+                .contains("start-drain", "check-drain", "deregister", "clean-host")
+                .contains("it-cli-dereg-1: DEREGISTERED");
+        assertThat(ecsa(state, "status", "node-1").out()).contains("DEREGISTERED");
+    }
+
+    @Test
+    @Order(6)
+    void historyListsTheRequestsNewestFirstWithTheirSteps() throws Exception {
+        CliRun text = ecsa(state, "history", "node-1");
+        CliRun json = ecsa(state, "history", "node-1", "--json");
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out()).contains("it-cli-dereg-1", "it-cli-reg-1", "by cli:it: rack 12", "bootstrap");
+        assertThat(text.out().indexOf("it-cli-dereg-1")).isLessThan(text.out().indexOf("it-cli-reg-1"));
+        JsonNode requests = Json.mapper().readTree(json.out()).path("requests");
+        assertThat(requests).extracting(r -> r.path("requestId").asText())
+                .containsExactly("it-cli-dereg-1", "it-cli-reg-1");
+        assertThat(requests.get(1).path("steps")).extracting(s -> s.path("name").asText())
+                .contains("activation", "bootstrap", "verify");
+    }
+
+    @Test
+    @Order(7)
+    void watchingARejectedRequestExitsOneWithItsReason() {
+        CliRun sent = ecsa(state, "deregister", "ghost-7", "--request-id", "it-cli-ghost");
+        assertThat(sent.exitCode()).as(sent.toString()).isZero();
+
+        CliRun watch = ecsa(state, "watch", "it-cli-ghost", "--interval", "200", "--json");
+
+        assertThat(watch.exitCode()).as(watch.toString()).isEqualTo(ExitCodes.REQUEST_FAILED);
+        List<JsonNode> lines = new ArrayList<>();
+        watch.out().lines().forEach(l -> lines.add(readTree(l)));
+        JsonNode last = lines.get(lines.size() - 1);
+        assertThat(last.path("outcome").asText()).isEqualTo("REJECTED");
+        assertThat(last.path("failure").path("reason").asText()).isEqualTo("NOT_REGISTERED");
+    }
+
+    @Test
+    @Order(8)
+    void findingsShowTheLastReconcileRun() throws Exception {
+        CliRun before = ecsa(state, "findings");
+        assertThat(before.exitCode()).as(before.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+        // A node registered in SSM and ECS under this stack's tag that the inventory does not know: an orphan.
+        mode.bench().simulator().seedNodes("ecs-anywhere", 1, "stray",
+                java.util.Map.of("ecsa:stack", LocalMode.STACK));
+
+        mode.reconcileNow();
+        CliRun text = ecsa(state, "findings");
+        CliRun json = ecsa(state, "findings", "--json");
+
+        assertThat(text.exitCode()).as(text.toString()).isZero();
+        assertThat(text.out()).contains("ORPHAN_IN_", "stray-1");
+        JsonNode run = Json.mapper().readTree(json.out());
+        assertThat(run.path("counts").path("ORPHAN_IN_SSM").asInt() + run.path("counts").path("ORPHAN_IN_ECS").asInt())
+                .isPositive();
+        assertThat(run.path("findings")).extracting(f -> f.path("nodeId").asText()).contains("stray-1");
+    }
+
+    @Test
+    @Order(9)
+    void userErrorsGetAMessageAndTheirExitCodeNeverAStackTrace() {
+        CliRun unknownNode = ecsa(state, "status", "nobody");
+        CliRun unknownRequest = ecsa(state, "watch", "no-such-request", "--wait-recorded", "0");
+        CliRun badPort = ecsa(state, "register", "node-2", "--port", "70000");
+        CliRun notAHost = ecsa(state, "register", "elsewhere-1");
+        CliRun badPolicy = ecsa(state, "deregister", "node-2", "--on-timeout", "later");
+        CliRun noStateFile = ecsa(dir.resolve("missing.json"), "status");
+
+        assertThat(unknownNode.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(unknownNode.err()).contains("no node nobody");
+        assertThat(unknownRequest.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(badPort.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badPort.err()).contains("port").contains("nothing was sent");
+        assertThat(notAHost.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(notAHost.err()).contains("--address is required", "node-1, node-2");
+        assertThat(badPolicy.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(badPolicy.err()).contains("onTimeout");
+        assertThat(noStateFile.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+        for (CliRun run : List.of(unknownNode, unknownRequest, badPort, notAHost, badPolicy, noStateFile)) {
+            assertThat(run.err()).as(run.toString()).startsWith("ecsa: ").doesNotContain("\tat ", "Exception");
+        }
+    }
+
+    @Test
+    @Order(10)
+    void theStateFileIsRemovedWhenTheLocalModeStops() {
+        assertThat(Files.exists(state)).isTrue();
+        mode.close();
+        mode = null;
+
+        assertThat(Files.exists(state)).isFalse();
+        assertThat(ecsa(state, "status").exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+    }
+
+    private static JsonNode readTree(String line) {
+        try {
+            return Json.mapper().readTree(line);
+        } catch (Exception e) {
+            throw new AssertionError("not JSON: " + line, e);
+        }
+    }
+}
