@@ -1,6 +1,7 @@
 package dev.ecsa.core.port;
 
 import dev.ecsa.core.model.Activation;
+import java.util.List;
 import java.util.Optional;
 
 /** SSM hybrid activations: one per registration, single use, deleted after use (DESIGN.md 2.3). */
@@ -27,4 +28,12 @@ public interface HybridActivations {
      * one O(1) lookup whatever the fleet size. Empty while the host has not registered yet. Read-only.
      */
     Optional<ManagedInstance> findManagedInstance(String activationId);
+
+    /**
+     * Ids of the activations SSM still holds that were created for this request (DescribeActivations filtered by
+     * DefaultInstanceName = {@code nodeId}, then by the request-id tag): how a redelivery finds an activation whose
+     * creation an earlier delivery did not live to record. Costs calls in proportion to the node's own activations,
+     * not the fleet. Read-only.
+     */
+    List<String> findForRequest(String nodeId, String requestId);
 }
