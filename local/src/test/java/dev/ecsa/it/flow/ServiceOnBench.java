@@ -58,8 +58,10 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * bootstrap, which fetches the bench's install-script stand-in and verifies it (GPG against the bench's signing key,
  * or SHA-256). One instance per test class: starting it costs a few seconds.
  *
- * <p>Two things differ from a deployment, both for speed: failed messages come back after a second instead of the
- * queue's visibility timeout, and the registration's waits (agent metadata, SSM/ECS polling) are short.
+ * <p>Differences from a deployment, all for speed: failed messages come back after a second instead of the queue's
+ * visibility timeout (after a simulated crash the service's clock jumps by the budget instead, so the dead
+ * delivery's lease has run out as it would have), the registration's waits (agent metadata, SSM/ECS polling) are
+ * short, the install script is served over plain HTTP, and there is no Lambda context (no remaining-time cap).
  */
 public final class ServiceOnBench implements AutoCloseable {
 
@@ -74,7 +76,7 @@ public final class ServiceOnBench implements AutoCloseable {
     public enum Pin { GPG, SHA256 }
 
     /**
-     * @param pin             GPG (the bench's signing key, fetched as production fetches AWS's) or SHA-256
+     * @param pin             GPG (the bench's signing key in AWS's place, pinned by its fingerprint) or SHA-256
      * @param maxReceiveCount the queue's redrive bound, also the function's {@code maxReceives} (as in the stack)
      * @param retryDelay      how soon a failed or crashed delivery comes back
      * @param budget          the registration's time budget

@@ -147,6 +147,7 @@ class RegisterThroughQueueIT {
         List<String> everything = new ArrayList<>(service.tableItems());
         service.bench().simulator().events().forEach(e -> everything.add(e.detailType() + " " + e.detail()));
         everything.add(ServiceOnBench.json(request));
+        everything.add(service.bench().host("q-ok").exec("cat /var/log/ecsa-bootstrap.log").stdout());
         everything.addAll(service.deadLetters());
         String logText = logs.toString(StandardCharsets.UTF_8);
         assertThat(logText).as("the run logged something (the capture works)").contains("q-ok-1");

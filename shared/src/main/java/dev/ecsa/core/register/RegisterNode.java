@@ -71,8 +71,9 @@ import java.util.function.Supplier;
  * group, or a visibility timeout shorter than a run). Only one works: a delivery resumes a node REGISTERING for its
  * request only when the earlier one has ended — it recorded a retryable {@code lastError}, or its lease (the
  * registration budget from its last write of the node) has run out — and takes it over with an optimistic
- * {@link NodeStore#claimNode claim}. The other copy is retried (NODE_BUSY), and on its last delivery acknowledged
- * without touching the request.
+ * {@link NodeStore#claimNode claim}; a copy that finds the node already REGISTERED or REGISTRATION_FAILED for its
+ * request finishes the request only once that lease has run out (the owner may be about to). The other copy is
+ * retried (NODE_BUSY), and on its last delivery acknowledged without touching the request.
  *
  * <p><b>Failures</b> record the step, the reason and the host's output tail, move the node to REGISTRATION_FAILED
  * and publish NodeRegistrationFailed. Retryable ones (unreachable host, throttling, an agent still starting) instead
@@ -228,11 +229,12 @@ public final class RegisterNode {
                         case REGISTERING -> {
                             return resumeOrWait(current, at);
                         }
+                        // The owner may still be between its last node write and finishing the request.
                         case REGISTERED -> {
-                            return finishRegisteredEarlier(current);
+                            return leaseHeld(current, at) ? anotherDeliveryRuns() : finishRegisteredEarlier(current);
                         }
                         case REGISTRATION_FAILED -> {
-                            return finishFailedEarlier(current);
+                            return leaseHeld(current, at) ? anotherDeliveryRuns() : finishFailedEarlier(current);
                         }
                         default -> {
                             // A later request has moved the node on; handled like any other state below.
@@ -284,22 +286,30 @@ public final class RegisterNode {
          * an optimistic claim, so of two redeliveries only one resumes.
          */
         private IntakeResult resumeOrWait(NodeRecord current, Instant at) {
-            boolean ended = current.lastError() != null
-                    || !current.updatedAt().plus(settings.budget()).isAfter(at);
+            boolean ended = current.lastError() != null || !leaseHeld(current, at);
             Optional<NodeRecord> claimed = ended
                     ? store.claimNode(current, NodeUpdate.none().clearingLastError()) : Optional.empty();
             if (claimed.isEmpty()) {
-                String message = "another delivery of request " + requestId + " is registering node " + nodeId;
-                if (!attempt.isLast()) {
-                    throw new RetryableException(Reason.NODE_BUSY, message + "; this copy waits");
-                }
-                // The live delivery owns the request and records its outcome: this copy leaves it alone.
-                return IntakeResult.of(store.getRequest(requestId).orElseThrow(), true);
+                return anotherDeliveryRuns();
             }
             node = claimed.get();
             appendStep(new Step(STEP_GUARD, at, clock.instant(), StepResult.SKIPPED,
                     "resuming: the node is REGISTERING for this request"));
             return null;
+        }
+
+        /** Whether the delivery that last wrote the node for this request may still be running. */
+        private boolean leaseHeld(NodeRecord current, Instant at) {
+            return current.updatedAt().plus(settings.budget()).isAfter(at);
+        }
+
+        private IntakeResult anotherDeliveryRuns() {
+            String message = "another delivery of request " + requestId + " is registering node " + nodeId;
+            if (!attempt.isLast()) {
+                throw new RetryableException(Reason.NODE_BUSY, message + "; this copy waits");
+            }
+            // The live delivery owns the request and records its outcome: this copy leaves it alone.
+            return IntakeResult.of(store.getRequest(requestId).orElseThrow(), true);
         }
 
         private IntakeResult busy(NodeRecord current) {

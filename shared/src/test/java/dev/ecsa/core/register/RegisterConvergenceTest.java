@@ -73,6 +73,25 @@ class RegisterConvergenceTest {
         assertThat(w.host.bootstraps).isEqualTo(1);
     }
 
+    @Test
+    void aCopyFindingTheNodeRegisteredForItsRequestLetsTheOwnerFinishFirst() {
+        RegisterWorld w = new RegisterWorld();
+        // The owner moved the node to REGISTERED and has not finished the request yet.
+        int recordCall = firstCallOf("NodeStore.transition");
+        assertThatThrownBy(() -> w.registerNode(new CrashSwitch(recordCall, true)).register(REQUEST,
+                Attempt.first(RegisterWorld.MAX_RECEIVES))).isInstanceOf(CrashSwitch.Crash.class);
+        assertThat(w.store.getNode("node-1").orElseThrow().state()).isEqualTo(NodeState.REGISTERED);
+
+        assertThatThrownBy(() -> w.register(REQUEST, 2)).isInstanceOf(RetryableException.class)
+                .hasMessageContaining("NODE_BUSY");
+        assertThat(w.events.eventsOf(NodeEvent.NodeRegistered.class)).isEmpty();
+
+        w.clock.advance(w.settings.budget());
+        assertThat(w.register(REQUEST, 3).outcome()).isEqualTo(Outcome.REGISTERED);
+        assertThat(w.events.eventsOf(NodeEvent.NodeRegistered.class)).hasSize(1);
+        assertThat(w.activations.live()).isEmpty();
+    }
+
     /** The index of the first port call named {@code method} in a clean registration. */
     private static int firstCallOf(String method) {
         RegisterWorld clean = new RegisterWorld();
