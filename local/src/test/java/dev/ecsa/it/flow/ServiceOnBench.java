@@ -255,8 +255,8 @@ public final class ServiceOnBench implements AutoCloseable {
     }
 
     /**
-     * Sends as the provisioning system does: group = nodeId, deduplication id = requestId (characters other than letters,
-     * digits, '_', '.' and '-', as in an injection attempt, become '_': the body is what the service reads).
+     * Sends as the provisioning system does: group = nodeId, deduplication id = requestId (characters other than
+     * letters, digits, '_', '.' and '-', as in an injection attempt, become '_': the body is what the service reads).
      */
     public String send(Map<String, Object> body) {
         return send(json(body), sqsId(body.get("nodeId")), sqsId(body.get("requestId")));
