@@ -87,7 +87,7 @@ final class Connections implements AutoCloseable {
         Optional<URI> endpoint = backend.endpoint(service);
         String key = endpoint.map(URI::toString).orElse("aws");
         return clientsByEndpoint.computeIfAbsent(key, k -> track(new AwsClients(new AwsClients.Settings(
-                Region.of(backend.region()), credentials(), endpoint, 2, CONNECT, ATTEMPT, CALL))));
+                Region.of(backend.region()), credentials(), endpoint, java.util.Map.of(), 2, CONNECT, ATTEMPT, CALL))));
     }
 
     private AwsCredentialsProvider credentials() {

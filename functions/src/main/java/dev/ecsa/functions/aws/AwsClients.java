@@ -3,7 +3,9 @@ package dev.ecsa.functions.aws;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -44,18 +46,23 @@ public final class AwsClients implements AutoCloseable {
      * @param region           the region every client talks to
      * @param credentials      where credentials come from (the default chain in Lambda; static ones for the bench)
      * @param endpointOverride one endpoint for every service (the bench's simulator), empty for AWS itself
+     * @param serviceEndpoints endpoints of single services, winning over {@code endpointOverride} (the bench serves
+     *                         DynamoDB from dynalite, the rest from the simulator); empty for AWS itself
      * @param maxAttempts      attempts per call including the first (standard retry strategy)
      * @param connectTimeout   TCP connect timeout
      * @param attemptTimeout   limit of one HTTP attempt
      * @param callTimeout      limit of one call including its retries
      */
     public record Settings(Region region, AwsCredentialsProvider credentials, Optional<URI> endpointOverride,
-                           int maxAttempts, Duration connectTimeout, Duration attemptTimeout, Duration callTimeout) {
+                           Map<Service, URI> serviceEndpoints, int maxAttempts, Duration connectTimeout,
+                           Duration attemptTimeout, Duration callTimeout) {
 
         public Settings {
             Objects.requireNonNull(region, "region");
             Objects.requireNonNull(credentials, "credentials");
             endpointOverride = endpointOverride == null ? Optional.empty() : endpointOverride;
+            serviceEndpoints = serviceEndpoints == null || serviceEndpoints.isEmpty() ? Map.of()
+                    : Map.copyOf(new EnumMap<>(serviceEndpoints));
             if (maxAttempts < 1) {
                 throw new IllegalArgumentException("maxAttempts must be at least 1");
             }
@@ -66,7 +73,7 @@ public final class AwsClients implements AutoCloseable {
 
         /** AWS itself: the default credentials chain, 3 attempts, 2 s connect, 20 s per attempt, 60 s per call. */
         public static Settings aws(Region region) {
-            return new Settings(region, DefaultCredentialsProvider.builder().build(), Optional.empty(), 3,
+            return new Settings(region, DefaultCredentialsProvider.builder().build(), Optional.empty(), Map.of(), 3,
                     Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofSeconds(60));
         }
 
@@ -80,27 +87,39 @@ public final class AwsClients implements AutoCloseable {
                 throw new IllegalStateException("AWS_REGION is not set: not running in Lambda?");
             }
             return new Settings(Region.of(region), EnvironmentVariableCredentialsProvider.create(), Optional.empty(),
-                    3, Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofSeconds(60));
+                    Map.of(), 3, Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofSeconds(60));
         }
 
         /** The same settings against another endpoint (the offline bench). */
         public Settings withEndpoint(URI endpoint) {
-            return new Settings(region, credentials, Optional.of(endpoint), maxAttempts, connectTimeout,
+            return new Settings(region, credentials, Optional.of(endpoint), serviceEndpoints, maxAttempts,
+                    connectTimeout, attemptTimeout, callTimeout);
+        }
+
+        /** The same settings with {@code service} at its own endpoint (the bench's dynalite for DynamoDB). */
+        public Settings withEndpoint(Service service, URI endpoint) {
+            Map<Service, URI> endpoints = new EnumMap<>(Service.class);
+            endpoints.putAll(serviceEndpoints);
+            endpoints.put(Objects.requireNonNull(service, "service"), Objects.requireNonNull(endpoint, "endpoint"));
+            return new Settings(region, credentials, endpointOverride, endpoints, maxAttempts, connectTimeout,
                     attemptTimeout, callTimeout);
         }
 
         /** The same settings with other credentials. */
         public Settings withCredentials(AwsCredentialsProvider provider) {
-            return new Settings(region, provider, endpointOverride, maxAttempts, connectTimeout, attemptTimeout,
-                    callTimeout);
+            return new Settings(region, provider, endpointOverride, serviceEndpoints, maxAttempts, connectTimeout,
+                    attemptTimeout, callTimeout);
         }
 
         /** The same settings with another number of attempts per call. */
         public Settings withMaxAttempts(int attempts) {
-            return new Settings(region, credentials, endpointOverride, attempts, connectTimeout, attemptTimeout,
-                    callTimeout);
+            return new Settings(region, credentials, endpointOverride, serviceEndpoints, attempts, connectTimeout,
+                    attemptTimeout, callTimeout);
         }
     }
+
+    /** The services whose endpoint can be overridden one by one ({@link Settings#withEndpoint(Service, URI)}). */
+    public enum Service { SSM, ECS, SECRETS_MANAGER, EVENT_BRIDGE, SFN, DYNAMODB }
 
     private final Settings settings;
     private final SdkHttpClient http;
@@ -127,32 +146,34 @@ public final class AwsClients implements AutoCloseable {
 
     /** The SSM client (activations, managed instances). */
     public synchronized SsmClient ssm() {
-        return ssm = once(ssm, () -> configure(SsmClient.builder()).build());
+        return ssm = once(ssm, () -> configure(SsmClient.builder(), Service.SSM).build());
     }
 
     /** The ECS client (container instances, tasks). */
     public synchronized EcsClient ecs() {
-        return ecs = once(ecs, () -> configure(EcsClient.builder()).build());
+        return ecs = once(ecs, () -> configure(EcsClient.builder(), Service.ECS).build());
     }
 
     /** The Secrets Manager client (the SSH key). */
     public synchronized SecretsManagerClient secretsManager() {
-        return secretsManager = once(secretsManager, () -> configure(SecretsManagerClient.builder()).build());
+        return secretsManager = once(secretsManager, 
+                () -> configure(SecretsManagerClient.builder(), Service.SECRETS_MANAGER).build());
     }
 
     /** The EventBridge client (domain events). */
     public synchronized EventBridgeClient eventBridge() {
-        return eventBridge = once(eventBridge, () -> configure(EventBridgeClient.builder()).build());
+        return eventBridge = once(eventBridge, 
+                () -> configure(EventBridgeClient.builder(), Service.EVENT_BRIDGE).build());
     }
 
     /** The Step Functions client (the drain workflow). */
     public synchronized SfnClient sfn() {
-        return sfn = once(sfn, () -> configure(SfnClient.builder()).build());
+        return sfn = once(sfn, () -> configure(SfnClient.builder(), Service.SFN).build());
     }
 
     /** The DynamoDB client (the inventory table), built here too so every client shares one setup. */
     public synchronized DynamoDbClient dynamoDb() {
-        return dynamoDb = once(dynamoDb, () -> configure(DynamoDbClient.builder()).build());
+        return dynamoDb = once(dynamoDb, () -> configure(DynamoDbClient.builder(), Service.DYNAMODB).build());
     }
 
     private <C extends AutoCloseable> C once(C existing, Supplier<C> factory) {
@@ -164,7 +185,8 @@ public final class AwsClients implements AutoCloseable {
         return client;
     }
 
-    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder) {
+    private <B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>, C> B configure(B builder,
+                                                                                           Service service) {
         builder.region(settings.region())
                 .credentialsProvider(settings.credentials())
                 .httpClient(http)
@@ -175,7 +197,8 @@ public final class AwsClients implements AutoCloseable {
                         .apiCallAttemptTimeout(settings.attemptTimeout())
                         .apiCallTimeout(settings.callTimeout())
                         .build());
-        settings.endpointOverride().ifPresent(builder::endpointOverride);
+        Optional.ofNullable(settings.serviceEndpoints().get(service)).or(settings::endpointOverride)
+                .ifPresent(builder::endpointOverride);
         return builder;
     }
 

@@ -25,7 +25,8 @@ import software.amazon.awssdk.services.ssm.model.DescribeActivationsResponse;
 import software.amazon.awssdk.services.ssm.model.Tag;
 
 /**
- * {@link HybridActivations} on SSM: CreateActivation, DeleteActivation, DescribeInstanceInformation.
+ * {@link HybridActivations} on SSM: CreateActivation, DeleteActivation, DescribeInstanceInformation,
+ * DescribeActivations.
  *
  * <p>Every activation is tagged {@code ecsa:nodeId}, {@code ecsa:requestId} and {@code ecsa:stack}: SSM copies
  * activation tags onto the managed instance it registers, and the stack's IAM policy allows CreateActivation only with
@@ -142,5 +143,21 @@ public final class SsmHybridActivations implements HybridActivations {
     @Override
     public List<ListedManagedInstance> listManagedInstances() {
         return SsmInstances.listAll(ssm, "tag:" + STACK_TAG, stackName);
+    }
+
+    /** {@inheritDoc} DescribeActivations filtered by DefaultInstanceName, then the request-id tag on each result. */
+    @Override
+    public List<String> findForRequest(String nodeId, String requestId) {
+        try {
+            return ssm.describeActivationsPaginator(r -> r.filters(f -> f
+                            .filterKey(DescribeActivationsFilterKeys.DEFAULT_INSTANCE_NAME).filterValues(nodeId)))
+                    .activationList().stream()
+                    .filter(a -> a.tags().stream().anyMatch(t -> t.key().equals(REQUEST_ID_TAG)
+                            && t.value().equals(requestId)))
+                    .map(software.amazon.awssdk.services.ssm.model.Activation::activationId)
+                    .toList();
+        } catch (SdkException e) {
+            throw AwsErrors.translate("SSM DescribeActivations", e);
+        }
     }
 }

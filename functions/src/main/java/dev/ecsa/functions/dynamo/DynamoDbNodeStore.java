@@ -296,6 +296,22 @@ public final class DynamoDbNodeStore implements NodeStore {
     }
 
     @Override
+    public Optional<NodeRecord> claimNode(NodeRecord seen, NodeUpdate update) {
+        Instant now = clock.instant();
+        // updatedAt must move even under a frozen clock, or a second claim on the same `seen` would also pass.
+        Expression e = Expression.of(update, now.isAfter(seen.updatedAt()) ? now : seen.updatedAt().plusNanos(1));
+        e.names.put("#c_state", Items.STATE);
+        e.names.put("#c_version", Items.VERSION);
+        e.names.put("#c_updated", Items.UPDATED_AT);
+        e.values.put(":c_state", s(seen.state().name()));
+        e.values.put(":c_version", n(seen.version()));
+        e.values.put(":c_updated", Items.time(seen.updatedAt()));
+        return update(Items.nodeKey(seen.nodeId()), e.expression(),
+                "#c_state = :c_state AND #c_version = :c_version AND #c_updated = :c_updated", e.names, e.values)
+                .map(Items::toNode);
+    }
+
+    @Override
     public List<NodeRecord> listNodesByState(NodeState state) {
         List<NodeRecord> out = new ArrayList<>();
         Map<String, AttributeValue> start = null;

@@ -357,6 +357,11 @@ run_install() {
   if [[ -n $ECS_VERSION ]]; then
     args+=(--ecs-version "$ECS_VERSION")
   fi
+  # An installed docker is kept (the script skips its docker step then anyway); on RHEL the script refuses to run
+  # at all unless told so, and the pre-flight already required docker there.
+  if command -v docker >/dev/null 2>&1; then
+    args+=(--docker-install-source none)
+  fi
   log "running $INSTALL_SCRIPT_NAME for cluster $CLUSTER in $REGION"
   # The install script only accepts the code as an argument, so it is visible in /proc/<pid>/cmdline to
   # local root-equivalent readers while it runs; the activation is single-use and short-lived.

@@ -39,4 +39,14 @@ class AwsClientsTest {
         assertThat(aws.maxAttempts()).isEqualTo(3);
         assertThat(aws.endpointOverride()).isEmpty();
     }
+
+    @Test
+    void aServiceEndpointWinsOverTheSharedOneForThatServiceOnly() {
+        URI dynalite = URI.create("http://127.0.0.1:8000");
+        try (AwsClients clients = new AwsClients(settings.withEndpoint(AwsClients.Service.DYNAMODB, dynalite))) {
+            assertThat(clients.dynamoDb().serviceClientConfiguration().endpointOverride()).contains(dynalite);
+            assertThat(clients.ssm().serviceClientConfiguration().endpointOverride())
+                    .contains(URI.create("http://127.0.0.1:4566"));
+        }
+    }
 }

@@ -93,6 +93,11 @@ class RegisterFlowIT {
         public Optional<ManagedInstance> findManagedInstance(String activationId) {
             return delegate.findManagedInstance(activationId);
         }
+
+        @Override
+        public List<String> findForRequest(String nodeId, String requestId) {
+            return delegate.findForRequest(nodeId, requestId);
+        }
     }
 
     @BeforeAll

@@ -52,4 +52,12 @@ public interface HybridActivations {
     default List<ListedManagedInstance> listManagedInstances() {
         throw new UnsupportedOperationException(getClass().getName() + " does not list managed instances");
     }
+
+    /**
+     * Ids of the activations SSM still holds that were created for this request (DescribeActivations filtered by
+     * DefaultInstanceName = {@code nodeId}, then by the request-id tag): how a redelivery finds an activation whose
+     * creation an earlier delivery did not live to record. Costs calls in proportion to the node's own activations,
+     * not the fleet. Read-only.
+     */
+    List<String> findForRequest(String nodeId, String requestId);
 }

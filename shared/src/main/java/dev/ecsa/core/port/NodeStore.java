@@ -55,6 +55,16 @@ public interface NodeStore {
     NodeRecord updateNode(String nodeId, NodeState expectedState, NodeUpdate update);
 
     /**
+     * Sets fields without moving the node, only if the node is still exactly as {@code seen} (same state, version and
+     * {@code updatedAt}): an optimistic claim, e.g. a redelivered registration taking the node over from a delivery
+     * that has ended. The write always moves {@code updatedAt} forward, so of several claims on one {@code seen}
+     * exactly one wins.
+     *
+     * @return the updated node, or empty if it changed since {@code seen} (or is gone)
+     */
+    Optional<NodeRecord> claimNode(NodeRecord seen, NodeUpdate update);
+
+    /**
      * Adds a step to a request record, or replaces the step with the same name and start time, so a replayed step
      * does not appear twice. A completed request keeps its outcome.
      *

@@ -64,9 +64,16 @@ import java.util.function.Supplier;
  * resumed run first asks SSM whether the host already registered with one of them — and if ECS shows that instance
  * ACTIVE and connected, finishes as REGISTERED without touching the host — then deletes them all before creating its
  * own. A host that reports it is already registered, with ids SSM and ECS confirm for this node, is adopted rather
- * than registered twice. The one gap: a crash between SSM creating an activation and the id being recorded leaves
- * that activation unrecorded — unused (its code existed only in the dead process), single-use, and expiring within
- * {@link RegistrationSettings#activationExpiry()}.
+ * than registered twice. A crash between SSM creating an activation and the id being recorded leaves the step
+ * STARTED: the redelivery then finds that activation by its request-id tag and deletes it too.
+ *
+ * <p><b>Copies at once.</b> Two deliveries of one request may run at the same time (a duplicate message in another
+ * group, or a visibility timeout shorter than a run). Only one works: a delivery resumes a node REGISTERING for its
+ * request only when the earlier one has ended — it recorded a retryable {@code lastError}, or its lease (the
+ * registration budget from its last write of the node) has run out — and takes it over with an optimistic
+ * {@link NodeStore#claimNode claim}; a copy that finds the node already REGISTERED or REGISTRATION_FAILED for its
+ * request finishes the request only once that lease has run out (the owner may be about to). The other copy is
+ * retried (NODE_BUSY), and on its last delivery acknowledged without touching the request.
  *
  * <p><b>Failures</b> record the step, the reason and the host's output tail, move the node to REGISTRATION_FAILED
  * and publish NodeRegistrationFailed. Retryable ones (unreachable host, throttling, an agent still starting) instead
@@ -220,16 +227,14 @@ public final class RegisterNode {
                 if (requestId.equals(current.lastRequestId())) {
                     switch (current.state()) {
                         case REGISTERING -> {
-                            node = current;
-                            appendStep(new Step(STEP_GUARD, at, clock.instant(), StepResult.SKIPPED,
-                                    "resuming: the node is REGISTERING for this request"));
-                            return null;
+                            return resumeOrWait(current, at);
                         }
+                        // The owner may still be between its last node write and finishing the request.
                         case REGISTERED -> {
-                            return finishRegisteredEarlier(current);
+                            return leaseHeld(current, at) ? anotherDeliveryRuns() : finishRegisteredEarlier(current);
                         }
                         case REGISTRATION_FAILED -> {
-                            return finishFailedEarlier(current);
+                            return leaseHeld(current, at) ? anotherDeliveryRuns() : finishFailedEarlier(current);
                         }
                         default -> {
                             // A later request has moved the node on; handled like any other state below.
@@ -271,6 +276,40 @@ public final class RegisterNode {
                     default -> throw new IllegalStateException("unhandled node state " + current.state());
                 }
             }
+        }
+
+        /**
+         * The node is REGISTERING for this very request: either an earlier delivery ended without an outcome (it
+         * failed retryably, recording {@code lastError}, or died and its lease ran out) and this one takes over, or
+         * another copy of the message is being worked on right now and this one must not touch the host or the
+         * activations. The lease is the registration budget from the owner's last write of the node; taking over is
+         * an optimistic claim, so of two redeliveries only one resumes.
+         */
+        private IntakeResult resumeOrWait(NodeRecord current, Instant at) {
+            boolean ended = current.lastError() != null || !leaseHeld(current, at);
+            Optional<NodeRecord> claimed = ended
+                    ? store.claimNode(current, NodeUpdate.none().clearingLastError()) : Optional.empty();
+            if (claimed.isEmpty()) {
+                return anotherDeliveryRuns();
+            }
+            node = claimed.get();
+            appendStep(new Step(STEP_GUARD, at, clock.instant(), StepResult.SKIPPED,
+                    "resuming: the node is REGISTERING for this request"));
+            return null;
+        }
+
+        /** Whether the delivery that last wrote the node for this request may still be running. */
+        private boolean leaseHeld(NodeRecord current, Instant at) {
+            return current.updatedAt().plus(settings.budget()).isAfter(at);
+        }
+
+        private IntakeResult anotherDeliveryRuns() {
+            String message = "another delivery of request " + requestId + " is registering node " + nodeId;
+            if (!attempt.isLast()) {
+                throw new RetryableException(Reason.NODE_BUSY, message + "; this copy waits");
+            }
+            // The live delivery owns the request and records its outcome: this copy leaves it alone.
+            return IntakeResult.of(store.getRequest(requestId).orElseThrow(), true);
         }
 
         private IntakeResult busy(NodeRecord current) {
@@ -345,6 +384,10 @@ public final class RegisterNode {
          */
         private Verified resume() {
             Map<String, Boolean> earlier = recordedActivations();
+            if (activationCreationInterrupted()) {
+                // An earlier delivery died between CreateActivation and recording the id: find it by its tags.
+                activations.findForRequest(nodeId, requestId).forEach(id -> earlier.putIfAbsent(id, false));
+            }
             if (earlier.isEmpty()) {
                 return null;
             }
@@ -378,6 +421,12 @@ public final class RegisterNode {
                     deleteActivation(id);
                 }
             });
+        }
+
+        /** Whether an earlier delivery started creating an activation and never recorded how that ended. */
+        private boolean activationCreationInterrupted() {
+            List<Step> steps = store.getRequest(requestId).map(RequestRecord::steps).orElse(List.of());
+            return steps.stream().anyMatch(s -> s.name().equals(STEP_ACTIVATION) && s.result() == StepResult.STARTED);
         }
 
         /** Activation ids this request recorded, each with whether its deletion was recorded too. */

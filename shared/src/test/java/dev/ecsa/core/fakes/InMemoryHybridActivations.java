@@ -69,6 +69,12 @@ public final class InMemoryHybridActivations implements HybridActivations {
         return managedInstances.describe(s.managedInstanceId());
     }
 
+    @Override
+    public synchronized List<String> findForRequest(String nodeId, String requestId) {
+        return activations.values().stream().filter(s -> !s.deleted() && s.spec().nodeId().equals(nodeId)
+                && s.spec().requestId().equals(requestId)).map(s -> s.activation().activationId()).toList();
+    }
+
     /**
      * Registers a host with an activation id and code, as amazon-ssm-agent -register does: the new managed instance is
      * named after the activation's DefaultInstanceName.

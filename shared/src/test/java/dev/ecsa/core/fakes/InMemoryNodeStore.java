@@ -17,6 +17,7 @@ import dev.ecsa.core.state.Transition;
 import dev.ecsa.core.state.TransitionDecision;
 import dev.ecsa.core.state.Transitions;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -101,6 +102,20 @@ public final class InMemoryNodeStore implements NodeStore {
         nodes.put(nodeId, next);
         writes++;
         return next;
+    }
+
+    @Override
+    public synchronized Optional<NodeRecord> claimNode(NodeRecord seen, NodeUpdate update) {
+        NodeRecord current = nodes.get(seen.nodeId());
+        if (current == null || current.state() != seen.state() || current.version() != seen.version()
+                || !current.updatedAt().equals(seen.updatedAt())) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        NodeRecord next = current.with(update, now.isAfter(seen.updatedAt()) ? now : seen.updatedAt().plusNanos(1));
+        nodes.put(seen.nodeId(), next);
+        writes++;
+        return Optional.of(next);
     }
 
     @Override

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -232,6 +233,24 @@ public abstract class NodeStoreContract {
         assertThatThrownBy(() -> store.updateNode("ghost", NodeState.REGISTERED, NodeUpdate.none()))
                 .isInstanceOf(PermanentException.class).hasMessageContaining("absent");
         assertThat(store.getNode("ghost")).isEmpty();
+    }
+
+    @Test
+    void ofTwoClaimsOnTheSameSeenNodeExactlyOneWinsEvenUnderAFrozenClock() {
+        NodeRecord seen = created();
+        // The clock does not move: the claim must still change updatedAt, or the second would pass as well.
+        Optional<NodeRecord> first = store.claimNode(seen, NodeUpdate.none().clearingLastError());
+        Optional<NodeRecord> second = store.claimNode(seen, NodeUpdate.none().withHostKeyFingerprint("SHA256:late"));
+
+        assertThat(first).isPresent();
+        assertThat(first.get().updatedAt()).isAfter(seen.updatedAt());
+        assertThat(first.get().version()).isEqualTo(seen.version());
+        assertThat(second).isEmpty();
+        assertThat(store.getNode("node-1")).isEqualTo(first);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(store.claimNode(first.get(), NodeUpdate.none())).hasValueSatisfying(
+                n -> assertThat(n.updatedAt()).isEqualTo(clock.instant()));
+        assertThat(store.claimNode(seen, NodeUpdate.none())).isEmpty();
     }
 
     @Test

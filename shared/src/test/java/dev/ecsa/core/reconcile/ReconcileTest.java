@@ -419,6 +419,11 @@ class ReconcileTest {
         }
 
         @Override
+        public List<String> findForRequest(String nodeId, String requestId) {
+            return delegate.findForRequest(nodeId, requestId);
+        }
+
+        @Override
         public List<ActivationInfo> listActivations() {
             return frozen != null ? frozen : delegate.listActivations();
         }

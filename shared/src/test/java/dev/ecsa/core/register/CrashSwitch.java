@@ -2,6 +2,8 @@ package dev.ecsa.core.register;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Simulates the process dying: ports wrapped by one switch count their calls, and at the chosen call the process
@@ -23,6 +25,7 @@ final class CrashSwitch {
     private final int crashAtCall;
     private final boolean afterCall;
     private int calls;
+    private final List<String> names = new ArrayList<>();
     private boolean dead;
 
     /** Never crashes; counts calls. */
@@ -39,6 +42,11 @@ final class CrashSwitch {
         return calls;
     }
 
+    /** The index of the first call of {@code port.method} (e.g. "HybridActivations.create"), or -1. */
+    int indexOf(String portDotMethod) {
+        return names.indexOf(portDotMethod);
+    }
+
     boolean crashed() {
         return dead;
     }
@@ -53,6 +61,7 @@ final class CrashSwitch {
                 throw new Crash("(already dead) at " + port.getSimpleName() + "." + method.getName());
             }
             int index = calls++;
+            names.add(port.getSimpleName() + "." + method.getName());
             if (index == crashAtCall && !afterCall) {
                 dead = true;
                 throw new Crash("before " + port.getSimpleName() + "." + method.getName());
