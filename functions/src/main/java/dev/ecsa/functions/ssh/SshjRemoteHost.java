@@ -228,7 +228,9 @@ public final class SshjRemoteHost implements RemoteHost {
             Integer status = cmd.getExitStatus();
             Signal signal = cmd.getExitSignal();
             IOException lost = out.failure() != null ? out.failure() : err.failure();
-            if (status == null && signal == null && lost != null) {
+            if (lost != null) {
+                // Output cut off: even with an exit status the result line may be missing, and a truncated result
+                // must not pass for the host's answer. Retrying is safe: the scripts check before they act.
                 throw unreachable(target, lost);
             }
             // What counts is the exit status; a failed stdin write (the command stopped reading) is not reported.
