@@ -26,6 +26,9 @@ import software.constructs.Node;
  * @param drainPollSeconds          wait between drain checks
  * @param onDrainTimeout            default policy at the deadline: revert, force or keep
  * @param reconcileSchedule         EventBridge schedule expression of the reconciler
+ * @param reconcileSafeFixes        let the reconciler delete leftover activations and close stuck operations
+ * @param reconcileMembershipFixes  let the reconciler deregister orphans (changes fleet membership)
+ * @param reconcileFixBudget        at most this many membership fixes per run
  * @param requestRetentionDays      how long request records are kept (DynamoDB TTL)
  * @param eventBusName              bus the service's events go to; "default" = the account's default bus
  * @param registrationBudgetSeconds the time one registration may take, below the function timeout
@@ -50,6 +53,9 @@ public record EcsaConfig(
         int drainPollSeconds,
         String onDrainTimeout,
         String reconcileSchedule,
+        boolean reconcileSafeFixes,
+        boolean reconcileMembershipFixes,
+        int reconcileFixBudget,
         int requestRetentionDays,
         String eventBusName,
         int registrationBudgetSeconds,
@@ -68,6 +74,9 @@ public record EcsaConfig(
         }
         if (drainPollSeconds < 5 || drainPollSeconds > 300) {
             throw new IllegalArgumentException("ecsa:drainPollSeconds must be 5-300");
+        }
+        if (reconcileFixBudget < 0 || reconcileFixBudget > 100) {
+            throw new IllegalArgumentException("ecsa:reconcileFixBudget must be 0-100");
         }
         if (registrationBudgetSeconds < 120 || registrationBudgetSeconds > 840) {
             // Lambda's hard limit is 900 s; the function keeps 60 s to record the outcome and clean up.
@@ -103,6 +112,9 @@ public record EcsaConfig(
                 Integer.parseInt(text(node, "ecsa:drainPollSeconds", "15")),
                 text(node, "ecsa:onDrainTimeout", "revert"),
                 text(node, "ecsa:reconcileSchedule", "rate(15 minutes)"),
+                Boolean.parseBoolean(text(node, "ecsa:reconcileSafeFixes", "true")),
+                Boolean.parseBoolean(text(node, "ecsa:reconcileMembershipFixes", "false")),
+                Integer.parseInt(text(node, "ecsa:reconcileFixBudget", "5")),
                 Integer.parseInt(text(node, "ecsa:requestRetentionDays", "90")),
                 text(node, "ecsa:eventBusName", "default"),
                 Integer.parseInt(text(node, "ecsa:registrationBudgetSeconds", "720")),

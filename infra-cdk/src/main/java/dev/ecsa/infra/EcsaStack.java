@@ -212,7 +212,11 @@ public final class EcsaStack extends Stack {
                 nodeRequestTimeout, 1024, logRetention, vpc, subnets, securityGroup);
         Function drain = function("DrainStep", DRAIN_STEP_HANDLER, code, env, 120, 1024, logRetention,
                 vpc, subnets, securityGroup);
-        Function reconcile = function("Reconcile", RECONCILE_HANDLER, code, env, 900, 2048, logRetention,
+        Map<String, String> reconcileEnv = new HashMap<>(env);
+        reconcileEnv.put("ECSA_RECONCILE_SAFE_FIXES", Boolean.toString(config.reconcileSafeFixes()));
+        reconcileEnv.put("ECSA_RECONCILE_MEMBERSHIP_FIXES", Boolean.toString(config.reconcileMembershipFixes()));
+        reconcileEnv.put("ECSA_RECONCILE_FIX_BUDGET", Integer.toString(config.reconcileFixBudget()));
+        Function reconcile = function("Reconcile", RECONCILE_HANDLER, code, reconcileEnv, 900, 2048, logRetention,
                 vpc, subnets, securityGroup);
         Alias nodeRequestLive = live(nodeRequest);
         Alias drainLive = live(drain);

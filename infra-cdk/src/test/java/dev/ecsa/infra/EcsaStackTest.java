@@ -117,6 +117,16 @@ class EcsaStackTest {
     }
 
     @Test
+    void membershipFixesAreOffUnlessConfigured() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", EcsaStack.RECONCILE_HANDLER,
+                "Environment", Match.objectLike(Map.of("Variables", Match.objectLike(Map.of(
+                        "ECSA_RECONCILE_SAFE_FIXES", "true",
+                        "ECSA_RECONCILE_MEMBERSHIP_FIXES", "false",
+                        "ECSA_RECONCILE_FIX_BUDGET", "5")))))));
+    }
+
+    @Test
     void reconcileRunsOnTheConfiguredSchedule() {
         template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
                 "ScheduleExpression", "rate(15 minutes)",
