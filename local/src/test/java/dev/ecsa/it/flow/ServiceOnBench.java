@@ -1,7 +1,5 @@
 package dev.ecsa.it.flow;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.port.NodeStore;
@@ -17,6 +15,7 @@ import dev.ecsa.functions.host.InstallScriptPin;
 import dev.ecsa.functions.intake.Intake;
 import dev.ecsa.functions.intake.TemplateBootstrapScripts;
 import dev.ecsa.local.Bench;
+import dev.ecsa.local.mode.SqsLambdaBridge;
 import dev.ecsa.local.hosts.Dirs;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.local.hosts.HostSandbox;
@@ -110,6 +109,7 @@ public final class ServiceOnBench implements AutoCloseable {
     private final CompositionRoot.Components components;
     private final Intake intake;
     private final NodeRequestHandler handler;
+    private SqsLambdaBridge bridge;
     private final SqsClient sqs;
 
     private ServiceOnBench(Options options, List<HostConfig> minaHosts, List<OpenSshSpec> openSshHosts) {
@@ -155,6 +155,9 @@ public final class ServiceOnBench implements AutoCloseable {
                     production.events(), production.clock(), registration, production.deregistration(),
                     options.maxReceiveCount(), production.safetyMargin());
             handler = new NodeRequestHandler(intake);
+            // Lambda's context: the stack's consumer timeout (15 min at most), so the handler's own budget rules.
+            bridge = new SqsLambdaBridge(handler, bench.queues().queueArn(), "us-east-1", "NodeRequest",
+                    Duration.ofMinutes(15));
 
             Path sshDir = Files.createTempDirectory("ecsa-openssh-hosts-");
             resources.add(() -> Dirs.deleteRecursively(sshDir));
@@ -194,26 +197,8 @@ public final class ServiceOnBench implements AutoCloseable {
 
     /** One Lambda invocation: the batch as Lambda's SQS event, the partial batch response back as failed ids. */
     private Set<String> invoke(List<Message> batch) {
-        SQSEvent event = new SQSEvent();
-        List<SQSEvent.SQSMessage> records = new ArrayList<>();
-        for (Message m : batch) {
-            SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
-            r.setMessageId(m.messageId());
-            r.setReceiptHandle(m.receiptHandle());
-            r.setBody(m.body());
-            r.setMd5OfBody(m.md5OfBody());
-            r.setAttributes(new LinkedHashMap<>(m.attributesAsStrings()));
-            r.setEventSource("aws:sqs");
-            r.setEventSourceArn(bench.queues().queueArn());
-            r.setAwsRegion("us-east-1");
-            records.add(r);
-        }
-        event.setRecords(records);
         try {
-            SQSBatchResponse response = handler.handleRequest(event, null);
-            Set<String> failed = new HashSet<>();
-            response.getBatchItemFailures().forEach(f -> failed.add(f.getItemIdentifier()));
-            return failed;
+            return bridge.handle(batch);
         } catch (SimulatedCrash e) {
             // The invocation never returned: nothing is deleted, every message comes back — in production after the
             // queue's visibility timeout, which is longer than the function's timeout and so than the registration
