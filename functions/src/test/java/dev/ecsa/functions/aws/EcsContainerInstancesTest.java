@@ -259,6 +259,9 @@ class EcsContainerInstancesTest {
                 .thenReturn(described("INACTIVE"));
 
         ecs.deregister("edge", ARN, false);
+
+        // done because a second look found it INACTIVE, not because the refusal was ignored
+        assertThat(script.requestsOf(DescribeContainerInstancesRequest.class)).hasSize(2);
     }
 
     @Test
