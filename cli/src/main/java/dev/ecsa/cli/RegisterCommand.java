@@ -1,6 +1,5 @@
 package dev.ecsa.cli;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
