@@ -14,7 +14,9 @@ import java.util.Objects;
  *                          (default off)
  * @param fixBudget         at most this many membership fixes per run (default 5)
  * @param stuckAfter        a registration or deregistration with no activity for this long has ended without
- *                          finishing (default 1 h: above the function's 15 minutes times the queue's redeliveries)
+ *                          finishing (default 1 h: well above the longest a live registration goes without writing
+ *                          its node, about one queue visibility timeout, the function's timeout plus a minute, from a
+ *                          delivery that died to the redelivery's claim)
  * @param grace             how long something new is left alone: a node DRAINING or DEREGISTERING this recently even
  *                          with no execution running (the intake moves the node a moment before it starts the
  *                          workflow), an activation this young whose registration the (eventually consistent) node
