@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param defaultCluster     for requests that name no cluster
  * @param sshKeySecretId     the secret holding the service's SSH private key
  * @param activationExpiry   how long an activation lives; at most {@link #MAX_ACTIVATION_EXPIRY}
- * @param budget             the whole registration's time limit, below the function's timeout (e.g. 12 of 15 min)
+ * @param budget             the time limit of one delivery's attempt at the registration (a redelivery starts a
+ *                           new one), below the function's timeout (the stack: 12 of 13 min)
  * @param connectTimeout     SSH connect + key exchange + authentication, at most
  * @param minimumHostTime    the bootstrap is not started with less than this left for it (it would only time out)
  * @param verifyReserve      time kept back from the bootstrap for verification, recording and cleanup
