@@ -194,5 +194,9 @@ class EcsApiIT {
         // Every call that finally failed used all its attempts; the rest needed retries now and then.
         assertThat(sim.calls(op)).isGreaterThan(20).isGreaterThanOrEqualTo(20 + 2L * failed);
         assertThat(failed).isLessThan(20);
+        // Attempts that met the fault = all attempts minus the ones that succeeded: about half of them.
+        long attempts = sim.calls(op);
+        double throttledShare = (attempts - (20.0 - failed)) / attempts;
+        assertThat(throttledShare).isBetween(0.3, 0.7);
     }
 }
