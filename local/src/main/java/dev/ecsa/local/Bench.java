@@ -21,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +44,7 @@ public final class Bench implements AutoCloseable {
     /** The user the service logs in as on the simulated hosts (any name is accepted by the MINA hosts). */
     public static final String SSH_USER = "ecsa";
 
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private final Map<String, SimulatedHost> hosts = new LinkedHashMap<>();
     private final ControlPlaneSimulator simulator;
     private final EmbeddedSqs sqs;
@@ -75,7 +74,7 @@ public final class Bench implements AutoCloseable {
             dynamo = track(DynaliteServer.start());
 
             hostsDir = Files.createTempDirectory("ecsa-bench-hosts-");
-            resources.add(() -> Dirs.deleteRecursively(hostsDir));
+            resources.track(() -> Dirs.deleteRecursively(hostsDir));
             for (HostConfig config : hostConfigs) {
                 if (hosts.containsKey(config.name())) {
                     throw new IllegalArgumentException("duplicate host name " + config.name());
@@ -196,26 +195,15 @@ public final class Bench implements AutoCloseable {
 
     @Override
     public void close() {
-        RuntimeException first = null;
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e instanceof RuntimeException re ? re : new IllegalStateException(e);
-                }
-            }
-        }
-        resources.clear();
-        hosts.clear();
-        if (first != null) {
-            throw first;
+        try {
+            resources.close();
+        } finally {
+            hosts.clear();
         }
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     /**

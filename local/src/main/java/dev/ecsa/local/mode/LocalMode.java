@@ -19,6 +19,7 @@ import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
 import dev.ecsa.functions.dynamo.InventoryTable;
 import dev.ecsa.functions.ssh.SshjRemoteHost;
 import dev.ecsa.local.Bench;
+import dev.ecsa.local.Resources;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.local.hosts.SimulatedHost;
 import dev.ecsa.local.sfn.ExecutionOptions;
@@ -82,7 +83,7 @@ public final class LocalMode implements AutoCloseable {
     private static final String CREDENTIAL = "local";
 
     private final LocalModeSettings settings;
-    private final List<AutoCloseable> resources = new ArrayList<>();
+    private final Resources resources = new Resources();
     private final Bench bench;
     private final LocalAdapters adapters;
     private final StepFunctionsEmulator stepFunctions;
@@ -153,7 +154,7 @@ public final class LocalMode implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            resources.add(() -> {
+            resources.track(() -> {
                 scheduler.shutdownNow();
                 scheduler.awaitTermination(10, TimeUnit.SECONDS);
             });
@@ -339,7 +340,7 @@ public final class LocalMode implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
         }
-        resources.add(this::removeStateFile);
+        resources.track(this::removeStateFile);
     }
 
     /** Removes the state file if it is still this process's (another local mode may have replaced it). */
@@ -393,25 +394,11 @@ public final class LocalMode implements AutoCloseable {
     /** Stops everything (reverse order of start) and removes the state file. Idempotent. */
     @Override
     public void close() {
-        RuntimeException first = null;
-        for (int i = resources.size() - 1; i >= 0; i--) {
-            try {
-                resources.get(i).close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e instanceof RuntimeException re ? re : new IllegalStateException(e);
-                }
-            }
-        }
-        resources.clear();
-        if (first != null) {
-            throw first;
-        }
+        resources.close();
     }
 
     private <T extends AutoCloseable> T track(T resource) {
-        resources.add(resource);
-        return resource;
+        return resources.track(resource);
     }
 
     private static StaticCredentialsProvider credentials() {
