@@ -314,25 +314,36 @@ final class EcsSimulation {
                 }
             }
         }
+        ClusterQuery q = query;
+        return page(req, scan, maxResults, "containerInstanceArns", i -> i.arn, i -> {
+            boolean statusMatches = status == null ? !i.status.equals(INACTIVE) : i.status.equals(status);
+            return statusMatches && (q == null || q.matches(i));
+        });
+    }
+
+    /**
+     * One page of ARNs from {@code scan} (ordered by sequence number), after the request's nextToken: the shape of
+     * every ECS List operation here. The token is the sequence number of the last item returned.
+     */
+    private static <T> ObjectNode page(JsonNode req, NavigableMap<Long, T> scan, int maxResults, String field,
+                                       java.util.function.Function<T, String> arnOf, Predicate<T> matches) {
         long after = SsmSimulation.decodeToken(Json.text(req, "nextToken"), "InvalidParameterException");
         ArrayNode arns = Json.array();
         String nextToken = null;
         long last = after;
-        ClusterQuery q = query;
-        for (Instance i : scan.tailMap(after, false).values()) {
-            boolean statusMatches = status == null ? !i.status.equals(INACTIVE) : i.status.equals(status);
-            if (!statusMatches || q != null && !q.matches(i)) {
+        for (Map.Entry<Long, T> e : scan.tailMap(after, false).entrySet()) {
+            if (!matches.test(e.getValue())) {
                 continue;
             }
             if (arns.size() == maxResults) {
                 nextToken = SsmSimulation.encodeToken(last);
                 break;
             }
-            arns.add(i.arn);
-            last = i.seq;
+            arns.add(arnOf.apply(e.getValue()));
+            last = e.getKey();
         }
         ObjectNode out = Json.object();
-        out.set("containerInstanceArns", arns);
+        out.set(field, arns);
         if (nextToken != null) {
             out.put("nextToken", nextToken);
         }
@@ -455,27 +466,7 @@ final class EcsSimulation {
                 && (family == null || family.equals(t.spec.family()))
                 && (serviceName == null || serviceName.equals(t.spec.serviceName()))
                 && (startedBy == null || startedBy.equals(t.spec.startedBy()));
-        long after = SsmSimulation.decodeToken(Json.text(req, "nextToken"), "InvalidParameterException");
-        ArrayNode arns = Json.array();
-        String nextToken = null;
-        long last = after;
-        for (Task t : scan.tailMap(after, false).values()) {
-            if (!matches.test(t)) {
-                continue;
-            }
-            if (arns.size() == maxResults) {
-                nextToken = SsmSimulation.encodeToken(last);
-                break;
-            }
-            arns.add(t.arn);
-            last = t.seq;
-        }
-        ObjectNode out = Json.object();
-        out.set("taskArns", arns);
-        if (nextToken != null) {
-            out.put("nextToken", nextToken);
-        }
-        return out;
+        return page(req, scan, maxResults, "taskArns", t -> t.arn, matches);
     }
 
     JsonNode describeTasks(JsonNode req) {

@@ -3,23 +3,15 @@ package dev.ecsa.it.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.functions.Json;
-import dev.ecsa.functions.aws.AwsClients;
 import dev.ecsa.functions.aws.SfnDrainWorkflow;
-import dev.ecsa.local.sfn.ExecutionOptions;
-import dev.ecsa.local.sfn.LocalStepFunctions;
-import dev.ecsa.local.sfn.StepFunctionsEmulator;
+import dev.ecsa.it.HeldExecutions;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -35,42 +27,20 @@ class SfnDrainWorkflowIT {
 
     private static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:DrainStandIn";
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final Map<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
 
-    private static LocalStepFunctions sfn;
-    private static StepFunctionsEmulator emulator;
-    private static AwsClients clients;
+    private static HeldExecutions held;
     private static SfnDrainWorkflow workflow;
 
     @BeforeAll
     static void start() throws Exception {
-        JsonNode definition = Json.mapper().readTree("""
-                {"StartAt": "Hold", "States": {"Hold": {"Type": "Task",
-                  "Resource": "arn:aws:lambda:us-east-1:123456789012:function:hold", "End": true}}}""");
-        sfn = LocalStepFunctions.launch();
-        emulator = StepFunctionsEmulator.start(sfn);
-        emulator.register(STATE_MACHINE, definition, (state, input) -> {
-            CountDownLatch gate = GATES.computeIfAbsent(input.path("requestId").asText(), k -> new CountDownLatch(1));
-            if (!gate.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                throw new IllegalStateException("never released");
-            }
-            return Json.mapper().createObjectNode().put("held", true);
-        }, ExecutionOptions.AS_DEFINED);
-        clients = SimulatorClients.of(emulator.endpoint(), "us-east-1");
-        workflow = new SfnDrainWorkflow(clients.sfn(), STATE_MACHINE);
+        held = new HeldExecutions(STATE_MACHINE, TIMEOUT);
+        workflow = new SfnDrainWorkflow(held.sfn(), STATE_MACHINE);
     }
 
     @AfterAll
     static void stop() {
-        GATES.values().forEach(CountDownLatch::countDown);
-        if (clients != null) {
-            clients.close();
-        }
-        if (emulator != null) {
-            emulator.close();
-        }
-        if (sfn != null) {
-            sfn.close();
+        if (held != null) {
+            held.close();
         }
     }
 
@@ -81,8 +51,7 @@ class SfnDrainWorkflowIT {
     }
 
     private static DescribeExecutionResponse execution(String requestId) {
-        return clients.sfn().describeExecution(r -> r.executionArn(
-                "arn:aws:states:us-east-1:123456789012:execution:DrainStandIn:" + requestId));
+        return held.sfn().describeExecution(r -> r.executionArn(held.executionArn(requestId)));
     }
 
     private static DescribeExecutionResponse awaitEnd(String requestId) throws InterruptedException {
@@ -107,7 +76,7 @@ class SfnDrainWorkflowIT {
         assertThat(Json.mapper().readValue(running.input(), DrainStart.class)).isEqualTo(input);
         assertThat(workflow.start(input)).isFalse();
 
-        GATES.computeIfAbsent("req-run-1", k -> new CountDownLatch(1)).countDown();
+        held.release("req-run-1");
         assertThat(awaitEnd("req-run-1").status()).isEqualTo(ExecutionStatus.SUCCEEDED);
         assertThat(workflow.start(input)).isFalse();
     }
@@ -120,7 +89,7 @@ class SfnDrainWorkflowIT {
                 .isInstanceOfSatisfying(PermanentException.class,
                         e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
 
-        GATES.computeIfAbsent("req-conflict-1", k -> new CountDownLatch(1)).countDown();
+        held.release("req-conflict-1");
         awaitEnd("req-conflict-1");
         assertThatThrownBy(() -> workflow.start(drain("req-conflict-1", "node-3")))
                 .isInstanceOfSatisfying(PermanentException.class,
@@ -129,7 +98,7 @@ class SfnDrainWorkflowIT {
 
     @Test
     void anUnknownStateMachineIsAPermanentError() {
-        SfnDrainWorkflow missing = new SfnDrainWorkflow(clients.sfn(),
+        SfnDrainWorkflow missing = new SfnDrainWorkflow(held.sfn(),
                 "arn:aws:states:us-east-1:123456789012:stateMachine:NoSuchMachine");
 
         assertThatThrownBy(() -> missing.start(drain("req-missing-1", "node-4")))

@@ -2,7 +2,6 @@ package dev.ecsa.it.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecsa.core.deregister.DrainSettings;
 import dev.ecsa.core.deregister.StartDrain;
 import dev.ecsa.core.model.Action;
@@ -19,21 +18,15 @@ import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.core.reconcile.ReconcileSettings;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.functions.Json;
-import dev.ecsa.functions.aws.AwsClients;
 import dev.ecsa.functions.aws.SfnDrainWorkflow;
+import dev.ecsa.it.HeldExecutions;
 import dev.ecsa.local.dynamo.DynaliteExtension;
 import dev.ecsa.local.dynamo.DynaliteServer;
-import dev.ecsa.local.sfn.ExecutionOptions;
-import dev.ecsa.local.sfn.LocalStepFunctions;
-import dev.ecsa.local.sfn.StepFunctionsEmulator;
 import dev.ecsa.local.sim.ControlPlaneSimulatorExtension;
 import dev.ecsa.local.sim.PublishedEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -55,15 +48,12 @@ import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 class ReconcileIT {
 
     private static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:DrainHold";
-    private static final Map<String, CountDownLatch> GATES = new ConcurrentHashMap<>();
 
     @RegisterExtension
     static final ControlPlaneSimulatorExtension SIM = new ControlPlaneSimulatorExtension();
 
     private static DynaliteServer dynalite;
-    private static LocalStepFunctions sfn;
-    private static StepFunctionsEmulator emulator;
-    private static AwsClients sfnClients;
+    private static HeldExecutions held;
     private static SfnDrainWorkflow drains;
 
     private ReconcileBench bench;
@@ -71,39 +61,20 @@ class ReconcileIT {
     @BeforeAll
     static void start(DynaliteServer server) throws Exception {
         dynalite = server;
-        JsonNode definition = Json.mapper().readTree("""
-                {"StartAt": "Hold", "States": {"Hold": {"Type": "Task",
-                  "Resource": "arn:aws:lambda:us-east-1:123456789012:function:hold", "End": true}}}""");
-        sfn = LocalStepFunctions.launch();
-        emulator = StepFunctionsEmulator.start(sfn);
-        emulator.register(STATE_MACHINE, definition, (state, input) -> {
-            CountDownLatch gate = GATES.computeIfAbsent(input.path("requestId").asText(), k -> new CountDownLatch(1));
-            if (!gate.await(60, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("never released");
-            }
-            return Json.mapper().createObjectNode().put("held", true);
-        }, ExecutionOptions.AS_DEFINED);
-        sfnClients = ReconcileBench.clients(emulator.endpoint(), "us-east-1");
-        drains = new SfnDrainWorkflow(sfnClients.sfn(), STATE_MACHINE);
+        held = new HeldExecutions(STATE_MACHINE, Duration.ofSeconds(60));
+        drains = new SfnDrainWorkflow(held.sfn(), STATE_MACHINE);
     }
 
     @AfterAll
     static void stop() {
-        GATES.values().forEach(CountDownLatch::countDown);
-        if (sfnClients != null) {
-            sfnClients.close();
-        }
-        if (emulator != null) {
-            emulator.close();
-        }
-        if (sfn != null) {
-            sfn.close();
+        if (held != null) {
+            held.close();
         }
     }
 
     @BeforeEach
     void newStack() {
-        bench = new ReconcileBench(SIM.simulator(), dynalite, emulator.endpoint());
+        bench = new ReconcileBench(SIM.simulator(), dynalite, held.endpoint());
         SIM.simulator().clearEvents();
     }
 
@@ -137,7 +108,6 @@ class ReconcileIT {
         NodeRecord n = bench.store.getNode(node.nodeId()).orElseThrow();
         DrainStart start = new DrainStart(requestId, node.nodeId(), bench.cluster, node.containerInstanceArn(),
                 bench.clock.instant().plus(Duration.ofMinutes(10)), policy, n.version());
-        GATES.computeIfAbsent(requestId, k -> new CountDownLatch(1));
         assertThat(drains.start(start)).isTrue();
         new StartDrain(bench.store, bench.containers, bench.events, bench.clock, DrainSettings.defaults("key"))
                 .handle(start);
@@ -145,10 +115,10 @@ class ReconcileIT {
     }
 
     private void endExecution(String requestId) throws InterruptedException {
-        GATES.get(requestId).countDown();
-        String arn = STATE_MACHINE.replace(":stateMachine:", ":execution:") + ":" + requestId;
+        held.release(requestId);
+        String arn = held.executionArn(requestId);
         for (int i = 0; i < 200; i++) {
-            if (sfnClients.sfn().describeExecution(r -> r.executionArn(arn)).status() != ExecutionStatus.RUNNING) {
+            if (held.sfn().describeExecution(r -> r.executionArn(arn)).status() != ExecutionStatus.RUNNING) {
                 return;
             }
             Thread.sleep(50);
