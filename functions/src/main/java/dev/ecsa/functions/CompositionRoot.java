@@ -17,17 +17,14 @@ import dev.ecsa.functions.aws.SsmManagedInstances;
 import dev.ecsa.functions.drain.DrainSteps;
 import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
 import dev.ecsa.functions.host.InstallScriptPin;
+import dev.ecsa.functions.host.OpenPgpKeys;
 import dev.ecsa.functions.intake.Intake;
+import dev.ecsa.functions.metrics.EmfOutcomeMetrics;
 import dev.ecsa.functions.intake.TemplateBootstrapScripts;
 import dev.ecsa.functions.reconcile.ReconcileDeps;
 import dev.ecsa.functions.ssh.SshjRemoteHost;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
-import java.time.Duration;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -67,7 +64,8 @@ public final class CompositionRoot implements Intake.Provider, DrainSteps.Provid
                 c = shared;
                 if (c == null) {
                     FunctionsConfig config = FunctionsConfig.from(System.getenv());
-                    c = new Components(config, AwsClients.Settings.lambda(), productionPin(config), Clock.systemUTC());
+                    c = new Components(config, AwsClients.Settings.lambda(), () -> productionPin(config),
+                            Clock.systemUTC());
                     shared = c;
                 }
             }
@@ -79,7 +77,7 @@ public final class CompositionRoot implements Intake.Provider, DrainSteps.Provid
      * Builds the graph on explicit settings (the local mode and integration tests point {@code aws} at the bench).
      */
     public static Components build(FunctionsConfig config, AwsClients.Settings aws, InstallScriptPin pin, Clock clock) {
-        return new Components(config, aws, pin, clock);
+        return new Components(config, aws, () -> pin, clock);
     }
 
     /** Every adapter, built once. */
@@ -94,16 +92,22 @@ public final class CompositionRoot implements Intake.Provider, DrainSteps.Provid
         private final SecretSource secrets;
         private final EventPublisher events;
         private final Clock clock;
-        private final TemplateBootstrapScripts.Settings scriptSettings;
+        private final Supplier<TemplateBootstrapScripts.Settings> scriptSettings;
 
-        Components(FunctionsConfig config, AwsClients.Settings aws, InstallScriptPin pin, Clock clock) {
-            this(config, aws, TemplateBootstrapScripts.Settings.production(aws.region().id(),
-                    config.installScriptUrl(), pin, config.ecsAgentVersion()), clock);
+        /** The pin is asked for only when the node-request function's dependencies are built. */
+        Components(FunctionsConfig config, AwsClients.Settings aws, Supplier<InstallScriptPin> pin, Clock clock) {
+            this(config, aws, clock, () -> TemplateBootstrapScripts.Settings.production(aws.region().id(),
+                    config.installScriptUrl(), pin.get(), config.ecsAgentVersion()));
         }
 
         /** With explicit bootstrap settings (the bench serves the install script over plain HTTP). */
         public Components(FunctionsConfig config, AwsClients.Settings aws, TemplateBootstrapScripts.Settings scripts,
                           Clock clock) {
+            this(config, aws, clock, () -> scripts);
+        }
+
+        private Components(FunctionsConfig config, AwsClients.Settings aws, Clock clock,
+                           Supplier<TemplateBootstrapScripts.Settings> scripts) {
             this.config = config;
             this.clock = clock;
             this.clients = new AwsClients(aws);
@@ -113,17 +117,18 @@ public final class CompositionRoot implements Intake.Provider, DrainSteps.Provid
             this.containerInstances = new EcsContainerInstances(clients.ecs());
             this.remoteHost = new SshjRemoteHost();
             this.secrets = new SecretsManagerSecretSource(clients.secretsManager());
-            this.events = new EventBridgeEventPublisher(clients.eventBridge(), config.eventBus());
+            this.events = new EmfOutcomeMetrics(new EventBridgeEventPublisher(clients.eventBridge(),
+                    config.eventBus()), config.stackName(), System.out, clock);
             this.scriptSettings = scripts;
         }
 
         /** What the node-request function needs. */
         public Intake intake() {
             return new Intake(store, activations, managedInstances, containerInstances, remoteHost, secrets,
-                    new TemplateBootstrapScripts(scriptSettings),
+                    new TemplateBootstrapScripts(scriptSettings.get()),
                     drainWorkflow(), events, clock,
                     Intake.registrationSettings(config), Intake.deregisterSettings(config),
-                    config.maxReceives(), Intake.DEFAULT_SAFETY_MARGIN);
+                    config.maxReceives(), Intake.DEFAULT_SAFETY_MARGIN, Set.copyOf(config.clusters()));
         }
 
         /** What the reconcile function needs; {@code env} carries the reconciler's own settings. */
@@ -176,34 +181,23 @@ public final class CompositionRoot implements Intake.Provider, DrainSteps.Provid
     }
 
     /**
-     * The install-script pin of a deployment: a configured SHA-256 wins; otherwise the signing key is fetched from its
-     * URL once, at init. The key's download needs no trust: the host refuses it unless its primary fingerprint equals
-     * the configured pin.
+     * The install-script pin of a deployment: a configured SHA-256 wins; otherwise Amazon ECS's signing key, shipped
+     * in the zip. Nothing is fetched: with SnapStart, init runs when a version is published, and a function without
+     * a route to the internet would fail the deploy. The shipped key's primary fingerprint is computed here and must
+     * equal the configured pin; the host checks it again with gpg before it verifies the script.
      */
     static InstallScriptPin productionPin(FunctionsConfig config) {
         if (!config.installScriptSha256().isEmpty()) {
             return new InstallScriptPin.Sha256(config.installScriptSha256());
         }
-        return new InstallScriptPin.Gpg(fetch(config.installScriptGpgKeyUrl()), config.installScriptGpgFingerprint());
-    }
-
-    private static String fetch(String url) {
-        Supplier<IllegalStateException> failure = () -> new IllegalStateException(
-                "cannot fetch the install script's signing key from " + url
-                        + " (set ECSA_INSTALL_SCRIPT_SHA256, or give the functions a route to that URL)");
-        try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url))
-                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200 || !response.body().contains("BEGIN PGP PUBLIC KEY BLOCK")) {
-                throw failure.get();
-            }
-            return response.body();
-        } catch (IOException e) {
-            throw failure.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failure.get();
+        String key = OpenPgpKeys.shippedEcsSigningKey();
+        InstallScriptPin.Gpg pin = new InstallScriptPin.Gpg(key, config.installScriptGpgFingerprint());
+        String shipped = OpenPgpKeys.primaryFingerprint(key);
+        if (!shipped.equals(pin.primaryFingerprint())) {
+            throw new IllegalStateException("the signing key shipped in the zip has fingerprint " + shipped
+                    + ", not the configured ECSA_INSTALL_SCRIPT_GPG_FINGERPRINT " + pin.primaryFingerprint()
+                    + ": pin the install script by ECSA_INSTALL_SCRIPT_SHA256 instead, or use the shipped key");
         }
+        return pin;
     }
 }

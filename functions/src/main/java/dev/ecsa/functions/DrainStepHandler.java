@@ -56,6 +56,13 @@ public final class DrainStepHandler implements RequestStreamHandler {
 
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        try (InvocationMdc mdc = InvocationMdc.open(context)) {
+            handle(input, output, context);
+        }
+    }
+
+    /** One invocation, with Lambda's request id in the MDC for every line it logs. */
+    private void handle(InputStream input, OutputStream output, Context context) throws IOException {
         ObjectNode payload = readPayload(input);
         DrainStep step = stepOf(payload);
         JsonNode state = payload.get("state");

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -58,6 +59,7 @@ public final class NodeRequestHandler implements RequestHandler<SQSEvent, SQSBat
     private final RequestRejections rejections;
     private final int maxReceives;
     private final Duration safetyMargin;
+    private final Set<String> managedClusters;
 
     /** For Lambda: the dependencies come from the composition root, once per environment. */
     public NodeRequestHandler() {
@@ -71,6 +73,7 @@ public final class NodeRequestHandler implements RequestHandler<SQSEvent, SQSBat
         this.rejections = intake.rejections();
         this.maxReceives = intake.maxReceives();
         this.safetyMargin = intake.safetyMargin();
+        this.managedClusters = intake.managedClusters();
     }
 
     @Override
@@ -78,10 +81,12 @@ public final class NodeRequestHandler implements RequestHandler<SQSEvent, SQSBat
         List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
         List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of()
                 : event.getRecords();
-        for (SQSEvent.SQSMessage message : records) {
-            if (!handle(message, context)) {
-                failures.add(SQSBatchResponse.BatchItemFailure.builder()
-                        .withItemIdentifier(message.getMessageId()).build());
+        try (InvocationMdc mdc = InvocationMdc.open(context)) {
+            for (SQSEvent.SQSMessage message : records) {
+                if (!handle(message, context)) {
+                    failures.add(SQSBatchResponse.BatchItemFailure.builder()
+                            .withItemIdentifier(message.getMessageId()).build());
+                }
             }
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
@@ -105,7 +110,7 @@ public final class NodeRequestHandler implements RequestHandler<SQSEvent, SQSBat
             if (body == null) {
                 return report(rejections.undecodable("the body is not a JSON object", messageId));
             }
-            ValidationResult validation = RequestValidator.validate(body);
+            ValidationResult validation = RequestValidator.validate(body, managedClusters);
             validation.requestId().ifPresent(id -> MDC.put("requestId", id));
             validation.nodeId().ifPresent(id -> MDC.put("nodeId", id));
             if (!validation.isValid()) {

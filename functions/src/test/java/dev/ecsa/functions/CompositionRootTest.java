@@ -35,11 +35,7 @@ class CompositionRootTest {
                 "ECSA_CLUSTER", "edge-prod",
                 "ECSA_MAX_RECEIVES", "7",
                 "ECSA_DRAIN_STATE_MACHINE_ARN", "arn:aws:states:eu-west-1:123456789012:stateMachine:Edge-drain"));
-        AwsClients.Settings aws = AwsClients.Settings.aws(Region.EU_WEST_1)
-                .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
-                .withEndpoint(URI.create("http://127.0.0.1:9"));
-        CompositionRoot.Components components = CompositionRoot.build(config, aws,
-                new InstallScriptPin.Sha256("0".repeat(64)), Clock.systemUTC());
+        CompositionRoot.Components components = components(config);
 
         Intake intake = components.intake();
         assertThat(intake.maxReceives()).isEqualTo(7);
@@ -55,5 +51,46 @@ class CompositionRootTest {
     void aConfiguredSha256PinWinsOverTheSigningKey() {
         FunctionsConfig config = FunctionsConfig.from(Map.of("ECSA_INSTALL_SCRIPT_SHA256", "a".repeat(64)));
         assertThat(CompositionRoot.productionPin(config)).isEqualTo(new InstallScriptPin.Sha256("a".repeat(64)));
+    }
+
+    /** Nothing is fetched at init (SnapStart runs init at publish time, maybe with no route out): the key ships. */
+    @Test
+    void theDefaultPinIsAmazonEcsSigningKeyShippedInTheZipAndCheckedAgainstTheFingerprint() {
+        InstallScriptPin pin = CompositionRoot.productionPin(FunctionsConfig.from(Map.of()));
+
+        assertThat(pin).isInstanceOfSatisfying(InstallScriptPin.Gpg.class, gpg -> {
+            assertThat(gpg.primaryFingerprint()).isEqualTo("F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F");
+            assertThat(dev.ecsa.functions.host.OpenPgpKeys.primaryFingerprint(gpg.armoredPublicKey()))
+                    .isEqualTo(gpg.primaryFingerprint());
+        });
+    }
+
+    @Test
+    void aConfiguredFingerprintThatIsNotTheShippedKeysFailsTheInitWithAWayOut() {
+        FunctionsConfig other = FunctionsConfig.from(Map.of("ECSA_INSTALL_SCRIPT_GPG_FINGERPRINT", "A".repeat(40)));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> CompositionRoot.productionPin(other))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("ECSA_INSTALL_SCRIPT_SHA256");
+    }
+
+    @Test
+    void theManagedClustersStartWithTheDefaultAndReachTheIntake() {
+        FunctionsConfig config = FunctionsConfig.from(Map.of("ECSA_CLUSTER", "edge-a", "ECSA_CLUSTERS",
+                "edge-a, edge-b",
+                "ECSA_DRAIN_STATE_MACHINE_ARN", "arn:aws:states:eu-west-1:123456789012:stateMachine:Edge-drain"));
+        CompositionRoot.Components components = components(config);
+
+        assertThat(config.clusters()).containsExactly("edge-a", "edge-b");
+        assertThat(components.intake().managedClusters()).containsExactlyInAnyOrder("edge-a", "edge-b");
+        assertThat(components.reconcileDeps(Map.of()).settings().clusters()).containsExactly("edge-a", "edge-b");
+        components.clients().close();
+    }
+
+    /** The graph on a given configuration, its clients pointed at a port nothing answers on (nothing is called). */
+    private static CompositionRoot.Components components(FunctionsConfig config) {
+        AwsClients.Settings aws = AwsClients.Settings.aws(Region.EU_WEST_1)
+                .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")))
+                .withEndpoint(URI.create("http://127.0.0.1:9"));
+        return CompositionRoot.build(config, aws, new InstallScriptPin.Sha256("0".repeat(64)), Clock.systemUTC());
     }
 }

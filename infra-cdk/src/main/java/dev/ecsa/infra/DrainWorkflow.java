@@ -14,6 +14,7 @@ import software.amazon.awscdk.services.stepfunctions.Condition;
 import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.Errors;
 import software.amazon.awscdk.services.stepfunctions.Fail;
+import software.amazon.awscdk.services.stepfunctions.JitterType;
 import software.amazon.awscdk.services.stepfunctions.JsonPath;
 import software.amazon.awscdk.services.stepfunctions.LogLevel;
 import software.amazon.awscdk.services.stepfunctions.LogOptions;
@@ -56,6 +57,12 @@ public final class DrainWorkflow extends Construct {
      */
     public static final String RETRYABLE_ERROR = RetryableException.class.getName();
 
+    /**
+     * Lambda's answer when the function's concurrency is used up (the invoke was throttled, the function never ran).
+     * LambdaInvoke's own service-exception Retry does not list it.
+     */
+    public static final String LAMBDA_THROTTLED = "Lambda.TooManyRequestsException";
+
     private final StateMachine stateMachine;
 
     public DrainWorkflow(Construct scope, String id, String stateMachineName, IFunction drainFunction,
@@ -90,8 +97,10 @@ public final class DrainWorkflow extends Construct {
                 .cause("A step failed permanently; the request record holds the reason.")
                 .build();
 
+        recordFailure.addRetry(throttled());
         for (LambdaInvoke task : List.of(startDrain, checkDrain, applyTimeoutPolicy, deregister, cleanHost)) {
             task.addRetry(retryable());
+            task.addRetry(throttled());
             task.addCatch(recordFailure, CatchProps.builder()
                     .errors(List.of(Errors.ALL))
                     .resultPath("$.error")
@@ -144,6 +153,18 @@ public final class DrainWorkflow extends Construct {
                         "state", JsonPath.objectAt("$"))))
                 // The function returns the whole next workflow state.
                 .payloadResponseOnly(true)
+                .build();
+    }
+
+    /** A throttled invoke ran nothing: wait with jitter and try again, longer than for the function's own errors. */
+    private static RetryProps throttled() {
+        return RetryProps.builder()
+                .errors(List.of(LAMBDA_THROTTLED))
+                .interval(Duration.seconds(2))
+                .backoffRate(2)
+                .maxDelay(Duration.seconds(60))
+                .jitterStrategy(JitterType.FULL)
+                .maxAttempts(10)
                 .build();
     }
 

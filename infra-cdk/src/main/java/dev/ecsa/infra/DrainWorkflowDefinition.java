@@ -42,13 +42,22 @@ public final class DrainWorkflowDefinition {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2) {
-            throw new IllegalArgumentException("usage: DrainWorkflowDefinition <functions zip> <output file>");
+        if (args.length != 2 && args.length != 3) {
+            throw new IllegalArgumentException(
+                    "usage: DrainWorkflowDefinition <functions zip> <output file> [<template output file>]");
         }
-        Path output = Path.of(args[1]);
-        JsonNode definition = synthesize(args[0]);
+        JsonNode template = synthesizeTemplate(args[0]);
+        write(Path.of(args[1]), fromTemplate(template));
+        if (args.length == 3) {
+            // The whole template: the bench runs each function with its handler, timeout, memory, environment and
+            // IAM policy from here, as Lambda would from the deployed stack.
+            write(Path.of(args[2]), template);
+        }
+    }
+
+    private static void write(Path output, JsonNode json) throws IOException {
         Files.createDirectories(output.toAbsolutePath().getParent());
-        Files.writeString(output, JSON.writeValueAsString(definition) + "\n");
+        Files.writeString(output, JSON.writeValueAsString(json) + "\n");
     }
 
     /**
@@ -56,6 +65,11 @@ public final class DrainWorkflowDefinition {
      * and returns the drain state machine's definition with every intrinsic resolved to a placeholder.
      */
     public static JsonNode synthesize(String functionsZip) {
+        return fromTemplate(synthesizeTemplate(functionsZip));
+    }
+
+    /** The stack's whole template with the default configuration. */
+    public static JsonNode synthesizeTemplate(String functionsZip) {
         App app = new App(AppProps.builder()
                 // Path metadata (which the CDK CLI turns on) names the constructs behind the placeholder ARNs.
                 .context(Map.of("ecsa:functionsZip", functionsZip, "aws:cdk:enable-path-metadata", true))
@@ -63,8 +77,7 @@ public final class DrainWorkflowDefinition {
         EcsaConfig config = EcsaConfig.fromContext(app.getNode());
         EcsaStack stack = new EcsaStack(app, config.stackName(), StackProps.builder().build(), config);
         CloudAssembly assembly = app.synth();
-        JsonNode template = JSON.valueToTree(assembly.getStackByName(stack.getStackName()).getTemplate());
-        return fromTemplate(template);
+        return JSON.valueToTree(assembly.getStackByName(stack.getStackName()).getTemplate());
     }
 
     /**

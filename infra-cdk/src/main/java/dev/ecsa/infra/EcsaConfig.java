@@ -9,9 +9,12 @@ import software.constructs.Node;
  * the README documents. Read once in the app, passed to the stack; nothing else reads context.
  *
  * @param stackName                 CloudFormation stack name
- * @param clusterName               ECS cluster the nodes join
+ * @param clusterName               ECS cluster the nodes join when a request names none
+ * @param additionalClusterNames    further clusters requests may name; IAM and the reconciler cover exactly these and
+ *                                  {@code clusterName}
  * @param createCluster             create the cluster in this stack instead of using an existing one
- * @param ecsAnywhereRoleName       existing IAM role for the hybrid activations; empty = create one
+ * @param ecsAnywhereRoleArn        existing IAM role for the hybrid activations (its ARN keeps its path); empty =
+ *                                  create one
  * @param vpcId                     VPC the functions run in (they must reach the hosts); empty = no VPC
  * @param availabilityZones         AZs of the subnets (needed with vpcId, no lookup at synth time)
  * @param subnetIds                 private subnets with a route to the on-prem network
@@ -20,7 +23,6 @@ import software.constructs.Node;
  * @param installScriptUrl          where hosts fetch the ECS Anywhere install script
  * @param installScriptSha256       pin for the script (SHA-256); empty = verify its GPG signature instead
  * @param installScriptGpgFingerprint primary key fingerprint the script's signature must verify against
- * @param installScriptGpgKeyUrl      where the functions fetch that key at init (the host checks its fingerprint)
  * @param ecsAgentVersion           ecs-init version passed to --ecs-version; empty = the script's latest
  * @param drainTimeoutSeconds       default drain deadline (per request overridable within bounds)
  * @param drainPollSeconds          wait between drain checks
@@ -32,13 +34,16 @@ import software.constructs.Node;
  * @param requestRetentionDays      how long request records are kept (DynamoDB TTL)
  * @param eventBusName              bus the service's events go to; "default" = the account's default bus
  * @param registrationBudgetSeconds the time one registration may take, below the function timeout
+ * @param alarmTopic                where alarms notify: empty = nowhere, {@code create} = a new SNS topic, or an SNS
+ *                                  topic ARN
  * @param functionsZip              path of the Lambda deployment zip built by the functions module
  */
 public record EcsaConfig(
         String stackName,
         String clusterName,
+        List<String> additionalClusterNames,
         boolean createCluster,
-        String ecsAnywhereRoleName,
+        String ecsAnywhereRoleArn,
         String vpcId,
         List<String> availabilityZones,
         List<String> subnetIds,
@@ -47,7 +52,6 @@ public record EcsaConfig(
         String installScriptUrl,
         String installScriptSha256,
         String installScriptGpgFingerprint,
-        String installScriptGpgKeyUrl,
         String ecsAgentVersion,
         int drainTimeoutSeconds,
         int drainPollSeconds,
@@ -59,10 +63,14 @@ public record EcsaConfig(
         int requestRetentionDays,
         String eventBusName,
         int registrationBudgetSeconds,
+        String alarmTopic,
         String functionsZip) {
 
     /** The pinned primary key fingerprint of "Amazon ECS <ecs-security@amazon.com>" (AWS ECS Anywhere docs). */
     public static final String AWS_ECS_SIGNING_KEY_FINGERPRINT = "F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F";
+
+    private static final java.util.regex.Pattern ROLE_ARN =
+            java.util.regex.Pattern.compile("^arn:aws[a-z-]*:iam::\\d{12}:role/(?:[\\x21-\\x7e]+/)?[\\w+=,.@-]{1,64}$");
 
     public EcsaConfig {
         Objects.requireNonNull(stackName, "stackName");
@@ -86,17 +94,33 @@ public record EcsaConfig(
             throw new IllegalArgumentException(
                     "ecsa:vpcId needs ecsa:subnetIds and ecsa:availabilityZones (one AZ per subnet, same order)");
         }
+        if (!ecsAnywhereRoleArn.isEmpty() && !ROLE_ARN.matcher(ecsAnywhereRoleArn).matches()) {
+            throw new IllegalArgumentException("ecsa:ecsAnywhereRoleArn must be an IAM role ARN "
+                    + "(arn:aws:iam::123456789012:role/[path/]name), not " + ecsAnywhereRoleArn);
+        }
+        if (!alarmTopic.isEmpty() && !alarmTopic.equals("create") && !alarmTopic.startsWith("arn:")) {
+            throw new IllegalArgumentException("ecsa:alarmTopic must be empty, 'create' or an SNS topic ARN");
+        }
+        if (additionalClusterNames.contains(clusterName)) {
+            throw new IllegalArgumentException("ecsa:additionalClusterNames repeats ecsa:clusterName " + clusterName);
+        }
+        additionalClusterNames = List.copyOf(additionalClusterNames);
         availabilityZones = List.copyOf(availabilityZones);
         subnetIds = List.copyOf(subnetIds);
     }
 
     /** Reads the {@code ecsa:*} context keys of the app, falling back to the documented defaults. */
     public static EcsaConfig fromContext(Node node) {
+        if (node.tryGetContext("ecsa:ecsAnywhereRoleName") != null) {
+            throw new IllegalArgumentException("ecsa:ecsAnywhereRoleName was replaced by ecsa:ecsAnywhereRoleArn "
+                    + "(the ARN keeps the role's path, which SSM and iam:PassRole need)");
+        }
         return new EcsaConfig(
                 text(node, "ecsa:stackName", "EcsaLifecycle"),
                 text(node, "ecsa:clusterName", "ecs-anywhere"),
+                list(node, "ecsa:additionalClusterNames"),
                 Boolean.parseBoolean(text(node, "ecsa:createCluster", "false")),
-                text(node, "ecsa:ecsAnywhereRoleName", ""),
+                text(node, "ecsa:ecsAnywhereRoleArn", ""),
                 text(node, "ecsa:vpcId", ""),
                 list(node, "ecsa:availabilityZones"),
                 list(node, "ecsa:subnetIds"),
@@ -105,8 +129,6 @@ public record EcsaConfig(
                 text(node, "ecsa:installScriptUrl", "https://amazon-ecs-agent.s3.amazonaws.com/ecs-anywhere-install-latest.sh"),
                 text(node, "ecsa:installScriptSha256", ""),
                 text(node, "ecsa:installScriptGpgFingerprint", AWS_ECS_SIGNING_KEY_FINGERPRINT),
-                text(node, "ecsa:installScriptGpgKeyUrl",
-                        "https://raw.githubusercontent.com/aws/amazon-ecs-agent/master/scripts/amazon-ecs-agent.gpg"),
                 text(node, "ecsa:ecsAgentVersion", ""),
                 Integer.parseInt(text(node, "ecsa:drainTimeoutSeconds", "600")),
                 Integer.parseInt(text(node, "ecsa:drainPollSeconds", "15")),
@@ -118,7 +140,24 @@ public record EcsaConfig(
                 Integer.parseInt(text(node, "ecsa:requestRetentionDays", "90")),
                 text(node, "ecsa:eventBusName", "default"),
                 Integer.parseInt(text(node, "ecsa:registrationBudgetSeconds", "720")),
+                text(node, "ecsa:alarmTopic", ""),
                 text(node, "ecsa:functionsZip", "functions/target/ecsa-functions-lambda.zip"));
+    }
+
+    /** Every cluster the stack manages, the default first. */
+    public List<String> clusterNames() {
+        List<String> all = new java.util.ArrayList<>();
+        all.add(clusterName);
+        all.addAll(additionalClusterNames);
+        return List.copyOf(all);
+    }
+
+    /**
+     * The ECS Anywhere role as SSM CreateActivation takes it: the role's path (without its leading slash) and name,
+     * e.g. {@code service-role/ecsAnywhereRole}; empty when the stack creates the role.
+     */
+    public String ecsAnywhereRolePathAndName() {
+        return ecsAnywhereRoleArn.isEmpty() ? "" : ecsAnywhereRoleArn.substring(ecsAnywhereRoleArn.indexOf(":role/") + 6);
     }
 
     private static String text(Node node, String key, String fallback) {

@@ -1,5 +1,9 @@
 package dev.ecsa.infra;
 
+import dev.ecsa.core.contract.FunctionBudgets;
+import dev.ecsa.core.contract.FunctionEnvironment;
+import dev.ecsa.core.contract.ServiceMetrics;
+import dev.ecsa.core.deregister.DrainSettings;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import io.github.cdklabs.cdknag.RegexAppliesTo;
@@ -7,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -34,13 +39,14 @@ import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.Subnet;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ec2.VpcAttributes;
-import software.amazon.awscdk.services.ecs.Cluster;
-import software.amazon.awscdk.services.ecs.ContainerInsights;
+import software.amazon.awscdk.services.ecs.CfnCluster;
 import software.amazon.awscdk.services.events.EventBus;
 import software.amazon.awscdk.services.events.IEventBus;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.iam.FromRoleArnOptions;
 import software.amazon.awscdk.services.iam.IRole;
 import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
@@ -59,6 +65,8 @@ import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.secretsmanager.ISecret;
 import software.amazon.awscdk.services.secretsmanager.Secret;
+import software.amazon.awscdk.services.sns.ITopic;
+import software.amazon.awscdk.services.sns.Topic;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
@@ -72,7 +80,7 @@ import software.constructs.Construct;
 public final class EcsaStack extends Stack {
 
     /** Metric namespace of the functions' EMF metrics. */
-    public static final String METRIC_NAMESPACE = "EcsaLifecycle";
+    public static final String METRIC_NAMESPACE = FunctionEnvironment.METRIC_NAMESPACE;
     /** Handlers in the functions module (class::method). */
     public static final String NODE_REQUEST_HANDLER = "dev.ecsa.functions.NodeRequestHandler::handleRequest";
     public static final String DRAIN_STEP_HANDLER = "dev.ecsa.functions.DrainStepHandler::handleRequest";
@@ -80,17 +88,14 @@ public final class EcsaStack extends Stack {
 
     /** Deliveries of one request before it goes to the DLQ; the intake's last-delivery logic uses the same number. */
     public static final int MAX_RECEIVES = 5;
-    /** Time the node-request function keeps after the registration budget to record the outcome and clean up. */
-    private static final int RECORDING_MARGIN_SECONDS = 60;
-    /** Lambda's hard limit on a function's timeout. */
-    private static final int LAMBDA_MAX_TIMEOUT_SECONDS = 900;
 
     public EcsaStack(Construct scope, String id, StackProps props, EcsaConfig config) {
         super(scope, id, props);
         String stackTagValue = config.stackName();
-        // The consumer's timeout follows the registration budget; the queue's visibility covers one whole invocation.
-        int nodeRequestTimeout = Math.min(LAMBDA_MAX_TIMEOUT_SECONDS,
-                config.registrationBudgetSeconds() + RECORDING_MARGIN_SECONDS);
+        // Every timeout from the budgets it must hold (FunctionBudgets): the consumer's follows the registration
+        // budget, the queue's visibility covers one whole invocation, the drain function's holds CleanHost's SSH work.
+        int nodeRequestTimeout = FunctionBudgets.nodeRequestTimeoutSeconds(config.registrationBudgetSeconds());
+        int drainStepTimeout = FunctionBudgets.drainStepTimeoutSeconds(DrainSettings.defaults(""));
 
         // ---- Inventory: one table, node items and request items (DESIGN.md §3) ----
         Table table = Table.Builder.create(this, "Inventory")
@@ -127,19 +132,22 @@ public final class EcsaStack extends Stack {
                 // Visibility must cover one whole invocation of the consumer (AWS Lambda SQS docs recommend 6x
                 // the timeout for batch retries; with batch size 1 and a 13-minute function, 6x would delay a retry
                 // by over an hour, so one timeout plus a margin is the better trade here).
-                .visibilityTimeout(Duration.seconds(nodeRequestTimeout + 60))
+                .visibilityTimeout(Duration.seconds(FunctionBudgets.queueVisibilitySeconds(nodeRequestTimeout)))
                 .deadLetterQueue(DeadLetterQueue.builder().queue(dlq).maxReceiveCount(MAX_RECEIVES).build())
                 .build();
 
         // ---- The things the service acts on ----
         String clusterName = config.clusterName();
         if (config.createCluster()) {
-            Cluster.Builder.create(this, "Cluster")
+            // The L1 resource: the L2 Cluster creates a VPC with NAT gateways when given none, which external
+            // instances never use.
+            CfnCluster.Builder.create(this, "Cluster")
                     .clusterName(clusterName)
-                    .containerInsightsV2(ContainerInsights.ENABLED)
+                    .clusterSettings(List.of(CfnCluster.ClusterSettingsProperty.builder()
+                            .name("containerInsights").value("enabled").build()))
                     .build();
         }
-        IRole ecsAnywhereRole = config.ecsAnywhereRoleName().isEmpty()
+        IRole ecsAnywhereRole = config.ecsAnywhereRoleArn().isEmpty()
                 ? Role.Builder.create(this, "EcsAnywhereRole")
                         .assumedBy(new ServicePrincipal("ssm.amazonaws.com"))
                         .description("Role of ECS Anywhere hosts (SSM hybrid activation)")
@@ -148,7 +156,13 @@ public final class EcsaStack extends Stack {
                                 ManagedPolicy.fromAwsManagedPolicyName(
                                         "service-role/AmazonEC2ContainerServiceforEC2Role")))
                         .build()
-                : Role.fromRoleName(this, "EcsAnywhereRole", config.ecsAnywhereRoleName());
+                // From the ARN, not the name: a role with a path has an ARN that the name alone does not give, and
+                // iam:PassRole is granted on that ARN.
+                : Role.fromRoleArn(this, "EcsAnywhereRole", config.ecsAnywhereRoleArn(),
+                        FromRoleArnOptions.builder().mutable(false).build());
+        // SSM CreateActivation takes the role's path and name ("service-role/name") for a role with a path.
+        String activationRole = config.ecsAnywhereRoleArn().isEmpty() ? ecsAnywhereRole.getRoleName()
+                : config.ecsAnywhereRolePathAndName();
         ISecret sshKey = config.sshKeySecretArn().isEmpty()
                 ? Secret.Builder.create(this, "SshPrivateKey")
                         .description("SSH private key (OpenSSH PEM) the service uses to reach the hosts. Fill it "
@@ -181,16 +195,23 @@ public final class EcsaStack extends Stack {
                     : SecurityGroup.fromSecurityGroupId(this, "FunctionsSg", config.securityGroupId());
         }
 
+        if (vpc == null) {
+            Annotations.of(this).addWarningV2("ecsa:noVpc", "ecsa:vpcId is not set: the functions run outside any "
+                    + "VPC and reach only hosts with a public SSH address. Set ecsa:vpcId, ecsa:subnetIds and "
+                    + "ecsa:availabilityZones for hosts behind a VPN or Direct Connect (README, Deploy).");
+        }
+
         Map<String, String> env = new HashMap<>();
-        env.put("ECSA_STACK_NAME", config.stackName());
-        env.put("ECSA_TABLE_NAME", table.getTableName());
-        env.put("ECSA_CLUSTER", clusterName);
-        env.put("ECSA_EVENT_BUS", bus.getEventBusName());
-        env.put("ECSA_SSH_KEY_SECRET", sshKey.getSecretArn());
-        env.put("ECSA_DRAIN_TIMEOUT_SECONDS", Integer.toString(config.drainTimeoutSeconds()));
-        env.put("ECSA_DRAIN_POLL_SECONDS", Integer.toString(config.drainPollSeconds()));
-        env.put("ECSA_ON_DRAIN_TIMEOUT", config.onDrainTimeout());
-        env.put("ECSA_REQUEST_RETENTION_DAYS", Integer.toString(config.requestRetentionDays()));
+        env.put(FunctionEnvironment.STACK_NAME, config.stackName());
+        env.put(FunctionEnvironment.TABLE_NAME, table.getTableName());
+        env.put(FunctionEnvironment.CLUSTER, clusterName);
+        env.put(FunctionEnvironment.CLUSTERS, String.join(",", config.clusterNames()));
+        env.put(FunctionEnvironment.EVENT_BUS, bus.getEventBusName());
+        env.put(FunctionEnvironment.SSH_KEY_SECRET, sshKey.getSecretArn());
+        env.put(FunctionEnvironment.DRAIN_TIMEOUT_SECONDS, Integer.toString(config.drainTimeoutSeconds()));
+        env.put(FunctionEnvironment.DRAIN_POLL_SECONDS, Integer.toString(config.drainPollSeconds()));
+        env.put(FunctionEnvironment.ON_DRAIN_TIMEOUT, config.onDrainTimeout());
+        env.put(FunctionEnvironment.REQUEST_RETENTION_DAYS, Integer.toString(config.requestRetentionDays()));
         // Tiered compilation stopped at C1 is AWS's recommendation for short Java invocations.
         env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
 
@@ -199,23 +220,25 @@ public final class EcsaStack extends Stack {
 
         // ---- Functions ----
         Map<String, String> registerEnv = new HashMap<>(env);
-        registerEnv.put("ECSA_ECS_ANYWHERE_ROLE", ecsAnywhereRole.getRoleName());
-        registerEnv.put("ECSA_INSTALL_SCRIPT_URL", config.installScriptUrl());
-        registerEnv.put("ECSA_INSTALL_SCRIPT_SHA256", config.installScriptSha256());
-        registerEnv.put("ECSA_INSTALL_SCRIPT_GPG_FINGERPRINT", config.installScriptGpgFingerprint());
-        registerEnv.put("ECSA_INSTALL_SCRIPT_GPG_KEY_URL", config.installScriptGpgKeyUrl());
-        registerEnv.put("ECSA_ECS_AGENT_VERSION", config.ecsAgentVersion());
-        registerEnv.put("ECSA_REGISTRATION_BUDGET_SECONDS", Integer.toString(config.registrationBudgetSeconds()));
-        registerEnv.put("ECSA_MAX_RECEIVES", Integer.toString(MAX_RECEIVES));
+        registerEnv.put(FunctionEnvironment.ECS_ANYWHERE_ROLE, activationRole);
+        registerEnv.put(FunctionEnvironment.INSTALL_SCRIPT_URL, config.installScriptUrl());
+        registerEnv.put(FunctionEnvironment.INSTALL_SCRIPT_SHA256, config.installScriptSha256());
+        registerEnv.put(FunctionEnvironment.INSTALL_SCRIPT_GPG_FINGERPRINT, config.installScriptGpgFingerprint());
+        registerEnv.put(FunctionEnvironment.ECS_AGENT_VERSION, config.ecsAgentVersion());
+        registerEnv.put(FunctionEnvironment.REGISTRATION_BUDGET_SECONDS,
+                Integer.toString(config.registrationBudgetSeconds()));
+        registerEnv.put(FunctionEnvironment.MAX_RECEIVES, Integer.toString(MAX_RECEIVES));
         Function nodeRequest = function("NodeRequest", NODE_REQUEST_HANDLER, code, registerEnv,
                 nodeRequestTimeout, 1024, logRetention, vpc, subnets, securityGroup);
-        Function drain = function("DrainStep", DRAIN_STEP_HANDLER, code, env, 120, 1024, logRetention,
+        Function drain = function("DrainStep", DRAIN_STEP_HANDLER, code, env, drainStepTimeout, 1024, logRetention,
                 vpc, subnets, securityGroup);
         Map<String, String> reconcileEnv = new HashMap<>(env);
-        reconcileEnv.put("ECSA_RECONCILE_SAFE_FIXES", Boolean.toString(config.reconcileSafeFixes()));
-        reconcileEnv.put("ECSA_RECONCILE_MEMBERSHIP_FIXES", Boolean.toString(config.reconcileMembershipFixes()));
-        reconcileEnv.put("ECSA_RECONCILE_FIX_BUDGET", Integer.toString(config.reconcileFixBudget()));
-        Function reconcile = function("Reconcile", RECONCILE_HANDLER, code, reconcileEnv, 900, 2048, logRetention,
+        reconcileEnv.put(FunctionEnvironment.RECONCILE_SAFE_FIXES, Boolean.toString(config.reconcileSafeFixes()));
+        reconcileEnv.put(FunctionEnvironment.RECONCILE_MEMBERSHIP_FIXES,
+                Boolean.toString(config.reconcileMembershipFixes()));
+        reconcileEnv.put(FunctionEnvironment.RECONCILE_FIX_BUDGET, Integer.toString(config.reconcileFixBudget()));
+        Function reconcile = function("Reconcile", RECONCILE_HANDLER, code, reconcileEnv,
+                FunctionBudgets.RECONCILE_TIMEOUT_SECONDS, 2048, logRetention,
                 vpc, subnets, securityGroup);
         Alias nodeRequestLive = live(nodeRequest);
         Alias drainLive = live(drain);
@@ -225,8 +248,10 @@ public final class EcsaStack extends Stack {
         DrainWorkflow workflow = new DrainWorkflow(this, "DrainWorkflow", stateMachineName, drainLive, logRetention);
         String drainExecutions = "arn:" + getPartition() + ":states:" + getRegion() + ":" + getAccount()
                 + ":execution:" + stateMachineName + ":*";
-        nodeRequest.addEnvironment("ECSA_DRAIN_STATE_MACHINE_ARN", workflow.stateMachine().getStateMachineArn());
-        reconcile.addEnvironment("ECSA_DRAIN_STATE_MACHINE_ARN", workflow.stateMachine().getStateMachineArn());
+        nodeRequest.addEnvironment(FunctionEnvironment.DRAIN_STATE_MACHINE_ARN,
+                workflow.stateMachine().getStateMachineArn());
+        reconcile.addEnvironment(FunctionEnvironment.DRAIN_STATE_MACHINE_ARN,
+                workflow.stateMachine().getStateMachineArn());
 
         nodeRequestLive.addEventSource(SqsEventSource.Builder.create(queue)
                 .batchSize(1)
@@ -239,34 +264,31 @@ public final class EcsaStack extends Stack {
                 .targets(List.of(LambdaFunction.Builder.create(reconcileLive).retryAttempts(2).build()))
                 .build();
 
-        // ---- IAM: exactly what each function calls ----
-        String clusterArn = arn("ecs", "cluster/" + clusterName);
-        String containerInstances = arn("ecs", "container-instance/" + clusterName + "/*");
-        String tasks = arn("ecs", "task/" + clusterName + "/*");
+        // ---- IAM: exactly what each function calls, on the resource types the Service Authorization Reference
+        // gives for each action (ECS, SSM, Secrets Manager, Step Functions, EventBridge, DynamoDB). ----
+        List<String> clusterArns = new ArrayList<>();
+        List<String> containerInstances = new ArrayList<>();
+        List<String> tasks = new ArrayList<>();
+        for (String cluster : config.clusterNames()) {
+            clusterArns.add(arn("ecs", "cluster/" + cluster));
+            containerInstances.add(arn("ecs", "container-instance/" + cluster + "/*"));
+            tasks.add(arn("ecs", "task/" + cluster + "/*"));
+        }
         String managedInstances = arn("ssm", "managed-instance/*");
-        PolicyStatement ssmReadAndActivations = PolicyStatement.Builder.create()
-                .sid("SsmActivationsAndDescribe")
-                // CreateActivation, DeleteActivation, DescribeActivations and DescribeInstanceInformation have no
-                // resource type in IAM ("Actions, resources, and condition keys for AWS Systems Manager"), so
-                // their resource can only be "*".
-                .actions(List.of("ssm:DescribeActivations", "ssm:DeleteActivation",
-                        "ssm:DescribeInstanceInformation"))
-                .resources(List.of("*"))
-                .build();
-        PolicyStatement deregisterManaged = PolicyStatement.Builder.create()
-                .sid("DeregisterOnlyThisStacksNodes")
-                .actions(List.of("ssm:DeregisterManagedInstance", "ssm:ListTagsForResource"))
-                .resources(List.of(managedInstances))
-                .conditions(Map.of("StringEquals", Map.of("ssm:resourceTag/ecsa:stack", stackTagValue)))
-                .build();
-
+        // CreateActivation, DeleteActivation, DescribeActivations and DescribeInstanceInformation have no resource
+        // type ("Actions, resources, and condition keys for AWS Systems Manager"): their resource can only be "*".
         nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
                 .sid("CreateTaggedActivations")
+                // Tags given to CreateActivation are authorized as ssm:AddTagsToResource too.
                 .actions(List.of("ssm:CreateActivation", "ssm:AddTagsToResource"))
-                .resources(List.of("*")) // no resource type for CreateActivation (see above)
+                .resources(List.of("*"))
                 .conditions(Map.of("StringEquals", Map.of("aws:RequestTag/ecsa:stack", stackTagValue)))
                 .build());
-        nodeRequest.addToRolePolicy(ssmReadAndActivations);
+        nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("UseAndDeleteActivations")
+                .actions(List.of("ssm:DescribeActivations", "ssm:DeleteActivation", "ssm:DescribeInstanceInformation"))
+                .resources(List.of("*"))
+                .build());
         nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
                 .sid("PassTheEcsAnywhereRoleToSsm")
                 .actions(List.of("iam:PassRole"))
@@ -274,14 +296,15 @@ public final class EcsaStack extends Stack {
                 .conditions(Map.of("StringEquals", Map.of("iam:PassedToService", "ssm.amazonaws.com")))
                 .build());
         nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
+                // ListContainerInstances is authorized on the cluster.
                 .sid("FindTheContainerInstance")
                 .actions(List.of("ecs:ListContainerInstances"))
-                .resources(List.of(clusterArn))
+                .resources(clusterArns)
                 .build());
         nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
                 .sid("DescribeContainerInstances")
                 .actions(List.of("ecs:DescribeContainerInstances"))
-                .resources(List.of(containerInstances))
+                .resources(containerInstances)
                 .build());
         nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
                 .sid("StartDrainWorkflow")
@@ -295,37 +318,55 @@ public final class EcsaStack extends Stack {
                 .resources(List.of(drainExecutions))
                 .build());
 
-        drain.addToRolePolicy(ssmReadAndActivations);
+        PolicyStatement deregisterManaged = PolicyStatement.Builder.create()
+                .sid("DeregisterOnlyThisStacksNodes")
+                .actions(List.of("ssm:DeregisterManagedInstance"))
+                .resources(List.of(managedInstances))
+                .conditions(Map.of("StringEquals", Map.of("ssm:resourceTag/ecsa:stack", stackTagValue)))
+                .build();
+        // DeregisterContainerInstance is authorized on the cluster, not on the container instance.
+        PolicyStatement deregisterContainerInstances = PolicyStatement.Builder.create()
+                .sid("DeregisterContainerInstances")
+                .actions(List.of("ecs:DeregisterContainerInstance"))
+                .resources(clusterArns)
+                .build();
+
         drain.addToRolePolicy(deregisterManaged);
+        drain.addToRolePolicy(deregisterContainerInstances);
         drain.addToRolePolicy(PolicyStatement.Builder.create()
-                .sid("DrainAndDeregister")
+                // ListTasks with a containerInstance is authorized on the container instance.
+                .sid("DrainTheContainerInstance")
                 .actions(List.of("ecs:DescribeContainerInstances", "ecs:UpdateContainerInstancesState",
-                        "ecs:DeregisterContainerInstance", "ecs:ListTasks"))
-                .resources(List.of(containerInstances))
+                        "ecs:ListTasks"))
+                .resources(containerInstances)
                 .build());
         drain.addToRolePolicy(PolicyStatement.Builder.create()
                 .sid("DescribeTasksOnTheInstance")
                 .actions(List.of("ecs:DescribeTasks"))
-                .resources(List.of(tasks))
+                .resources(tasks)
                 .build());
 
-        reconcile.addToRolePolicy(ssmReadAndActivations);
-        reconcile.addToRolePolicy(deregisterManaged);
         reconcile.addToRolePolicy(PolicyStatement.Builder.create()
-                .sid("ListTheCluster")
+                .sid("ListActivationsAndManagedInstances")
+                .actions(List.of("ssm:DescribeActivations", "ssm:DeleteActivation", "ssm:DescribeInstanceInformation"))
+                .resources(List.of("*"))
+                .build());
+        reconcile.addToRolePolicy(deregisterManaged);
+        reconcile.addToRolePolicy(deregisterContainerInstances);
+        reconcile.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("ListTheClusters")
                 .actions(List.of("ecs:ListContainerInstances"))
-                .resources(List.of(clusterArn))
+                .resources(clusterArns)
                 .build());
         reconcile.addToRolePolicy(PolicyStatement.Builder.create()
-                .sid("InspectAndFixContainerInstances")
-                .actions(List.of("ecs:DescribeContainerInstances", "ecs:DeregisterContainerInstance",
-                        "ecs:UpdateContainerInstancesState", "ecs:ListTasks"))
-                .resources(List.of(containerInstances))
+                .sid("InspectContainerInstances")
+                .actions(List.of("ecs:DescribeContainerInstances", "ecs:ListTasks"))
+                .resources(containerInstances)
                 .build());
         reconcile.addToRolePolicy(PolicyStatement.Builder.create()
                 .sid("DescribeTasksOfStuckDrains")
                 .actions(List.of("ecs:DescribeTasks"))
-                .resources(List.of(tasks))
+                .resources(tasks)
                 .build());
         reconcile.addToRolePolicy(PolicyStatement.Builder.create()
                 // A node DRAINING is stuck only if the execution its request started is no longer running.
@@ -334,12 +375,34 @@ public final class EcsaStack extends Stack {
                 .resources(List.of(drainExecutions))
                 .build());
 
+        // The inventory: single-item reads and conditional writes, and queries of the table and its byState index.
+        PolicyStatement inventory = PolicyStatement.Builder.create()
+                .sid("InventoryItems")
+                .actions(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"))
+                .resources(List.of(table.getTableArn()))
+                .build();
+        PolicyStatement inventoryQueries = PolicyStatement.Builder.create()
+                .sid("InventoryQueries")
+                .actions(List.of("dynamodb:Query"))
+                .resources(List.of(table.getTableArn(), table.getTableArn() + "/index/*"))
+                .build();
+        PolicyStatement events = PolicyStatement.Builder.create()
+                .sid("PublishEvents")
+                .actions(List.of("events:PutEvents"))
+                .resources(List.of(bus.getEventBusArn()))
+                .build();
+        PolicyStatement readSshKey = PolicyStatement.Builder.create()
+                .sid("ReadTheSshKey")
+                .actions(List.of("secretsmanager:GetSecretValue"))
+                .resources(List.of(sshKey.getSecretArn()))
+                .build();
         for (Function fn : List.of(nodeRequest, drain, reconcile)) {
-            table.grantReadWriteData(fn);
-            bus.grantPutEventsTo(fn);
+            fn.addToRolePolicy(inventory);
+            fn.addToRolePolicy(inventoryQueries);
+            fn.addToRolePolicy(events);
         }
-        sshKey.grantRead(nodeRequest);
-        sshKey.grantRead(drain);
+        nodeRequest.addToRolePolicy(readSshKey);
+        drain.addToRolePolicy(readSshKey);
 
         // ---- Alarms and dashboard ----
         Alarm dlqAlarm = Alarm.Builder.create(this, "DlqNotEmpty")
@@ -364,7 +427,8 @@ public final class EcsaStack extends Stack {
                     .treatMissingData(TreatMissingData.NOT_BREACHING)
                     .build());
         }
-        for (String name : List.of("RegistrationFailed", "DrainTimedOut", "ReconcileFindings")) {
+        for (String name : List.of(ServiceMetrics.REGISTRATION_FAILED, ServiceMetrics.DRAIN_TIMED_OUT,
+                ServiceMetrics.DEREGISTRATION_FAILED, ServiceMetrics.RECONCILE_FINDINGS)) {
             alarms.add(Alarm.Builder.create(this, name + "Alarm")
                     .alarmDescription(name + " reported by the service (EMF metric " + METRIC_NAMESPACE + "/" + name + ")")
                     .metric(serviceMetric(config, name))
@@ -374,14 +438,42 @@ public final class EcsaStack extends Stack {
                     .treatMissingData(TreatMissingData.NOT_BREACHING)
                     .build());
         }
+        ITopic alarmTopic = switch (config.alarmTopic()) {
+            case "" -> null;
+            case "create" -> Topic.Builder.create(this, "AlarmTopic")
+                    .displayName(config.stackName() + " alarms")
+                    .enforceSsl(true)
+                    .build();
+            default -> Topic.fromTopicArn(this, "AlarmTopic", config.alarmTopic());
+        };
+        if (alarmTopic instanceof Topic created) {
+            NagSuppressions.addResourceSuppressions(created, List.of(NagPackSuppression.builder()
+                    .id("AwsSolutions-SNS2")
+                    .reason("CloudWatch alarms cannot publish to a topic encrypted with the AWS managed key aws/sns, "
+                            + "and alarm notifications carry no secret (names, states and thresholds only).")
+                    .build()));
+        }
+        if (alarmTopic != null) {
+            for (Alarm alarm : alarms) {
+                alarm.addAlarmAction(new SnsAction(alarmTopic));
+                alarm.addOkAction(new SnsAction(alarmTopic));
+            }
+        } else {
+            Annotations.of(this).addWarningV2("ecsa:noAlarmTopic", "ecsa:alarmTopic is not set: the alarms notify "
+                    + "nobody. Set it to 'create' (then subscribe to the AlarmTopicArn output) or to an SNS topic ARN.");
+        }
         Dashboard dashboard = Dashboard.Builder.create(this, "Dashboard")
                 .dashboardName(config.stackName() + "-fleet")
                 .build();
         dashboard.addWidgets(
                 SingleValueWidget.Builder.create().title("Nodes by outcome (last hour)").width(24)
-                        .metrics(List.<IMetric>of(serviceMetric(config, "NodeRegistered"),
-                                serviceMetric(config, "RegistrationFailed"), serviceMetric(config, "NodeDeregistered"),
-                                serviceMetric(config, "DrainTimedOut"), serviceMetric(config, "ReconcileFindings")))
+                        .metrics(List.<IMetric>of(serviceMetric(config, ServiceMetrics.NODE_REGISTERED),
+                                serviceMetric(config, ServiceMetrics.REGISTRATION_FAILED),
+                                serviceMetric(config, ServiceMetrics.REQUEST_REJECTED),
+                                serviceMetric(config, ServiceMetrics.NODE_DEREGISTERED),
+                                serviceMetric(config, ServiceMetrics.DRAIN_TIMED_OUT),
+                                serviceMetric(config, ServiceMetrics.DEREGISTRATION_FAILED),
+                                serviceMetric(config, ServiceMetrics.RECONCILE_FINDINGS)))
                         .build());
         dashboard.addWidgets(
                 GraphWidget.Builder.create().title("Request queue").width(12)
@@ -399,15 +491,17 @@ public final class EcsaStack extends Stack {
                                 workflow.stateMachine().metricSucceeded(), workflow.stateMachine().metricFailed()))
                         .build());
 
-        CfnOutput.Builder.create(this, "QueueUrl").value(queue.getQueueUrl()).build();
-        CfnOutput.Builder.create(this, "DlqUrl").value(dlq.getQueueUrl()).build();
-        CfnOutput.Builder.create(this, "TableName").value(table.getTableName()).build();
-        CfnOutput.Builder.create(this, "StateMachineArn").value(workflow.stateMachine().getStateMachineArn()).build();
-        CfnOutput.Builder.create(this, "SshKeySecretArn").value(sshKey.getSecretArn()).build();
-        CfnOutput.Builder.create(this, "DashboardUrl")
-                .value("https://console.aws.amazon.com/cloudwatch/home?region=" + getRegion()
-                        + "#dashboards:name=" + config.stackName() + "-fleet")
-                .build();
+        output("QueueUrl", queue.getQueueUrl(), "Send node requests here (FIFO: group = nodeId, dedup = requestId)");
+        output("DlqUrl", dlq.getQueueUrl(), "Requests whose outcome could not be recorded after 5 deliveries");
+        output("TableName", table.getTableName(), "The inventory: node items and request records");
+        output("StateMachineArn", workflow.stateMachine().getStateMachineArn(), "The drain workflow");
+        output("SshKeySecretArn", sshKey.getSecretArn(),
+                "Put the SSH private key the hosts authorize here (aws secretsmanager put-secret-value)");
+        output("DashboardUrl", "https://console.aws.amazon.com/cloudwatch/home?region=" + getRegion()
+                + "#dashboards:name=" + config.stackName() + "-fleet", "The fleet dashboard");
+        if (alarmTopic != null) {
+            output("AlarmTopicArn", alarmTopic.getTopicArn(), "Where the alarms notify: subscribe to it");
+        }
 
         acknowledgeFindings(sshKey, config, schedule);
     }
@@ -434,6 +528,10 @@ public final class EcsaStack extends Stack {
             builder.vpc(vpc).vpcSubnets(subnets).securityGroups(List.of(sg));
         }
         return builder.build();
+    }
+
+    private void output(String id, String value, String description) {
+        CfnOutput.Builder.create(this, id).value(value).description(description).build();
     }
 
     private static Alias live(Function fn) {

@@ -50,6 +50,24 @@ class DrainWorkflowDefinitionTest {
         }
     }
 
+    /** A throttled invoke (the function's concurrency used up) ran nothing: every Task waits and invokes again. */
+    @Test
+    void everyTaskRetriesAThrottledInvokeWithBackoffAndJitter() {
+        for (String task : List.of(DrainWorkflow.START_DRAIN, DrainWorkflow.CHECK_DRAIN,
+                DrainWorkflow.APPLY_TIMEOUT_POLICY, DrainWorkflow.DEREGISTER, DrainWorkflow.CLEAN_HOST,
+                DrainWorkflow.RECORD_FAILURE)) {
+            JsonNode throttled = null;
+            for (JsonNode retrier : definition.path("States").path(task).path("Retry")) {
+                if (retrier.path("ErrorEquals").toString().contains("\"Lambda.TooManyRequestsException\"")) {
+                    throttled = retrier;
+                }
+            }
+            assertThat(throttled).as(task + " retries Lambda.TooManyRequestsException").isNotNull();
+            assertThat(throttled.path("MaxAttempts").asInt()).as(task).isGreaterThanOrEqualTo(5);
+            assertThat(throttled.path("JitterStrategy").asText()).as(task).isEqualTo("FULL");
+        }
+    }
+
     @Test
     void failuresAreCaughtIntoRecordFailureThenTheFailState() {
         JsonNode catcher = definition.path("States").path(DrainWorkflow.CHECK_DRAIN).path("Catch").get(0);

@@ -137,7 +137,8 @@ class EcsaStackTest {
     void alarmsWatchTheDlqErrorsFailuresTimeoutsAndFindings() {
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 0)));
-        for (String metric : List.of("RegistrationFailed", "DrainTimedOut", "ReconcileFindings")) {
+        for (String metric : List.of("RegistrationFailed", "DrainTimedOut", "DeregistrationFailed",
+                "ReconcileFindings")) {
             template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                     "Namespace", EcsaStack.METRIC_NAMESPACE, "MetricName", metric)));
         }
@@ -146,21 +147,51 @@ class EcsaStackTest {
         template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
     }
 
+    /** Every service metric an alarm or the dashboard reads is one the functions emit (ServiceMetrics). */
+    @Test
+    void alarmsAndTheDashboardReadOnlyMetricsTheFunctionsEmit() {
+        java.util.Set<String> emitted = new java.util.HashSet<>(dev.ecsa.core.contract.ServiceMetrics.OUTCOMES);
+        emitted.add(dev.ecsa.core.contract.ServiceMetrics.RECONCILE_FINDINGS);
+        emitted.add(dev.ecsa.core.contract.ServiceMetrics.RECONCILE_FIXES);
+        for (var alarm : template.findResources("AWS::CloudWatch::Alarm").values()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> props = (Map<String, Object>) alarm.get("Properties");
+            if (EcsaStack.METRIC_NAMESPACE.equals(props.get("Namespace"))) {
+                assertThat(emitted).as("alarm metric").contains((String) props.get("MetricName"));
+            }
+        }
+        String dashboard = template.findResources("AWS::CloudWatch::Dashboard").values().iterator().next()
+                .get("Properties").toString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\\\?\"" + EcsaStack.METRIC_NAMESPACE
+                + "\\\\?\",\\\\?\"([A-Za-z]+)\\\\?\"").matcher(dashboard);
+        int found = 0;
+        while (m.find()) {
+            assertThat(emitted).as("dashboard metric").contains(m.group(1));
+            found++;
+        }
+        assertThat(found).as("service metrics on the dashboard").isGreaterThanOrEqualTo(5);
+    }
+
+    /** Each function's timeout holds its own budgets, so slow work ends as a recorded failure, not a sandbox kill. */
+    @Test
+    void theDrainFunctionsTimeoutHoldsTheCleanupsConnectAndCommandBudgets() {
+        dev.ecsa.core.deregister.DrainSettings drain = dev.ecsa.core.deregister.DrainSettings.defaults("k");
+        Synth synth = Synth.of(Map.of());
+        int timeout = ((Number) synth.propertyOf("DrainStep", "Timeout")).intValue();
+        assertThat(timeout).isGreaterThanOrEqualTo(Math.toIntExact(drain.connectTimeout().toSeconds()
+                + drain.commandTimeout().toSeconds()
+                + dev.ecsa.core.contract.FunctionBudgets.AWS_CALL_TIMEOUT.toSeconds()));
+        assertThat(timeout).isLessThanOrEqualTo(dev.ecsa.core.contract.FunctionBudgets.LAMBDA_MAX_TIMEOUT_SECONDS);
+        assertThat(((Number) synth.propertyOf("NodeRequest", "Timeout")).intValue())
+                .isEqualTo(synth.config().registrationBudgetSeconds()
+                        + dev.ecsa.core.contract.FunctionBudgets.RECORDING_MARGIN_SECONDS);
+    }
+
     @Test
     void outputsTellOperatorsWhereEverythingIs() {
         for (String output : List.of("QueueUrl", "DlqUrl", "TableName", "StateMachineArn", "DashboardUrl")) {
             assertThat(template.findOutputs(output)).as(output).isNotEmpty();
         }
-    }
-
-    @Test
-    void deregistrationIsLimitedToThisStacksManagedInstances() {
-        template.hasResourceProperties("AWS::IAM::Policy", Match.objectLike(Map.of(
-                "PolicyDocument", Match.objectLike(Map.of(
-                        "Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
-                                "Action", List.of("ssm:DeregisterManagedInstance", "ssm:ListTagsForResource"),
-                                "Condition", Map.of("StringEquals",
-                                        Map.of("ssm:resourceTag/ecsa:stack", "EcsaLifecycle")))))))))));
     }
 
     @Test

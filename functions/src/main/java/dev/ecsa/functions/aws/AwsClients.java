@@ -1,5 +1,6 @@
 package dev.ecsa.functions.aws;
 
+import dev.ecsa.core.contract.FunctionBudgets;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.ContainerCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
@@ -74,20 +77,47 @@ public final class AwsClients implements AutoCloseable {
         /** AWS itself: the default credentials chain, 3 attempts, 2 s connect, 20 s per attempt, 60 s per call. */
         public static Settings aws(Region region) {
             return new Settings(region, DefaultCredentialsProvider.builder().build(), Optional.empty(), Map.of(), 3,
-                    Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofSeconds(60));
+                    FunctionBudgets.AWS_CONNECT_TIMEOUT, FunctionBudgets.AWS_ATTEMPT_TIMEOUT,
+                    FunctionBudgets.AWS_CALL_TIMEOUT);
         }
 
         /**
-         * Inside Lambda: the function's region ({@code AWS_REGION}) and the credentials the runtime puts in the
-         * environment, read directly rather than through the default chain's probing, which costs cold-start time.
+         * Inside Lambda, from the process environment: see {@link #lambda(Map)}.
          */
         public static Settings lambda() {
-            String region = System.getenv("AWS_REGION");
+            return lambda(System.getenv());
+        }
+
+        /**
+         * Inside Lambda: the function's region ({@code AWS_REGION}) and the credentials the runtime provides.
+         *
+         * <p>With SnapStart on, Lambda gives no access-key variables: credentials come only from the container
+         * credentials endpoint named by {@code AWS_CONTAINER_CREDENTIALS_FULL_URI}, with the token in
+         * {@code AWS_CONTAINER_AUTHORIZATION_TOKEN} (AWS Lambda docs, "Activating and managing Lambda SnapStart",
+         * and aws-sdk-java-v2 issue 4312). Without SnapStart the runtime sets the access-key variables. The chain
+         * asks the endpoint first and the variables second, at first use rather than at init, so a snapshot taken
+         * at init holds no credentials and a restored environment resolves its own. The default chain's
+         * probing of profile files and the EC2 metadata service is skipped: neither exists in Lambda.
+         * Endpoints ({@code AWS_ENDPOINT_URL}, {@code AWS_ENDPOINT_URL_<SERVICE>}) are the SDK's own settings,
+         * honoured by every client without code here.
+         */
+        public static Settings lambda(Map<String, String> env) {
+            String region = env.get("AWS_REGION");
             if (region == null || region.isBlank()) {
                 throw new IllegalStateException("AWS_REGION is not set: not running in Lambda?");
             }
-            return new Settings(Region.of(region), EnvironmentVariableCredentialsProvider.create(), Optional.empty(),
-                    Map.of(), 3, Duration.ofSeconds(2), Duration.ofSeconds(20), Duration.ofSeconds(60));
+            return new Settings(Region.of(region), lambdaCredentials(), Optional.empty(),
+                    Map.of(), 3, FunctionBudgets.AWS_CONNECT_TIMEOUT, FunctionBudgets.AWS_ATTEMPT_TIMEOUT,
+                    FunctionBudgets.AWS_CALL_TIMEOUT);
+        }
+
+        /** The container credentials endpoint (SnapStart, and any runtime that serves one), then the variables. */
+        static AwsCredentialsProvider lambdaCredentials() {
+            return AwsCredentialsProviderChain.builder()
+                    .credentialsProviders(ContainerCredentialsProvider.builder().build(),
+                            EnvironmentVariableCredentialsProvider.create())
+                    .reuseLastProviderEnabled(true)
+                    .build();
         }
 
         /** The same settings against another endpoint (the offline bench). */

@@ -45,7 +45,7 @@ public final class AwsErrors {
     static final Set<String> INVALID_INPUT_CODES = Set.of("InvalidParameterException", "InvalidParameters",
             "InvalidParameterValue", "InvalidParameterValueException", "ValidationException",
             "InvalidRequestException", "InvalidInput", "InvalidArn", "InvalidName", "InvalidExecutionInput",
-            "InvalidFilterKey", "InvalidFilterValue", "InvalidNextToken", "InvalidInstanceInformationFilterValue",
+            "InvalidFilter", "InvalidFilterKey", "InvalidFilterValue", "InvalidNextToken", "InvalidInstanceInformationFilterValue",
             "InvalidRole", "ClientException");
 
     private AwsErrors() {

@@ -47,6 +47,13 @@ public final class SecretsManagerSecretSource implements SecretSource {
         if (text == null || text.isBlank()) {
             throw new PermanentException(Reason.SECRET_UNAVAILABLE, "secret " + secretId + " has no value");
         }
+        if (!text.contains("-----BEGIN ") || !text.contains("PRIVATE KEY-----")) {
+            // The stack creates the secret with a random placeholder; nothing of its value is quoted here.
+            throw new PermanentException(Reason.SECRET_UNAVAILABLE, "secret " + secretId
+                    + " does not hold an SSH private key (no PEM or OpenSSH private key block): the key was never "
+                    + "set; put it with aws secretsmanager put-secret-value --secret-id " + secretId
+                    + " --secret-string file://<private key file>");
+        }
         return new SshPrivateKey(secretId, text);
     }
 }

@@ -22,6 +22,7 @@ import dev.ecsa.functions.FunctionsConfig;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What the node-request function needs, built once at init by the composition root: the adapters of nine ports, the
@@ -29,12 +30,13 @@ import java.util.Objects;
  *
  * @param maxReceives  the queue's maxReceiveCount (the stack's redrive policy): the delivery at this count is the last
  * @param safetyMargin kept back from Lambda's remaining time, so the function records an outcome before it is killed
+ * @param managedClusters the clusters a request may name (the stack's IAM covers exactly these); empty = any
  */
 public record Intake(NodeStore store, HybridActivations activations, ManagedInstances managedInstances,
                      ContainerInstances containerInstances, RemoteHost remoteHost, SecretSource secrets,
                      BootstrapScripts scripts, DrainWorkflow drainWorkflow, EventPublisher events, Clock clock,
                      RegistrationSettings registration, DeregisterSettings deregistration, int maxReceives,
-                     Duration safetyMargin) {
+                     Duration safetyMargin, Set<String> managedClusters) {
 
     /** The stack's maxReceiveCount for the node-request queue (EcsaStack). */
     public static final int DEFAULT_MAX_RECEIVES = 5;
@@ -55,9 +57,20 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
         Objects.requireNonNull(registration, "registration");
         Objects.requireNonNull(deregistration, "deregistration");
         Objects.requireNonNull(safetyMargin, "safetyMargin");
+        managedClusters = Set.copyOf(managedClusters);
         if (maxReceives < 1) {
             throw new IllegalArgumentException("maxReceives must be at least 1");
         }
+    }
+
+    /** Without a cluster restriction (tests and benches that name their own clusters). */
+    public Intake(NodeStore store, HybridActivations activations, ManagedInstances managedInstances,
+                  ContainerInstances containerInstances, RemoteHost remoteHost, SecretSource secrets,
+                  BootstrapScripts scripts, DrainWorkflow drainWorkflow, EventPublisher events, Clock clock,
+                  RegistrationSettings registration, DeregisterSettings deregistration, int maxReceives,
+                  Duration safetyMargin) {
+        this(store, activations, managedInstances, containerInstances, remoteHost, secrets, scripts, drainWorkflow,
+                events, clock, registration, deregistration, maxReceives, safetyMargin, Set.of());
     }
 
     /**

@@ -131,6 +131,8 @@ public final class TemplateBootstrapScripts implements BootstrapScripts {
             case "install" -> ACTIVATION_REFUSED.matcher(nz(r.outputTail()) + "\n" + nz(r.message())).find()
                     ? Reason.ACTIVATION_INVALID : Reason.INSTALL_FAILED;
             case "wait" -> Reason.AGENT_NOT_READY;
+            // Another package operation held the dpkg lock throughout: a later delivery may find it free.
+            case "lock" -> Reason.TIMED_OUT;
             default -> Reason.INTERNAL;
         };
     }

@@ -3,6 +3,8 @@ package dev.ecsa.functions.reconcile;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecsa.core.contract.FunctionEnvironment;
+import dev.ecsa.core.contract.ServiceMetrics;
 import dev.ecsa.core.reconcile.FindingType;
 import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.functions.Json;
@@ -21,10 +23,10 @@ import java.util.Objects;
  */
 public final class EmfMetrics {
 
-    public static final String NAMESPACE = "EcsaLifecycle";
-    public static final String DIMENSION = "Service";
-    public static final String TOTAL = "ReconcileFindings";
-    public static final String FIXES = "ReconcileFixes";
+    public static final String NAMESPACE = FunctionEnvironment.METRIC_NAMESPACE;
+    public static final String DIMENSION = FunctionEnvironment.METRIC_DIMENSION;
+    public static final String TOTAL = ServiceMetrics.RECONCILE_FINDINGS;
+    public static final String FIXES = ServiceMetrics.RECONCILE_FIXES;
 
     private final String service;
     private final PrintStream out;

@@ -1,5 +1,6 @@
 package dev.ecsa.functions.reconcile;
 
+import dev.ecsa.core.contract.FunctionEnvironment;
 import dev.ecsa.functions.Providers;
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.ContainerInstances;
@@ -58,7 +59,8 @@ public record ReconcileDeps(NodeStore store, HybridActivations activations, Mana
     /**
      * The reconciler's settings from the environment, on top of the functions' configuration:
      * <ul>
-     *   <li>{@code ECSA_RECONCILE_CLUSTERS}: comma-separated clusters to compare (default: the stack's cluster);</li>
+     *   <li>{@code ECSA_RECONCILE_CLUSTERS}: comma-separated clusters to compare (default: every cluster the
+     *       stack manages, {@code ECSA_CLUSTERS});</li>
      *   <li>{@code ECSA_RECONCILE_SAFE_FIXES}: {@code true} (default) or {@code false};</li>
      *   <li>{@code ECSA_RECONCILE_MEMBERSHIP_FIXES}: {@code false} (default) or {@code true};</li>
      *   <li>{@code ECSA_RECONCILE_FIX_BUDGET}: membership fixes per run (default 5);</li>
@@ -72,18 +74,18 @@ public record ReconcileDeps(NodeStore store, HybridActivations activations, Mana
     public static ReconcileSettings settings(Map<String, String> env, FunctionsConfig config) {
         ReconcileSettings d = ReconcileSettings.defaults(List.of(config.cluster()));
         Set<String> clusters = new LinkedHashSet<>();
-        Arrays.stream(get(env, "ECSA_RECONCILE_CLUSTERS", config.cluster()).split(","))
+        Arrays.stream(get(env, FunctionEnvironment.RECONCILE_CLUSTERS, String.join(",", config.clusters())).split(","))
                 .map(String::trim).filter(c -> !c.isEmpty()).forEach(clusters::add);
         TimeoutPolicy policy = TimeoutPolicy.fromWireName(config.onDrainTimeout())
                 .orElseThrow(() -> new IllegalArgumentException("unknown drain timeout policy: "
                         + config.onDrainTimeout()));
         return new ReconcileSettings(List.copyOf(clusters),
-                bool(env, "ECSA_RECONCILE_SAFE_FIXES", true),
-                bool(env, "ECSA_RECONCILE_MEMBERSHIP_FIXES", false),
-                Integer.parseInt(get(env, "ECSA_RECONCILE_FIX_BUDGET", String.valueOf(d.fixBudget()))),
-                Duration.ofSeconds(Long.parseLong(get(env, "ECSA_RECONCILE_STUCK_AFTER_SECONDS",
+                bool(env, FunctionEnvironment.RECONCILE_SAFE_FIXES, true),
+                bool(env, FunctionEnvironment.RECONCILE_MEMBERSHIP_FIXES, false),
+                Integer.parseInt(get(env, FunctionEnvironment.RECONCILE_FIX_BUDGET, String.valueOf(d.fixBudget()))),
+                Duration.ofSeconds(Long.parseLong(get(env, FunctionEnvironment.RECONCILE_STUCK_AFTER_SECONDS,
                         String.valueOf(d.stuckAfter().toSeconds())))),
-                Duration.ofSeconds(Long.parseLong(get(env, "ECSA_RECONCILE_GRACE_SECONDS",
+                Duration.ofSeconds(Long.parseLong(get(env, FunctionEnvironment.RECONCILE_GRACE_SECONDS,
                         String.valueOf(d.grace().toSeconds())))),
                 policy, d.maxStoredFindings());
     }

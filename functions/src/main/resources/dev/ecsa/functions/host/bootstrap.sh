@@ -155,10 +155,17 @@ check_distro() {
   version=$(ecsa_os_release_value /etc/os-release VERSION_ID)
   if ! ecsa_supported_distro "$id" "$version" >/dev/null; then
     add_finding UNSUPPORTED_DISTRO true \
-      "distribution ID=${id:-unknown} VERSION_ID=${version:-unknown} is not supported by the install script (ubuntu, debian, fedora, centos, rhel, amzn 2)"
+      "distribution ID=${id:-unknown} VERSION_ID=${version:-unknown} is not supported by the install script (ubuntu, debian, fedora, centos, rhel, amzn 2 and 2023, sles, opensuse)"
   fi
   if [[ $id == rhel ]] && ! command -v docker >/dev/null 2>&1; then
     RHEL_WITHOUT_DOCKER=1
+  fi
+}
+
+check_selinux() {
+  if ecsa_selinux_enforcing /sys/fs/selinux/enforce; then
+    add_finding SELINUX_ENFORCING true \
+      "SELinux is enforcing; ECS Anywhere does not support SELinux (set it to permissive or disabled first)"
   fi
 }
 
@@ -254,6 +261,7 @@ preflight() {
   check_systemd
   check_arch
   check_distro
+  check_selinux
   check_memory_cgroup
   check_disk
   check_not_registered
@@ -352,7 +360,7 @@ keep_scrubbed_log() {
 }
 
 run_install() {
-  local log_file=$WORK_DIR/install.log rc=0 tail
+  local log_file=$WORK_DIR/install.log rc=0 tail apt_config=$WORK_DIR/apt-lock.conf
   local args=(--region "$REGION" --cluster "$CLUSTER" --activation-id "$ACTIVATION_ID" --activation-code "$ACTIVATION_CODE")
   if [[ -n $ECS_VERSION ]]; then
     args+=(--ecs-version "$ECS_VERSION")
@@ -362,10 +370,18 @@ run_install() {
   if command -v docker >/dev/null 2>&1; then
     args+=(--docker-install-source none)
   fi
+  # unattended-upgrades holds the package locks at first boot and daily: wait for them here (the script's own
+  # dpkg -i would fail at once), and let the script's apt calls wait too (APT_CONFIG adds the timeout for this
+  # run only; the host's own apt configuration is still read from apt.conf.d).
+  if ! ecsa_wait_for_package_locks; then
+    fail lock PACKAGE_MANAGER_BUSY \
+      "another package operation held the dpkg/apt lock for $ECSA_PACKAGE_LOCK_WAIT_SECONDS s; the registration is retried"
+  fi
+  printf 'DPkg::Lock::Timeout "%s";\n' "$ECSA_PACKAGE_LOCK_WAIT_SECONDS" >"$apt_config"
   log "running $INSTALL_SCRIPT_NAME for cluster $CLUSTER in $REGION"
   # The install script only accepts the code as an argument, so it is visible in /proc/<pid>/cmdline to
   # local root-equivalent readers while it runs; the activation is single-use and short-lived.
-  (cd "$WORK_DIR" && bash "./$INSTALL_SCRIPT_NAME" "${args[@]}") >"$log_file" 2>&1 </dev/null || rc=$?
+  (cd "$WORK_DIR" && APT_CONFIG=$apt_config bash "./$INSTALL_SCRIPT_NAME" "${args[@]}") >"$log_file" 2>&1 </dev/null || rc=$?
   keep_scrubbed_log "$log_file" || log "could not write $BOOTSTRAP_LOG"
   if ((rc != 0)); then
     tail=$(tail -n 20 "$log_file")

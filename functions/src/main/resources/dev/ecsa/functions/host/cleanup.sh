@@ -63,14 +63,21 @@ have() {
   command -v "$1" >/dev/null 2>&1
 }
 
+# Fails closed: a unit counts as absent only when systemd says "not-found". When systemctl is missing or cannot
+# answer, nothing is known about the agent, so the unit is a failure and the node is recorded as not cleaned
+# rather than declared clean with the agent still running.
 stop_units() {
   local unit load active
+  if ! have systemctl; then
+    FAILED+=("systemctl: not found; cannot tell whether ${UNITS[*]} run")
+    return 0
+  fi
   for unit in "${UNITS[@]}"; do
-    load=''
-    if have systemctl; then
-      load=$(systemctl show -p LoadState --value "$unit" 2>/dev/null || true)
+    if ! load=$(systemctl show -p LoadState --value "$unit" 2>/dev/null) || [[ -z $load ]]; then
+      FAILED+=("unit:$unit: systemctl show could not tell its state")
+      continue
     fi
-    if [[ -z $load || $load == not-found ]]; then
+    if [[ $load == not-found ]]; then
       ALREADY_ABSENT+=("unit:$unit")
       continue
     fi
@@ -113,7 +120,9 @@ package_installed() {
 remove_package() {
   local pkg=$1
   if have apt-get && have dpkg-query; then
-    DEBIAN_FRONTEND=noninteractive apt-get remove -y "$pkg"
+    # Waits for the dpkg lock (unattended-upgrades) instead of failing at once; two minutes, so that two removals
+    # still fit in the cleanup's five-minute command budget.
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 remove -y "$pkg"
   elif have dnf; then
     dnf remove -y "$pkg"
   elif have yum; then

@@ -21,6 +21,28 @@ readonly ECSA_RESULT_MARKER='ECSA_RESULT'
 readonly ECSA_SSM_VAULT_KEY=/var/lib/amazon/ssm/Vault/Store/RegistrationKey
 # shellcheck disable=SC2034 # used by the scripts this library is inlined into
 readonly ECSA_SNAP_SSM_UNIT=snap.amazon-ssm-agent.amazon-ssm-agent.service
+# The locks dpkg and apt take; a package operation waits for them (see ecsa_lock_held).
+readonly ECSA_PACKAGE_LOCKS=(/var/lib/dpkg/lock-frontend /var/lib/dpkg/lock /var/lib/apt/lists/lock
+  /var/cache/apt/archives/lock)
+# How long a package operation waits for those locks.
+readonly ECSA_PACKAGE_LOCK_WAIT_SECONDS=300
+
+# ecsa_wait_for_package_locks -> success once no process holds a package lock, failure after
+# ECSA_PACKAGE_LOCK_WAIT_SECONDS (hosts without dpkg never wait).
+ecsa_wait_for_package_locks() {
+  local deadline=$((SECONDS + ECSA_PACKAGE_LOCK_WAIT_SECONDS)) said=0
+  command -v dpkg >/dev/null 2>&1 || return 0
+  while ecsa_lock_held "${ECSA_PACKAGE_LOCKS[@]}"; do
+    if ((SECONDS >= deadline)); then
+      return 1
+    fi
+    if ((!said)); then
+      printf 'ecsa: waiting for the package manager lock (another apt or dpkg runs, e.g. unattended-upgrades)\n' >&2
+      said=1
+    fi
+    sleep 5
+  done
+}
 
 # ecsa_json_escape STRING -> prints STRING escaped for use inside a JSON string literal (no quotes).
 # Bytes >= 0x80 pass through unchanged (the Java side decodes the output as UTF-8 with replacement).
@@ -109,18 +131,58 @@ ecsa_os_release_value() {
   done <"$file"
 }
 
-# ecsa_supported_distro ID VERSION_ID -> prints the install script's distro name and succeeds, or fails.
-# Mirrors the set ecs-anywhere-install.sh accepts: ubuntu, debian, fedora, centos, rhel, and Amazon Linux 2
-# (not AL2023, whose ID is also amzn).
+# ecsa_supported_distro ID VERSION_ID -> prints the family ecs-anywhere-install.sh treats the host as and
+# succeeds, or fails. The script names ubuntu, debian, fedora, centos, rhel and Amazon Linux 2; any other host
+# runs its package-manager path (dnf, yum, apt or zypper) with no distro-specific docker repository, which is
+# how AWS supports Amazon Linux 2023 and SUSE (SLES, openSUSE). Accepted: those, plus AL2023 and SUSE.
+# Refused: everything else (Alpine, Arch, Gentoo...: no systemd-packaged agents), and clones the script does not
+# name (Rocky, Alma, Oracle) because it would try to install docker with a command that fails there.
 ecsa_supported_distro() {
   local id=$1 version=$2
   case $id in
     ubuntu | debian | fedora | centos | rhel) printf '%s' "$id" ;;
     amzn)
-      if [[ $version == 2 ]]; then printf 'al2'; else return 1; fi
+      case $version in
+        2) printf 'al2' ;;
+        2023) printf 'al2023' ;;
+        *) return 1 ;;
+      esac
       ;;
+    sles | sled | opensuse-leap | opensuse-tumbleweed) printf 'suse' ;;
     *) return 1 ;;
   esac
+}
+
+# ecsa_selinux_enforcing ENFORCE_FILE -> success if SELinux enforces its policy (ECS Anywhere does not support
+# SELinux: "no SELinux" in AWS's ECS Anywhere considerations). ENFORCE_FILE is /sys/fs/selinux/enforce;
+# getenforce answers when the file cannot be read.
+ecsa_selinux_enforcing() {
+  local file=$1 mode
+  if [[ -r $file ]]; then
+    [[ $(<"$file") == 1 ]] && return 0
+    return 1
+  fi
+  if command -v getenforce >/dev/null 2>&1; then
+    mode=$(getenforce 2>/dev/null || true)
+    [[ $mode == Enforcing ]] && return 0
+  fi
+  return 1
+}
+
+# ecsa_lock_held FILE... -> success while some process holds a lock on one of FILEs (dpkg and apt take fcntl
+# locks on /var/lib/dpkg/lock-frontend, /var/lib/dpkg/lock and apt's lists and archives locks; unattended-upgrades
+# holds them at first boot and daily). Reads /proc/locks, so it needs no fuser or lsof.
+ecsa_lock_held() {
+  local file inode
+  for file in "$@"; do
+    [[ -e $file ]] || continue
+    inode=$(stat -c %i "$file" 2>/dev/null) || continue
+    if grep -qE "^[0-9]+: +(POSIX|OFDLCK|FLOCK) +ADVISORY +(READ|WRITE) +[-0-9]+ +[0-9a-f]+:[0-9a-f]+:${inode} " \
+      /proc/locks 2>/dev/null; then
+      return 0
+    fi
+  done
+  return 1
 }
 
 # ecsa_memory_cgroup_enabled CONTROLLERS_FILE PROC_CGROUPS_FILE -> success if the memory controller is on.

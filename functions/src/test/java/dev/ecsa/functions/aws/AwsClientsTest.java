@@ -2,8 +2,16 @@ package dev.ecsa.functions.aws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsCredentials;
+import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
@@ -48,5 +56,49 @@ class AwsClientsTest {
             assertThat(clients.ssm().serviceClientConfiguration().endpointOverride())
                     .contains(URI.create("http://127.0.0.1:4566"));
         }
+    }
+
+    /**
+     * Lambda with SnapStart sets no access-key variables; the only credentials are behind
+     * AWS_CONTAINER_CREDENTIALS_FULL_URI with AWS_CONTAINER_AUTHORIZATION_TOKEN. (The SDK reads both from system
+     * properties before the environment, which lets a test set them.)
+     */
+    @Test
+    void lambdaCredentialsComeFromTheContainerEndpointWithItsToken() throws Exception {
+        List<String> tokens = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/creds", exchange -> {
+            tokens.add(String.valueOf(exchange.getRequestHeaders().getFirst("Authorization")));
+            byte[] body = ("{\"AccessKeyId\":\"ASIAFROMENDPOINT\",\"SecretAccessKey\":\"secret\","
+                    + "\"Token\":\"session\",\"Expiration\":\"2099-01-01T00:00:00Z\"}")
+                    .getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        System.setProperty("aws.containerCredentialsFullUri",
+                "http://127.0.0.1:" + server.getAddress().getPort() + "/creds");
+        System.setProperty("aws.containerAuthorizationToken", "token-of-this-environment");
+        try {
+            AwsClients.Settings lambda = AwsClients.Settings.lambda(Map.of("AWS_REGION", "eu-west-1"));
+
+            AwsCredentials credentials = lambda.credentials().resolveCredentials();
+
+            assertThat(lambda.region()).isEqualTo(Region.EU_WEST_1);
+            assertThat(credentials.accessKeyId()).isEqualTo("ASIAFROMENDPOINT");
+            assertThat(credentials).isInstanceOf(AwsSessionCredentials.class);
+            assertThat(tokens).contains("token-of-this-environment");
+        } finally {
+            System.clearProperty("aws.containerCredentialsFullUri");
+            System.clearProperty("aws.containerAuthorizationToken");
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void lambdaSettingsNeedTheRegionVariable() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> AwsClients.Settings.lambda(Map.of()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("AWS_REGION");
     }
 }

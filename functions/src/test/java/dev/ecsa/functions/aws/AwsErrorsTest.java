@@ -32,6 +32,7 @@ class AwsErrorsTest {
             "ClusterNotFoundException, 400, NOT_FOUND, false",
             "InvalidParameterException, 400, INVALID_REQUEST, false",
             "InvalidParameters, 400, INVALID_REQUEST, false",
+            "InvalidFilter, 400, INVALID_REQUEST, false",
             "UnknownBusinessRule, 400, INTERNAL, false",
     })
     void classifiesServiceErrorsByCodeAndStatus(String code, int status, Reason reason, boolean retryable) {

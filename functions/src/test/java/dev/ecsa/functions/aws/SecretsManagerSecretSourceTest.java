@@ -79,4 +79,17 @@ class SecretsManagerSecretSourceTest {
 
         assertThatThrownBy(() -> source.sshPrivateKey("ecsa/ssh")).isInstanceOf(PermanentException.class);
     }
+
+    /** The stack creates the secret with a random string: a first registration must say the key was never set. */
+    @Test
+    void aPlaceholderThatIsNoPrivateKeySaysTheKeyWasNeverSetWithoutQuotingIt() {
+        script.thenReturn(GetSecretValueResponse.builder().secretString("Xq3-random-placeholder-9vT").build());
+
+        assertThatThrownBy(() -> source.sshPrivateKey("ecsa/ssh")).isInstanceOfSatisfying(PermanentException.class,
+                e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.SECRET_UNAVAILABLE);
+                    assertThat(e.getMessage()).contains("never set").contains("put-secret-value")
+                            .doesNotContain("Xq3-random-placeholder-9vT");
+                });
+    }
 }

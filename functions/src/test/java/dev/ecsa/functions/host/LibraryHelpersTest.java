@@ -137,7 +137,9 @@ class LibraryHelpersTest {
 
     @ParameterizedTest
     @CsvSource({"'ID=ubuntu\nVERSION_ID=\"22.04\"',ubuntu", "'ID=\"amzn\"\nVERSION_ID=\"2\"',al2", "'ID=rhel\nVERSION_ID=\"9.3\"',rhel",
-        "'ID=amzn\nVERSION_ID=\"2023\"',", "'ID=rocky\nVERSION_ID=\"9\"',", "'ID_LIKE=ubuntu\nID=pop',"})
+        "'ID=amzn\nVERSION_ID=\"2023\"',al2023", "'ID=\"sles\"\nVERSION_ID=\"15.5\"',suse",
+        "'ID=opensuse-leap\nVERSION_ID=\"15.6\"',suse", "'ID=amzn\nVERSION_ID=\"2018.03\"',",
+        "'ID=rocky\nVERSION_ID=\"9\"',", "'ID_LIKE=ubuntu\nID=pop',", "'ID=alpine\nVERSION_ID=3.20',"})
     void distroSupportFollowsTheInstallScript(String osRelease, String expected) {
         Path file = Shell.write(dir, "os-release", osRelease);
         Shell.Run run = Shell.withLibrary("ecsa_supported_distro \"$(ecsa_os_release_value \"$1\" ID)\" "
@@ -147,6 +149,39 @@ class LibraryHelpersTest {
         } else {
             assertThat(ok(run).stdout()).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void selinuxCountsAsEnforcingOnlyWhenItsEnforceFileSaysOne() {
+        String check = "if ecsa_selinux_enforcing \"$1\"; then echo enforcing; else echo not; fi";
+        Path enforcing = Shell.write(dir, "enforce-1", "1");
+        Path permissive = Shell.write(dir, "enforce-0", "0");
+
+        assertThat(ok(Shell.withLibrary(check, enforcing.toString())).stdout()).isEqualTo("enforcing\n");
+        assertThat(ok(Shell.withLibrary(check, permissive.toString())).stdout()).isEqualTo("not\n");
+    }
+
+    /** unattended-upgrades holds dpkg's lock; the check must see a lock some other process holds on the file. */
+    @Test
+    void aPackageLockIsSeenWhileAnotherProcessHoldsIt() throws Exception {
+        Path lock = Shell.write(dir, "lock-frontend", "");
+        String check = "if ecsa_lock_held \"$1\" /nonexistent; then echo held; else echo free; fi";
+        assertThat(ok(Shell.withLibrary(check, lock.toString())).stdout()).isEqualTo("free\n");
+
+        // One process takes the lock and then becomes the sleep (exec), so killing it releases the lock.
+        Process holder = new ProcessBuilder("bash", "-c", "exec 9>>\"$1\"; flock 9 && exec sleep 30", "_",
+                lock.toString()).start();
+        try {
+            String seen = "free\n";
+            for (int i = 0; i < 100 && seen.equals("free\n"); i++) {
+                Thread.sleep(50); // until flock has taken the lock
+                seen = ok(Shell.withLibrary(check, lock.toString())).stdout();
+            }
+            assertThat(seen).isEqualTo("held\n");
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+        assertThat(ok(Shell.withLibrary(check, lock.toString())).stdout()).isEqualTo("free\n");
     }
 
     @Test

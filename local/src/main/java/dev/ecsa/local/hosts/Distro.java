@@ -2,8 +2,9 @@ package dev.ecsa.local.hosts;
 
 /**
  * The Linux distribution a simulated host reports through {@code /etc/os-release}, and the package manager
- * family its shims provide. The real install script supports ubuntu, debian, fedora, centos, rhel and Amazon
- * Linux 2; {@link #SLES_15} and {@link #ROCKY_9} exist to exercise the "unsupported distribution" path.
+ * family its shims provide. The real install script names ubuntu, debian, fedora, centos, rhel and Amazon Linux 2;
+ * {@link #AMAZON_LINUX_2023} and {@link #SLES_15} run its unnamed-distribution path (dnf and zypper), and
+ * {@link #ROCKY_9} exercises the pre-flight's "unsupported distribution" refusal.
  */
 public enum Distro {
     UBUNTU_22_04("ubuntu", "22.04", "Ubuntu", "Ubuntu 22.04.4 LTS", "debian", "apt"),
@@ -11,6 +12,7 @@ public enum Distro {
     RHEL_9("rhel", "9.4", "Red Hat Enterprise Linux", "Red Hat Enterprise Linux 9.4 (Plow)", "fedora", "dnf"),
     CENTOS_7("centos", "7", "CentOS Linux", "CentOS Linux 7 (Core)", "rhel fedora", "yum"),
     AMAZON_LINUX_2("amzn", "2", "Amazon Linux", "Amazon Linux 2", "centos rhel fedora", "yum"),
+    AMAZON_LINUX_2023("amzn", "2023", "Amazon Linux", "Amazon Linux 2023.6.20241212", "fedora", "dnf"),
     SLES_15("sles", "15-SP5", "SLES", "SUSE Linux Enterprise Server 15 SP5", "suse", "zypper"),
     ROCKY_9("rocky", "9.3", "Rocky Linux", "Rocky Linux 9.3 (Blue Onyx)", "rhel centos fedora", "dnf");
 
@@ -59,7 +61,7 @@ public enum Distro {
         return switch (this) {
             case UBUNTU_22_04 -> java.util.List.of("apt", "apt-get", "dpkg", "dpkg-query", "snap");
             case DEBIAN_12 -> java.util.List.of("apt", "apt-get", "dpkg", "dpkg-query");
-            case RHEL_9, ROCKY_9 -> java.util.List.of("dnf", "yum", "rpm");
+            case RHEL_9, ROCKY_9, AMAZON_LINUX_2023 -> java.util.List.of("dnf", "yum", "rpm");
             case CENTOS_7, AMAZON_LINUX_2 -> java.util.List.of("yum", "rpm");
             case SLES_15 -> java.util.List.of("zypper", "rpm");
         };

@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
  * @param existingInstanceId     an {@code mi-…} the SSM vault already holds, or null
  * @param imdsAnswering          whether {@code curl http://169.254.169.254/…} answers (else exit 7)
  * @param agentNeverRegisters    whether the fake ECS agent never obtains a container instance ARN
+ * @param selinuxEnforcing       whether {@code getenforce} reports Enforcing
  */
 public record HostConfig(
         String name,
@@ -34,7 +35,8 @@ public record HostConfig(
         boolean awsKeyInEtcEnvironment,
         String existingInstanceId,
         boolean imdsAnswering,
-        boolean agentNeverRegisters) {
+        boolean agentNeverRegisters,
+        boolean selinuxEnforcing) {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final Pattern INSTANCE_ID = Pattern.compile("mi-[0-9a-f]{17}");
@@ -77,7 +79,8 @@ public record HostConfig(
                 + "SIM_EXISTING_INSTANCE_ID=" + (existingInstanceId == null ? "" : existingInstanceId) + "\n"
                 + "SIM_EXISTING_REGION=us-east-1\n"
                 + "SIM_IMDS=" + flag(imdsAnswering) + "\n"
-                + "SIM_AGENT_NEVER_REGISTERS=" + flag(agentNeverRegisters) + "\n";
+                + "SIM_AGENT_NEVER_REGISTERS=" + flag(agentNeverRegisters) + "\n"
+                + "SIM_SELINUX_ENFORCING=" + flag(selinuxEnforcing) + "\n";
     }
 
     private static String flag(boolean b) {
@@ -99,6 +102,7 @@ public record HostConfig(
         private String existingInstanceId;
         private boolean imdsAnswering;
         private boolean agentNeverRegisters;
+        private boolean selinuxEnforcing;
 
         private Builder(String name) {
             this.name = name;
@@ -116,11 +120,12 @@ public record HostConfig(
         public Builder existingInstanceId(String v) { this.existingInstanceId = v; return this; }
         public Builder imdsAnswering(boolean v) { this.imdsAnswering = v; return this; }
         public Builder agentNeverRegisters(boolean v) { this.agentNeverRegisters = v; return this; }
+        public Builder selinuxEnforcing(boolean v) { this.selinuxEnforcing = v; return this; }
 
         public HostConfig build() {
             return new HostConfig(name, distro, arch, systemd, passwordlessSudo, memoryCgroup, freeDiskKb,
                     dockerInstalled, awsCredentialsFile, awsKeyInEtcEnvironment, existingInstanceId, imdsAnswering,
-                    agentNeverRegisters);
+                    agentNeverRegisters, selinuxEnforcing);
         }
     }
 }

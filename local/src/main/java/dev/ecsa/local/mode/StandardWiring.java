@@ -85,6 +85,7 @@ final class StandardWiring {
                 TimeoutPolicy.fromWireName(config.onDrainTimeout()).orElse(TimeoutPolicy.defaultPolicy()));
         return new NodeRequestHandler(new Intake(a.store(), a.activations(), a.managedInstances(),
                 a.containerInstances(), a.remoteHost(), a.secrets(), scripts, a.drainWorkflow(), a.events(),
-                a.clock(), registration, deregistration, a.maxReceives(), Intake.DEFAULT_SAFETY_MARGIN));
+                a.clock(), registration, deregistration, a.maxReceives(), Intake.DEFAULT_SAFETY_MARGIN,
+                java.util.Set.copyOf(config.clusters())));
     }
 }

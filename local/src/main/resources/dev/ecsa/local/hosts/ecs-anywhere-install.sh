@@ -158,10 +158,8 @@ elif echo "$ID" | grep -q rhel; then
 elif echo "$ID" | grep -q amzn && [ "$VERSION_ID" == "2" ]; then
     DISTRO="al2"
 fi
-if [ -z "$DISTRO" ]; then
-    echo "Running unsupported Linux distribution: ID=$ID VERSION_ID=$VERSION_ID"
-    fail
-fi
+# As the real script: an unnamed distribution (AL2023, SUSE...) goes on with its package manager's path and the
+# "distro" docker source.
 if [ "$DISTRO" == "rhel" ] && [ "$DOCKER_SOURCE" != "none" ]; then
     echo "Docker install is not supported on RHEL; install docker yourself and use --docker-install-source none"
     fail

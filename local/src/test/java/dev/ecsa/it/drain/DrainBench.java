@@ -213,10 +213,15 @@ final class DrainBench implements AutoCloseable {
 
     /** Registers the host into {@code cluster} through the node-request handler and returns its node item. */
     NodeRecord register(SimulatedHost host, String cluster) {
+        return register(host, cluster, "reg-" + host.config().name());
+    }
+
+    /** As {@link #register(SimulatedHost, String)}, with a request id of its own (a second registration). */
+    NodeRecord register(SimulatedHost host, String cluster, String requestId) {
         bench.simulator().createCluster(cluster);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("action", "register");
-        body.put("requestId", "reg-" + host.config().name());
+        body.put("requestId", requestId);
         body.put("nodeId", host.config().name());
         body.put("address", host.address());
         body.put("port", host.port());
@@ -224,7 +229,7 @@ final class DrainBench implements AutoCloseable {
         body.put("cluster", cluster);
         body.put("requestedBy", "it-drain");
         send(body);
-        RequestRecord record = store.getRequest("reg-" + host.config().name()).orElseThrow();
+        RequestRecord record = store.getRequest(requestId).orElseThrow();
         if (record.outcome() != Outcome.REGISTERED) {
             throw new IllegalStateException("registration of " + host + " ended " + record.outcome() + ": "
                     + record.failure());

@@ -175,6 +175,13 @@ class DrainWorkflowBenchIT {
         assertThat(stepDetail("dereg-done", "clean-host")).contains("/var/lib/ecs");
         assertThat(eventsFor("drn-done")).containsSubsequence("NodeRegistered", "NodeDrainStarted",
                 "NodeDeregistered");
+
+        // A cleaned host registers again: the cleanup stopped the agents (it fails closed when it cannot tell
+        // whether a unit runs) and the pre-flight finds nothing left of the first registration.
+        NodeRecord again = d.register(host, cluster(), "reg-again-drn-done");
+        assertThat(again.state()).isEqualTo(NodeState.REGISTERED);
+        assertThat(again.managedInstanceId()).isNotEqualTo(registered.managedInstanceId());
+        assertThat(again.containerInstanceArn()).isNotEqualTo(registered.containerInstanceArn());
     }
 
     @Test

@@ -41,7 +41,7 @@ class RegisterPreflightIT {
                         "NO_SYSTEMD"),
                 Arguments.of(HostConfig.builder("pf-armv7").arch("armv7l").build(), Reason.PREFLIGHT_FAILED,
                         "UNSUPPORTED_ARCH"),
-                Arguments.of(HostConfig.builder("pf-sles").distro(Distro.SLES_15).build(), Reason.PREFLIGHT_FAILED,
+                Arguments.of(HostConfig.builder("pf-rocky").distro(Distro.ROCKY_9).build(), Reason.PREFLIGHT_FAILED,
                         "UNSUPPORTED_DISTRO"),
                 Arguments.of(HostConfig.builder("pf-nomemcg").memoryCgroup(false).build(), Reason.PREFLIGHT_FAILED,
                         "NO_MEMORY_CGROUP"),
@@ -56,14 +56,18 @@ class RegisterPreflightIT {
                 Arguments.of(HostConfig.builder("pf-imds").imdsAnswering(true).build(), Reason.PREFLIGHT_FAILED,
                         "HIJACKING_CREDENTIALS"),
                 Arguments.of(HostConfig.builder("pf-rhel").distro(Distro.RHEL_9).build(), Reason.PREFLIGHT_FAILED,
-                        "RHEL_WITHOUT_DOCKER"));
+                        "RHEL_WITHOUT_DOCKER"),
+                Arguments.of(HostConfig.builder("pf-selinux").selinuxEnforcing(true).build(),
+                        Reason.PREFLIGHT_FAILED, "SELINUX_ENFORCING"));
     }
 
     @BeforeAll
     static void start() {
         List<HostConfig> hosts = Stream.concat(failures().map(a -> (HostConfig) a.get()[0]),
                 Stream.of(HostConfig.builder("pf-rhel-docker").distro(Distro.RHEL_9).dockerInstalled(true).build(),
-                        HostConfig.builder("pf-sha").build())).toList();
+                        HostConfig.builder("pf-sha").build(),
+                        HostConfig.builder("pf-sles").distro(Distro.SLES_15).build(),
+                        HostConfig.builder("pf-al2023").distro(Distro.AMAZON_LINUX_2023).build())).toList();
         service = ServiceOnBench.start(ServiceOnBench.Options.defaults().withPin(ServiceOnBench.Pin.SHA256), hosts,
                 List.of());
     }
@@ -103,6 +107,15 @@ class RegisterPreflightIT {
     void rhelWithDockerPassesThePreflightAndRegisters() {
         service.send(registerRequest("pf-rhel-docker-1", service.target("pf-rhel-docker")));
         RequestRecord record = service.awaitOutcome("pf-rhel-docker-1", WAIT);
+        assertThat(record.outcome()).as(String.valueOf(record.failure())).isEqualTo(Outcome.REGISTERED);
+    }
+
+    /** The install script runs its package-manager path on distributions it does not name (AWS supports both). */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"pf-sles", "pf-al2023"})
+    void suseAndAmazonLinux2023PassThePreflightAndRegister(String host) {
+        service.send(registerRequest(host + "-1", service.target(host)));
+        RequestRecord record = service.awaitOutcome(host + "-1", WAIT);
         assertThat(record.outcome()).as(String.valueOf(record.failure())).isEqualTo(Outcome.REGISTERED);
     }
 

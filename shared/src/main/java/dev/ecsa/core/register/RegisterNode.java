@@ -396,8 +396,8 @@ public final class RegisterNode {
             for (String id : earlier.keySet()) {
                 Optional<ManagedInstance> mi = activations.findManagedInstance(id);
                 if (mi.isPresent() && found == null) {
-                    Optional<ContainerInstance> ci = containerInstances
-                            .findByManagedInstanceId(cluster, mi.get().instanceId()).filter(RegisterNode::ready);
+                    Optional<ContainerInstance> ci = findContainerInstance(mi.get().instanceId())
+                            .filter(RegisterNode::ready);
                     if (ci.isPresent()) {
                         found = new Verified(mi.get().instanceId(), ci.get().arn(),
                                 new AgentVersions(mi.get().agentVersion(), ci.get().agentVersion(), null),
@@ -596,19 +596,35 @@ public final class RegisterNode {
         /** The container instance of {@code mi}, once ACTIVE with its agent connected; waits while it comes up. */
         private ContainerInstance readyContainerInstance(String mi, Reason whenAbsent) {
             Optional<ContainerInstance> last = poll(() -> {
-                Optional<ContainerInstance> ci = containerInstances.findByManagedInstanceId(cluster, mi);
+                Optional<ContainerInstance> ci = findContainerInstance(mi);
                 return ci.filter(RegisterNode::ready).isPresent() ? ci : Optional.<ContainerInstance>empty();
             });
             if (last.isPresent()) {
                 return last.get();
             }
-            Optional<ContainerInstance> seen = containerInstances.findByManagedInstanceId(cluster, mi);
+            Optional<ContainerInstance> seen = findContainerInstance(mi);
             if (seen.isEmpty()) {
                 throw NodeOperationException.of(whenAbsent, "ECS lists no container instance for " + mi
                         + " in cluster " + cluster);
             }
             throw new RetryableException(Reason.AGENT_NOT_READY, "container instance " + seen.get().arn() + " is "
                     + seen.get().status() + (seen.get().agentConnected() ? "" : " with its agent disconnected"));
+        }
+
+        /**
+         * The container instance of managed instance {@code mi}: by ECS's {@code ec2InstanceId}, or else by the
+         * {@value RegistrationSettings#NODE_ATTRIBUTE} attribute the bootstrap wrote into ecs.config, as long as the
+         * instance found names no other managed instance (ECS may report the {@code mi-} id late, or not at all for
+         * an agent that registered before the SSM agent had its id).
+         */
+        private Optional<ContainerInstance> findContainerInstance(String mi) {
+            Optional<ContainerInstance> byId = containerInstances.findByManagedInstanceId(cluster, mi);
+            if (byId.isPresent()) {
+                return byId;
+            }
+            return containerInstances.findByAttribute(cluster, RegistrationSettings.NODE_ATTRIBUTE, nodeId)
+                    .filter(ci -> ci.managedInstanceId() == null || ci.managedInstanceId().isEmpty()
+                            || ci.managedInstanceId().equals(mi));
         }
 
         /** Calls {@code look} until it finds something or the budget runs out (SSM and ECS lag the host a little). */

@@ -40,8 +40,17 @@ public final class RequestValidator {
     private RequestValidator() {
     }
 
-    /** Validates {@code raw}; {@code null} is treated as an empty object. */
+    /** Validates {@code raw} with no restriction on the cluster; {@code null} is treated as an empty object. */
     public static ValidationResult validate(Map<String, ?> raw) {
+        return validate(raw, Set.of());
+    }
+
+    /**
+     * Validates {@code raw}; a register request may name only one of {@code managedClusters} (empty: any). The
+     * stack's IAM grants and the reconciler cover exactly those clusters: a host sent elsewhere would join, fail
+     * verification with AccessDenied, and spend its activation.
+     */
+    public static ValidationResult validate(Map<String, ?> raw, Set<String> managedClusters) {
         Map<String, ?> in = raw == null ? Map.of() : raw;
         List<Violation> out = new ArrayList<>();
 
@@ -69,6 +78,10 @@ public final class RequestValidator {
             String sshUser = requiredText(in, "sshUser", FieldRules::sshUser, out);
             String fingerprint = optionalText(in, "hostKeyFingerprint", FieldRules::hostKeyFingerprint, out);
             String cluster = optionalText(in, "cluster", FieldRules::cluster, out);
+            if (cluster != null && !managedClusters.isEmpty() && !managedClusters.contains(cluster)) {
+                out.add(new Violation("cluster", "must be a cluster this stack manages ("
+                        + String.join(", ", new java.util.TreeSet<>(managedClusters)) + ")"));
+            }
             Map<String, String> attributes = stringMap(in, "attributes", FieldRules.MAX_ATTRIBUTES,
                     FieldRules::attributeName, FieldRules::attributeValue, out);
             Map<String, String> tags = stringMap(in, "tags", FieldRules.MAX_TAGS,

@@ -35,6 +35,8 @@ final class BootstrapHost implements Function<ScriptRun, InMemoryRemoteHost.Repl
     boolean garbage;
     /** Report a managed instance id other than the real one. */
     boolean wrongManagedInstanceId;
+    /** Join ECS without ECS reporting the managed instance id as the instance's ec2InstanceId. */
+    boolean ecsWithoutManagedInstanceId;
     /** Register with SSM but never join ECS (while reporting success). */
     boolean skipEcs;
     /** Echo the activation code in everything it prints (a host that does not scrub). */
@@ -87,7 +89,8 @@ final class BootstrapHost implements Function<ScriptRun, InMemoryRemoteHost.Repl
         if (skipEcs) {
             arn = "arn:aws:ecs:eu-west-1:123456789012:container-instance/" + v.get("CLUSTER") + "/none";
         } else {
-            ContainerInstance ci = containers.register(v.get("CLUSTER"), mi.instanceId(),
+            ContainerInstance ci = containers.register(v.get("CLUSTER"),
+                    ecsWithoutManagedInstanceId ? null : mi.instanceId(),
                     Map.of("ecsa.nodeId", v.get("NODE_ID")));
             arn = ci.arn();
             containerInstanceArn = arn;

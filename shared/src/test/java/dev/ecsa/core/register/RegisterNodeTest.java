@@ -88,6 +88,18 @@ class RegisterNodeTest {
                 node.managedInstanceId(), node.containerInstanceArn()));
     }
 
+    /** ECS may not report the mi- id as ec2InstanceId; the ecsa.nodeId attribute the bootstrap wrote finds it. */
+    @Test
+    void findsTheContainerInstanceByTheNodeAttributeWhenEcsLacksTheManagedInstanceId() {
+        w.host.ecsWithoutManagedInstanceId = true;
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.REGISTERED);
+        assertThat(w.store.getNode("node-1").orElseThrow().containerInstanceArn())
+                .isEqualTo(w.host.containerInstanceArn);
+    }
+
     @Test
     void aRedeliveredCompletedRequestIsReportedNotRepeated() {
         w.register(request("req-1", "node-1"));

@@ -170,6 +170,24 @@ class RequestValidatorTest {
         checkLength("cluster", cluster, false, "must match ^[A-Za-z0-9_][A-Za-z0-9_-]{0,254}$");
     }
 
+    /** IAM and the reconciler cover only the stack's clusters: a host sent elsewhere would spend its activation. */
+    @org.junit.jupiter.api.Test
+    void aClusterTheStackDoesNotManageIsRefusedWithTheManagedOnesNamed() {
+        java.util.Set<String> managed = java.util.Set.of("edge-a", "edge-b");
+
+        ValidationResult other = RequestValidator.validate(with(register(), "cluster", "prod-eu"), managed);
+        ValidationResult listed = RequestValidator.validate(with(register(), "cluster", "edge-b"), managed);
+        ValidationResult unnamed = RequestValidator.validate(register(), managed);
+
+        assertThat(other.isValid()).isFalse();
+        assertThat(other.violations()).singleElement().satisfies(v -> {
+            assertThat(v.field()).isEqualTo("cluster");
+            assertThat(v.rule()).isEqualTo("must be a cluster this stack manages (edge-a, edge-b)");
+        });
+        assertThat(listed.isValid()).isTrue();
+        assertThat(unnamed.isValid()).as("no cluster: the default, which is managed").isTrue();
+    }
+
     @ParameterizedTest(name = "cluster of length {0}")
     @CsvSource({"0,false", "1,true", "255,true", "256,false"})
     void clusterLength(int length, boolean ok) {

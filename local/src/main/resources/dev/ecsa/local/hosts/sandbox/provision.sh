@@ -22,6 +22,12 @@ fi
 rm -f /usr/bin/docker /usr/bin/dockerd
 : > /run/ecsa-sim/packages
 
+if [ "$SIM_SELINUX_ENFORCING" = 1 ]; then
+  # SELinux's own tool, answering as on a host whose policy is enforced (the sandbox has no /sys/fs/selinux).
+  printf '#!/bin/sh\necho Enforcing\n' > /usr/sbin/getenforce
+  chmod 755 /usr/sbin/getenforce
+fi
+
 if [ "$SIM_DOCKER" = 1 ]; then
   case "$SIM_PKG_FAMILY" in
     apt) apt-get install -y docker.io ;;

@@ -1,0 +1,241 @@
+package dev.ecsa.it.lambda;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ecsa.core.model.Outcome;
+import dev.ecsa.core.model.RequestRecord;
+import dev.ecsa.functions.aws.AwsClients;
+import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
+import dev.ecsa.functions.dynamo.InventoryTable;
+import dev.ecsa.local.Bench;
+import dev.ecsa.local.lambda.ContainerCredentials;
+import dev.ecsa.local.lambda.FunctionSpec;
+import dev.ecsa.local.lambda.LambdaFunction;
+import dev.ecsa.local.sim.Fault;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+
+/**
+ * The functions as Lambda runs them: from the deployment zip, under AWS's runtime interface client, with the
+ * handler, timeout, memory, log format and environment of the synthesized template, and SnapStart's credentials
+ * (the container endpoint only). What the in-process benches cannot see is checked here: the zip's classpath
+ * (a logging provider, the shipped signing key), the template's variables, how errors reach Step Functions, and
+ * what the functions write to their log streams.
+ */
+class LambdaRuntimeIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TABLE = "ecsa-lambda-it";
+
+    @TempDir
+    static Path work;
+
+    static Bench bench;
+    static ContainerCredentials credentials;
+    static JsonNode template;
+    static LambdaFunction.Setup setup;
+    static Map<String, String> platform;
+    static Map<String, String> bindings;
+    static AwsClients dynamoClients;
+    static DynamoDbNodeStore store;
+    static final List<LambdaFunction> started = new ArrayList<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path root = Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize();
+        template = JSON.readTree(Files.readString(root.resolve("infra-cdk/target/stack.template.json")));
+        bench = Bench.start();
+        credentials = new ContainerCredentials();
+        String region = bench.simulator().config().region();
+        String account = bench.simulator().config().accountId();
+        setup = new LambdaFunction.Setup(root.resolve("functions/target/ecsa-functions-lambda.zip"),
+                root.resolve("local/target/lambda-runtime"), work, region, account);
+        dynamoClients = new AwsClients(AwsClients.Settings.aws(Region.of(region))
+                .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
+                .withEndpoint(bench.dynamo().endpoint()));
+        InventoryTable.ensure(dynamoClients.dynamoDb(), TABLE, Duration.ofSeconds(30));
+        store = new DynamoDbNodeStore(dynamoClients.dynamoDb(), TABLE, Duration.ofDays(90), Clock.systemUTC());
+        String sim = bench.simulator().endpoint().toString();
+        // The platform's part: where the AWS APIs are (the SDK's own endpoint settings; no code of the service).
+        platform = Map.of(
+                "AWS_ENDPOINT_URL_DYNAMODB", bench.dynamo().endpoint().toString(),
+                "AWS_ENDPOINT_URL_SSM", sim,
+                "AWS_ENDPOINT_URL_ECS", sim,
+                "AWS_ENDPOINT_URL_SECRETS_MANAGER", sim,
+                "AWS_ENDPOINT_URL_EVENTBRIDGE", sim,
+                "AWS_ENDPOINT_URL_SFN", sim);
+        // What CloudFormation fills in at deploy time; everything else is the template's own text.
+        bindings = Map.of(
+                "ECSA_TABLE_NAME", TABLE,
+                "ECSA_SSH_KEY_SECRET", Bench.SSH_KEY_SECRET,
+                "ECSA_ECS_ANYWHERE_ROLE", "EcsaLifecycle-EcsAnywhereRole",
+                "ECSA_DRAIN_STATE_MACHINE_ARN", "arn:aws:states:" + region + ":" + account
+                        + ":stateMachine:EcsaLifecycle-drain");
+    }
+
+    @AfterAll
+    static void stop() {
+        started.forEach(LambdaFunction::close);
+        if (dynamoClients != null) {
+            dynamoClients.close();
+        }
+        if (credentials != null) {
+            credentials.close();
+        }
+        if (bench != null) {
+            bench.close();
+        }
+    }
+
+    private static LambdaFunction function(FunctionSpec spec, Map<String, String> bindingOverrides) {
+        Map<String, String> b = new HashMap<>(bindings);
+        b.putAll(bindingOverrides);
+        LambdaFunction fn = LambdaFunction.start(spec, setup, b, platform, credentials);
+        started.add(fn);
+        return fn;
+    }
+
+    private static List<JsonNode> jsonLines(LambdaFunction fn) {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : fn.log()) {
+            if (line.startsWith("{")) {
+                try {
+                    out.add(JSON.readTree(line));
+                } catch (Exception notJson) {
+                    // a line that only looks like JSON
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String sqsEvent(String body) throws Exception {
+        Map<String, Object> record = new HashMap<>();
+        record.put("messageId", "m-" + Math.abs(body.hashCode()));
+        record.put("receiptHandle", "rh");
+        record.put("body", body);
+        record.put("attributes", Map.of("ApproximateReceiveCount", "1", "MessageGroupId", "g"));
+        record.put("messageAttributes", Map.of());
+        record.put("eventSource", "aws:sqs");
+        record.put("eventSourceARN", "arn:aws:sqs:us-east-1:123456789012:EcsaLifecycle-node-requests.fifo");
+        record.put("awsRegion", "us-east-1");
+        return JSON.writeValueAsString(Map.of("Records", List.of(record)));
+    }
+
+    @Test
+    void aRequestForAClusterTheStackDoesNotManageIsRejectedRecordedCountedAndLoggedAsJson() throws Exception {
+        LambdaFunction fn = function(FunctionSpec.named(template, "NodeRequest"), Map.of());
+        String body = JSON.writeValueAsString(Map.of("action", "register", "requestId", "lr-cluster-1",
+                "nodeId", "lr-node-1", "address", "10.0.0.9", "sshUser", "ecsa", "cluster", "prod-eu",
+                "requestedBy", "it"));
+
+        LambdaFunction.Invocation result = fn.invoke(sqsEvent(body));
+
+        assertThat(result.ok()).as(result.body() + "\n" + String.join("\n", fn.log())).isTrue();
+        assertThat(JSON.readTree(result.body()).path("batchItemFailures")).isEmpty();
+        RequestRecord record = store.getRequest("lr-cluster-1").orElseThrow();
+        assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(record.failure().message()).contains("cluster").contains("ecs-anywhere");
+        // SnapStart: no access-key variables; the SDK took the container endpoint's credentials.
+        assertThat(fn.environment()).doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+                "AWS_SESSION_TOKEN");
+        assertThat(credentials.served()).isPositive();
+        assertThat(fn.restoredFromSnapshot()).as("init, snapshot, restore, as SnapStart runs it").isTrue();
+        // JSON logs with the request, the node and Lambda's request id on the line.
+        assertThat(jsonLines(fn)).anySatisfy(line -> {
+            assertThat(line.path("level").asText()).isEqualTo("INFO");
+            assertThat(line.path("requestId").asText()).isEqualTo("lr-cluster-1");
+            assertThat(line.path("nodeId").asText()).isEqualTo("lr-node-1");
+            assertThat(line.path("AWSRequestId").asText()).isNotBlank();
+            assertThat(line.path("message").asText()).contains("REJECTED");
+        });
+        // The outcome counted in CloudWatch's Embedded Metric Format, as the stack's dashboard reads it.
+        assertThat(jsonLines(fn)).anySatisfy(line -> {
+            assertThat(line.path("_aws").path("CloudWatchMetrics").get(0).path("Namespace").asText())
+                    .isEqualTo("EcsaLifecycle");
+            assertThat(line.path("RequestRejected").asInt()).isEqualTo(1);
+            assertThat(line.path("Service").asText()).isEqualTo("EcsaLifecycle");
+        });
+    }
+
+    @Test
+    void aPermanentFailureOfTheStoreIsLoggedAtErrorByTheZipsLogger() throws Exception {
+        LambdaFunction fn = function(FunctionSpec.named(template, "NodeRequest"),
+                Map.of("ECSA_TABLE_NAME", "no-such-table"));
+        String body = JSON.writeValueAsString(Map.of("action", "deregister", "requestId", "lr-err-1",
+                "nodeId", "lr-node-2", "requestedBy", "it"));
+
+        LambdaFunction.Invocation result = fn.invoke(sqsEvent(body));
+
+        assertThat(result.ok()).as(result.body()).isTrue();
+        assertThat(jsonLines(fn)).as(String.join("\n", fn.log())).anySatisfy(line -> {
+            assertThat(line.path("level").asText()).isEqualTo("ERROR");
+            assertThat(line.path("requestId").asText()).isEqualTo("lr-err-1");
+            assertThat(line.path("logger").asText()).contains("NodeRequestHandler");
+        });
+    }
+
+    /** Step Functions matches a Lambda error by the type the runtime reports: the exception's class name. */
+    @Test
+    void theDrainFunctionReportsAPermanentErrorByItsClassName() {
+        LambdaFunction fn = function(FunctionSpec.named(template, "DrainStep"), Map.of());
+
+        LambdaFunction.Invocation result = fn.invoke("{\"step\":\"CheckDrain\",\"state\":{\"nodeId\":\"n-1\"}}");
+
+        assertThat(result.ok()).isFalse();
+        assertThat(result.errorType()).as(result.body()).isEqualTo("dev.ecsa.core.error.PermanentException");
+        assertThat(result.body()).contains("not a valid DrainState");
+        assertThat(jsonLines(fn)).anySatisfy(line -> {
+            assertThat(line.path("level").asText()).isEqualTo("WARN");
+            assertThat(line.path("nodeId").asText()).isEqualTo("n-1");
+            assertThat(line.path("AWSRequestId").asText()).isNotBlank();
+        });
+    }
+
+    @Test
+    void theReconcilerRunsFromTheZipAndWritesItsMetrics() throws Exception {
+        LambdaFunction fn = function(FunctionSpec.named(template, "Reconcile"), Map.of());
+
+        LambdaFunction.Invocation result = fn.invoke("{\"id\":\"run-lambda-it-1\",\"source\":\"aws.events\","
+                + "\"detail-type\":\"Scheduled Event\",\"detail\":{}}");
+
+        assertThat(result.ok()).as(result.body() + "\n" + String.join("\n", fn.log())).isTrue();
+        assertThat(JSON.readTree(result.body()).has("findings")).isTrue();
+        assertThat(jsonLines(fn)).anySatisfy(line -> assertThat(line.has("ReconcileFindings")).isTrue());
+    }
+
+    /** An invocation past the function's timeout ends as Lambda ends it, and the next one gets a new environment. */
+    @Test
+    void anInvocationPastTheTimeoutIsEndedAsSandboxTimedoutAndTheEnvironmentReplaced() {
+        LambdaFunction fn = function(FunctionSpec.named(template, "Reconcile").withTimeoutSeconds(3), Map.of());
+        bench.simulator().faults().failNext("AmazonSSM.DescribeInstanceInformation",
+                Fault.latency(Duration.ofSeconds(20)), 1);
+        try {
+            LambdaFunction.Invocation slow = fn.invoke("{\"id\":\"run-lambda-it-slow\"}");
+
+            assertThat(slow.ok()).isFalse();
+            assertThat(slow.errorType()).isEqualTo("Sandbox.Timedout");
+            assertThat(fn.log()).anyMatch(l -> l.contains("Task timed out after 3.00 seconds"));
+        } finally {
+            bench.simulator().faults().clear();
+        }
+        LambdaFunction.Invocation next = fn.invoke("{\"id\":\"run-lambda-it-next\"}");
+        assertThat(fn.starts()).isEqualTo(2);
+        assertThat(next.errorType()).isNotEqualTo("Runtime.ExitError");
+    }
+}

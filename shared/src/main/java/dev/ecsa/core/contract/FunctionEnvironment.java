@@ -1,0 +1,43 @@
+package dev.ecsa.core.contract;
+
+/**
+ * The environment variables the stack sets on the functions and the functions read: the one list both sides (and
+ * the local mode) name, so a rename cannot leave one side behind.
+ */
+public final class FunctionEnvironment {
+
+    public static final String STACK_NAME = "ECSA_STACK_NAME";
+    public static final String TABLE_NAME = "ECSA_TABLE_NAME";
+    /** The default cluster of requests that name none. */
+    public static final String CLUSTER = "ECSA_CLUSTER";
+    /** Every cluster the stack manages (comma-separated, the default first); IAM is granted on exactly these. */
+    public static final String CLUSTERS = "ECSA_CLUSTERS";
+    public static final String EVENT_BUS = "ECSA_EVENT_BUS";
+    public static final String SSH_KEY_SECRET = "ECSA_SSH_KEY_SECRET";
+    /** The ECS Anywhere role for activations, as SSM takes it: its path and name ({@code path/name}). */
+    public static final String ECS_ANYWHERE_ROLE = "ECSA_ECS_ANYWHERE_ROLE";
+    public static final String INSTALL_SCRIPT_URL = "ECSA_INSTALL_SCRIPT_URL";
+    public static final String INSTALL_SCRIPT_SHA256 = "ECSA_INSTALL_SCRIPT_SHA256";
+    public static final String INSTALL_SCRIPT_GPG_FINGERPRINT = "ECSA_INSTALL_SCRIPT_GPG_FINGERPRINT";
+    public static final String ECS_AGENT_VERSION = "ECSA_ECS_AGENT_VERSION";
+    public static final String REGISTRATION_BUDGET_SECONDS = "ECSA_REGISTRATION_BUDGET_SECONDS";
+    public static final String DRAIN_TIMEOUT_SECONDS = "ECSA_DRAIN_TIMEOUT_SECONDS";
+    public static final String DRAIN_POLL_SECONDS = "ECSA_DRAIN_POLL_SECONDS";
+    public static final String ON_DRAIN_TIMEOUT = "ECSA_ON_DRAIN_TIMEOUT";
+    public static final String DRAIN_STATE_MACHINE_ARN = "ECSA_DRAIN_STATE_MACHINE_ARN";
+    public static final String REQUEST_RETENTION_DAYS = "ECSA_REQUEST_RETENTION_DAYS";
+    public static final String MAX_RECEIVES = "ECSA_MAX_RECEIVES";
+    public static final String RECONCILE_CLUSTERS = "ECSA_RECONCILE_CLUSTERS";
+    public static final String RECONCILE_SAFE_FIXES = "ECSA_RECONCILE_SAFE_FIXES";
+    public static final String RECONCILE_MEMBERSHIP_FIXES = "ECSA_RECONCILE_MEMBERSHIP_FIXES";
+    public static final String RECONCILE_FIX_BUDGET = "ECSA_RECONCILE_FIX_BUDGET";
+    public static final String RECONCILE_GRACE_SECONDS = "ECSA_RECONCILE_GRACE_SECONDS";
+    public static final String RECONCILE_STUCK_AFTER_SECONDS = "ECSA_RECONCILE_STUCK_AFTER_SECONDS";
+    /** Metric namespace of the functions' EMF lines; the stack's alarms read the same. */
+    public static final String METRIC_NAMESPACE = "EcsaLifecycle";
+    /** The one dimension of every service metric; its value is the stack name. */
+    public static final String METRIC_DIMENSION = "Service";
+
+    private FunctionEnvironment() {
+    }
+}

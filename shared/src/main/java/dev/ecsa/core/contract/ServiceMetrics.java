@@ -1,0 +1,49 @@
+package dev.ecsa.core.contract;
+
+import dev.ecsa.core.event.NodeEvent;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The service's outcome metrics: one count per outcome event, in namespace
+ * {@value FunctionEnvironment#METRIC_NAMESPACE} with the one dimension {@value FunctionEnvironment#METRIC_DIMENSION}
+ * = the stack name. The functions emit them (CloudWatch Embedded Metric Format on stdout) and the stack's alarms and
+ * dashboard read them; both take the names from here. Delivery is at least once, like the events they count: a
+ * retried step may count its outcome twice.
+ */
+public final class ServiceMetrics {
+
+    public static final String NODE_REGISTERED = "NodeRegistered";
+    public static final String REGISTRATION_FAILED = "RegistrationFailed";
+    public static final String REQUEST_REJECTED = "RequestRejected";
+    public static final String DRAIN_STARTED = "DrainStarted";
+    public static final String NODE_DEREGISTERED = "NodeDeregistered";
+    public static final String DRAIN_TIMED_OUT = "DrainTimedOut";
+    public static final String DEREGISTRATION_FAILED = "DeregistrationFailed";
+    /** The reconciler's total of findings other than OK (it writes its metrics itself, one line per run). */
+    public static final String RECONCILE_FINDINGS = "ReconcileFindings";
+    public static final String RECONCILE_FIXES = "ReconcileFixes";
+
+    /** Every outcome metric, in the order a dashboard shows them. */
+    public static final List<String> OUTCOMES = List.of(NODE_REGISTERED, REGISTRATION_FAILED, REQUEST_REJECTED,
+            DRAIN_STARTED, NODE_DEREGISTERED, DRAIN_TIMED_OUT, DEREGISTRATION_FAILED);
+
+    private static final Map<Class<? extends NodeEvent>, String> BY_EVENT = Map.of(
+            NodeEvent.NodeRegistered.class, NODE_REGISTERED,
+            NodeEvent.NodeRegistrationFailed.class, REGISTRATION_FAILED,
+            NodeEvent.NodeRequestRejected.class, REQUEST_REJECTED,
+            NodeEvent.NodeDrainStarted.class, DRAIN_STARTED,
+            NodeEvent.NodeDeregistered.class, NODE_DEREGISTERED,
+            NodeEvent.NodeDrainTimedOut.class, DRAIN_TIMED_OUT,
+            NodeEvent.NodeDeregistrationFailed.class, DEREGISTRATION_FAILED);
+
+    private ServiceMetrics() {
+    }
+
+    /** The metric an event counts in; drift events have none (the reconciler counts its findings per run). */
+    public static Optional<String> of(NodeEvent event) {
+        String metric = BY_EVENT.get(event.getClass());
+        return Optional.ofNullable(metric);
+    }
+}
