@@ -54,6 +54,7 @@ public final class Bench implements AutoCloseable {
     private final KeyPair sshKey;
     private final Path hostsDir;
     private final byte[] installScript;
+    private URI httpsBase;
 
     private Bench(SimulatorConfig simulatorConfig, List<HostConfig> hostConfigs, FifoQueueSpec queueSpec) {
         try {
@@ -141,6 +142,23 @@ public final class Bench implements AutoCloseable {
     }
 
     /** Where hosts fetch the install-script stand-in. */
+    /**
+     * The install script over HTTPS, as production's bootstrap requires ({@code --proto =https}): the first call
+     * makes a throwaway certificate, serves the simulator's files with it too, and adds it to every simulated host's
+     * CA bundle.
+     */
+    public synchronized URI installScriptHttpsUrl() {
+        if (httpsBase == null) {
+            BenchTls tls = BenchTls.create(hostsDir);
+            httpsBase = simulator.startHttps(tls.context());
+            for (SimulatedHost host : hosts.values()) {
+                host.sandbox().exec("cat >> /etc/ssl/certs/ca-certificates.crt",
+                        tls.certificate().getBytes(StandardCharsets.US_ASCII));
+            }
+        }
+        return httpsBase.resolve(INSTALL_SCRIPT_PATH);
+    }
+
     public URI installScriptUrl() {
         return simulator.endpoint().resolve("/" + INSTALL_SCRIPT_PATH);
     }

@@ -76,6 +76,22 @@ public record FunctionSpec(String logicalId, String handler, String runtime, int
         return out;
     }
 
+    /**
+     * This function as a deployment with other CDK context would have it: each named variable, which the stack sets
+     * from a context key (e.g. {@code ecsa:installScriptUrl} to {@code ECSA_INSTALL_SCRIPT_URL}), takes the given
+     * value. Only variables the template has can be given.
+     */
+    public FunctionSpec withContextValues(Map<String, String> values) {
+        Map<String, JsonNode> env = new LinkedHashMap<>(environment);
+        values.forEach((name, value) -> {
+            if (!env.containsKey(name)) {
+                throw new IllegalArgumentException(logicalId + " has no variable " + name + " in the template");
+            }
+            env.put(name, com.fasterxml.jackson.databind.node.TextNode.valueOf(value));
+        });
+        return new FunctionSpec(logicalId, handler, runtime, timeoutSeconds, memoryMb, logFormat, role, env);
+    }
+
     /** This function with another timeout (a test of the runtime's enforcement; the template's is the rule). */
     public FunctionSpec withTimeoutSeconds(int seconds) {
         return new FunctionSpec(logicalId, handler, runtime, seconds, memoryMb, logFormat, role, environment);

@@ -86,12 +86,14 @@ public final class ControlPlaneSimulator implements AutoCloseable {
     private final SsmSimulation ssm;
     private final EcsSimulation ecs;
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
+    private volatile Authorizer authorizer;
     private final List<PublishedEvent> events = new ArrayList<>();
     private final Map<String, byte[]> files = new ConcurrentHashMap<>();
     private final Faults faults = new Faults();
     private final Map<String, Function<JsonNode, JsonNode>> operations = new HashMap<>();
     private final Map<String, Function<JsonNode, JsonNode>> agentOperations = new HashMap<>();
     private final HttpServer server;
+    private volatile com.sun.net.httpserver.HttpsServer httpsServer;
     private final ExecutorService executor;
     private int seeded;
 
@@ -154,6 +156,9 @@ public final class ControlPlaneSimulator implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        if (httpsServer != null) {
+            httpsServer.stop(0);
+        }
         executor.shutdownNow();
     }
 
@@ -276,6 +281,17 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         return locked(() -> ecs.cluster(cluster).tasks.values().stream().map(EcsSimulation.Task::view).toList());
     }
 
+    /** Authorizes every call signed with credentials the authorizer knows (null: none is checked). */
+    public void authorizeWith(Authorizer authorizer) {
+        this.authorizer = authorizer;
+    }
+
+    /** The ARN of a stored secret, by name or ARN. */
+    public Optional<String> secretArn(String nameOrArn) {
+        return locked(() -> secrets.values().stream()
+                .filter(s -> s.name().equals(nameOrArn) || s.arn().equals(nameOrArn)).map(Secret::arn).findFirst());
+    }
+
     public Optional<ManagedInstanceView> managedInstance(String managedInstanceId) {
         return locked(() -> Optional.ofNullable(ssm.instance(managedInstanceId)).map(SsmSimulation.Instance::view));
     }
@@ -321,6 +337,27 @@ public final class ControlPlaneSimulator implements AutoCloseable {
     }
 
     /** Publishes {@code content} at {@code GET /<path>} (leading slash optional). */
+    /**
+     * Also serves everything over HTTPS with {@code tls} (for files a host fetches with {@code --proto =https});
+     * returns the HTTPS base URI.
+     */
+    public synchronized URI startHttps(javax.net.ssl.SSLContext tls) {
+        if (httpsServer == null) {
+            try {
+                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(
+                        new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+                https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+                https.createContext("/", this::handle);
+                https.setExecutor(executor);
+                https.start();
+                httpsServer = https;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return URI.create("https://127.0.0.1:" + httpsServer.getAddress().getPort() + "/");
+    }
+
     public void serveFile(String path, byte[] content) {
         files.put(path.startsWith("/") ? path.substring(1) : path, content.clone());
     }
@@ -498,6 +535,15 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         if (request == null || !request.isObject()) {
             respond(exchange, 400, contentType, error("SerializationException", "Request body must be a JSON object."));
             return;
+        }
+        Authorizer iam = authorizer;
+        if (iam != null) {
+            String key = Authorizer.accessKeyOf(exchange.getRequestHeaders().getFirst("Authorization"));
+            Optional<String> denied = key == null ? Optional.empty() : iam.denial(key, name, request);
+            if (denied.isPresent()) {
+                respond(exchange, 400, contentType, error("AccessDeniedException", denied.get()));
+                return;
+            }
         }
         try {
             JsonNode result = locked(() -> op.apply(request));

@@ -10,6 +10,12 @@ import dev.ecsa.functions.aws.AwsClients;
 import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
 import dev.ecsa.functions.dynamo.InventoryTable;
 import dev.ecsa.local.Bench;
+import dev.ecsa.local.hosts.SimulatedHost;
+import dev.ecsa.local.hosts.HostConfig;
+import dev.ecsa.core.state.NodeState;
+import dev.ecsa.local.iam.AuthorizingFront;
+import dev.ecsa.local.iam.BenchAuthorizer;
+import dev.ecsa.local.iam.IamPolicies;
 import dev.ecsa.local.lambda.ContainerCredentials;
 import dev.ecsa.local.lambda.FunctionSpec;
 import dev.ecsa.local.lambda.LambdaFunction;
@@ -52,6 +58,8 @@ class LambdaRuntimeIT {
     static Map<String, String> platform;
     static Map<String, String> bindings;
     static AwsClients dynamoClients;
+    static BenchAuthorizer iam;
+    static AuthorizingFront dynamoFront;
     static DynamoDbNodeStore store;
     static final List<LambdaFunction> started = new ArrayList<>();
 
@@ -59,7 +67,7 @@ class LambdaRuntimeIT {
     static void start() throws Exception {
         Path root = Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize();
         template = JSON.readTree(Files.readString(root.resolve("infra-cdk/target/stack.template.json")));
-        bench = Bench.start();
+        bench = Bench.start(HostConfig.builder("lr-host").build());
         credentials = new ContainerCredentials();
         String region = bench.simulator().config().region();
         String account = bench.simulator().config().accountId();
@@ -71,9 +79,16 @@ class LambdaRuntimeIT {
         InventoryTable.ensure(dynamoClients.dynamoDb(), TABLE, Duration.ofSeconds(30));
         store = new DynamoDbNodeStore(dynamoClients.dynamoDb(), TABLE, Duration.ofDays(90), Clock.systemUTC());
         String sim = bench.simulator().endpoint().toString();
+        // IAM, enforced: each function's calls against its role's policies from the template.
+        String stateMachine = "arn:aws:states:" + region + ":" + account + ":stateMachine:EcsaLifecycle-drain";
+        IamPolicies policies = new IamPolicies(template, region, account, id -> benchValue(id, region, account,
+                stateMachine));
+        iam = new BenchAuthorizer(policies, credentials::roleOf, bench.simulator(), region, account);
+        bench.simulator().authorizeWith(iam);
+        dynamoFront = new AuthorizingFront(bench.dynamo().endpoint(), iam);
         // The platform's part: where the AWS APIs are (the SDK's own endpoint settings; no code of the service).
         platform = Map.of(
-                "AWS_ENDPOINT_URL_DYNAMODB", bench.dynamo().endpoint().toString(),
+                "AWS_ENDPOINT_URL_DYNAMODB", dynamoFront.endpoint().toString(),
                 "AWS_ENDPOINT_URL_SSM", sim,
                 "AWS_ENDPOINT_URL_ECS", sim,
                 "AWS_ENDPOINT_URL_SECRETS_MANAGER", sim,
@@ -84,13 +99,44 @@ class LambdaRuntimeIT {
                 "ECSA_TABLE_NAME", TABLE,
                 "ECSA_SSH_KEY_SECRET", Bench.SSH_KEY_SECRET,
                 "ECSA_ECS_ANYWHERE_ROLE", "EcsaLifecycle-EcsAnywhereRole",
-                "ECSA_DRAIN_STATE_MACHINE_ARN", "arn:aws:states:" + region + ":" + account
-                        + ":stateMachine:EcsaLifecycle-drain");
+                "ECSA_DRAIN_STATE_MACHINE_ARN", stateMachine);
+    }
+
+    /** What a template resource is on the bench (the values CloudFormation would give the deployed stack). */
+    private static String benchValue(String ref, String region, String account, String stateMachine) {
+        String id = ref.contains(".") ? ref.substring(0, ref.indexOf('.')) : ref;
+        String type = template.path("Resources").path(id).path("Type").asText();
+        return switch (type) {
+            case "AWS::DynamoDB::Table" -> ref.endsWith(".Arn")
+                    ? "arn:aws:dynamodb:" + region + ":" + account + ":table/" + TABLE : TABLE;
+            case "AWS::SecretsManager::Secret" -> bench.simulator().secretArn(Bench.SSH_KEY_SECRET).orElseThrow();
+            case "AWS::StepFunctions::StateMachine" -> stateMachine;
+            case "AWS::IAM::Role" -> "arn:aws:iam::" + account + ":role/EcsaLifecycle-EcsAnywhereRole";
+            case "AWS::SQS::Queue" -> "arn:aws:sqs:" + region + ":" + account + ":" + id;
+            // Resources only other roles' policies name (the state machine's invoke of the drain alias).
+            default -> "bench:" + ref;
+        };
+    }
+
+    /** Denied calls, other than the ones a test provokes on purpose (a table outside the grants). */
+    private static List<BenchAuthorizer.Decision> unexpectedDenials() {
+        return iam.denials().stream().filter(d -> !d.resource().contains("no-such-table")).toList();
     }
 
     @AfterAll
     static void stop() {
+        if (iam != null) {
+            // The evidence, printed: each role and the actions its calls were authorized for.
+            new java.util.TreeMap<>(iam.decisions().stream().collect(java.util.stream.Collectors.groupingBy(
+                    BenchAuthorizer.Decision::role, java.util.stream.Collectors.mapping(
+                            d -> d.action() + (d.allowed() ? "" : " DENIED"), java.util.stream.Collectors.toCollection(
+                                    java.util.TreeSet::new))))).forEach((role, actions) ->
+                    System.out.println("IAM on the bench: " + role + " " + actions));
+        }
         started.forEach(LambdaFunction::close);
+        if (dynamoFront != null) {
+            dynamoFront.close();
+        }
         if (dynamoClients != null) {
             dynamoClients.close();
         }
@@ -173,8 +219,43 @@ class LambdaRuntimeIT {
         });
     }
 
+    /**
+     * A whole registration through the zip: the function reads its SSH key from Secrets Manager, creates a tagged
+     * activation (passing the role), bootstraps the host over SSH with production's HTTPS-only fetch of the install
+     * script (pinned by SHA-256, as {@code -c ecsa:installScriptSha256=...} deploys it), verifies the node in SSM
+     * and ECS, and records it, every call authorized against the NodeRequest role's policy.
+     */
     @Test
-    void aPermanentFailureOfTheStoreIsLoggedAtErrorByTheZipsLogger() throws Exception {
+    void aRegistrationThroughTheZipJoinsTheHostWithEveryCallAuthorized() throws Exception {
+        SimulatedHost host = bench.host("lr-host");
+        FunctionSpec spec = FunctionSpec.named(template, "NodeRequest").withContextValues(Map.of(
+                "ECSA_INSTALL_SCRIPT_URL", bench.installScriptHttpsUrl().toString(),
+                "ECSA_INSTALL_SCRIPT_SHA256", bench.installScriptSha256()));
+        LambdaFunction fn = function(spec, Map.of());
+        String body = JSON.writeValueAsString(Map.of("action", "register", "requestId", "lr-reg-1",
+                "nodeId", "lr-host", "address", host.address(), "port", host.port(), "sshUser", Bench.SSH_USER,
+                "requestedBy", "it"));
+
+        LambdaFunction.Invocation result = fn.invoke(sqsEvent(body));
+
+        assertThat(result.ok()).as(result.body()).isTrue();
+        RequestRecord record = store.getRequest("lr-reg-1").orElseThrow();
+        assertThat(record.outcome()).as(record.failure() + "\n" + String.join("\n", fn.log()))
+                .isEqualTo(Outcome.REGISTERED);
+        var node = store.getNode("lr-host").orElseThrow();
+        assertThat(node.state()).isEqualTo(NodeState.REGISTERED);
+        assertThat(bench.simulator().managedInstance(node.managedInstanceId())).isPresent();
+        assertThat(bench.simulator().containerInstance(node.containerInstanceArn())).isPresent();
+        assertThat(iam.decisions()).extracting(BenchAuthorizer.Decision::action)
+                .contains("ssm:CreateActivation", "iam:PassRole", "secretsmanager:GetSecretValue",
+                        "ssm:DeleteActivation", "ecs:DescribeContainerInstances");
+        assertThat(unexpectedDenials()).isEmpty();
+        assertThat(jsonLines(fn)).anySatisfy(line -> assertThat(line.has("NodeRegistered")).isTrue());
+    }
+
+    /** A call outside the role's grants is denied as AWS denies it, and the zip logs the failure at ERROR. */
+    @Test
+    void aCallOutsideTheRolesGrantsIsDeniedAndLoggedAtError() throws Exception {
         LambdaFunction fn = function(FunctionSpec.named(template, "NodeRequest"),
                 Map.of("ECSA_TABLE_NAME", "no-such-table"));
         String body = JSON.writeValueAsString(Map.of("action", "deregister", "requestId", "lr-err-1",
@@ -187,7 +268,24 @@ class LambdaRuntimeIT {
             assertThat(line.path("level").asText()).isEqualTo("ERROR");
             assertThat(line.path("requestId").asText()).isEqualTo("lr-err-1");
             assertThat(line.path("logger").asText()).contains("NodeRequestHandler");
+            assertThat(line.path("message").asText()).contains("AWS_ACCESS_DENIED");
         });
+        assertThat(iam.denials()).anySatisfy(d -> {
+            assertThat(d.action()).startsWith("dynamodb:");
+            assertThat(d.resource()).endsWith(":table/no-such-table");
+        });
+    }
+
+    /** IAM enforced on every call these flows make: each allowed by the role's own grants, none denied. */
+    @Test
+    void everyCallTheFunctionsMakeIsAuthorizedByTheirRolesPolicies() throws Exception {
+        aRequestForAClusterTheStackDoesNotManageIsRejectedRecordedCountedAndLoggedAsJson();
+        theReconcilerRunsFromTheZipAndWritesItsMetrics();
+
+        assertThat(iam.decisions()).extracting(BenchAuthorizer.Decision::action)
+                .contains("dynamodb:GetItem", "dynamodb:PutItem", "events:PutEvents",
+                        "ssm:DescribeInstanceInformation", "ssm:DescribeActivations", "ecs:ListContainerInstances");
+        assertThat(unexpectedDenials()).isEmpty();
     }
 
     /** Step Functions matches a Lambda error by the type the runtime reports: the exception's class name. */
