@@ -114,6 +114,22 @@ public final class LambdaFunction implements AutoCloseable {
         return starts;
     }
 
+    /**
+     * This function as the drain workflow's Task states call it on the local interpreter: the payload in, the
+     * response out, and a function error failing the Task with the runtime's error type (the name Retry and Catch
+     * match), as Step Functions' Lambda integration does.
+     */
+    public dev.ecsa.local.sfn.TaskHandler asTaskHandler() {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        return (stateName, input) -> {
+            Invocation result = invoke(json.writeValueAsString(input));
+            if (!result.ok()) {
+                throw new dev.ecsa.local.sfn.TaskFailedException(result.errorType(), result.body());
+            }
+            return json.readTree(result.body());
+        };
+    }
+
     /** Whether the runtime went through SnapStart's restore step (init, then {@code /runtime/restore/next}). */
     public boolean restoredFromSnapshot() {
         return api != null && api.restored();

@@ -19,6 +19,11 @@ import dev.ecsa.local.iam.IamPolicies;
 import dev.ecsa.local.lambda.ContainerCredentials;
 import dev.ecsa.local.lambda.FunctionSpec;
 import dev.ecsa.local.lambda.LambdaFunction;
+import dev.ecsa.local.sfn.ExecutionOptions;
+import dev.ecsa.local.sfn.ExecutionResult;
+import dev.ecsa.local.sfn.ExecutionStatus;
+import dev.ecsa.local.sfn.LocalStepFunctions;
+import dev.ecsa.local.sfn.StepFunctionsEmulator;
 import dev.ecsa.local.sim.Fault;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +65,9 @@ class LambdaRuntimeIT {
     static AwsClients dynamoClients;
     static BenchAuthorizer iam;
     static AuthorizingFront dynamoFront;
+    static LocalStepFunctions interpreter;
+    static StepFunctionsEmulator stepFunctions;
+    static String stateMachineArn;
     static DynamoDbNodeStore store;
     static final List<LambdaFunction> started = new ArrayList<>();
 
@@ -67,7 +75,7 @@ class LambdaRuntimeIT {
     static void start() throws Exception {
         Path root = Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize();
         template = JSON.readTree(Files.readString(root.resolve("infra-cdk/target/stack.template.json")));
-        bench = Bench.start(HostConfig.builder("lr-host").build());
+        bench = Bench.start(HostConfig.builder("lr-host").build(), HostConfig.builder("lr-drained").build());
         credentials = new ContainerCredentials();
         String region = bench.simulator().config().region();
         String account = bench.simulator().config().accountId();
@@ -81,6 +89,11 @@ class LambdaRuntimeIT {
         String sim = bench.simulator().endpoint().toString();
         // IAM, enforced: each function's calls against its role's policies from the template.
         String stateMachine = "arn:aws:states:" + region + ":" + account + ":stateMachine:EcsaLifecycle-drain";
+        stateMachineArn = stateMachine;
+        // The drain workflow's synthesized definition on the local interpreter, its Tasks bound later to the
+        // DrainStep function running from the zip.
+        interpreter = LocalStepFunctions.launch(root);
+        stepFunctions = StepFunctionsEmulator.start(interpreter);
         IamPolicies policies = new IamPolicies(template, region, account, id -> benchValue(id, region, account,
                 stateMachine));
         iam = new BenchAuthorizer(policies, credentials::roleOf, bench.simulator(), region, account);
@@ -93,7 +106,7 @@ class LambdaRuntimeIT {
                 "AWS_ENDPOINT_URL_ECS", sim,
                 "AWS_ENDPOINT_URL_SECRETS_MANAGER", sim,
                 "AWS_ENDPOINT_URL_EVENTBRIDGE", sim,
-                "AWS_ENDPOINT_URL_SFN", sim);
+                "AWS_ENDPOINT_URL_SFN", stepFunctions.endpoint().toString());
         // What CloudFormation fills in at deploy time; everything else is the template's own text.
         bindings = Map.of(
                 "ECSA_TABLE_NAME", TABLE,
@@ -134,6 +147,12 @@ class LambdaRuntimeIT {
                     System.out.println("IAM on the bench: " + role + " " + actions));
         }
         started.forEach(LambdaFunction::close);
+        if (stepFunctions != null) {
+            stepFunctions.close();
+        }
+        if (interpreter != null) {
+            interpreter.close();
+        }
         if (dynamoFront != null) {
             dynamoFront.close();
         }
@@ -251,6 +270,48 @@ class LambdaRuntimeIT {
                         "ssm:DeleteActivation", "ecs:DescribeContainerInstances");
         assertThat(unexpectedDenials()).isEmpty();
         assertThat(jsonLines(fn)).anySatisfy(line -> assertThat(line.has("NodeRegistered")).isTrue());
+    }
+
+    /**
+     * Register, then deregister through the zip: the NodeRequest function starts the synthesized drain workflow,
+     * whose Tasks invoke the DrainStep function from the zip; the node is drained, deregistered from ECS (on the
+     * cluster ARN) and SSM (only this stack's tagged instances) and its host cleaned, every call authorized.
+     */
+    @Test
+    void aDeregistrationThroughTheZipRunsTheDrainWorkflowWithEveryCallAuthorized() throws Exception {
+        SimulatedHost host = bench.host("lr-drained");
+        FunctionSpec intakeSpec = FunctionSpec.named(template, "NodeRequest").withContextValues(Map.of(
+                "ECSA_INSTALL_SCRIPT_URL", bench.installScriptHttpsUrl().toString(),
+                "ECSA_INSTALL_SCRIPT_SHA256", bench.installScriptSha256()));
+        LambdaFunction intake = function(intakeSpec, Map.of());
+        LambdaFunction drain = function(FunctionSpec.named(template, "DrainStep"), Map.of());
+        stepFunctions.register(stateMachineArn, LocalStepFunctions.readDefinition(
+                Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize()
+                        .resolve("infra-cdk/target/drain-workflow.asl.json")),
+                drain.asTaskHandler(), new ExecutionOptions(java.time.Duration.ofSeconds(1), Map.of(),
+                        java.time.Duration.ofSeconds(1), Map.of()));
+        intake.invoke(sqsEvent(JSON.writeValueAsString(Map.of("action", "register", "requestId", "lr-dreg-reg",
+                "nodeId", "lr-drained", "address", host.address(), "port", host.port(), "sshUser", Bench.SSH_USER,
+                "requestedBy", "it"))));
+        var registered = store.getNode("lr-drained").orElseThrow();
+        assertThat(registered.state()).as(String.join("\n", intake.log())).isEqualTo(NodeState.REGISTERED);
+
+        LambdaFunction.Invocation accepted = intake.invoke(sqsEvent(JSON.writeValueAsString(Map.of(
+                "action", "deregister", "requestId", "lr-dreg-1", "nodeId", "lr-drained", "requestedBy", "it"))));
+        assertThat(accepted.ok()).as(accepted.body()).isTrue();
+        ExecutionResult execution = stepFunctions.awaitResult(stateMachineArn.replace(":stateMachine:",
+                ":execution:") + ":lr-dreg-1", java.time.Duration.ofMinutes(3));
+
+        assertThat(execution.status()).as(execution.error() + " " + execution.cause() + "\n"
+                + String.join("\n", drain.log())).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(store.getNode("lr-drained").orElseThrow().state()).isEqualTo(NodeState.DEREGISTERED);
+        assertThat(bench.simulator().managedInstance(registered.managedInstanceId()).orElseThrow().deregistered())
+                .isTrue();
+        assertThat(iam.decisions()).filteredOn(d -> d.role().startsWith("DrainStep"))
+                .extracting(BenchAuthorizer.Decision::action)
+                .contains("ecs:UpdateContainerInstancesState", "ecs:DeregisterContainerInstance",
+                        "ssm:DeregisterManagedInstance", "secretsmanager:GetSecretValue", "dynamodb:UpdateItem");
+        assertThat(unexpectedDenials()).isEmpty();
     }
 
     /** A call outside the role's grants is denied as AWS denies it, and the zip logs the failure at ERROR. */
