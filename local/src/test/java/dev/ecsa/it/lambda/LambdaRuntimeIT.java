@@ -189,6 +189,23 @@ class LambdaRuntimeIT {
         return out;
     }
 
+    /**
+     * The NodeRequest function as a deployment with {@code -c ecsa:installScriptUrl=... -c ecsa:installScriptSha256=...}
+     * has it: the bench's install script over HTTPS, pinned by its SHA-256.
+     */
+    private static LambdaFunction registeringIntake() {
+        return function(FunctionSpec.named(template, "NodeRequest").withContextValues(Map.of(
+                "ECSA_INSTALL_SCRIPT_URL", bench.installScriptHttpsUrl().toString(),
+                "ECSA_INSTALL_SCRIPT_SHA256", bench.installScriptSha256())), Map.of());
+    }
+
+    /** A register request for a simulated host, whose node id is the host's name. */
+    private static String registerBody(String requestId, SimulatedHost host) throws Exception {
+        return JSON.writeValueAsString(Map.of("action", "register", "requestId", requestId,
+                "nodeId", host.config().name(), "address", host.address(), "port", host.port(),
+                "sshUser", Bench.SSH_USER, "requestedBy", "it"));
+    }
+
     private static String sqsEvent(String body) throws Exception {
         Map<String, Object> record = new HashMap<>();
         record.put("messageId", "m-" + Math.abs(body.hashCode()));
@@ -246,16 +263,9 @@ class LambdaRuntimeIT {
      */
     @Test
     void aRegistrationThroughTheZipJoinsTheHostWithEveryCallAuthorized() throws Exception {
-        SimulatedHost host = bench.host("lr-host");
-        FunctionSpec spec = FunctionSpec.named(template, "NodeRequest").withContextValues(Map.of(
-                "ECSA_INSTALL_SCRIPT_URL", bench.installScriptHttpsUrl().toString(),
-                "ECSA_INSTALL_SCRIPT_SHA256", bench.installScriptSha256()));
-        LambdaFunction fn = function(spec, Map.of());
-        String body = JSON.writeValueAsString(Map.of("action", "register", "requestId", "lr-reg-1",
-                "nodeId", "lr-host", "address", host.address(), "port", host.port(), "sshUser", Bench.SSH_USER,
-                "requestedBy", "it"));
+        LambdaFunction fn = registeringIntake();
 
-        LambdaFunction.Invocation result = fn.invoke(sqsEvent(body));
+        LambdaFunction.Invocation result = fn.invoke(sqsEvent(registerBody("lr-reg-1", bench.host("lr-host"))));
 
         assertThat(result.ok()).as(result.body()).isTrue();
         RequestRecord record = store.getRequest("lr-reg-1").orElseThrow();
@@ -279,20 +289,14 @@ class LambdaRuntimeIT {
      */
     @Test
     void aDeregistrationThroughTheZipRunsTheDrainWorkflowWithEveryCallAuthorized() throws Exception {
-        SimulatedHost host = bench.host("lr-drained");
-        FunctionSpec intakeSpec = FunctionSpec.named(template, "NodeRequest").withContextValues(Map.of(
-                "ECSA_INSTALL_SCRIPT_URL", bench.installScriptHttpsUrl().toString(),
-                "ECSA_INSTALL_SCRIPT_SHA256", bench.installScriptSha256()));
-        LambdaFunction intake = function(intakeSpec, Map.of());
+        LambdaFunction intake = registeringIntake();
         LambdaFunction drain = function(FunctionSpec.named(template, "DrainStep"), Map.of());
         stepFunctions.register(stateMachineArn, LocalStepFunctions.readDefinition(
                 Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize()
                         .resolve("infra-cdk/target/drain-workflow.asl.json")),
                 drain.asTaskHandler(), new ExecutionOptions(java.time.Duration.ofSeconds(1), Map.of(),
                         java.time.Duration.ofSeconds(1), Map.of()));
-        intake.invoke(sqsEvent(JSON.writeValueAsString(Map.of("action", "register", "requestId", "lr-dreg-reg",
-                "nodeId", "lr-drained", "address", host.address(), "port", host.port(), "sshUser", Bench.SSH_USER,
-                "requestedBy", "it"))));
+        intake.invoke(sqsEvent(registerBody("lr-dreg-reg", bench.host("lr-drained"))));
         var registered = store.getNode("lr-drained").orElseThrow();
         assertThat(registered.state()).as(String.join("\n", intake.log())).isEqualTo(NodeState.REGISTERED);
 
