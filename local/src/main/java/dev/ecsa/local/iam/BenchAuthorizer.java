@@ -96,6 +96,9 @@ public final class BenchAuthorizer implements Authorizer {
                 }
                 checks.add(new Check("events:" + operation, buses.isEmpty() ? List.of("*") : buses, Map.of()));
             }
+            case "AWSStepFunctions" -> checks.add(new Check("states:" + operation, List.of(
+                    req.hasNonNull("executionArn") ? req.path("executionArn").asText()
+                            : req.path("stateMachineArn").asText("*")), Map.of()));
             case "DynamoDB_20120810" -> {
                 String table = arn("dynamodb", "table/" + req.path("TableName").asText());
                 String resource = req.hasNonNull("IndexName") ? table + "/index/" + req.path("IndexName").asText()

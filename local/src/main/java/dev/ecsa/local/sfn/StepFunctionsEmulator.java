@@ -218,6 +218,13 @@ public final class StepFunctionsEmulator implements AutoCloseable {
         return "StepFunctionsEmulator[" + endpoint + "]";
     }
 
+    private volatile dev.ecsa.local.sim.Authorizer authorizer;
+
+    /** Authorizes every call signed with credentials the authorizer knows (null: none is checked). */
+    public void authorizeWith(dev.ecsa.local.sim.Authorizer authorizer) {
+        this.authorizer = authorizer;
+    }
+
     // ---- HTTP ----
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -231,6 +238,15 @@ public final class StepFunctionsEmulator implements AutoCloseable {
                             + TARGET_PREFIX + "<Operation>");
                 }
                 JsonNode request = readBody(exchange);
+                dev.ecsa.local.sim.Authorizer iam = authorizer;
+                String key = dev.ecsa.local.sim.Authorizer.accessKeyOf(
+                        exchange.getRequestHeaders().getFirst("Authorization"));
+                if (iam != null && key != null) {
+                    java.util.Optional<String> denied = iam.denial(key, target, request);
+                    if (denied.isPresent()) {
+                        throw new ApiException("AccessDeniedException", denied.get());
+                    }
+                }
                 reply = dispatch(target.substring(TARGET_PREFIX.length()), request);
             } catch (ApiException e) {
                 status = 400;

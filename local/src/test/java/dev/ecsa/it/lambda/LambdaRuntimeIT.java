@@ -99,6 +99,7 @@ class LambdaRuntimeIT {
         iam = new BenchAuthorizer(policies, credentials::roleOf, bench.simulator(), region, account);
         bench.simulator().authorizeWith(iam);
         dynamoFront = new AuthorizingFront(bench.dynamo().endpoint(), iam);
+        stepFunctions.authorizeWith(iam);
         // The platform's part: where the AWS APIs are (the SDK's own endpoint settings; no code of the service).
         platform = Map.of(
                 "AWS_ENDPOINT_URL_DYNAMODB", dynamoFront.endpoint().toString(),
@@ -311,6 +312,8 @@ class LambdaRuntimeIT {
         assertThat(store.getNode("lr-drained").orElseThrow().state()).isEqualTo(NodeState.DEREGISTERED);
         assertThat(bench.simulator().managedInstance(registered.managedInstanceId()).orElseThrow().deregistered())
                 .isTrue();
+        assertThat(iam.decisions()).filteredOn(d -> d.role().startsWith("NodeRequest"))
+                .extracting(BenchAuthorizer.Decision::action).contains("states:StartExecution");
         assertThat(iam.decisions()).filteredOn(d -> d.role().startsWith("DrainStep"))
                 .extracting(BenchAuthorizer.Decision::action)
                 .contains("ecs:UpdateContainerInstancesState", "ecs:DeregisterContainerInstance",
