@@ -119,6 +119,16 @@ class RegisterThroughQueueIT {
         System.setErr(capture);
         try {
             record = run(request);
+            // The outcome is stored before the handler logs it: keep capturing until that last line is out too
+            // (bounded; the assertions below say what is missing if it never comes).
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (!logs.toString(StandardCharsets.UTF_8).contains("request q-ok-1 completed")
+                    && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
         } finally {
             System.setOut(out);
             System.setErr(err);
