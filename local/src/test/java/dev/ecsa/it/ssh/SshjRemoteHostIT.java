@@ -217,7 +217,9 @@ class SshjRemoteHostIT {
                 .append("echo 'ECSA_RESULT {\"ok\":true,\"nodeId\":\"big\"}'\n");
         ScriptResult r = remote.run(run("sshj-plain", expect("sshj-plain"), script.toString()));
         assertThat(r.exitCode()).isZero();
-        assertThat(r.stdoutTail()).hasSize(SshjRemoteHost.STDOUT_TAIL_BYTES)
+        assertThat(r.stdoutTail()).as("stdout; exit %s, stderr %d bytes: %s", r.exitCode(), r.stderrTail().length(),
+                        r.stderrTail().length() > 300 ? r.stderrTail().substring(0, 300) : r.stderrTail())
+                .hasSize(SshjRemoteHost.STDOUT_TAIL_BYTES)
                 .endsWith("ooo\nECSA_RESULT {\"ok\":true,\"nodeId\":\"big\"}\n");
         assertThat(r.stderrTail()).hasSize(SshjRemoteHost.STDERR_TAIL_BYTES).matches("e+");
         assertThat(dev.ecsa.functions.host.ScriptResult.parse(r.stdoutTail()).nodeId()).isEqualTo("big");
