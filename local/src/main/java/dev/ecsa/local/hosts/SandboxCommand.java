@@ -53,10 +53,18 @@ final class SandboxCommand implements Command {
         Thread stdout = pump(process.getInputStream(), out, "stdout");
         Thread stderr = pump(process.getErrorStream(), err, "stderr");
         Thread stdin = new Thread(() -> {
+            long moved = 0;
             try (OutputStream toProcess = process.getOutputStream()) {
-                in.transferTo(toProcess);
-            } catch (IOException ignored) {
-                // the process closed its stdin or the channel went away
+                byte[] buf = new byte[8192];
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    toProcess.write(buf, 0, n);
+                    moved += n;
+                }
+            } catch (IOException e) {
+                // The process closed its stdin or the channel went away; said on the session's stderr, since a
+                // script cut short this way would otherwise look like one that ran and printed nothing.
+                System.err.println("[bench] stdin of '" + command + "' ended after " + moved + " bytes: " + e);
             }
         }, "sandbox-stdin");
         stdin.setDaemon(true);
