@@ -150,13 +150,11 @@ final class TemplateIam {
         }
         if (value.has("Fn::Join")) {
             JsonNode join = value.get("Fn::Join");
-            StringBuilder b = new StringBuilder();
             List<String> parts = new ArrayList<>();
             for (JsonNode p : join.get(1)) {
                 parts.add(resolve(p));
             }
-            b.append(String.join(join.get(0).asText(), parts));
-            return b.toString();
+            return String.join(join.get(0).asText(), parts);
         }
         if (value.has("Ref")) {
             String ref = value.get("Ref").asText();

@@ -116,7 +116,6 @@ public final class AwsClients implements AutoCloseable {
             return AwsCredentialsProviderChain.builder()
                     .credentialsProviders(ContainerCredentialsProvider.builder().build(),
                             EnvironmentVariableCredentialsProvider.create())
-                    .reuseLastProviderEnabled(true)
                     .build();
         }
 

@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -289,6 +288,5 @@ public final class LambdaFunction implements AutoCloseable {
         if (api != null) {
             api.close();
         }
-        Objects.requireNonNull(spec);
     }
 }

@@ -1,5 +1,6 @@
 package dev.ecsa.local.mode;
 
+import dev.ecsa.core.contract.FunctionEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -205,19 +206,19 @@ public final class LocalMode implements AutoCloseable {
     /** The environment the stack would give the functions, with the bench's endpoints and pins. */
     private Map<String, String> environment(LocalModeSettings s, String drainArn) {
         Map<String, String> env = new HashMap<>();
-        env.put("ECSA_STACK_NAME", STACK);
-        env.put("ECSA_TABLE_NAME", TABLE);
-        env.put("ECSA_CLUSTER", Bench.CLUSTER);
-        env.put("ECSA_EVENT_BUS", "default");
-        env.put("ECSA_SSH_KEY_SECRET", Bench.SSH_KEY_SECRET);
-        env.put("ECSA_INSTALL_SCRIPT_URL", bench.installScriptUrl().toString());
-        env.put("ECSA_INSTALL_SCRIPT_SHA256", bench.installScriptSha256());
-        env.put("ECSA_INSTALL_SCRIPT_GPG_FINGERPRINT", bench.signingKey().fingerprint());
-        env.put("ECSA_REGISTRATION_BUDGET_SECONDS", "300");
-        env.put("ECSA_DRAIN_TIMEOUT_SECONDS", Long.toString(s.drainTimeout().toSeconds()));
-        env.put("ECSA_DRAIN_POLL_SECONDS", Long.toString(s.drainPoll().toSeconds()));
-        env.put("ECSA_ON_DRAIN_TIMEOUT", "revert");
-        env.put("ECSA_DRAIN_STATE_MACHINE_ARN", drainArn);
+        env.put(FunctionEnvironment.STACK_NAME, STACK);
+        env.put(FunctionEnvironment.TABLE_NAME, TABLE);
+        env.put(FunctionEnvironment.CLUSTER, Bench.CLUSTER);
+        env.put(FunctionEnvironment.EVENT_BUS, "default");
+        env.put(FunctionEnvironment.SSH_KEY_SECRET, Bench.SSH_KEY_SECRET);
+        env.put(FunctionEnvironment.INSTALL_SCRIPT_URL, bench.installScriptUrl().toString());
+        env.put(FunctionEnvironment.INSTALL_SCRIPT_SHA256, bench.installScriptSha256());
+        env.put(FunctionEnvironment.INSTALL_SCRIPT_GPG_FINGERPRINT, bench.signingKey().fingerprint());
+        env.put(FunctionEnvironment.REGISTRATION_BUDGET_SECONDS, "300");
+        env.put(FunctionEnvironment.DRAIN_TIMEOUT_SECONDS, Long.toString(s.drainTimeout().toSeconds()));
+        env.put(FunctionEnvironment.DRAIN_POLL_SECONDS, Long.toString(s.drainPoll().toSeconds()));
+        env.put(FunctionEnvironment.ON_DRAIN_TIMEOUT, "revert");
+        env.put(FunctionEnvironment.DRAIN_STATE_MACHINE_ARN, drainArn);
         return env;
     }
 
