@@ -217,6 +217,10 @@ public final class SshjRemoteHost implements RemoteHost {
             in = Pump.start("ssh-stdin " + target, () -> {
                 try (OutputStream stdin = cmd.getOutputStream()) {
                     stdin.write(run.script().getBytes(StandardCharsets.UTF_8));
+                    // flush() waits for window space; SSHJ 0.40's close() flushes without waiting and silently
+                    // drops what is still buffered when the server's window is used up, then sends EOF: the host
+                    // would run a script cut short.
+                    stdin.flush();
                 }
             });
             out.await();

@@ -62,7 +62,7 @@ final class SandboxCommand implements Command {
                     moved += n;
                 }
             } catch (IOException e) {
-                // The process closed its stdin or the channel went away; said on the session's stderr, since a
+                // The process closed its stdin or the channel went away; said in the bench's own log, since a
                 // script cut short this way would otherwise look like one that ran and printed nothing.
                 System.err.println("[bench] stdin of '" + command + "' ended after " + moved + " bytes: " + e);
             }
