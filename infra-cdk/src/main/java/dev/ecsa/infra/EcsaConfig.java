@@ -1,5 +1,7 @@
 package dev.ecsa.infra;
 
+import dev.ecsa.core.contract.FunctionBudgets;
+import dev.ecsa.core.validation.FieldRules;
 import java.util.List;
 import java.util.Objects;
 import software.constructs.Node;
@@ -77,11 +79,15 @@ public record EcsaConfig(
         if (!List.of("revert", "force", "keep").contains(onDrainTimeout)) {
             throw new IllegalArgumentException("ecsa:onDrainTimeout must be revert, force or keep, not " + onDrainTimeout);
         }
-        if (drainTimeoutSeconds < 60 || drainTimeoutSeconds > 3600) {
-            throw new IllegalArgumentException("ecsa:drainTimeoutSeconds must be 60-3600");
+        if (drainTimeoutSeconds < FieldRules.MIN_DRAIN_TIMEOUT_SECONDS
+                || drainTimeoutSeconds > FieldRules.MAX_DRAIN_TIMEOUT_SECONDS) {
+            throw new IllegalArgumentException("ecsa:drainTimeoutSeconds must be " + FieldRules.MIN_DRAIN_TIMEOUT_SECONDS
+                    + "-" + FieldRules.MAX_DRAIN_TIMEOUT_SECONDS);
         }
-        if (drainPollSeconds < 5 || drainPollSeconds > 300) {
-            throw new IllegalArgumentException("ecsa:drainPollSeconds must be 5-300");
+        if (drainPollSeconds < FunctionBudgets.MIN_DRAIN_POLL_SECONDS
+                || drainPollSeconds > FunctionBudgets.MAX_DRAIN_POLL_SECONDS) {
+            throw new IllegalArgumentException("ecsa:drainPollSeconds must be " + FunctionBudgets.MIN_DRAIN_POLL_SECONDS
+                    + "-" + FunctionBudgets.MAX_DRAIN_POLL_SECONDS);
         }
         if (reconcileFixBudget < 0 || reconcileFixBudget > 100) {
             throw new IllegalArgumentException("ecsa:reconcileFixBudget must be 0-100");

@@ -68,10 +68,10 @@ public final class AwsErrors {
         if (e instanceof AwsServiceException service) {
             return translateService(operation, service);
         }
-        if (e instanceof SdkClientException) {
+        if (e instanceof SdkClientException client) {
             // ApiCallTimeoutException and ApiCallAttemptTimeoutException are SdkClientExceptions too.
             return new RetryableException(Reason.AWS_UNAVAILABLE,
-                    operation + " could not reach AWS or read its answer: " + oneLine(e.getMessage()), e);
+                    operation + " could not reach AWS or read its answer: " + clientFailure(client), e);
         }
         return new PermanentException(Reason.INTERNAL,
                 operation + " failed in the SDK: " + e.getClass().getSimpleName(), e);
@@ -126,6 +126,18 @@ public final class AwsErrors {
     }
 
     /** One line of at most 300 characters, so an odd answer cannot flood a log or forge log lines. */
+    /**
+     * Why a call got no answer, for the log: the innermost cause (an {@code UnknownHostException} naming the
+     * endpoint, a refused connection), since the SDK's own message only says to look there.
+     */
+    public static String clientFailure(SdkClientException e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root == e ? oneLine(e.getMessage()) : root.getClass().getSimpleName() + ": " + oneLine(root.getMessage());
+    }
+
     static String oneLine(String s) {
         if (s == null) {
             return "";

@@ -1,5 +1,7 @@
 package dev.ecsa.functions.dynamo;
 
+import dev.ecsa.functions.aws.AwsErrors;
+
 import dev.ecsa.core.error.NodeOperationException;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
@@ -50,10 +52,11 @@ final class DynamoErrors {
             // Validation and other 4xx: the request the adapter built is wrong; a retry repeats it.
             return new PermanentException(Reason.INTERNAL, detail, e);
         }
-        if (e instanceof SdkClientException) {
+        if (e instanceof SdkClientException client) {
             // No answer (connection refused or reset, timeouts): DynamoDB may be fine a moment later.
+            // The SDK's message says why (an unknown host, a refused connection, a timeout): an operator needs it.
             return new RetryableException(Reason.AWS_UNAVAILABLE, where + " failed: no answer from DynamoDB ("
-                    + e.getClass().getSimpleName() + ")", e);
+                    + AwsErrors.clientFailure(client) + ")", e);
         }
         return new RetryableException(Reason.AWS_UNAVAILABLE, where + " failed: " + e.getClass().getSimpleName(), e);
     }

@@ -43,6 +43,13 @@ class DynamoErrorsTest {
         assertThat(e.getMessage()).contains("GetItem", "'inv'", "InternalServerError", "500");
         assertThat(DynamoErrors.translate("GetItem", "inv", SdkClientException.create("connection refused")))
                 .isInstanceOf(RetryableException.class);
+        // Why there was no answer is in the message: an operator reading the log needs the host that did not resolve.
+        assertThat(DynamoErrors.translate("GetItem", "inv", SdkClientException.create(
+                "Received an UnknownHostException when attempting to interact with a service. See cause",
+                new java.net.UnknownHostException("dynamodb.eu-west-1.amazonaws.com"))).getMessage())
+                .endsWith("no answer from DynamoDB (UnknownHostException: dynamodb.eu-west-1.amazonaws.com)");
+        assertThat(DynamoErrors.translate("GetItem", "inv", SdkClientException.create("connection\nrefused"))
+                .getMessage()).endsWith("no answer from DynamoDB (connection refused)");
         assertThat(DynamoErrors.translate("GetItem", "inv", ApiCallTimeoutException.create(1000)))
                 .isInstanceOf(RetryableException.class);
     }

@@ -196,6 +196,10 @@ public final class LambdaFunction implements AutoCloseable {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Lambda sizes the heap from the function's memory; the JVM's own share leaves the rest.
         command.add("-Xmx" + Math.max(64, spec.memoryMb() * 85 / 100) + "m");
+        // Nothing but the bench is reachable: the JVM resolves names from a hosts file that knows only localhost,
+        // so an AWS endpoint the bench does not serve, or anything on the internet, fails as in a VPC without a
+        // route out. (The bench's own endpoints are 127.0.0.1 addresses.)
+        command.add("-Djdk.net.hosts.file=" + hostsFile());
         command.add("-cp");
         command.add(runtimeClasspath());
         command.add(RIC_MAIN);
@@ -231,6 +235,18 @@ public final class LambdaFunction implements AutoCloseable {
         } catch (IOException ignored) {
             // The process ended.
         }
+    }
+
+    private Path hostsFile() {
+        Path file = setup.workDir().resolve("hosts");
+        try {
+            if (!Files.exists(file)) {
+                Files.writeString(file, "127.0.0.1 localhost\n");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
     }
 
     private String runtimeClasspath() {

@@ -58,8 +58,8 @@ public final class Demo {
 
     /** Runs the tour; needs the node-request function and at least three hosts. */
     public Result run() throws InterruptedException {
-        if (!mode.consumesRequests() || mode.bench().hosts().size() < 3) {
-            throw new IllegalStateException("the demo needs the node-request function and three hosts");
+        if (mode.bench().hosts().size() < 3) {
+            throw new IllegalStateException("the demo needs three hosts");
         }
         Instant start = Instant.now();
         List<SimulatedHost> hosts = mode.bench().hosts().subList(0, 3);
@@ -78,12 +78,12 @@ public final class Demo {
             say("2. deregister node-1: its service task is replaced elsewhere, the drain completes, node-1 is removed");
             String first = send(sqs, deregister("node-1"));
             expect("deregister node-1", Outcome.DEREGISTERED, await(first, drainBudget()));
-            NodeRecord node1 = mode.adapters().store().getNode("node-1").orElseThrow();
+            NodeRecord node1 = mode.store().getNode("node-1").orElseThrow();
             check("node-1 state", NodeState.DEREGISTERED.name(), node1.state().name());
             check("node-1 in SSM", "deregistered", mode.bench().simulator().managedInstance(node1.managedInstanceId())
                     .map(mi -> mi.deregistered() ? "deregistered" : "registered").orElse("absent"));
 
-            NodeRecord node2 = mode.adapters().store().getNode("node-2").orElseThrow();
+            NodeRecord node2 = mode.store().getNode("node-2").orElseThrow();
             String blocker = mode.bench().simulator().runStandaloneTask(node2.cluster(), node2.containerInstanceArn(),
                     BLOCKING_FAMILY, "demo");
             say("3. deregister node-2 while standalone task " + shortId(blocker) + " (" + BLOCKING_FAMILY
@@ -96,24 +96,20 @@ public final class Demo {
                     timedOut.failure() != null && timedOut.failure().message().contains(BLOCKING_FAMILY)
                             ? "mentions " + BLOCKING_FAMILY : String.valueOf(timedOut.failure()));
             check("node-2 state", NodeState.REGISTERED.name(),
-                    mode.adapters().store().getNode("node-2").orElseThrow().state().name());
+                    mode.store().getNode("node-2").orElseThrow().state().name());
             check("node-2 container instance", "ACTIVE", containerStatus(node2.containerInstanceArn()));
 
             say("4. reconcile");
-            if (mode.hasReconciler()) {
-                try {
-                    say("   " + mode.reconcileNow());
-                    // The inventory, SSM and ECS agree after these flows: nothing to report.
-                    check("reconcile findings", "0", mode.adapters().store().lastReconcileRun()
-                            .map(r -> Integer.toString(r.totalFindings())).orElse("no run recorded"));
-                } catch (Exception e) {
-                    check("reconcile findings", "0", "failed: " + e.getMessage());
-                }
-            } else {
-                say("   skipped: this build has no reconcile function");
+            try {
+                say("   " + mode.reconcileNow());
+                // The inventory, SSM and ECS agree after these flows: nothing to report.
+                check("reconcile findings", "0", mode.store().lastReconcileRun()
+                        .map(r -> Integer.toString(r.totalFindings())).orElse("no run recorded"));
+            } catch (Exception e) {
+                check("reconcile findings", "0", "failed: " + e.getMessage());
             }
             check("node-3 state", NodeState.REGISTERED.name(),
-                    mode.adapters().store().getNode("node-3").orElseThrow().state().name());
+                    mode.store().getNode("node-3").orElseThrow().state().name());
         } catch (DemoTimeout e) {
             checks.add(new Check(e.what, "completed", "still running after " + e.after.toSeconds() + " s", false));
         }
@@ -127,11 +123,11 @@ public final class Demo {
         out.printf("%-8s %-14s %-19s %-18s %-40s%n", "NODE", "STATE", "CONTAINER INSTANCE", "LAST OUTCOME",
                 "LAST REQUEST");
         for (SimulatedHost host : hosts) {
-            Optional<NodeRecord> node = mode.adapters().store().getNode(host.config().name());
+            Optional<NodeRecord> node = mode.store().getNode(host.config().name());
             String state = node.map(n -> n.state().name()).orElse("-");
             String container = node.map(NodeRecord::containerInstanceArn).map(this::containerStatus).orElse("-");
             String last = node.map(NodeRecord::lastRequestId).orElse("-");
-            String outcome = node.map(NodeRecord::lastRequestId).flatMap(id -> mode.adapters().store().getRequest(id))
+            String outcome = node.map(NodeRecord::lastRequestId).flatMap(id -> mode.store().getRequest(id))
                     .map(r -> r.outcome() == null ? r.status().name() : r.outcome().name()).orElse("-");
             out.printf("%-8s %-14s %-19s %-18s %-40s%n", host.config().name(), state, container, outcome, last);
         }
@@ -190,7 +186,7 @@ public final class Demo {
         long deadline = System.nanoTime() + timeout.toNanos();
         int printed = 0;
         while (System.nanoTime() < deadline) {
-            Optional<RequestRecord> r = mode.adapters().store().getRequest(requestId);
+            Optional<RequestRecord> r = mode.store().getRequest(requestId);
             if (r.isPresent()) {
                 var steps = r.get().steps();
                 for (; printed < steps.size(); printed++) {
@@ -212,7 +208,7 @@ public final class Demo {
     private void awaitServiceTasks(List<SimulatedHost> hosts) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         for (SimulatedHost host : hosts) {
-            NodeRecord node = mode.adapters().store().getNode(host.config().name()).orElse(null);
+            NodeRecord node = mode.store().getNode(host.config().name()).orElse(null);
             if (node == null || node.containerInstanceArn() == null) {
                 continue;
             }

@@ -1,7 +1,6 @@
 package dev.ecsa.local.mode;
 
 import dev.ecsa.local.dynamo.DynaliteServer;
-import java.time.Duration;
 
 /**
  * {@code ./ecsa local demo}: starts the {@link LocalMode} (three hosts, a 15 s drain deadline), runs the {@link Demo},
@@ -11,7 +10,6 @@ import java.time.Duration;
 public final class DemoMain {
 
     /** The drain deadline of the demo: long enough for a service task to move, short enough to wait for. */
-    static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(15);
 
     private DemoMain() {
     }
@@ -22,7 +20,6 @@ public final class DemoMain {
         LocalModeMain.quietLogging("warn");
         var root = DynaliteServer.locateRepoRoot();
         LocalModeSettings settings = LocalModeMain.parse(args, LocalModeSettings.defaults(root)
-                .withDrainTimeout(DRAIN_TIMEOUT)
                 .withStateFile(root.resolve(".ecsa/demo.json")));
         if (settings.hosts() < 3) {
             settings = settings.withHosts(3);

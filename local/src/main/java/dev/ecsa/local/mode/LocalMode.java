@@ -1,38 +1,26 @@
 package dev.ecsa.local.mode;
 
-import dev.ecsa.core.contract.FunctionEnvironment;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ecsa.functions.DrainStepHandler;
-import dev.ecsa.functions.FunctionsConfig;
+import dev.ecsa.core.contract.FunctionEnvironment;
 import dev.ecsa.functions.Json;
 import dev.ecsa.functions.aws.AwsClients;
-import dev.ecsa.functions.aws.EcsContainerInstances;
-import dev.ecsa.functions.aws.EventBridgeEventPublisher;
-import dev.ecsa.functions.aws.SecretsManagerSecretSource;
-import dev.ecsa.functions.aws.SfnDrainWorkflow;
-import dev.ecsa.functions.aws.SsmHybridActivations;
-import dev.ecsa.functions.aws.SsmManagedInstances;
-import dev.ecsa.functions.drain.DrainSteps;
 import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
 import dev.ecsa.functions.dynamo.InventoryTable;
-import dev.ecsa.functions.ssh.SshjRemoteHost;
 import dev.ecsa.local.Bench;
 import dev.ecsa.local.Resources;
+import dev.ecsa.local.hosts.Dirs;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.local.hosts.SimulatedHost;
-import dev.ecsa.local.sfn.ExecutionOptions;
-import dev.ecsa.local.sfn.LocalStepFunctions;
-import dev.ecsa.local.sfn.StepFunctionsEmulator;
-import dev.ecsa.local.sfn.TaskHandler;
+import dev.ecsa.local.lambda.LambdaFunction;
+import dev.ecsa.local.lambda.StackOnBench;
 import dev.ecsa.local.sim.SimulatorConfig;
 import dev.ecsa.local.sqs.FifoQueueSpec;
 import dev.ecsa.local.sqs.SqsEventSourcePoller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -40,10 +28,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -58,14 +44,17 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The whole service on one machine (DESIGN.md §5): the {@link Bench} (simulator, ElasticMQ, dynalite, simulated hosts),
- * the inventory table, the production adapters pointed at it, the drain workflow's synthesized definition on the
- * local interpreter behind the Step Functions API with its Task states bound to {@link DrainStepHandler}, the
- * node-request function behind a Lambda-like SQS event-source poller (batch size 1, partial batch failures, the
- * queue's visibility timeout, redrive to the DLQ after 5 receives), the reconcile schedule, and a seeder that gives
- * every registered node a service task. {@link #stateFile()} tells the CLI where everything listens.
+ * The whole service on one machine (DESIGN.md §5), as it deploys: the {@link Bench} (simulator, ElasticMQ, dynalite,
+ * simulated hosts), the inventory table, and the synthesized stack on it ({@link StackOnBench}): the three functions
+ * from the deployment zip under the Lambda-faithful runtime with their roles' IAM enforced, the drain workflow's
+ * synthesized definition on the local interpreter behind the Step Functions API; the node-request function behind a
+ * Lambda-like SQS event-source poller (batch size 1, partial batch failures, redrive to the DLQ after 5 receives), the
+ * reconcile schedule, and a seeder that gives every registered node a service task. {@link #stateFile()} tells the
+ * CLI where everything listens.
  *
- * <p>Start with {@link #start}; {@link #close()} stops everything in reverse order and removes the state file.
+ * <p>The drain settings are passed as a deploy passes {@code -c ecsa:drainTimeoutSeconds} and
+ * {@code -c ecsa:drainPollSeconds}, within the same bounds. Start with {@link #start}; {@link #close()} stops everything
+ * in reverse order and removes the state file.
  */
 public final class LocalMode implements AutoCloseable {
 
@@ -73,30 +62,20 @@ public final class LocalMode implements AutoCloseable {
 
     /** The inventory table's name in the local mode. */
     public static final String TABLE = "ecsa-local-inventory";
-    /** The stack name the local functions believe they run in (activation tags, the state machine's name). */
-    public static final String STACK = "ecsa-local";
-    /** The drain workflow, as the stack names it ({@code <stack>-drain}). */
-    public static final String STATE_MACHINE_NAME = STACK + "-drain";
-    /** Where {@code mvn package} of infra-cdk writes the drain workflow's definition. */
-    public static final String DEFINITION = "infra-cdk/target/drain-workflow.asl.json";
-    /** The node-request function's timeout in the stack, the budget each local invocation gets. */
-    static final Duration FUNCTION_TIMEOUT = Duration.ofMinutes(15);
     private static final String CREDENTIAL = "local";
 
     private final LocalModeSettings settings;
     private final Resources resources = new Resources();
     private final Bench bench;
-    private final LocalAdapters adapters;
-    private final StepFunctionsEmulator stepFunctions;
-    private final String stateMachineArn;
-    private final Optional<SqsEventSourcePoller> poller;
-    private final Optional<LocalWiring.ReconcileRun> reconciler;
+    private final DynamoDbNodeStore store;
+    private final StackOnBench stack;
+    private final SqsEventSourcePoller poller;
     private final ScheduledExecutorService scheduler;
     private final TaskSeeder seeder;
     private final AtomicReference<String> lastReconcile = new AtomicReference<>();
     private final Instant startedAt = Instant.now();
 
-    private LocalMode(LocalModeSettings settings, LocalWiring wiring) {
+    private LocalMode(LocalModeSettings settings) {
         this.settings = settings;
         try {
             List<HostConfig> hostConfigs = new ArrayList<>();
@@ -108,32 +87,19 @@ public final class LocalMode implements AutoCloseable {
                     .withVisibilityTimeout(settings.visibilityTimeout());
             bench = track(Bench.start(SimulatorConfig.defaults(), hostConfigs, queueSpec));
             String region = bench.simulator().config().region();
-            String account = bench.simulator().config().accountId();
 
-            AwsClients simulatorClients = track(clients(region, bench.simulator().endpoint()));
-            AwsClients dynamoClients = track(clients(region, bench.dynamo().endpoint()));
+            AwsClients dynamoClients = track(new AwsClients(AwsClients.Settings.aws(Region.of(region))
+                    .withCredentials(credentials()).withEndpoint(bench.dynamo().endpoint())));
             InventoryTable.ensure(dynamoClients.dynamoDb(), TABLE, Duration.ofSeconds(30));
+            store = new DynamoDbNodeStore(dynamoClients.dynamoDb(), TABLE, Duration.ofDays(90), Clock.systemUTC());
 
-            LocalStepFunctions interpreter = track(LocalStepFunctions.launch(settings.repoRoot()));
-            stepFunctions = track(StepFunctionsEmulator.start(interpreter));
-            AwsClients sfnClients = track(clients(region, stepFunctions.endpoint()));
-            stateMachineArn = "arn:aws:states:" + region + ":" + account + ":stateMachine:" + STATE_MACHINE_NAME;
-
-            FunctionsConfig config = FunctionsConfig.from(environment(settings, stateMachineArn));
-            Clock clock = Clock.systemUTC();
-            DynamoDbNodeStore store = new DynamoDbNodeStore(dynamoClients.dynamoDb(), TABLE,
-                    config.requestRetention(), clock);
-            adapters = new LocalAdapters(config, store,
-                    new SsmHybridActivations(simulatorClients.ssm(), config.ecsAnywhereRole(), config.stackName()),
-                    new SsmManagedInstances(simulatorClients.ssm()),
-                    new EcsContainerInstances(simulatorClients.ecs()),
-                    new SshjRemoteHost(),
-                    new SecretsManagerSecretSource(simulatorClients.secretsManager()),
-                    new EventBridgeEventPublisher(simulatorClients.eventBridge(), config.eventBus()),
-                    new SfnDrainWorkflow(sfnClients.sfn(), stateMachineArn),
-                    clock, settings.drainTimeout(), queueSpec.maxReceiveCount(), bench);
-
-            registerDrainWorkflow(settings);
+            Path work = Files.createTempDirectory("ecsa-local-functions-");
+            resources.track(() -> Dirs.deleteRecursively(work));
+            stack = track(StackOnBench.start(bench, StackOnBench.Options.of(settings.repoRoot(), work, TABLE)
+                    .withContextValues(Map.of(
+                            FunctionEnvironment.DRAIN_TIMEOUT_SECONDS, Long.toString(settings.drainTimeout().toSeconds()),
+                            FunctionEnvironment.DRAIN_POLL_SECONDS, Long.toString(settings.drainPoll().toSeconds()),
+                            FunctionEnvironment.MAX_RECEIVES, Integer.toString(queueSpec.maxReceiveCount())))));
 
             SdkHttpClient sqsHttp = track(UrlConnectionHttpClient.create());
             SqsClient sqs = track(SqsClient.builder()
@@ -142,13 +108,9 @@ public final class LocalMode implements AutoCloseable {
                     .credentialsProvider(credentials())
                     .httpClient(sqsHttp)
                     .build());
-            poller = wiring.nodeRequests().map(factory -> track(SqsEventSourcePoller.start(sqs,
-                    SqsEventSourcePoller.Settings.of(bench.queues().queueUrl())
-                            .withBatchSize(1)
-                            .withRetryDelay(settings.retryDelay()),
-                    new SqsLambdaBridge(factory.apply(adapters), bench.queues().queueArn(), region,
-                            STACK + "-node-requests", FUNCTION_TIMEOUT))));
-            reconciler = wiring.reconcile().map(factory -> factory.apply(adapters));
+            poller = track(SqsEventSourcePoller.start(sqs, SqsEventSourcePoller.Settings.of(bench.queues().queueUrl())
+                    .withBatchSize(1)
+                    .withRetryDelay(settings.retryDelay()), stack.nodeRequestConsumer()));
 
             scheduler = Executors.newScheduledThreadPool(2, runnable -> {
                 Thread thread = new Thread(runnable, "local-mode-schedule");
@@ -161,11 +123,13 @@ public final class LocalMode implements AutoCloseable {
             });
             seeder = new TaskSeeder(bench.simulator(), store, bench.hosts().stream().map(h -> h.config().name()).toList());
             scheduler.scheduleWithFixedDelay(this::seed, 1, 1, TimeUnit.SECONDS);
-            reconciler.ifPresent(r -> scheduler.scheduleAtFixedRate(this::scheduledReconcile,
-                    settings.reconcileInterval().toMillis(), settings.reconcileInterval().toMillis(),
-                    TimeUnit.MILLISECONDS));
+            scheduler.scheduleAtFixedRate(this::scheduledReconcile, settings.reconcileInterval().toMillis(),
+                    settings.reconcileInterval().toMillis(), TimeUnit.MILLISECONDS);
 
             writeStateFile();
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -175,51 +139,10 @@ public final class LocalMode implements AutoCloseable {
     /**
      * Starts everything and writes the state file.
      *
-     * @throws IllegalStateException if the drain workflow's definition has not been synthesized (build infra-cdk)
+     * @throws IllegalStateException if the zip or the template has not been built (build functions and infra-cdk)
      */
-    public static LocalMode start(LocalModeSettings settings, LocalWiring wiring) {
-        return new LocalMode(settings, wiring);
-    }
-
-    /** Starts with the functions this build provides ({@link LocalWiring#standard()}). */
     public static LocalMode start(LocalModeSettings settings) {
-        return start(settings, LocalWiring.standard());
-    }
-
-    private void registerDrainWorkflow(LocalModeSettings settings) {
-        Path file = settings.repoRoot().resolve(DEFINITION);
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException(file + " is missing: build infra-cdk first (./mvnw -pl infra-cdk -am "
-                    + "package -DskipTests), or use ./ecsa local, which does");
-        }
-        JsonNode definition = LocalStepFunctions.readDefinition(file);
-        DrainStepHandler drain = new DrainStepHandler(new DrainSteps(adapters.store(), adapters.containerInstances(),
-                adapters.managedInstances(), adapters.remoteHost(), adapters.secrets(), adapters.events(),
-                adapters.clock(), DrainSteps.settings(adapters.config())));
-        // Waits come from the definition ($.pollSeconds = the configured poll); Retry pauses (5 s doubling in the
-        // stack) are cut to a second so a retried step does not dominate a demo.
-        ExecutionOptions options = new ExecutionOptions(null, Map.of(), Duration.ofSeconds(1), Map.of());
-        stepFunctions.register(stateMachineArn, definition,
-                TaskHandler.stream((in, out) -> drain.handleRequest(in, out, null)), options);
-    }
-
-    /** The environment the stack would give the functions, with the bench's endpoints and pins. */
-    private Map<String, String> environment(LocalModeSettings s, String drainArn) {
-        Map<String, String> env = new HashMap<>();
-        env.put(FunctionEnvironment.STACK_NAME, STACK);
-        env.put(FunctionEnvironment.TABLE_NAME, TABLE);
-        env.put(FunctionEnvironment.CLUSTER, Bench.CLUSTER);
-        env.put(FunctionEnvironment.EVENT_BUS, "default");
-        env.put(FunctionEnvironment.SSH_KEY_SECRET, Bench.SSH_KEY_SECRET);
-        env.put(FunctionEnvironment.INSTALL_SCRIPT_URL, bench.installScriptUrl().toString());
-        env.put(FunctionEnvironment.INSTALL_SCRIPT_SHA256, bench.installScriptSha256());
-        env.put(FunctionEnvironment.INSTALL_SCRIPT_GPG_FINGERPRINT, bench.signingKey().fingerprint());
-        env.put(FunctionEnvironment.REGISTRATION_BUDGET_SECONDS, "300");
-        env.put(FunctionEnvironment.DRAIN_TIMEOUT_SECONDS, Long.toString(s.drainTimeout().toSeconds()));
-        env.put(FunctionEnvironment.DRAIN_POLL_SECONDS, Long.toString(s.drainPoll().toSeconds()));
-        env.put(FunctionEnvironment.ON_DRAIN_TIMEOUT, "revert");
-        env.put(FunctionEnvironment.DRAIN_STATE_MACHINE_ARN, drainArn);
-        return env;
+        return new LocalMode(settings);
     }
 
     private void seed() {
@@ -239,17 +162,24 @@ public final class LocalMode implements AutoCloseable {
     }
 
     /**
-     * Runs the reconciler now, as the schedule does.
+     * Invokes the reconcile function now, as its schedule does.
      *
      * @return its summary
-     * @throws IllegalStateException if this build has no reconciler
+     * @throws IllegalStateException if the function failed
      */
-    public String reconcileNow() throws Exception {
-        LocalWiring.ReconcileRun run = reconciler.orElseThrow(
-                () -> new IllegalStateException("this build has no reconcile function"));
-        String summary = run.run();
-        lastReconcile.set(summary);
-        return summary;
+    public String reconcileNow() throws IOException {
+        LambdaFunction.Invocation result = stack.reconcileNow();
+        if (!result.ok()) {
+            throw new IllegalStateException("the reconcile function failed: " + result.errorType() + " "
+                    + result.body());
+        }
+        JsonNode summary = Json.mapper().readTree(result.body());
+        String line = "reconcile " + summary.path("runId").asText() + ": " + summary.path("findings").asInt()
+                + " findings (" + summary.path("new").asInt() + " new, " + summary.path("resolved").asInt()
+                + " resolved), " + summary.path("fixes").asInt() + " fixes, "
+                + summary.path("counts").path("OK").asInt() + " nodes OK";
+        lastReconcile.set(line);
+        return line;
     }
 
     /** The seeder of service tasks (the demo waits for it). */
@@ -257,30 +187,27 @@ public final class LocalMode implements AutoCloseable {
         return seeder;
     }
 
-    /** Whether a reconciler is wired. */
-    public boolean hasReconciler() {
-        return reconciler.isPresent();
+    /** The inventory, read as the CLI reads it. */
+    public DynamoDbNodeStore store() {
+        return store;
     }
 
-    /** Whether the node-request function is wired (registrations and deregistrations are consumed). */
-    public boolean consumesRequests() {
-        return poller.isPresent();
+    /** The deployed stack on the bench: its functions, their logs, IAM's decisions. */
+    public StackOnBench stack() {
+        return stack;
     }
 
     public Bench bench() {
         return bench;
     }
 
-    public LocalAdapters adapters() {
-        return adapters;
-    }
-
     public String stateMachineArn() {
-        return stateMachineArn;
+        return stack.stateMachineArn();
     }
 
-    public URI stepFunctionsEndpoint() {
-        return stepFunctions.endpoint();
+    /** The stack name the functions run under (activation tags, the state machine's name). */
+    public String stackName() {
+        return stack.stackName();
     }
 
     public Path stateFile() {
@@ -291,9 +218,9 @@ public final class LocalMode implements AutoCloseable {
         return settings;
     }
 
-    /** The poller's counts (batches, succeeded, failed), if the node-request function is wired. */
-    public Optional<SqsEventSourcePoller.Stats> pollerStats() {
-        return poller.map(SqsEventSourcePoller::stats);
+    /** The poller's counts (batches, succeeded, failed). */
+    public SqsEventSourcePoller.Stats pollerStats() {
+        return poller.stats();
     }
 
     /**
@@ -310,12 +237,12 @@ public final class LocalMode implements AutoCloseable {
         ObjectNode endpoints = root.putObject("endpoints");
         endpoints.put("sqs", bench.sqs().endpoint().toString());
         endpoints.put("dynamodb", bench.dynamo().endpoint().toString());
-        endpoints.put("stepfunctions", stepFunctions.endpoint().toString());
+        endpoints.put("stepfunctions", stack.stepFunctions().endpoint().toString());
         endpoints.put("simulator", bench.simulator().endpoint().toString());
         root.put("queueUrl", bench.queues().queueUrl());
         root.put("dlqUrl", bench.queues().dlqUrl());
         root.put("tableName", TABLE);
-        root.put("stateMachineArn", stateMachineArn);
+        root.put("stateMachineArn", stack.stateMachineArn());
         root.put("cluster", Bench.CLUSTER);
         root.put("drainTimeoutSeconds", settings.drainTimeout().toSeconds());
         root.put("drainPollSeconds", settings.drainPoll().toSeconds());
@@ -362,17 +289,17 @@ public final class LocalMode implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         b.append("ecsa local mode is running (pid ").append(ProcessHandle.current().pid()).append(")\n\n");
         row(b, "SQS (ElasticMQ)", bench.sqs().endpoint() + "  queue " + bench.queues().queueName()
-                + ", DLQ " + bench.queues().dlqName() + " after " + adapters.maxReceives() + " receives");
+                + ", DLQ " + bench.queues().dlqName() + " after " + bench.queues().spec().maxReceiveCount() + " receives");
         row(b, "DynamoDB (dynalite)", bench.dynamo().endpoint() + "  table " + TABLE);
         row(b, "ECS/SSM simulator", bench.simulator().endpoint() + "  cluster " + Bench.CLUSTER
                 + " (also Secrets Manager, EventBridge)");
-        row(b, "Step Functions", stepFunctions.endpoint() + "  " + stateMachineArn);
+        row(b, "Step Functions", stack.stepFunctions().endpoint() + "  " + stack.stateMachineArn());
+        row(b, "functions", "NodeRequest, DrainStep, Reconcile from " + StackOnBench.ZIP + " under the Lambda "
+                + "runtime, IAM from the template enforced");
         row(b, "drain", "poll " + settings.drainPoll().toSeconds() + " s, deadline "
-                + settings.drainTimeout().toSeconds() + " s (the stack: 15 s and 10 min)");
-        row(b, "node requests", poller.isPresent() ? "consumed by NodeRequestHandler (batch 1, partial failures)"
-                : "NOT consumed: this build has no node-request function");
-        row(b, "reconcile", reconciler.isPresent() ? "every " + settings.reconcileInterval().toSeconds() + " s"
-                : "not scheduled: this build has no reconcile function");
+                + settings.drainTimeout().toSeconds() + " s (the stack's defaults: 15 s and 10 min)");
+        row(b, "node requests", "consumed by the NodeRequest function (batch 1, partial failures)");
+        row(b, "reconcile", "every " + settings.reconcileInterval().toSeconds() + " s");
         for (SimulatedHost host : bench.hosts()) {
             row(b, "host " + host.config().name(), Bench.SSH_USER + "@" + host.address() + ":" + host.port()
                     + "  " + host.hostKeyFingerprint());
@@ -405,10 +332,5 @@ public final class LocalMode implements AutoCloseable {
     private static StaticCredentialsProvider credentials() {
         // The bench does not check signatures; any static credentials keep the SDK from probing for real ones.
         return StaticCredentialsProvider.create(AwsBasicCredentials.create(CREDENTIAL, CREDENTIAL));
-    }
-
-    private static AwsClients clients(String region, URI endpoint) {
-        return new AwsClients(AwsClients.Settings.aws(Region.of(region)).withCredentials(credentials())
-                .withEndpoint(endpoint));
     }
 }

@@ -1,5 +1,7 @@
 package dev.ecsa.local.mode;
 
+import dev.ecsa.core.contract.FunctionBudgets;
+import dev.ecsa.core.validation.FieldRules;
 import dev.ecsa.local.dynamo.DynaliteServer;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -7,7 +9,7 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code ./ecsa local}: starts the {@link LocalMode}, prints where each part listens and how to use the CLI, and runs
  * until stopped (Ctrl-C or SIGTERM). Options: {@code --hosts N} (default 3), {@code --drain-timeout SECONDS}
- * (default 20), {@code --drain-poll SECONDS} (default 1), {@code --reconcile-every SECONDS} (default 300).
+ * (60..3600, default 60), {@code --drain-poll SECONDS} (5..300, default 5), {@code --reconcile-every SECONDS} (default 300).
  */
 public final class LocalModeMain {
 
@@ -27,7 +29,7 @@ public final class LocalModeMain {
             System.exit(2);
             return;
         }
-        System.err.println("ecsa local: starting (bench, dynalite, Step Functions interpreter, "
+        System.err.println("ecsa local: starting (bench, dynalite, Step Functions interpreter, the functions from the zip, "
                 + settings.hosts() + " hosts)...");
         LocalMode mode = LocalMode.start(settings);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -62,8 +64,10 @@ public final class LocalModeMain {
             String value = args[++i];
             s = switch (option) {
                 case "--hosts" -> s.withHosts(number(option, value, 0, 20));
-                case "--drain-timeout" -> s.withDrainTimeout(Duration.ofSeconds(number(option, value, 1, 3600)));
-                case "--drain-poll" -> s.withDrainPoll(Duration.ofSeconds(number(option, value, 1, 60)));
+                case "--drain-timeout" -> s.withDrainTimeout(Duration.ofSeconds(number(option, value,
+                        FieldRules.MIN_DRAIN_TIMEOUT_SECONDS, FieldRules.MAX_DRAIN_TIMEOUT_SECONDS)));
+                case "--drain-poll" -> s.withDrainPoll(Duration.ofSeconds(number(option, value,
+                        FunctionBudgets.MIN_DRAIN_POLL_SECONDS, FunctionBudgets.MAX_DRAIN_POLL_SECONDS)));
                 case "--reconcile-every" -> s.withReconcileInterval(Duration.ofSeconds(number(option, value, 1, 86400)));
                 default -> throw new IllegalArgumentException("unknown option " + option);
             };

@@ -1,16 +1,20 @@
 package dev.ecsa.local.mode;
 
+import dev.ecsa.core.contract.FunctionBudgets;
+import dev.ecsa.core.validation.FieldRules;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the local mode runs. The defaults shorten the stack's waits so a demo takes seconds: the drain is checked every
- * second (the stack: 15 s) and gives up after 20 s (the stack: 10 minutes).
+ * How the local mode runs. The drain settings are the stack's context values ({@code ecsa:drainPollSeconds},
+ * {@code ecsa:drainTimeoutSeconds}), within the same bounds; the defaults are their lowest values so a demo takes
+ * seconds rather than minutes: the drain is checked every 5 s (the stack's default: 15 s) and gives up after 60 s
+ * (the stack's default: 10 minutes).
  *
  * @param hosts             simulated hosts {@code node-1..node-N}, 0..20
- * @param drainPoll         WaitForDrain's interval, whole seconds, at least 1
- * @param drainTimeout      the default drain deadline of a deregistration that names none
+ * @param drainPoll         WaitForDrain's interval, whole seconds, 5..300
+ * @param drainTimeout      the default drain deadline of a deregistration that names none, 60..3600 s
  * @param reconcileInterval how often the reconcile schedule fires (the stack: an EventBridge rate)
  * @param visibilityTimeout the node-request queue's visibility timeout (the stack: the function's timeout × 6)
  * @param retryDelay        how soon a message the function failed comes back (Lambda has no such knob; SQS's
@@ -35,20 +39,27 @@ public record LocalModeSettings(int hosts, Duration drainPoll, Duration drainTim
         if (hosts < 0 || hosts > 20) {
             throw new IllegalArgumentException("hosts must be 0..20, was " + hosts);
         }
-        if (drainPoll.toSeconds() < 1 || drainPoll.toMillis() % 1000 != 0) {
-            throw new IllegalArgumentException("drainPoll must be whole seconds, at least 1");
+        if (drainPoll.toMillis() % 1000 != 0 || drainPoll.toSeconds() < FunctionBudgets.MIN_DRAIN_POLL_SECONDS
+                || drainPoll.toSeconds() > FunctionBudgets.MAX_DRAIN_POLL_SECONDS) {
+            throw new IllegalArgumentException("the drain poll must be whole seconds, "
+                    + FunctionBudgets.MIN_DRAIN_POLL_SECONDS + "-" + FunctionBudgets.MAX_DRAIN_POLL_SECONDS
+                    + " (the stack's bounds for ecsa:drainPollSeconds)");
         }
-        if (drainTimeout.toSeconds() < 1) {
-            throw new IllegalArgumentException("drainTimeout must be at least 1 s");
+        if (drainTimeout.toMillis() % 1000 != 0 || drainTimeout.toSeconds() < FieldRules.MIN_DRAIN_TIMEOUT_SECONDS
+                || drainTimeout.toSeconds() > FieldRules.MAX_DRAIN_TIMEOUT_SECONDS) {
+            throw new IllegalArgumentException("the drain timeout must be whole seconds, "
+                    + FieldRules.MIN_DRAIN_TIMEOUT_SECONDS + "-" + FieldRules.MAX_DRAIN_TIMEOUT_SECONDS
+                    + " (the stack's bounds for ecsa:drainTimeoutSeconds)");
         }
         if (reconcileInterval.toSeconds() < 1) {
             throw new IllegalArgumentException("reconcileInterval must be at least 1 s");
         }
     }
 
-    /** 3 hosts, poll 1 s, drain deadline 20 s, reconcile every 5 minutes, the state file under {@code repoRoot}. */
+    /** 3 hosts, poll 5 s, drain deadline 60 s, reconcile every 5 minutes, the state file under {@code repoRoot}. */
     public static LocalModeSettings defaults(Path repoRoot) {
-        return new LocalModeSettings(3, Duration.ofSeconds(1), Duration.ofSeconds(20), Duration.ofMinutes(5),
+        return new LocalModeSettings(3, Duration.ofSeconds(FunctionBudgets.MIN_DRAIN_POLL_SECONDS),
+                Duration.ofSeconds(FieldRules.MIN_DRAIN_TIMEOUT_SECONDS), Duration.ofMinutes(5),
                 Duration.ofSeconds(60), Duration.ofSeconds(2), repoRoot.resolve(STATE_FILE), repoRoot);
     }
 

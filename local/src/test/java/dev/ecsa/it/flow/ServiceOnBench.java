@@ -15,6 +15,8 @@ import dev.ecsa.functions.host.InstallScriptPin;
 import dev.ecsa.functions.intake.Intake;
 import dev.ecsa.functions.intake.TemplateBootstrapScripts;
 import dev.ecsa.local.Bench;
+import dev.ecsa.local.dynamo.DynaliteServer;
+import dev.ecsa.local.iam.BenchIam;
 import dev.ecsa.local.mode.SqsLambdaBridge;
 import dev.ecsa.local.hosts.Dirs;
 import dev.ecsa.local.hosts.HostConfig;
@@ -64,8 +66,6 @@ public final class ServiceOnBench implements AutoCloseable {
 
     /** The inventory table's name on the bench. */
     public static final String TABLE = "ecsa-it-inventory";
-    /** The stack name the service tags activations with. */
-    public static final String STACK = "EcsaIT";
     /** The login of the OpenSSH hosts (root: sshd's ForceCommand enters the sandbox). */
     public static final String OPENSSH_USER = "root";
 
@@ -105,6 +105,8 @@ public final class ServiceOnBench implements AutoCloseable {
     private final Options options;
     private final Bench bench;
     private final CompositionRoot.Components components;
+    private final AwsClients inspector;
+    private final BenchIam iam;
     private final Intake intake;
     private final NodeRequestHandler handler;
     private SqsLambdaBridge bridge;
@@ -118,19 +120,28 @@ public final class ServiceOnBench implements AutoCloseable {
                             .withVisibilityTimeout(Duration.ofMinutes(5))));
             String region = bench.simulator().config().region();
             var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
-            AwsClients.Settings aws = AwsClients.Settings.aws(Region.of(region)).withCredentials(credentials)
+            // The test's own view (unchecked keys): the table is created as the stack creates it, and the helpers
+            // below inspect SSM, ECS and the table with it.
+            inspector = track(new AwsClients(AwsClients.Settings.aws(Region.of(region)).withCredentials(credentials)
                     .withEndpoint(bench.simulator().endpoint())
-                    .withEndpoint(AwsClients.Service.DYNAMODB, bench.dynamo().endpoint());
+                    .withEndpoint(AwsClients.Service.DYNAMODB, bench.dynamo().endpoint())));
+            InventoryTable.ensure(inspector.dynamoDb(), TABLE, Duration.ofSeconds(10));
+            // The function's view: its role's credentials, every call authorized against the template's policies.
+            iam = track(BenchIam.install(bench, DynaliteServer.locateRepoRoot(), TABLE));
+            AwsClients.Settings aws = AwsClients.Settings.aws(Region.of(region))
+                    .withCredentials(iam.roleCredentials("NodeRequest"))
+                    .withEndpoint(bench.simulator().endpoint())
+                    .withEndpoint(AwsClients.Service.DYNAMODB, iam.dynamoEndpoint());
             FunctionsConfig config = FunctionsConfig.from(Map.of(
-                    "ECSA_STACK_NAME", STACK,
+                    "ECSA_STACK_NAME", iam.stackName(),
                     "ECSA_TABLE_NAME", TABLE,
                     "ECSA_CLUSTER", Bench.CLUSTER,
                     "ECSA_SSH_KEY_SECRET", Bench.SSH_KEY_SECRET,
+                    "ECSA_ECS_ANYWHERE_ROLE", BenchIam.ECS_ANYWHERE_ROLE,
                     "ECSA_INSTALL_SCRIPT_URL", bench.installScriptUrl().toString(),
                     "ECSA_REGISTRATION_BUDGET_SECONDS", Long.toString(options.budget().toSeconds()),
                     // Registration never starts the drain workflow; the composition root only needs a valid ARN.
-                    "ECSA_DRAIN_STATE_MACHINE_ARN", "arn:aws:states:" + region + ":"
-                            + bench.simulator().config().accountId() + ":stateMachine:ecsa-drain"));
+                    "ECSA_DRAIN_STATE_MACHINE_ARN", iam.stateMachineArn()));
             InstallScriptPin pin = options.pin() == Pin.GPG
                     ? new InstallScriptPin.Gpg(bench.signingKey().armoredPublicKey(), bench.signingKey().fingerprint())
                     : new InstallScriptPin.Sha256(bench.installScriptSha256());
@@ -141,10 +152,9 @@ public final class ServiceOnBench implements AutoCloseable {
                     BootstrapParameters.DEFAULT_AGENT_METADATA_URL, BootstrapParameters.DEFAULT_IMDS_URL);
             components = new CompositionRoot.Components(config, aws, scripts, serviceClock);
             resources.add(components.clients());
-            InventoryTable.ensure(components.clients().dynamoDb(), TABLE, Duration.ofSeconds(10));
 
             Intake production = components.intake();
-            RegistrationSettings registration = new RegistrationSettings(STACK, Bench.CLUSTER, Bench.SSH_KEY_SECRET,
+            RegistrationSettings registration = new RegistrationSettings(iam.stackName(), Bench.CLUSTER, Bench.SSH_KEY_SECRET,
                     RegistrationSettings.MAX_ACTIVATION_EXPIRY, options.budget(), Duration.ofSeconds(20),
                     Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(20));
             intake = new Intake(production.store(), intercepts.activations(production.activations()),
@@ -314,8 +324,14 @@ public final class ServiceOnBench implements AutoCloseable {
         return intake.store();
     }
 
+    /** Clients for the test's own checks (not the function's: these calls are not authorized as its role). */
     public AwsClients aws() {
-        return components.clients();
+        return inspector;
+    }
+
+    /** The stack's IAM on this bench: every call of the function, allowed or denied. */
+    public BenchIam iam() {
+        return iam;
     }
 
     public Intercepts intercepts() {
@@ -369,8 +385,14 @@ public final class ServiceOnBench implements AutoCloseable {
         return resource;
     }
 
+    /**
+     * Stops everything; then, if any call of the function was denied by its role's policies, fails: the flows on this
+     * bench must all run under the IAM the stack deploys.
+     */
     @Override
     public void close() {
+        List<dev.ecsa.local.iam.BenchAuthorizer.Decision> denied = iam == null ? List.of()
+                : iam.authorizer().denials();
         synchronized (this) {
             pollers.forEach(SqsEventSourcePoller::close);
             pollers.clear();
@@ -383,5 +405,8 @@ public final class ServiceOnBench implements AutoCloseable {
             }
         }
         resources.clear();
+        if (!denied.isEmpty()) {
+            throw new AssertionError("calls the stack's IAM denied on this bench: " + denied);
+        }
     }
 }

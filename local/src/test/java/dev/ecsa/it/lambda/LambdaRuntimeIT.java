@@ -13,19 +13,14 @@ import dev.ecsa.local.Bench;
 import dev.ecsa.local.hosts.SimulatedHost;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.core.state.NodeState;
-import dev.ecsa.local.iam.AuthorizingFront;
+import dev.ecsa.core.contract.FunctionEnvironment;
 import dev.ecsa.local.iam.BenchAuthorizer;
-import dev.ecsa.local.iam.IamPolicies;
-import dev.ecsa.local.lambda.ContainerCredentials;
+import dev.ecsa.local.lambda.StackOnBench;
 import dev.ecsa.local.lambda.FunctionSpec;
 import dev.ecsa.local.lambda.LambdaFunction;
-import dev.ecsa.local.sfn.ExecutionOptions;
 import dev.ecsa.local.sfn.ExecutionResult;
 import dev.ecsa.local.sfn.ExecutionStatus;
-import dev.ecsa.local.sfn.LocalStepFunctions;
-import dev.ecsa.local.sfn.StepFunctionsEmulator;
 import dev.ecsa.local.sim.Fault;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -57,79 +52,29 @@ class LambdaRuntimeIT {
     static Path work;
 
     static Bench bench;
-    static ContainerCredentials credentials;
+    static StackOnBench stack;
     static JsonNode template;
-    static LambdaFunction.Setup setup;
-    static Map<String, String> platform;
-    static Map<String, String> bindings;
-    static AwsClients dynamoClients;
     static BenchAuthorizer iam;
-    static AuthorizingFront dynamoFront;
-    static LocalStepFunctions interpreter;
-    static StepFunctionsEmulator stepFunctions;
+    static AwsClients dynamoClients;
     static String stateMachineArn;
     static DynamoDbNodeStore store;
-    static final List<LambdaFunction> started = new ArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
         Path root = Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize();
-        template = JSON.readTree(Files.readString(root.resolve("infra-cdk/target/stack.template.json")));
         bench = Bench.start(HostConfig.builder("lr-host").build(), HostConfig.builder("lr-drained").build());
-        credentials = new ContainerCredentials();
         String region = bench.simulator().config().region();
-        String account = bench.simulator().config().accountId();
-        setup = new LambdaFunction.Setup(root.resolve("functions/target/ecsa-functions-lambda.zip"),
-                root.resolve("local/target/lambda-runtime"), work, region, account);
         dynamoClients = new AwsClients(AwsClients.Settings.aws(Region.of(region))
                 .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
                 .withEndpoint(bench.dynamo().endpoint()));
         InventoryTable.ensure(dynamoClients.dynamoDb(), TABLE, Duration.ofSeconds(30));
         store = new DynamoDbNodeStore(dynamoClients.dynamoDb(), TABLE, Duration.ofDays(90), Clock.systemUTC());
-        String sim = bench.simulator().endpoint().toString();
-        // IAM, enforced: each function's calls against its role's policies from the template.
-        String stateMachine = "arn:aws:states:" + region + ":" + account + ":stateMachine:EcsaLifecycle-drain";
-        stateMachineArn = stateMachine;
-        // The drain workflow's synthesized definition on the local interpreter, its Tasks bound later to the
-        // DrainStep function running from the zip.
-        interpreter = LocalStepFunctions.launch(root);
-        stepFunctions = StepFunctionsEmulator.start(interpreter);
-        IamPolicies policies = new IamPolicies(template, region, account, id -> benchValue(id, region, account,
-                stateMachine));
-        iam = new BenchAuthorizer(policies, credentials::roleOf, bench.simulator(), region, account);
-        bench.simulator().authorizeWith(iam);
-        dynamoFront = new AuthorizingFront(bench.dynamo().endpoint(), iam);
-        stepFunctions.authorizeWith(iam);
-        // The platform's part: where the AWS APIs are (the SDK's own endpoint settings; no code of the service).
-        platform = Map.of(
-                "AWS_ENDPOINT_URL_DYNAMODB", dynamoFront.endpoint().toString(),
-                "AWS_ENDPOINT_URL_SSM", sim,
-                "AWS_ENDPOINT_URL_ECS", sim,
-                "AWS_ENDPOINT_URL_SECRETS_MANAGER", sim,
-                "AWS_ENDPOINT_URL_EVENTBRIDGE", sim,
-                "AWS_ENDPOINT_URL_SFN", stepFunctions.endpoint().toString());
-        // What CloudFormation fills in at deploy time; everything else is the template's own text.
-        bindings = Map.of(
-                "ECSA_TABLE_NAME", TABLE,
-                "ECSA_SSH_KEY_SECRET", Bench.SSH_KEY_SECRET,
-                "ECSA_ECS_ANYWHERE_ROLE", "EcsaLifecycle-EcsAnywhereRole",
-                "ECSA_DRAIN_STATE_MACHINE_ARN", stateMachine);
-    }
-
-    /** What a template resource is on the bench (the values CloudFormation would give the deployed stack). */
-    private static String benchValue(String ref, String region, String account, String stateMachine) {
-        String id = ref.contains(".") ? ref.substring(0, ref.indexOf('.')) : ref;
-        String type = template.path("Resources").path(id).path("Type").asText();
-        return switch (type) {
-            case "AWS::DynamoDB::Table" -> ref.endsWith(".Arn")
-                    ? "arn:aws:dynamodb:" + region + ":" + account + ":table/" + TABLE : TABLE;
-            case "AWS::SecretsManager::Secret" -> bench.simulator().secretArn(Bench.SSH_KEY_SECRET).orElseThrow();
-            case "AWS::StepFunctions::StateMachine" -> stateMachine;
-            case "AWS::IAM::Role" -> "arn:aws:iam::" + account + ":role/EcsaLifecycle-EcsAnywhereRole";
-            case "AWS::SQS::Queue" -> "arn:aws:sqs:" + region + ":" + account + ":" + id;
-            // Resources only other roles' policies name (the state machine's invoke of the drain alias).
-            default -> "bench:" + ref;
-        };
+        // The stack as a deploy with -c ecsa:drainPollSeconds=5 has it (the lowest poll: a drain takes seconds).
+        stack = StackOnBench.start(bench, StackOnBench.Options.of(root, work, TABLE).withContextValues(
+                Map.of(FunctionEnvironment.DRAIN_POLL_SECONDS, "5")));
+        template = stack.template();
+        iam = stack.iam().authorizer();
+        stateMachineArn = stack.stateMachineArn();
     }
 
     /** Denied calls, other than the ones a test provokes on purpose (a table outside the grants). */
@@ -147,33 +92,15 @@ class LambdaRuntimeIT {
                                     java.util.TreeSet::new))))).forEach((role, actions) ->
                     System.out.println("IAM on the bench: " + role + " " + actions));
         }
-        started.forEach(LambdaFunction::close);
-        if (stepFunctions != null) {
-            stepFunctions.close();
-        }
-        if (interpreter != null) {
-            interpreter.close();
-        }
-        if (dynamoFront != null) {
-            dynamoFront.close();
+        if (stack != null) {
+            stack.close();
         }
         if (dynamoClients != null) {
             dynamoClients.close();
         }
-        if (credentials != null) {
-            credentials.close();
-        }
         if (bench != null) {
             bench.close();
         }
-    }
-
-    private static LambdaFunction function(FunctionSpec spec, Map<String, String> bindingOverrides) {
-        Map<String, String> b = new HashMap<>(bindings);
-        b.putAll(bindingOverrides);
-        LambdaFunction fn = LambdaFunction.start(spec, setup, b, platform, credentials);
-        started.add(fn);
-        return fn;
     }
 
     private static List<JsonNode> jsonLines(LambdaFunction fn) {
@@ -188,16 +115,6 @@ class LambdaRuntimeIT {
             }
         }
         return out;
-    }
-
-    /**
-     * The NodeRequest function as a deployment with {@code -c ecsa:installScriptUrl=... -c ecsa:installScriptSha256=...}
-     * has it: the bench's install script over HTTPS, pinned by its SHA-256.
-     */
-    private static LambdaFunction registeringIntake() {
-        return function(FunctionSpec.named(template, "NodeRequest").withContextValues(Map.of(
-                "ECSA_INSTALL_SCRIPT_URL", bench.installScriptHttpsUrl().toString(),
-                "ECSA_INSTALL_SCRIPT_SHA256", bench.installScriptSha256())), Map.of());
     }
 
     /** A register request for a simulated host, whose node id is the host's name. */
@@ -222,7 +139,7 @@ class LambdaRuntimeIT {
 
     @Test
     void aRequestForAClusterTheStackDoesNotManageIsRejectedRecordedCountedAndLoggedAsJson() throws Exception {
-        LambdaFunction fn = function(FunctionSpec.named(template, "NodeRequest"), Map.of());
+        LambdaFunction fn = stack.nodeRequest();
         String body = JSON.writeValueAsString(Map.of("action", "register", "requestId", "lr-cluster-1",
                 "nodeId", "lr-node-1", "address", "10.0.0.9", "sshUser", "ecsa", "cluster", "prod-eu",
                 "requestedBy", "it"));
@@ -237,7 +154,7 @@ class LambdaRuntimeIT {
         // SnapStart: no access-key variables; the SDK took the container endpoint's credentials.
         assertThat(fn.environment()).doesNotContainKeys("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
                 "AWS_SESSION_TOKEN");
-        assertThat(credentials.served()).isPositive();
+        assertThat(stack.iam().credentials().served()).isPositive();
         assertThat(fn.restoredFromSnapshot()).as("init, snapshot, restore, as SnapStart runs it").isTrue();
         // JSON logs with the request, the node and Lambda's request id on the line.
         assertThat(jsonLines(fn)).anySatisfy(line -> {
@@ -264,7 +181,7 @@ class LambdaRuntimeIT {
      */
     @Test
     void aRegistrationThroughTheZipJoinsTheHostWithEveryCallAuthorized() throws Exception {
-        LambdaFunction fn = registeringIntake();
+        LambdaFunction fn = stack.nodeRequest();
 
         LambdaFunction.Invocation result = fn.invoke(sqsEvent(registerBody("lr-reg-1", bench.host("lr-host"))));
 
@@ -290,13 +207,8 @@ class LambdaRuntimeIT {
      */
     @Test
     void aDeregistrationThroughTheZipRunsTheDrainWorkflowWithEveryCallAuthorized() throws Exception {
-        LambdaFunction intake = registeringIntake();
-        LambdaFunction drain = function(FunctionSpec.named(template, "DrainStep"), Map.of());
-        stepFunctions.register(stateMachineArn, LocalStepFunctions.readDefinition(
-                Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize()
-                        .resolve("infra-cdk/target/drain-workflow.asl.json")),
-                drain.asTaskHandler(), new ExecutionOptions(java.time.Duration.ofSeconds(1), Map.of(),
-                        java.time.Duration.ofSeconds(1), Map.of()));
+        LambdaFunction intake = stack.nodeRequest();
+        LambdaFunction drain = stack.drainStep();
         intake.invoke(sqsEvent(registerBody("lr-dreg-reg", bench.host("lr-drained"))));
         var registered = store.getNode("lr-drained").orElseThrow();
         assertThat(registered.state()).as(String.join("\n", intake.log())).isEqualTo(NodeState.REGISTERED);
@@ -304,7 +216,7 @@ class LambdaRuntimeIT {
         LambdaFunction.Invocation accepted = intake.invoke(sqsEvent(JSON.writeValueAsString(Map.of(
                 "action", "deregister", "requestId", "lr-dreg-1", "nodeId", "lr-drained", "requestedBy", "it"))));
         assertThat(accepted.ok()).as(accepted.body()).isTrue();
-        ExecutionResult execution = stepFunctions.awaitResult(stateMachineArn.replace(":stateMachine:",
+        ExecutionResult execution = stack.stepFunctions().awaitResult(stateMachineArn.replace(":stateMachine:",
                 ":execution:") + ":lr-dreg-1", java.time.Duration.ofMinutes(3));
 
         assertThat(execution.status()).as(execution.error() + " " + execution.cause() + "\n"
@@ -324,8 +236,8 @@ class LambdaRuntimeIT {
     /** A call outside the role's grants is denied as AWS denies it, and the zip logs the failure at ERROR. */
     @Test
     void aCallOutsideTheRolesGrantsIsDeniedAndLoggedAtError() throws Exception {
-        LambdaFunction fn = function(FunctionSpec.named(template, "NodeRequest"),
-                Map.of("ECSA_TABLE_NAME", "no-such-table"));
+        LambdaFunction fn = stack.startVariant(FunctionSpec.named(template, "NodeRequest"),
+                Map.of(FunctionEnvironment.TABLE_NAME, "no-such-table"));
         String body = JSON.writeValueAsString(Map.of("action", "deregister", "requestId", "lr-err-1",
                 "nodeId", "lr-node-2", "requestedBy", "it"));
 
@@ -359,7 +271,7 @@ class LambdaRuntimeIT {
     /** Step Functions matches a Lambda error by the type the runtime reports: the exception's class name. */
     @Test
     void theDrainFunctionReportsAPermanentErrorByItsClassName() {
-        LambdaFunction fn = function(FunctionSpec.named(template, "DrainStep"), Map.of());
+        LambdaFunction fn = stack.drainStep();
 
         LambdaFunction.Invocation result = fn.invoke("{\"step\":\"CheckDrain\",\"state\":{\"nodeId\":\"n-1\"}}");
 
@@ -375,10 +287,9 @@ class LambdaRuntimeIT {
 
     @Test
     void theReconcilerRunsFromTheZipAndWritesItsMetrics() throws Exception {
-        LambdaFunction fn = function(FunctionSpec.named(template, "Reconcile"), Map.of());
+        LambdaFunction fn = stack.reconcile();
 
-        LambdaFunction.Invocation result = fn.invoke("{\"id\":\"run-lambda-it-1\",\"source\":\"aws.events\","
-                + "\"detail-type\":\"Scheduled Event\",\"detail\":{}}");
+        LambdaFunction.Invocation result = stack.reconcileNow();
 
         assertThat(result.ok()).as(result.body() + "\n" + String.join("\n", fn.log())).isTrue();
         assertThat(JSON.readTree(result.body()).has("findings")).isTrue();
@@ -388,7 +299,7 @@ class LambdaRuntimeIT {
     /** An invocation past the function's timeout ends as Lambda ends it, and the next one gets a new environment. */
     @Test
     void anInvocationPastTheTimeoutIsEndedAsSandboxTimedoutAndTheEnvironmentReplaced() {
-        LambdaFunction fn = function(FunctionSpec.named(template, "Reconcile").withTimeoutSeconds(3), Map.of());
+        LambdaFunction fn = stack.startVariant(FunctionSpec.named(template, "Reconcile").withTimeoutSeconds(3), Map.of());
         bench.simulator().faults().failNext("AmazonSSM.DescribeInstanceInformation",
                 Fault.latency(Duration.ofSeconds(20)), 1);
         try {
@@ -403,5 +314,27 @@ class LambdaRuntimeIT {
         LambdaFunction.Invocation next = fn.invoke("{\"id\":\"run-lambda-it-next\"}");
         assertThat(fn.starts()).isEqualTo(2);
         assertThat(next.errorType()).isNotEqualTo("Runtime.ExitError");
+    }
+
+    /**
+     * SnapStart runs init when a version is published, where a function in a VPC may have no route anywhere: init
+     * must reach nothing. With no bench endpoint given, no AWS name resolves in the function's JVM; init and
+     * restore still succeed, and only the invocation's first AWS call fails, as unreachable.
+     */
+    @Test
+    void initReachesNothingSoAFunctionWithNoRouteOutStillStarts() throws Exception {
+        LambdaFunction fn = stack.startUnconnected(FunctionSpec.named(template, "NodeRequest"));
+        String body = JSON.writeValueAsString(Map.of("action", "deregister", "requestId", "lr-noroute-1",
+                "nodeId", "lr-node-3", "requestedBy", "it"));
+
+        LambdaFunction.Invocation result = fn.invoke(sqsEvent(body));
+
+        assertThat(fn.restoredFromSnapshot()).as(String.join("\n", fn.log())).isTrue();
+        assertThat(fn.starts()).isEqualTo(1);
+        // The function answered (no init error, no crash): the message is handed back for a retry.
+        assertThat(result.ok()).as(result.errorType() + " " + result.body()).isTrue();
+        assertThat(JSON.readTree(result.body()).path("batchItemFailures")).hasSize(1);
+        assertThat(String.join("\n", fn.log())).contains("no answer from DynamoDB", "dynamodb."
+                + bench.simulator().config().region() + ".amazonaws.com");
     }
 }

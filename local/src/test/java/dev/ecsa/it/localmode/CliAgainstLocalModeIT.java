@@ -40,7 +40,7 @@ class CliAgainstLocalModeIT {
     static void start() {
         state = dir.resolve("local.json");
         mode = LocalMode.start(LocalModeSettings.defaults(DynaliteServer.locateRepoRoot()).withHosts(2)
-                .withStateFile(state).withDrainTimeout(Duration.ofSeconds(20)));
+                .withStateFile(state));
     }
 
     @AfterAll
@@ -88,7 +88,7 @@ class CliAgainstLocalModeIT {
     @Test
     @Order(4)
     void statusShowsTheRegisteredNodeWithItsIds() throws Exception {
-        NodeRecord node = mode.adapters().store().getNode("node-1").orElseThrow();
+        NodeRecord node = mode.store().getNode("node-1").orElseThrow();
 
         CliRun table = ecsa(state, "status");
         CliRun json = ecsa(state, "status", "node-1", "--json");
@@ -165,7 +165,7 @@ class CliAgainstLocalModeIT {
         assertThat(before.exitCode()).as(before.toString()).isEqualTo(ExitCodes.NOT_FOUND);
         // A node registered in SSM and ECS under this stack's tag that the inventory does not know: an orphan.
         mode.bench().simulator().seedNodes("ecs-anywhere", 1, "stray",
-                java.util.Map.of("ecsa:stack", LocalMode.STACK));
+                java.util.Map.of("ecsa:stack", mode.stackName()));
 
         mode.reconcileNow();
         CliRun text = ecsa(state, "findings");
@@ -205,7 +205,7 @@ class CliAgainstLocalModeIT {
     }
 
     @Test
-    @Order(10)
+    @Order(12)
     void theStateFileIsRemovedWhenTheLocalModeStops() {
         assertThat(Files.exists(state)).isTrue();
         mode.close();
@@ -213,6 +213,15 @@ class CliAgainstLocalModeIT {
 
         assertThat(Files.exists(state)).isFalse();
         assertThat(ecsa(state, "status").exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
+    }
+
+    @Test
+    @Order(11)
+    void noCallTheFunctionsMadeWasDenied() {
+        // The functions ran from the zip under their roles' policies from the template, through every command above.
+        assertThat(mode.stack().iam().authorizer().decisions()).extracting(dev.ecsa.local.iam.BenchAuthorizer.Decision::action)
+                .contains("ssm:CreateActivation", "ecs:DeregisterContainerInstance", "ssm:DescribeActivations");
+        assertThat(mode.stack().iam().authorizer().denials()).isEmpty();
     }
 
     private static JsonNode readTree(String line) {

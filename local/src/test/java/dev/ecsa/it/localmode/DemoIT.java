@@ -24,9 +24,11 @@ class DemoIT {
     void registersDrainsOneAwayAndRevertsTheOneAStandaloneTaskPins() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Demo.Result result;
+        java.util.List<dev.ecsa.local.iam.BenchAuthorizer.Decision> decisions;
         try (LocalMode mode = LocalMode.start(LocalModeSettings.defaults(DynaliteServer.locateRepoRoot())
-                .withDrainTimeout(Duration.ofSeconds(15)).withStateFile(dir.resolve("demo.json")))) {
+                .withStateFile(dir.resolve("demo.json")))) {
             result = new Demo(mode, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
+            decisions = mode.stack().iam().authorizer().decisions();
         }
         String output = printed.toString(StandardCharsets.UTF_8);
 
@@ -43,5 +45,10 @@ class DemoIT {
                 .containsPattern("node-2\\s+REGISTERED\\s+ACTIVE\\s+DRAIN_TIMED_OUT")
                 .containsPattern("node-3\\s+REGISTERED\\s+ACTIVE\\s+REGISTERED")
                 .contains("PASSED");
+        // The tour ran on the zip with IAM enforced: every role called, none was denied anything.
+        assertThat(decisions).extracting(dev.ecsa.local.iam.BenchAuthorizer.Decision::role)
+                .anyMatch(r -> r.startsWith("NodeRequest")).anyMatch(r -> r.startsWith("DrainStep"))
+                .anyMatch(r -> r.startsWith("Reconcile"));
+        assertThat(decisions).filteredOn(d -> !d.allowed()).isEmpty();
     }
 }

@@ -43,7 +43,7 @@ class RequestOrderIT {
     @BeforeAll
     static void start() {
         mode = LocalMode.start(LocalModeSettings.defaults(DynaliteServer.locateRepoRoot()).withHosts(1)
-                .withStateFile(dir.resolve("local.json")).withDrainTimeout(Duration.ofSeconds(20)));
+                .withStateFile(dir.resolve("local.json")));
         sqs = SqsClient.builder().endpointOverride(mode.bench().sqs().endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
                 .httpClient(UrlConnectionHttpClient.create()).build();
@@ -96,7 +96,10 @@ class RequestOrderIT {
         Instant firstDeregisterStep = deregistered.steps().stream().map(Step::startedAt).min(Instant::compareTo)
                 .orElseThrow();
         assertThat(firstDeregisterStep).isAfterOrEqualTo(registerDone);
-        assertThat(mode.adapters().store().getNode(node).orElseThrow().state()).isEqualTo(NodeState.DEREGISTERED);
+        assertThat(mode.store().getNode(node).orElseThrow().state()).isEqualTo(NodeState.DEREGISTERED);
+        // Every call the functions made, from the zip, was allowed by their roles' policies from the template.
+        assertThat(mode.stack().iam().authorizer().decisions()).isNotEmpty();
+        assertThat(mode.stack().iam().authorizer().denials()).isEmpty();
     }
 
     private static void send(Map<String, Object> body) throws Exception {
@@ -108,7 +111,7 @@ class RequestOrderIT {
     private static RequestRecord await(String requestId, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            Optional<RequestRecord> r = mode.adapters().store().getRequest(requestId);
+            Optional<RequestRecord> r = mode.store().getRequest(requestId);
             if (r.isPresent() && r.get().completed()) {
                 return r.get();
             }

@@ -145,6 +145,12 @@ class RegisterThroughQueueIT {
                 .containsEntry("rack", "r12");
         assertThat(ci.tags()).containsEntry("team", "edge").containsEntry(RegistrationSettings.NODE_TAG, "q-ok");
         assertConverged("q-ok");
+        // Under the stack's IAM: the function's role made these calls, each allowed by the template's policy.
+        assertThat(service.iam().authorizer().decisions()).filteredOn(d -> d.role().startsWith("NodeRequest"))
+                .extracting(dev.ecsa.local.iam.BenchAuthorizer.Decision::action)
+                .contains("ssm:CreateActivation", "iam:PassRole", "ssm:DeleteActivation", "dynamodb:PutItem",
+                        "ecs:DescribeContainerInstances", "secretsmanager:GetSecretValue");
+        assertThat(service.iam().authorizer().denials()).isEmpty();
         assertThat(service.bench().simulator().events()).anySatisfy(e -> {
             assertThat(e.detailType()).isEqualTo("NodeRegistered");
             assertThat(e.detail()).contains(node.managedInstanceId());

@@ -26,6 +26,9 @@ public final class FunctionBudgets {
     public static final int DRAIN_STEP_AWS_CALLS = 3;
     /** Time the node-request function keeps after the registration budget to record the outcome and clean up. */
     public static final int RECORDING_MARGIN_SECONDS = 60;
+    /** Bounds of the drain workflow's poll interval ({@code ecsa:drainPollSeconds}). */
+    public static final int MIN_DRAIN_POLL_SECONDS = 5;
+    public static final int MAX_DRAIN_POLL_SECONDS = 300;
     /** The reconciler may use all of Lambda's time; its runs are bounded by page counts, not by a budget. */
     public static final int RECONCILE_TIMEOUT_SECONDS = LAMBDA_MAX_TIMEOUT_SECONDS;
 

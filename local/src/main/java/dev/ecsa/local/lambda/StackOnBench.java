@@ -1,0 +1,322 @@
+package dev.ecsa.local.lambda;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecsa.core.contract.FunctionEnvironment;
+import dev.ecsa.local.Bench;
+import dev.ecsa.local.Resources;
+import dev.ecsa.local.iam.BenchIam;
+import dev.ecsa.local.sfn.ExecutionOptions;
+import dev.ecsa.local.sfn.LocalStepFunctions;
+import dev.ecsa.local.sfn.StepFunctionsEmulator;
+import dev.ecsa.local.sqs.SqsEventSourcePoller;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+/**
+ * The stack as it deploys, on a {@link Bench}: the synthesized template's three functions run from the deployment
+ * zip under the Lambda-faithful runtime ({@link LambdaFunction}), each with its role's credentials from the container
+ * endpoint; IAM enforced on every call they make (the simulator's APIs, Step Functions, and DynamoDB through an
+ * {@link AuthorizingFront}) against the template's policies; the drain workflow's synthesized definition on the
+ * local interpreter, its Tasks invoking the DrainStep function. The functions' environment is the template's, with
+ * the values CloudFormation fills at deploy time bound to the bench's resources, and context values where a deploy
+ * would pass {@code -c ecsa:...}: the install script is the bench's stand-in over HTTPS pinned by its SHA-256 (the
+ * zip ships AWS's signing key, which did not sign the stand-in).
+ */
+public final class StackOnBench implements AutoCloseable {
+
+    /** The drain workflow's definition, written next to it. */
+    public static final String DEFINITION = "infra-cdk/target/drain-workflow.asl.json";
+    /** The deployment zip. */
+    public static final String ZIP = "functions/target/ecsa-functions-lambda.zip";
+    /** The runtime interface client and its dependencies, copied by the local module's build. */
+    public static final String RUNTIME_LIBS = "local/target/lambda-runtime";
+
+    /**
+     * @param repoRoot      the repository (the template, the zip, the runtime jars, the node tools)
+     * @param workDir       where the functions' task roots are unpacked
+     * @param table         the inventory table's name (the bench creates it as the stack does)
+     * @param contextValues variables as a deploy with other context sets them, applied to each function that has
+     *                      the variable (e.g. {@code ECSA_DRAIN_TIMEOUT_SECONDS} for {@code ecsa:drainTimeoutSeconds})
+     * @param retryPause    every Retry pause of the drain workflow (the stack's are 5 s doubling); null: as defined
+     */
+    public record Options(Path repoRoot, Path workDir, String table, Map<String, String> contextValues,
+                          Duration retryPause) {
+
+        public Options {
+            contextValues = Map.copyOf(contextValues);
+        }
+
+        public static Options of(Path repoRoot, Path workDir, String table) {
+            return new Options(repoRoot, workDir, table, Map.of(), Duration.ofSeconds(1));
+        }
+
+        public Options withContextValues(Map<String, String> values) {
+            return new Options(repoRoot, workDir, table, values, retryPause);
+        }
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Resources resources = new Resources();
+    private final List<LambdaFunction> extra = new CopyOnWriteArrayList<>();
+    private final Bench bench;
+    private final Options options;
+    private final JsonNode template;
+    private final String region;
+    private final String account;
+    private final BenchIam iam;
+    private final StepFunctionsEmulator stepFunctions;
+    private final LambdaFunction.Setup setup;
+    private final Map<String, String> bindings;
+    private final Map<String, String> platform;
+    private final LambdaFunction nodeRequest;
+    private final LambdaFunction drainStep;
+    private final LambdaFunction reconcile;
+
+    private StackOnBench(Bench bench, Options options) {
+        this.bench = bench;
+        this.options = options;
+        try {
+            Path root = options.repoRoot();
+            required(root.resolve(ZIP));
+            iam = track(BenchIam.install(bench, root, options.table()));
+            template = iam.template();
+            region = bench.simulator().config().region();
+            account = bench.simulator().config().accountId();
+            LocalStepFunctions interpreter = track(LocalStepFunctions.launch(root));
+            stepFunctions = track(StepFunctionsEmulator.start(interpreter));
+            stepFunctions.authorizeWith(iam.authorizer());
+
+            String sim = bench.simulator().endpoint().toString();
+            // The platform's part: where the AWS APIs are, through the SDK's own endpoint variables.
+            platform = Map.of(
+                    "AWS_ENDPOINT_URL_DYNAMODB", iam.dynamoEndpoint().toString(),
+                    "AWS_ENDPOINT_URL_SSM", sim,
+                    "AWS_ENDPOINT_URL_ECS", sim,
+                    "AWS_ENDPOINT_URL_SECRETS_MANAGER", sim,
+                    "AWS_ENDPOINT_URL_EVENTBRIDGE", sim,
+                    "AWS_ENDPOINT_URL_SFN", stepFunctions.endpoint().toString());
+            // What CloudFormation fills in at deploy time; everything else is the template's own text.
+            bindings = Map.of(
+                    FunctionEnvironment.TABLE_NAME, options.table(),
+                    FunctionEnvironment.SSH_KEY_SECRET, Bench.SSH_KEY_SECRET,
+                    FunctionEnvironment.ECS_ANYWHERE_ROLE, BenchIam.ECS_ANYWHERE_ROLE,
+                    FunctionEnvironment.DRAIN_STATE_MACHINE_ARN, iam.stateMachineArn());
+            setup = new LambdaFunction.Setup(root.resolve(ZIP), root.resolve(RUNTIME_LIBS), options.workDir(), region,
+                    account);
+
+            Map<String, String> context = new LinkedHashMap<>();
+            context.put(FunctionEnvironment.INSTALL_SCRIPT_URL, bench.installScriptHttpsUrl().toString());
+            context.put(FunctionEnvironment.INSTALL_SCRIPT_SHA256, bench.installScriptSha256());
+            context.putAll(options.contextValues());
+            checkContextNames(context.keySet());
+            // The three environments start side by side: each init (and SnapStart's restore) takes a few seconds.
+            CompletableFuture<LambdaFunction> nr = CompletableFuture.supplyAsync(() -> start("NodeRequest", context));
+            CompletableFuture<LambdaFunction> ds = CompletableFuture.supplyAsync(() -> start("DrainStep", context));
+            CompletableFuture<LambdaFunction> rc = CompletableFuture.supplyAsync(() -> start("Reconcile", context));
+            nodeRequest = join(nr);
+            drainStep = join(ds);
+            reconcile = join(rc);
+
+            ExecutionOptions timing = new ExecutionOptions(null, Map.of(), options.retryPause(), Map.of());
+            stepFunctions.register(iam.stateMachineArn(), LocalStepFunctions.readDefinition(root.resolve(DEFINITION)),
+                    drainStep.asTaskHandler(), timing);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /**
+     * Starts the stack's functions on the bench and installs IAM on it.
+     *
+     * @throws IllegalStateException if the template or the zip has not been built
+     */
+    public static StackOnBench start(Bench bench, Options options) {
+        return new StackOnBench(bench, options);
+    }
+
+    private static Path required(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new IllegalStateException(file + " is missing: build it first (./mvnw -pl functions,infra-cdk -am "
+                    + "package -DskipTests), or use ./ecsa local, which does");
+        }
+        return file;
+    }
+
+    private void checkContextNames(Set<String> names) {
+        Set<String> known = new HashSet<>();
+        FunctionSpec.fromTemplate(template).forEach(s -> known.addAll(s.environment().keySet()));
+        for (String name : names) {
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException("no function of the template has the variable " + name);
+            }
+        }
+    }
+
+    private LambdaFunction start(String function, Map<String, String> context) {
+        FunctionSpec spec = FunctionSpec.named(template, function);
+        Map<String, String> own = new HashMap<>();
+        context.forEach((name, value) -> {
+            if (spec.environment().containsKey(name)) {
+                own.put(name, value);
+            }
+        });
+        return LambdaFunction.start(spec.withContextValues(own), setup, bindings, platform, iam.credentials());
+    }
+
+    private static LambdaFunction join(CompletableFuture<LambdaFunction> f) {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /**
+     * Another environment of one of the template's functions (a test's variant: other bindings, another timeout),
+     * with the same credentials, platform and IAM; closed with the stack.
+     */
+    public LambdaFunction startVariant(FunctionSpec spec, Map<String, String> bindingOverrides) {
+        Map<String, String> b = new HashMap<>(bindings);
+        b.putAll(bindingOverrides);
+        LambdaFunction fn = LambdaFunction.start(spec, setup, b, platform, iam.credentials());
+        extra.add(fn);
+        return fn;
+    }
+
+    /**
+     * One of the template's functions with none of the bench's AWS endpoints: every AWS API has its real name, which
+     * the function's JVM cannot resolve (nothing but the bench is reachable), as in a VPC with no route out and no
+     * endpoints. Its init must still succeed.
+     */
+    public LambdaFunction startUnconnected(FunctionSpec spec) {
+        LambdaFunction fn = LambdaFunction.start(spec, setup, bindings, Map.of(), iam.credentials());
+        extra.add(fn);
+        return fn;
+    }
+
+    public JsonNode template() {
+        return template;
+    }
+
+    /** The stack's IAM on the bench: its decisions, the roles' credentials. */
+    public BenchIam iam() {
+        return iam;
+    }
+
+    public LambdaFunction nodeRequest() {
+        return nodeRequest;
+    }
+
+    public LambdaFunction drainStep() {
+        return drainStep;
+    }
+
+    public LambdaFunction reconcile() {
+        return reconcile;
+    }
+
+    /** The stack's name as the template gives it to the functions (activation tags, the state machine's name). */
+    public String stackName() {
+        return iam.stackName();
+    }
+
+    public String stateMachineArn() {
+        return iam.stateMachineArn();
+    }
+
+    public StepFunctionsEmulator stepFunctions() {
+        return stepFunctions;
+    }
+
+    public String table() {
+        return options.table();
+    }
+
+    /** Invokes the reconciler as its EventBridge schedule does (a Scheduled Event, whose id is the run id). */
+    public LambdaFunction.Invocation reconcileNow() {
+        ObjectNode event = JSON.createObjectNode().put("version", "0").put("id", UUID.randomUUID().toString())
+                .put("detail-type", "Scheduled Event").put("source", "aws.events").put("account", account)
+                .put("region", region).put("time", java.time.Instant.now().toString());
+        event.putArray("resources").add("arn:aws:events:" + region + ":" + account + ":rule/" + iam.stackName()
+                + "-reconcile");
+        event.putObject("detail");
+        return reconcile.invoke(event.toString());
+    }
+
+    /**
+     * The node-request function behind an SQS event-source poller, as the stack's event source mapping invokes it:
+     * each batch as an SQS event, the response's {@code batchItemFailures} the messages to retry, and a function
+     * error (an exception, a timeout) failing the whole batch.
+     */
+    public SqsEventSourcePoller.BatchHandler nodeRequestConsumer() {
+        return batch -> {
+            LambdaFunction.Invocation result = nodeRequest.invoke(sqsEvent(batch));
+            Set<String> failed = new HashSet<>();
+            if (!result.ok()) {
+                batch.forEach(m -> failed.add(m.messageId()));
+                return failed;
+            }
+            JSON.readTree(result.body()).path("batchItemFailures")
+                    .forEach(f -> failed.add(f.path("itemIdentifier").asText()));
+            return failed;
+        };
+    }
+
+    /** A batch as the event source mapping delivers it to the function (the Lambda SQS event's JSON). */
+    public String sqsEvent(List<Message> batch) {
+        ObjectNode event = JSON.createObjectNode();
+        ArrayNode records = event.putArray("Records");
+        for (Message m : batch) {
+            ObjectNode r = records.addObject();
+            r.put("messageId", m.messageId());
+            r.put("receiptHandle", m.receiptHandle());
+            r.put("body", m.body());
+            ObjectNode attributes = r.putObject("attributes");
+            m.attributesAsStrings().forEach(attributes::put);
+            ObjectNode messageAttributes = r.putObject("messageAttributes");
+            for (Map.Entry<String, MessageAttributeValue> a : m.messageAttributes().entrySet()) {
+                messageAttributes.putObject(a.getKey()).put("stringValue", a.getValue().stringValue())
+                        .put("dataType", a.getValue().dataType());
+            }
+            r.put("md5OfBody", m.md5OfBody());
+            r.put("eventSource", "aws:sqs");
+            r.put("eventSourceARN", bench.queues().queueArn());
+            r.put("awsRegion", region);
+        }
+        return event.toString();
+    }
+
+    /** Stops the functions, the Step Functions emulator and the IAM front; the bench itself stays up. */
+    @Override
+    public void close() {
+        extra.forEach(LambdaFunction::close);
+        for (LambdaFunction fn : new LambdaFunction[] {nodeRequest, drainStep, reconcile}) {
+            if (fn != null) {
+                fn.close();
+            }
+        }
+        resources.close();
+    }
+
+    private <T extends AutoCloseable> T track(T resource) {
+        return resources.track(resource);
+    }
+}
