@@ -42,16 +42,28 @@ public final class DrainWorkflowDefinition {
     }
 
     public static void main(String[] args) throws IOException {
-        if (args.length != 2 && args.length != 3) {
-            throw new IllegalArgumentException(
-                    "usage: DrainWorkflowDefinition <functions zip> <output file> [<template output file>]");
+        if (args.length < 2) {
+            throw new IllegalArgumentException("usage: DrainWorkflowDefinition <functions zip> <output file> "
+                    + "[<template output file> [<variant template output file> key=value...]]");
         }
         JsonNode template = synthesizeTemplate(args[0]);
         write(Path.of(args[1]), fromTemplate(template));
-        if (args.length == 3) {
+        if (args.length >= 3) {
             // The whole template: the bench runs each function with its handler, timeout, memory, environment and
             // IAM policy from here, as Lambda would from the deployed stack.
             write(Path.of(args[2]), template);
+        }
+        if (args.length >= 4) {
+            // The same stack deployed with other context (-c key=value), for benches that need it.
+            Map<String, Object> context = new java.util.LinkedHashMap<>();
+            for (int i = 4; i < args.length; i++) {
+                int eq = args[i].indexOf('=');
+                if (eq < 1) {
+                    throw new IllegalArgumentException("context must be key=value, not " + args[i]);
+                }
+                context.put(args[i].substring(0, eq), args[i].substring(eq + 1));
+            }
+            write(Path.of(args[3]), synthesizeTemplate(args[0], context));
         }
     }
 
@@ -70,10 +82,16 @@ public final class DrainWorkflowDefinition {
 
     /** The stack's whole template with the default configuration. */
     public static JsonNode synthesizeTemplate(String functionsZip) {
-        App app = new App(AppProps.builder()
-                // Path metadata (which the CDK CLI turns on) names the constructs behind the placeholder ARNs.
-                .context(Map.of("ecsa:functionsZip", functionsZip, "aws:cdk:enable-path-metadata", true))
-                .build());
+        return synthesizeTemplate(functionsZip, Map.of());
+    }
+
+    /** The stack's whole template as a deploy with this further context ({@code -c key=value}) has it. */
+    public static JsonNode synthesizeTemplate(String functionsZip, Map<String, Object> extraContext) {
+        Map<String, Object> context = new java.util.HashMap<>(extraContext);
+        context.put("ecsa:functionsZip", functionsZip);
+        // Path metadata (which the CDK CLI turns on) names the constructs behind the placeholder ARNs.
+        context.put("aws:cdk:enable-path-metadata", true);
+        App app = new App(AppProps.builder().context(context).build());
         EcsaConfig config = EcsaConfig.fromContext(app.getNode());
         EcsaStack stack = new EcsaStack(app, config.stackName(), StackProps.builder().build(), config);
         CloudAssembly assembly = app.synth();

@@ -30,11 +30,16 @@ final class TemplateIam {
     private final JsonNode resources;
     private final String region;
     private final String account;
+    private final TemplateValues values;
 
     TemplateIam(Map<String, Object> template, String region, String account) {
         this.resources = JSON.valueToTree(template).path("Resources");
         this.region = region;
         this.account = account;
+        this.values = new TemplateValues(region, account, ref -> {
+            int dot = ref.indexOf('.');
+            return dot < 0 ? refOf(ref) : getAtt(ref.substring(0, dot), ref.substring(dot + 1));
+        });
     }
 
     /** Every Allow statement attached to the role of the function whose logical id starts with {@code prefix}. */
@@ -63,11 +68,8 @@ final class TemplateIam {
                 continue;
             }
             for (JsonNode st : r.path("Properties").path("PolicyDocument").path("Statement")) {
-                List<String> actions = strings(st.path("Action"));
-                List<String> arns = new ArrayList<>();
-                for (JsonNode res : st.path("Resource").isArray() ? st.path("Resource") : JSON.createArrayNode().add(st.path("Resource"))) {
-                    arns.add(resolve(res));
-                }
+                List<String> actions = values.values(st.path("Action"));
+                List<String> arns = values.values(st.path("Resource"));
                 grants.add(new Grant(st.path("Sid").asText(""), actions, arns, st.path("Condition")));
             }
         }
@@ -144,34 +146,6 @@ final class TemplateIam {
         throw new AssertionError("no resource type " + name);
     }
 
-    private String resolve(JsonNode value) {
-        if (value.isTextual()) {
-            return value.asText();
-        }
-        if (value.has("Fn::Join")) {
-            JsonNode join = value.get("Fn::Join");
-            List<String> parts = new ArrayList<>();
-            for (JsonNode p : join.get(1)) {
-                parts.add(resolve(p));
-            }
-            return String.join(join.get(0).asText(), parts);
-        }
-        if (value.has("Ref")) {
-            String ref = value.get("Ref").asText();
-            return switch (ref) {
-                case "AWS::Partition" -> "aws";
-                case "AWS::Region" -> region;
-                case "AWS::AccountId" -> account;
-                case "AWS::URLSuffix" -> "amazonaws.com";
-                default -> refOf(ref);
-            };
-        }
-        if (value.has("Fn::GetAtt")) {
-            return getAtt(value.get("Fn::GetAtt").get(0).asText(), value.get("Fn::GetAtt").get(1).asText());
-        }
-        throw new AssertionError("cannot resolve " + value);
-    }
-
     private String refOf(String logicalId) {
         String type = resources.path(logicalId).path("Type").asText();
         return switch (type) {
@@ -197,16 +171,6 @@ final class TemplateIam {
             case "AWS::SQS::Queue" -> "arn:aws:sqs:" + region + ":" + account + ":" + logicalId;
             default -> throw new AssertionError("no ARN for " + type + " " + logicalId);
         };
-    }
-
-    private static List<String> strings(JsonNode node) {
-        List<String> out = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(n -> out.add(n.asText()));
-        } else if (!node.isMissingNode()) {
-            out.add(node.asText());
-        }
-        return out;
     }
 
     private static final Map<Path, JsonNode> CACHE = new HashMap<>();

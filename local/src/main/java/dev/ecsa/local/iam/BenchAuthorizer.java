@@ -99,6 +99,17 @@ public final class BenchAuthorizer implements Authorizer {
             case "AWSStepFunctions" -> checks.add(new Check("states:" + operation, List.of(
                     req.hasNonNull("executionArn") ? req.path("executionArn").asText()
                             : req.path("stateMachineArn").asText("*")), Map.of()));
+            case "AmazonSQS" -> {
+                // The queue by its URL's last segment (GetQueueUrl names it), in the account and region of the bench.
+                String url = req.path("QueueUrl").asText("");
+                String name = req.hasNonNull("QueueName") ? req.path("QueueName").asText()
+                        : url.substring(url.lastIndexOf('/') + 1);
+                // Batch calls are authorized as their single-message action (the SQS developer guide's API
+                // permissions: DeleteMessageBatch as DeleteMessage, and so on).
+                String action = operation.endsWith("Batch")
+                        ? operation.substring(0, operation.length() - "Batch".length()) : operation;
+                checks.add(new Check("sqs:" + action, List.of(arn("sqs", name)), Map.of()));
+            }
             case "DynamoDB_20120810" -> {
                 String table = arn("dynamodb", "table/" + req.path("TableName").asText());
                 String resource = req.hasNonNull("IndexName") ? table + "/index/" + req.path("IndexName").asText()
@@ -163,6 +174,7 @@ public final class BenchAuthorizer implements Authorizer {
     }
 
     private String arn(String service, String resource) {
+        // SQS ARNs end in the queue's name; the others in type/name.
         return "arn:aws:" + service + ":" + region + ":" + account + ":" + resource;
     }
 }

@@ -18,8 +18,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
 /**
  * The stack's IAM on a {@link Bench}: every call made with a function role's credentials is authorized against that
- * role's policies from the synthesized template (the simulator's APIs directly, DynamoDB through an
- * {@link AuthorizingFront}, Step Functions where {@link #authorizer()} is installed). The template's deploy-time
+ * role's policies from the synthesized template (the simulator's APIs directly, DynamoDB and SQS through an
+ * {@link AuthorizingFront} each, Step Functions where {@link #authorizer()} is installed). The template's deploy-time
  * values are bound to the bench's resources: the table, the SSH key secret, the drain state machine
  * ({@code <stack>-drain}) and the hosts' role. Calls signed with any other key pass unchecked (a test's own clients).
  *
@@ -45,6 +45,7 @@ public final class BenchIam implements AutoCloseable {
     private final ContainerCredentials credentials;
     private final BenchAuthorizer authorizer;
     private final AuthorizingFront dynamoFront;
+    private final AuthorizingFront sqsFront;
 
     private BenchIam(Bench bench, JsonNode template, String table) throws IOException {
         this.bench = bench;
@@ -58,14 +59,18 @@ public final class BenchIam implements AutoCloseable {
         credentials = new ContainerCredentials();
         authorizer = new BenchAuthorizer(new IamPolicies(template, region, account, this::resolve),
                 credentials::roleOf, bench.simulator(), region, account);
-        AuthorizingFront front;
+        AuthorizingFront dynamo = null;
         try {
-            front = new AuthorizingFront(bench.dynamo().endpoint(), authorizer);
+            dynamo = new AuthorizingFront(bench.dynamo().endpoint(), authorizer);
+            sqsFront = new AuthorizingFront(bench.sqs().endpoint(), authorizer);
         } catch (IOException | RuntimeException e) {
+            if (dynamo != null) {
+                dynamo.close();
+            }
             credentials.close();
             throw e;
         }
-        dynamoFront = front;
+        dynamoFront = dynamo;
         bench.simulator().authorizeWith(authorizer);
     }
 
@@ -76,7 +81,14 @@ public final class BenchIam implements AutoCloseable {
      * @param table    the inventory table's name on the bench
      */
     public static BenchIam install(Bench bench, Path repoRoot, String table) {
-        Path file = repoRoot.resolve(TEMPLATE);
+        return installFrom(bench, repoRoot.resolve(TEMPLATE), table);
+    }
+
+    /**
+     * Installs the IAM of another synthesized template: the stack as deployed with other context (the infra-cdk
+     * build writes {@code stack.template.drain-bench.json} with further clusters).
+     */
+    public static BenchIam installFrom(Bench bench, Path file, String table) {
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(file + " is missing: build infra-cdk first (./mvnw -pl infra-cdk -am "
                     + "package -DskipTests)");
@@ -98,7 +110,10 @@ public final class BenchIam implements AutoCloseable {
             case "AWS::SecretsManager::Secret" -> bench.simulator().secretArn(Bench.SSH_KEY_SECRET).orElseThrow();
             case "AWS::StepFunctions::StateMachine" -> stateMachineArn;
             case "AWS::IAM::Role" -> "arn:aws:iam::" + account + ":role/" + ECS_ANYWHERE_ROLE;
-            case "AWS::SQS::Queue" -> bench.queues().queueArn();
+            // The bench's queue and DLQ, as ARNs of the bench's account (SQS ARNs end in the queue's name).
+            case "AWS::SQS::Queue" -> "arn:aws:sqs:" + region + ":" + account + ":" + (template.path("Resources")
+                    .path(id).path("Properties").path("QueueName").asText().endsWith("-dlq.fifo")
+                    ? bench.queues().dlqName() : bench.queues().queueName());
             // Resources only other roles' policies name (the state machine's invoke of the drain alias).
             default -> "bench:" + ref;
         };
@@ -137,6 +152,11 @@ public final class BenchIam implements AutoCloseable {
         return dynamoFront.endpoint();
     }
 
+    /** SQS as the node-request function's event source mapping reaches it: through the IAM front. */
+    public URI sqsEndpoint() {
+        return sqsFront.endpoint();
+    }
+
     /**
      * The credentials of a function's role (NodeRequest, DrainStep, Reconcile), for the function run in-process:
      * every call made with them is authorized as that role's.
@@ -156,6 +176,7 @@ public final class BenchIam implements AutoCloseable {
     @Override
     public void close() {
         bench.simulator().authorizeWith(null);
+        sqsFront.close();
         dynamoFront.close();
         credentials.close();
     }

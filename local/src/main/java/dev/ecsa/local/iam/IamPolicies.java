@@ -1,6 +1,7 @@
 package dev.ecsa.local.iam;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ecsa.infra.TemplateValues;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ public final class IamPolicies {
      *                 logical id (pseudo parameters are resolved with {@code region} and {@code account})
      */
     public IamPolicies(JsonNode template, String region, String account, Function<String, String> resolve) {
+        TemplateValues values = new TemplateValues(region, account, resolve);
         for (Map.Entry<String, JsonNode> e : template.path("Resources").properties()) {
             JsonNode r = e.getValue();
             if (!r.path("Type").asText().equals("AWS::IAM::Policy")) {
@@ -38,9 +40,8 @@ public final class IamPolicies {
             List<Statement> statements = new ArrayList<>();
             for (JsonNode st : r.path("Properties").path("PolicyDocument").path("Statement")) {
                 statements.add(new Statement(!"Deny".equals(st.path("Effect").asText()),
-                        strings(st.path("Action"), region, account, resolve),
-                        strings(st.path("Resource"), region, account, resolve),
-                        conditions(st.path("Condition"), region, account, resolve)));
+                        values.values(st.path("Action")), values.values(st.path("Resource")),
+                        conditions(st.path("Condition"), values)));
             }
             for (JsonNode role : r.path("Properties").path("Roles")) {
                 byRole.computeIfAbsent(role.path("Ref").asText(), k -> new ArrayList<>()).addAll(statements);
@@ -103,50 +104,15 @@ public final class IamPolicies {
         return Pattern.compile(regex.toString(), ignoreCase ? Pattern.CASE_INSENSITIVE : 0);
     }
 
-    private static Map<String, Map<String, List<String>>> conditions(JsonNode node, String region, String account,
-                                                                    Function<String, String> resolve) {
+    private static Map<String, Map<String, List<String>>> conditions(JsonNode node, TemplateValues values) {
         Map<String, Map<String, List<String>>> out = new HashMap<>();
         for (Map.Entry<String, JsonNode> op : node.properties()) {
             Map<String, List<String>> keys = new HashMap<>();
             for (Map.Entry<String, JsonNode> key : op.getValue().properties()) {
-                keys.put(key.getKey().toLowerCase(Locale.ROOT), strings(key.getValue(), region, account, resolve));
+                keys.put(key.getKey().toLowerCase(Locale.ROOT), values.values(key.getValue()));
             }
             out.put(op.getKey(), keys);
         }
         return out;
-    }
-
-    private static List<String> strings(JsonNode node, String region, String account, Function<String, String> resolve) {
-        List<String> out = new ArrayList<>();
-        if (node.isArray()) {
-            node.forEach(n -> out.add(value(n, region, account, resolve)));
-        } else if (!node.isMissingNode()) {
-            out.add(value(node, region, account, resolve));
-        }
-        return out;
-    }
-
-    private static String value(JsonNode node, String region, String account, Function<String, String> resolve) {
-        if (node.isValueNode()) {
-            return node.asText();
-        }
-        if (node.has("Fn::Join")) {
-            List<String> parts = new ArrayList<>();
-            node.get("Fn::Join").get(1).forEach(p -> parts.add(value(p, region, account, resolve)));
-            return String.join(node.get("Fn::Join").get(0).asText(), parts);
-        }
-        if (node.has("Ref")) {
-            return switch (node.get("Ref").asText()) {
-                case "AWS::Partition" -> "aws";
-                case "AWS::Region" -> region;
-                case "AWS::AccountId" -> account;
-                case "AWS::URLSuffix" -> "amazonaws.com";
-                default -> resolve.apply(node.get("Ref").asText());
-            };
-        }
-        if (node.has("Fn::GetAtt")) {
-            return resolve.apply(node.get("Fn::GetAtt").get(0).asText() + "." + node.get("Fn::GetAtt").get(1).asText());
-        }
-        throw new IllegalArgumentException("the bench cannot resolve " + node);
     }
 }

@@ -101,11 +101,12 @@ public final class LocalMode implements AutoCloseable {
                             FunctionEnvironment.DRAIN_POLL_SECONDS, Long.toString(settings.drainPoll().toSeconds()),
                             FunctionEnvironment.MAX_RECEIVES, Integer.toString(queueSpec.maxReceiveCount())))));
 
+            // The event source mapping polls the queue with the function's role: its SQS grants are checked too.
             SdkHttpClient sqsHttp = track(UrlConnectionHttpClient.create());
             SqsClient sqs = track(SqsClient.builder()
-                    .endpointOverride(bench.sqs().endpoint())
+                    .endpointOverride(stack.iam().sqsEndpoint())
                     .region(Region.of(region))
-                    .credentialsProvider(credentials())
+                    .credentialsProvider(stack.iam().roleCredentials("NodeRequest"))
                     .httpClient(sqsHttp)
                     .build());
             poller = track(SqsEventSourcePoller.start(sqs, SqsEventSourcePoller.Settings.of(bench.queues().queueUrl())

@@ -29,6 +29,7 @@ import dev.ecsa.functions.intake.Intake;
 import dev.ecsa.functions.intake.TemplateBootstrapScripts;
 import dev.ecsa.functions.ssh.SshjRemoteHost;
 import dev.ecsa.local.Bench;
+import dev.ecsa.local.iam.BenchIam;
 import dev.ecsa.local.dynamo.DynaliteServer;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.local.hosts.SimulatedHost;
@@ -73,7 +74,10 @@ import software.amazon.awssdk.regions.Region;
  */
 final class DrainBench implements AutoCloseable {
 
-    static final String STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:DrainWorkflow";
+    /** The drain workflow as the stack names it ({@code <stack>-drain}), which its policies are bound to. */
+    static final String STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:EcsaLifecycle-drain";
+    /** The stack as deployed with {@code -c ecsa:additionalClusterNames=drain-small,drain-large,drain-lonely}. */
+    static final String TEMPLATE = "infra-cdk/target/stack.template.drain-bench.json";
     static final String TABLE = "ecsa-it-drain";
     static final Duration EXECUTION_TIMEOUT = Duration.ofSeconds(120);
 
@@ -125,7 +129,10 @@ final class DrainBench implements AutoCloseable {
     AwsClients aws;
     DynamoDbNodeStore store;
     private AwsClients dynamoClients;
-    private AwsClients sfnClients;
+    private AwsClients nodeRequestAws;
+    private AwsClients drainStepAws;
+    /** The stack's IAM: the functions' calls are authorized as their roles' (the test's own clients are not). */
+    BenchIam iam;
     private LocalStepFunctions sfn;
     private StepFunctionsEmulator emulator;
     private NodeRequestHandler handler;
@@ -146,40 +153,59 @@ final class DrainBench implements AutoCloseable {
                 FifoQueueSpec.named("node-requests"));
         try {
             var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
-            AwsClients.Settings base = AwsClients.Settings.aws(Region.of(bench.simulator().config().region()))
-                    .withCredentials(credentials);
+            String region = bench.simulator().config().region();
+            AwsClients.Settings base = AwsClients.Settings.aws(Region.of(region)).withCredentials(credentials);
+            // The test's own view (unchecked keys): creates the table, inspects ECS, SSM and the inventory.
             aws = new AwsClients(base.withEndpoint(bench.simulator().endpoint()));
             dynamoClients = new AwsClients(base.withEndpoint(bench.dynamo().endpoint()));
             InventoryTable.ensure(dynamoClients.dynamoDb(), TABLE, Duration.ofSeconds(10));
             store = new DynamoDbNodeStore(dynamoClients.dynamoDb(), TABLE, Duration.ofDays(1), clock);
 
+            iam = BenchIam.installFrom(bench, DynaliteServer.locateRepoRoot().resolve(TEMPLATE), TABLE);
+            if (!iam.stateMachineArn().equals(STATE_MACHINE_ARN)) {
+                throw new IllegalStateException("the template's drain workflow is " + iam.stateMachineArn());
+            }
             sfn = LocalStepFunctions.launch();
             sfn.validate(definition); // asl-validator, as the emulator does again on register
             emulator = StepFunctionsEmulator.start(sfn);
-            sfnClients = new AwsClients(base.withEndpoint(emulator.endpoint()));
+            emulator.authorizeWith(iam.authorizer());
 
-            var ecs = new EcsContainerInstances(aws.ecs());
-            var ssm = new SsmManagedInstances(aws.ssm());
-            var secrets = new SecretsManagerSecretSource(aws.secretsManager());
-            var events = new EventBridgeEventPublisher(aws.eventBridge(), "default");
+            // Each function's view: its role's credentials, DynamoDB through the IAM front.
+            nodeRequestAws = new AwsClients(AwsClients.Settings.aws(Region.of(region))
+                    .withCredentials(iam.roleCredentials("NodeRequest"))
+                    .withEndpoint(bench.simulator().endpoint())
+                    .withEndpoint(AwsClients.Service.DYNAMODB, iam.dynamoEndpoint())
+                    .withEndpoint(AwsClients.Service.SFN, emulator.endpoint()));
+            drainStepAws = new AwsClients(AwsClients.Settings.aws(Region.of(region))
+                    .withCredentials(iam.roleCredentials("DrainStep"))
+                    .withEndpoint(bench.simulator().endpoint())
+                    .withEndpoint(AwsClients.Service.DYNAMODB, iam.dynamoEndpoint()));
+
             var ssh = new SshjRemoteHost();
-
-            DrainStepHandler drain = new DrainStepHandler(new DrainSteps(store, ecs, ssm, ssh, secrets, events, clock,
+            DrainStepHandler drain = new DrainStepHandler(new DrainSteps(
+                    new DynamoDbNodeStore(drainStepAws.dynamoDb(), TABLE, Duration.ofDays(1), clock),
+                    new EcsContainerInstances(drainStepAws.ecs()), new SsmManagedInstances(drainStepAws.ssm()), ssh,
+                    new SecretsManagerSecretSource(drainStepAws.secretsManager()),
+                    new EventBridgeEventPublisher(drainStepAws.eventBridge(), "default"), clock,
                     DrainSettings.defaults(Bench.SSH_KEY_SECRET)));
             drainFunction = TaskHandler.stream((in, out) -> drain.handleRequest(in, out, null));
             emulator.register(STATE_MACHINE_ARN, definition, this::runTask,
                     ExecutionOptions.fast(Duration.ofMillis(1), Duration.ofMillis(1)));
 
             TemplateBootstrapScripts scripts = new TemplateBootstrapScripts(new TemplateBootstrapScripts.Settings(
-                    bench.simulator().config().region(), bench.installScriptUrl().toString(), "=https,http",
+                    region, bench.installScriptUrl().toString(), "=https,http",
                     new InstallScriptPin.Sha256(bench.installScriptSha256()), "", 0,
                     "http://localhost:51678/v1/metadata", "http://169.254.169.254/"));
-            RegistrationSettings registration = new RegistrationSettings("EcsaIT", Bench.CLUSTER,
+            RegistrationSettings registration = new RegistrationSettings(iam.stackName(), Bench.CLUSTER,
                     Bench.SSH_KEY_SECRET, Duration.ofHours(1), Duration.ofMinutes(4), Duration.ofSeconds(20),
                     Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(60));
-            handler = new NodeRequestHandler(new Intake(store,
-                    new SsmHybridActivations(aws.ssm(), "ecsAnywhereRole", "EcsaIT"), ssm, ecs, ssh, secrets, scripts,
-                    new SfnDrainWorkflow(sfnClients.sfn(), STATE_MACHINE_ARN), events, clock, registration,
+            handler = new NodeRequestHandler(new Intake(
+                    new DynamoDbNodeStore(nodeRequestAws.dynamoDb(), TABLE, Duration.ofDays(1), clock),
+                    new SsmHybridActivations(nodeRequestAws.ssm(), BenchIam.ECS_ANYWHERE_ROLE, iam.stackName()),
+                    new SsmManagedInstances(nodeRequestAws.ssm()), new EcsContainerInstances(nodeRequestAws.ecs()),
+                    ssh, new SecretsManagerSecretSource(nodeRequestAws.secretsManager()), scripts,
+                    new SfnDrainWorkflow(nodeRequestAws.sfn(), STATE_MACHINE_ARN),
+                    new EventBridgeEventPublisher(nodeRequestAws.eventBridge(), "default"), clock, registration,
                     DeregisterSettings.defaults(), Intake.DEFAULT_MAX_RECEIVES, Intake.DEFAULT_SAFETY_MARGIN));
         } catch (RuntimeException e) {
             close();
@@ -298,14 +324,26 @@ final class DrainBench implements AutoCloseable {
         return calls;
     }
 
+    /**
+     * Stops everything; then fails if the stack's IAM denied any call of the functions: the drain flows on this bench
+     * run under the policies the stack deploys.
+     */
     @Override
     public void close() {
         // Reverse order of creation; every part may be missing when the constructor failed.
+        List<dev.ecsa.local.iam.BenchAuthorizer.Decision> denied = iam == null ? List.of()
+                : iam.authorizer().denials();
         if (emulator != null) {
             emulator.close();
         }
-        if (sfnClients != null) {
-            sfnClients.close();
+        if (drainStepAws != null) {
+            drainStepAws.close();
+        }
+        if (nodeRequestAws != null) {
+            nodeRequestAws.close();
+        }
+        if (iam != null) {
+            iam.close();
         }
         if (sfn != null) {
             sfn.close();
@@ -318,6 +356,9 @@ final class DrainBench implements AutoCloseable {
         }
         if (bench != null) {
             bench.close();
+        }
+        if (!denied.isEmpty()) {
+            throw new AssertionError("calls the stack's IAM denied on the drain bench: " + denied);
         }
     }
 }

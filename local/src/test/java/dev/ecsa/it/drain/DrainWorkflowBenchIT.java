@@ -175,6 +175,13 @@ class DrainWorkflowBenchIT {
         assertThat(stepDetail("dereg-done", "clean-host")).contains("/var/lib/ecs");
         assertThat(eventsFor("drn-done")).containsSubsequence("NodeRegistered", "NodeDrainStarted",
                 "NodeDeregistered");
+        // Under the stack's IAM: the drain function's role drained and deregistered on the cluster's ARN.
+        assertThat(d.iam.authorizer().decisions()).filteredOn(dn -> dn.role().startsWith("DrainStep"))
+                .extracting(dn -> dn.action() + " " + dn.resource())
+                .contains("ecs:DeregisterContainerInstance arn:aws:ecs:us-east-1:123456789012:cluster/" + cluster());
+        assertThat(d.iam.authorizer().decisions()).filteredOn(dn -> dn.role().startsWith("NodeRequest"))
+                .extracting(dev.ecsa.local.iam.BenchAuthorizer.Decision::action).contains("states:StartExecution");
+        assertThat(d.iam.authorizer().denials()).isEmpty();
 
         // A cleaned host registers again: the cleanup stopped the agents (it fails closed when it cannot tell
         // whether a unit runs) and the pre-flight finds nothing left of the first registration.

@@ -1,6 +1,7 @@
 package dev.ecsa.it.lambda;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -79,7 +80,8 @@ class LambdaRuntimeIT {
 
     /** Denied calls, other than the ones a test provokes on purpose (a table outside the grants). */
     private static List<BenchAuthorizer.Decision> unexpectedDenials() {
-        return iam.denials().stream().filter(d -> !d.resource().contains("no-such-table")).toList();
+        return iam.denials().stream().filter(d -> !d.resource().contains("no-such-table")
+                && !(d.role().startsWith("DrainStep") && d.action().startsWith("sqs:"))).toList();
     }
 
     @AfterAll
@@ -336,5 +338,39 @@ class LambdaRuntimeIT {
         assertThat(JSON.readTree(result.body()).path("batchItemFailures")).hasSize(1);
         assertThat(String.join("\n", fn.log())).contains("no answer from DynamoDB", "dynamodb."
                 + bench.simulator().config().region() + ".amazonaws.com");
+    }
+
+    /**
+     * The event source mapping polls the queue with the NodeRequest role, whose grants name the queue; the SQS front
+     * checks them: the DrainStep role, which has none, is denied as AWS denies it.
+     */
+    @Test
+    void theQueueIsPolledUnderTheNodeRequestRoleAndNoOtherRole() {
+        String queue = bench.queues().queueUrl();
+        try (var allowed = sqsAs("NodeRequest"); var other = sqsAs("DrainStep")) {
+            allowed.receiveMessage(b -> b.queueUrl(queue).maxNumberOfMessages(1).waitTimeSeconds(0));
+
+            assertThatThrownBy(() -> other.receiveMessage(b -> b.queueUrl(queue).waitTimeSeconds(0)))
+                    .isInstanceOf(software.amazon.awssdk.services.sqs.model.SqsException.class)
+                    .hasMessageContaining("not authorized to perform: sqs:ReceiveMessage");
+        }
+        assertThat(iam.decisions()).anySatisfy(d -> {
+            assertThat(d.role()).startsWith("NodeRequest");
+            assertThat(d.action()).isEqualTo("sqs:ReceiveMessage");
+            assertThat(d.allowed()).isTrue();
+        });
+        assertThat(iam.denials()).anySatisfy(d -> {
+            assertThat(d.role()).startsWith("DrainStep");
+            assertThat(d.resource()).endsWith(":" + bench.queues().queueName());
+        });
+    }
+
+    private static software.amazon.awssdk.services.sqs.SqsClient sqsAs(String function) {
+        return software.amazon.awssdk.services.sqs.SqsClient.builder()
+                .endpointOverride(stack.iam().sqsEndpoint())
+                .region(Region.of(bench.simulator().config().region()))
+                .credentialsProvider(stack.iam().roleCredentials(function))
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+                .build();
     }
 }

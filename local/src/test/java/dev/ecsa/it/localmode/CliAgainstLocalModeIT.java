@@ -220,7 +220,9 @@ class CliAgainstLocalModeIT {
     void noCallTheFunctionsMadeWasDenied() {
         // The functions ran from the zip under their roles' policies from the template, through every command above.
         assertThat(mode.stack().iam().authorizer().decisions()).extracting(dev.ecsa.local.iam.BenchAuthorizer.Decision::action)
-                .contains("ssm:CreateActivation", "ecs:DeregisterContainerInstance", "ssm:DescribeActivations");
+                .contains("ssm:CreateActivation", "ecs:DeregisterContainerInstance", "ssm:DescribeActivations",
+                        // the event source mapping's polling, as the NodeRequest role
+                        "sqs:ReceiveMessage", "sqs:DeleteMessage");
         assertThat(mode.stack().iam().authorizer().denials()).isEmpty();
     }
 
