@@ -44,6 +44,7 @@ public final class BenchIam implements AutoCloseable {
     private final String stateMachineArn;
     private final ContainerCredentials credentials;
     private final BenchAuthorizer authorizer;
+    private final IamPolicies policies;
     private final AuthorizingFront dynamoFront;
     private final AuthorizingFront sqsFront;
 
@@ -57,8 +58,8 @@ public final class BenchIam implements AutoCloseable {
                 .asText();
         stateMachineArn = "arn:aws:states:" + region + ":" + account + ":stateMachine:" + stackName + "-drain";
         credentials = new ContainerCredentials();
-        authorizer = new BenchAuthorizer(new IamPolicies(template, region, account, this::resolve),
-                credentials::roleOf, bench.simulator(), region, account);
+        policies = new IamPolicies(template, region, account, this::resolve);
+        authorizer = new BenchAuthorizer(policies, credentials::roleOf, bench.simulator(), region, account);
         AuthorizingFront dynamo = null;
         try {
             dynamo = new AuthorizingFront(bench.dynamo().endpoint(), authorizer);
@@ -165,6 +166,27 @@ public final class BenchIam implements AutoCloseable {
         ContainerCredentials.Grant grant = credentials.grant(FunctionSpec.named(template, function).role());
         return StaticCredentialsProvider.create(AwsSessionCredentials.create(grant.accessKeyId(),
                 "bench-secret-" + grant.role(), "bench-session-" + grant.role()));
+    }
+
+    /**
+     * Per function role, which of its granted actions were called so far and which were not (a figure for the
+     * evidence that each role is granted what it calls; X-Ray's actions are the runtime's, not the code's).
+     */
+    public String coverage() {
+        StringBuilder out = new StringBuilder();
+        for (String function : List.of("NodeRequest", "DrainStep", "Reconcile")) {
+            String role = FunctionSpec.named(template, function).role();
+            java.util.Set<String> granted = new java.util.TreeSet<>();
+            policies.of(role).stream().filter(IamPolicies.Statement::allow).forEach(st -> granted.addAll(st.actions()));
+            java.util.Set<String> called = new java.util.TreeSet<>();
+            authorizer.decisions().stream().filter(d -> d.role().equals(role) && d.allowed())
+                    .forEach(d -> called.add(d.action()));
+            java.util.Set<String> unused = new java.util.TreeSet<>(granted);
+            unused.removeAll(called);
+            out.append(function).append(": called ").append(called).append("; granted, not called ").append(unused)
+                    .append('\n');
+        }
+        return out.toString();
     }
 
     /** The calls denied so far, other than those {@code expected} names by a resource substring. */

@@ -95,6 +95,7 @@ class LambdaRuntimeIT {
                     System.out.println("IAM on the bench: " + role + " " + actions));
         }
         if (stack != null) {
+            System.out.print("IAM coverage of LambdaRuntimeIT:\n" + stack.iam().coverage());
             stack.close();
         }
         if (dynamoClients != null) {

@@ -29,6 +29,7 @@ class DemoIT {
                 .withStateFile(dir.resolve("demo.json")))) {
             result = new Demo(mode, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
             decisions = mode.stack().iam().authorizer().decisions();
+            System.out.print("IAM coverage of the demo:\n" + mode.stack().iam().coverage());
         }
         String output = printed.toString(StandardCharsets.UTF_8);
 
