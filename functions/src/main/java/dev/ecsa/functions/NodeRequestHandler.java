@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The node-request queue's consumer (DESIGN.md 2.2): every register and deregister request arrives here. Per message
+ * The node-request queue's consumer (docs/requests.md): every register and deregister request arrives here. Per message
  * it decodes the body, validates it, and hands it to one use case; invalid input becomes a REJECTED request record,
  * never an exception loop.
  *

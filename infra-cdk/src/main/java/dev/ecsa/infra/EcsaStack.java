@@ -97,7 +97,7 @@ public final class EcsaStack extends Stack {
         int nodeRequestTimeout = FunctionBudgets.nodeRequestTimeoutSeconds(config.registrationBudgetSeconds());
         int drainStepTimeout = FunctionBudgets.drainStepTimeoutSeconds(DrainSettings.defaults(""));
 
-        // ---- Inventory: one table, node items and request items (DESIGN.md §3) ----
+        // ---- Inventory: one table, node items and request items ----
         Table table = Table.Builder.create(this, "Inventory")
                 .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
                 .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
@@ -115,7 +115,7 @@ public final class EcsaStack extends Stack {
                 .sortKey(Attribute.builder().name("updatedAt").type(AttributeType.STRING).build())
                 .build());
 
-        // ---- Requests: FIFO, one message group per node (DESIGN.md §2.1) ----
+        // ---- Requests: FIFO, one message group per node ----
         Queue dlq = Queue.Builder.create(this, "NodeRequestsDlq")
                 .fifo(true)
                 .queueName(config.stackName() + "-node-requests-dlq.fifo")

@@ -42,7 +42,7 @@ import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
 
 /**
- * The {@link NodeStore} on one DynamoDB table (DESIGN.md §3; layout in {@link Items}): a node item per node, a
+ * The {@link NodeStore} on one DynamoDB table (layout in {@link Items}): a node item per node, a
  * request item per request, and a small history entry per request in its node's partition so that a node's requests
  * can be listed with one Query ({@link #history}). Every write is one single-item conditional write, no transactions.
  *

@@ -44,7 +44,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The whole service on one machine (DESIGN.md §5), as it deploys: the {@link Bench} (simulator, ElasticMQ, dynalite,
+ * The whole service on one machine (docs/local-mode.md), as it deploys: the {@link Bench} (simulator, ElasticMQ, dynalite,
  * simulated hosts), the inventory table, and the synthesized stack on it ({@link StackOnBench}): the three functions
  * from the deployment zip under the Lambda-faithful runtime with their roles' IAM enforced, the drain workflow's
  * synthesized definition on the local interpreter behind the Step Functions API; the node-request function behind a

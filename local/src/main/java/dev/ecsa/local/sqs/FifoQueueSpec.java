@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  */
 public record FifoQueueSpec(String baseName, int maxReceiveCount, Duration visibilityTimeout) {
 
-    /** Receives before redrive when nothing else is said; a bounded retry count as DESIGN.md §2.2 asks. */
+    /** Receives before redrive when nothing else is said; a bounded retry count, as the stack's redrive policy has it. */
     public static final int DEFAULT_MAX_RECEIVE_COUNT = 5;
     /** SQS's own default visibility timeout. */
     public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofSeconds(30);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * With 5,000 managed instances and a 5,000-instance cluster, the adapters' lookups cost the same few calls as in an
- * empty account (DESIGN.md 2.3: identity without scans). Counted by the simulator, per operation, retries included.
+ * empty account (the node id is the identity: no scans, README "Architecture"). Counted by the simulator, per operation, retries included.
  */
 class AdaptersAtScaleIT {
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The one place that decides whether a drain is done (DESIGN.md 2.7).
+ * The one place that decides whether a drain is done (docs/drain-workflow.md, "Decisions").
  *
  * <p>Drained means no task on the instance is in any state but STOPPED. ECS's counters are not used: runningTasksCount
  * counts desired status RUNNING, so a task that was told to stop but is still stopping is invisible to it, and

@@ -3,7 +3,7 @@ package dev.ecsa.core.model;
 import java.util.Locale;
 import java.util.Optional;
 
-/** What a drain does when its deadline passes with tasks still on the instance (DESIGN.md 2.7). */
+/** What a drain does when its deadline passes with tasks still on the instance (docs/drain-workflow.md, "Decisions"). */
 public enum TimeoutPolicy {
     /** Put the instance back to ACTIVE, but only if this workflow set it DRAINING. The default, as in the original recipe. */
     REVERT,

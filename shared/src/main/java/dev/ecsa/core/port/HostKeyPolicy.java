@@ -2,7 +2,7 @@ package dev.ecsa.core.port;
 
 import java.util.Objects;
 
-/** How the SSH client decides whether to trust the host's key (DESIGN.md 2.5). */
+/** How the SSH client decides whether to trust the host's key (README, "Security": host trust). */
 public sealed interface HostKeyPolicy {
 
     /** Accept only a host key with this fingerprint ({@code SHA256:…}); anything else is HOST_KEY_CHANGED. */

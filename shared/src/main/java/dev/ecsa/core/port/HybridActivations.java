@@ -4,7 +4,7 @@ import dev.ecsa.core.model.Activation;
 import java.util.List;
 import java.util.Optional;
 
-/** SSM hybrid activations: one per registration, single use, deleted after use (DESIGN.md 2.3). */
+/** SSM hybrid activations: one per registration, single use, deleted after use (README, "Security"). */
 public interface HybridActivations {
 
     /**

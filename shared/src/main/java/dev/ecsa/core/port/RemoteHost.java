@@ -1,6 +1,6 @@
 package dev.ecsa.core.port;
 
-/** Runs scripts on on-prem hosts over SSH with verified host keys (DESIGN.md 2.4, 2.5). */
+/** Runs scripts on on-prem hosts over SSH with verified host keys (README, "Security": host trust). */
 public interface RemoteHost {
 
     /**
