@@ -375,10 +375,17 @@ public final class EcsaStack extends Stack {
                 .resources(List.of(drainExecutions))
                 .build());
 
-        // The inventory: single-item reads and conditional writes, and queries of the table and its byState index.
-        PolicyStatement inventory = PolicyStatement.Builder.create()
+        // The inventory, as each function's store calls reach it (DynamoDbNodeStore): the intake reads items and
+        // creates and updates them; the drain steps only read and update; the reconciler also queries the table and
+        // its byState index and writes its run. Item actions on the table alone, Query on the table and indexes.
+        PolicyStatement intakeItems = PolicyStatement.Builder.create()
                 .sid("InventoryItems")
                 .actions(List.of("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"))
+                .resources(List.of(table.getTableArn()))
+                .build();
+        PolicyStatement drainItems = PolicyStatement.Builder.create()
+                .sid("InventoryItems")
+                .actions(List.of("dynamodb:GetItem", "dynamodb:UpdateItem"))
                 .resources(List.of(table.getTableArn()))
                 .build();
         PolicyStatement inventoryQueries = PolicyStatement.Builder.create()
@@ -396,9 +403,11 @@ public final class EcsaStack extends Stack {
                 .actions(List.of("secretsmanager:GetSecretValue"))
                 .resources(List.of(sshKey.getSecretArn()))
                 .build();
+        nodeRequest.addToRolePolicy(intakeItems);
+        drain.addToRolePolicy(drainItems);
+        reconcile.addToRolePolicy(intakeItems);
+        reconcile.addToRolePolicy(inventoryQueries);
         for (Function fn : List.of(nodeRequest, drain, reconcile)) {
-            fn.addToRolePolicy(inventory);
-            fn.addToRolePolicy(inventoryQueries);
             fn.addToRolePolicy(events);
         }
         nodeRequest.addToRolePolicy(readSshKey);
