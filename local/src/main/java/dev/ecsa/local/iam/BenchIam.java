@@ -189,12 +189,6 @@ public final class BenchIam implements AutoCloseable {
         return out.toString();
     }
 
-    /** The calls denied so far, other than those {@code expected} names by a resource substring. */
-    public List<BenchAuthorizer.Decision> denialsExcept(String... expected) {
-        return authorizer.denials().stream()
-                .filter(d -> java.util.Arrays.stream(expected).noneMatch(e -> d.resource().contains(e))).toList();
-    }
-
     @Override
     public void close() {
         bench.simulator().authorizeWith(null);

@@ -33,7 +33,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -72,7 +71,6 @@ public final class LocalMode implements AutoCloseable {
     private final SqsEventSourcePoller poller;
     private final ScheduledExecutorService scheduler;
     private final TaskSeeder seeder;
-    private final AtomicReference<String> lastReconcile = new AtomicReference<>();
     private final Instant startedAt = Instant.now();
 
     private LocalMode(LocalModeSettings settings) {
@@ -179,7 +177,6 @@ public final class LocalMode implements AutoCloseable {
                 + " findings (" + summary.path("new").asInt() + " new, " + summary.path("resolved").asInt()
                 + " resolved), " + summary.path("fixes").asInt() + " fixes, "
                 + summary.path("counts").path("OK").asInt() + " nodes OK";
-        lastReconcile.set(line);
         return line;
     }
 

@@ -26,7 +26,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -127,17 +126,11 @@ class LambdaRuntimeIT {
                 "sshUser", Bench.SSH_USER, "requestedBy", "it"));
     }
 
-    private static String sqsEvent(String body) throws Exception {
-        Map<String, Object> record = new HashMap<>();
-        record.put("messageId", "m-" + Math.abs(body.hashCode()));
-        record.put("receiptHandle", "rh");
-        record.put("body", body);
-        record.put("attributes", Map.of("ApproximateReceiveCount", "1", "MessageGroupId", "g"));
-        record.put("messageAttributes", Map.of());
-        record.put("eventSource", "aws:sqs");
-        record.put("eventSourceARN", "arn:aws:sqs:us-east-1:123456789012:EcsaLifecycle-node-requests.fifo");
-        record.put("awsRegion", "us-east-1");
-        return JSON.writeValueAsString(Map.of("Records", List.of(record)));
+    /** One message as the event source mapping delivers it (first receive, its own group). */
+    private static String sqsEvent(String body) {
+        return stack.sqsEvent(List.of(software.amazon.awssdk.services.sqs.model.Message.builder()
+                .messageId("m-" + Math.abs(body.hashCode())).receiptHandle("rh").body(body)
+                .attributesWithStrings(Map.of("ApproximateReceiveCount", "1", "MessageGroupId", "g")).build()));
     }
 
     @Test
