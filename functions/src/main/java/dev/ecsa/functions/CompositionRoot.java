@@ -1,5 +1,7 @@
 package dev.ecsa.functions;
 
+import dev.ecsa.core.contract.FunctionEnvironment;
+
 import dev.ecsa.core.port.ContainerInstances;
 import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.HybridActivations;
@@ -44,16 +46,19 @@ public final class CompositionRoot implements Intake.Provider, DrainSteps.Provid
 
     @Override
     public Intake intake() {
+        FunctionEnvironment.requireAll(System.getenv(), FunctionEnvironment.NODE_REQUEST_REQUIRED, "NodeRequest");
         return components().intake();
     }
 
     @Override
     public DrainSteps drainSteps() {
+        FunctionEnvironment.requireAll(System.getenv(), FunctionEnvironment.DRAIN_STEP_REQUIRED, "DrainStep");
         return components().drainSteps();
     }
 
     @Override
     public ReconcileDeps reconcileDeps() {
+        FunctionEnvironment.requireAll(System.getenv(), FunctionEnvironment.RECONCILE_REQUIRED, "Reconcile");
         return components().reconcileDeps(System.getenv());
     }
 

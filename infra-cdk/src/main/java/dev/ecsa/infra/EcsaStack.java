@@ -233,6 +233,8 @@ public final class EcsaStack extends Stack {
         Function drain = function("DrainStep", DRAIN_STEP_HANDLER, code, env, drainStepTimeout, 1024, logRetention,
                 vpc, subnets, securityGroup);
         Map<String, String> reconcileEnv = new HashMap<>(env);
+        // DescribeActivations finds the stack's activations by the role they pass.
+        reconcileEnv.put(FunctionEnvironment.ECS_ANYWHERE_ROLE, activationRole);
         reconcileEnv.put(FunctionEnvironment.RECONCILE_SAFE_FIXES, Boolean.toString(config.reconcileSafeFixes()));
         reconcileEnv.put(FunctionEnvironment.RECONCILE_MEMBERSHIP_FIXES,
                 Boolean.toString(config.reconcileMembershipFixes()));
@@ -279,8 +281,10 @@ public final class EcsaStack extends Stack {
         // type ("Actions, resources, and condition keys for AWS Systems Manager"): their resource can only be "*".
         nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
                 .sid("CreateTaggedActivations")
-                // Tags given to CreateActivation are authorized as ssm:AddTagsToResource too.
-                .actions(List.of("ssm:CreateActivation", "ssm:AddTagsToResource"))
+                // Tags given to CreateActivation are authorized by CreateActivation itself (its condition keys
+                // aws:RequestTag and aws:TagKeys; no dependent action, and AddTagsToResource has no activation
+                // resource type: Service Authorization Reference, Systems Manager).
+                .actions(List.of("ssm:CreateActivation"))
                 .resources(List.of("*"))
                 .conditions(Map.of("StringEquals", Map.of("aws:RequestTag/ecsa:stack", stackTagValue)))
                 .build());
@@ -359,8 +363,10 @@ public final class EcsaStack extends Stack {
                 .resources(clusterArns)
                 .build());
         reconcile.addToRolePolicy(PolicyStatement.Builder.create()
-                .sid("InspectContainerInstances")
-                .actions(List.of("ecs:DescribeContainerInstances", "ecs:ListTasks"))
+                // A stuck drain's timeout policy: revert sets the container instance ACTIVE again.
+                .sid("InspectAndRevertContainerInstances")
+                .actions(List.of("ecs:DescribeContainerInstances", "ecs:ListTasks",
+                        "ecs:UpdateContainerInstancesState"))
                 .resources(containerInstances)
                 .build());
         reconcile.addToRolePolicy(PolicyStatement.Builder.create()

@@ -3,6 +3,7 @@ package dev.ecsa.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ecsa.core.contract.FunctionEnvironment;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,13 @@ class DeployRehearsalTest {
         for (String fn : List.of("NodeRequest", "DrainStep", "Reconcile")) {
             assertThat(TemplateIam.mistypedGrants(synth.iam().grantsOf(fn), Synth.IAM_DATA)).as(fn).isEmpty();
         }
+        // Every variable a function cannot start without is set (the reconciler once lacked the role).
+        assertThat(synth.environmentOf("NodeRequest")).containsKeys(
+                FunctionEnvironment.NODE_REQUEST_REQUIRED.toArray(String[]::new));
+        assertThat(synth.environmentOf("DrainStep")).containsKeys(
+                FunctionEnvironment.DRAIN_STEP_REQUIRED.toArray(String[]::new));
+        assertThat(synth.environmentOf("Reconcile")).containsKeys(
+                FunctionEnvironment.RECONCILE_REQUIRED.toArray(String[]::new));
     }
 
     @Test

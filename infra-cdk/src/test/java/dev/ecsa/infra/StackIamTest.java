@@ -46,7 +46,7 @@ class StackIamTest {
     @Test
     void theNodeRequestFunctionMayDoWhatARegistrationAndADeregistrationIntakeCall() {
         assertThat(synth.iam().permissionsOf("NodeRequest").keySet()).containsExactlyInAnyOrderElementsOf(with(INTAKE_INVENTORY, Set.of(
-                "ssm:CreateActivation", "ssm:AddTagsToResource", "ssm:DescribeActivations", "ssm:DeleteActivation",
+                "ssm:CreateActivation", "ssm:DescribeActivations", "ssm:DeleteActivation",
                 "ssm:DescribeInstanceInformation", "iam:PassRole", "ecs:ListContainerInstances",
                 "ecs:DescribeContainerInstances", "secretsmanager:GetSecretValue", "states:StartExecution",
                 "states:DescribeExecution",
@@ -69,6 +69,8 @@ class StackIamTest {
                 "ssm:DescribeActivations", "ssm:DeleteActivation", "ssm:DescribeInstanceInformation",
                 "ssm:DeregisterManagedInstance", "ecs:ListContainerInstances", "ecs:DescribeContainerInstances",
                 "ecs:ListTasks", "ecs:DescribeTasks", "ecs:DeregisterContainerInstance",
+                // A stuck drain's revert policy sets the container instance ACTIVE again.
+                "ecs:UpdateContainerInstancesState",
                 "states:DescribeExecution")));
     }
 

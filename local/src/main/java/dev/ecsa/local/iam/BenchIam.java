@@ -12,6 +12,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -168,20 +170,32 @@ public final class BenchIam implements AutoCloseable {
                 "bench-secret-" + grant.role(), "bench-session-" + grant.role()));
     }
 
+    /** The actions a function's role is allowed by its policies in the template. */
+    public Set<String> granted(String function) {
+        String role = FunctionSpec.named(template, function).role();
+        Set<String> granted = new TreeSet<>();
+        policies.of(role).stream().filter(IamPolicies.Statement::allow).forEach(st -> granted.addAll(st.actions()));
+        return granted;
+    }
+
+    /** The actions of the calls made so far with a function role's credentials that its policies allowed. */
+    public Set<String> called(String function) {
+        String role = FunctionSpec.named(template, function).role();
+        Set<String> called = new TreeSet<>();
+        authorizer.decisions().stream().filter(d -> d.role().equals(role) && d.allowed())
+                .forEach(d -> called.add(d.action()));
+        return called;
+    }
+
     /**
      * Per function role, which of its granted actions were called so far and which were not (a figure for the
-     * evidence that each role is granted what it calls; X-Ray's actions are the runtime's, not the code's).
+     * evidence that each role is granted what it calls).
      */
     public String coverage() {
         StringBuilder out = new StringBuilder();
         for (String function : List.of("NodeRequest", "DrainStep", "Reconcile")) {
-            String role = FunctionSpec.named(template, function).role();
-            java.util.Set<String> granted = new java.util.TreeSet<>();
-            policies.of(role).stream().filter(IamPolicies.Statement::allow).forEach(st -> granted.addAll(st.actions()));
-            java.util.Set<String> called = new java.util.TreeSet<>();
-            authorizer.decisions().stream().filter(d -> d.role().equals(role) && d.allowed())
-                    .forEach(d -> called.add(d.action()));
-            java.util.Set<String> unused = new java.util.TreeSet<>(granted);
+            Set<String> called = called(function);
+            Set<String> unused = new TreeSet<>(granted(function));
             unused.removeAll(called);
             out.append(function).append(": called ").append(called).append("; granted, not called ").append(unused)
                     .append('\n');

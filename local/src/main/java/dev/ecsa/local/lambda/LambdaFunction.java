@@ -49,7 +49,7 @@ public final class LambdaFunction implements AutoCloseable {
     private final Path taskRoot;
     private final List<String> log = new CopyOnWriteArrayList<>();
     private RuntimeApi api;
-    private Process process;
+    private volatile Process process;
     private int starts;
 
     private LambdaFunction(FunctionSpec spec, Setup setup, Map<String, String> environment) {
@@ -132,6 +132,17 @@ public final class LambdaFunction implements AutoCloseable {
     /** Whether the runtime went through SnapStart's restore step (init, then {@code /runtime/restore/next}). */
     public boolean restoredFromSnapshot() {
         return api != null && api.restored();
+    }
+
+    /**
+     * Ends the environment's process now, as an out-of-memory kill or a crash would, even while an invocation runs:
+     * that invocation ends as {@code Runtime.ExitError}, and the next one starts a new environment.
+     */
+    public void crash() {
+        Process p = process;
+        if (p != null) {
+            p.destroyForcibly();
+        }
     }
 
     /** Invokes the function synchronously, as Lambda's Invoke with RequestResponse, within its timeout. */

@@ -25,6 +25,10 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
@@ -75,6 +79,7 @@ public final class StackOnBench implements AutoCloseable {
 
     private final Resources resources = new Resources();
     private final List<LambdaFunction> extra = new CopyOnWriteArrayList<>();
+    private final Resources mappings = new Resources();
     private final Bench bench;
     private final Options options;
     private final JsonNode template;
@@ -280,6 +285,26 @@ public final class StackOnBench implements AutoCloseable {
         };
     }
 
+    /**
+     * The stack's event source mapping on the bench: polls the bench's queue through the SQS IAM front with the
+     * NodeRequest role's credentials (its SQS grants are checked as the mapping's are), batch size 1, and hands each
+     * batch to {@link #nodeRequestConsumer()}. Stopped first when the stack closes.
+     *
+     * @param retryDelay how soon a message the function failed comes back (SQS's visibility timeout decides on AWS,
+     *                   which would make a retry on the bench take minutes)
+     */
+    public SqsEventSourcePoller startEventSourceMapping(Duration retryDelay) {
+        SdkHttpClient http = mappings.track(UrlConnectionHttpClient.create());
+        SqsClient sqs = mappings.track(SqsClient.builder()
+                .endpointOverride(iam.sqsEndpoint())
+                .region(Region.of(region))
+                .credentialsProvider(iam.roleCredentials("NodeRequest"))
+                .httpClient(http)
+                .build());
+        return mappings.track(SqsEventSourcePoller.start(sqs, SqsEventSourcePoller.Settings.of(
+                bench.queues().queueUrl()).withBatchSize(1).withRetryDelay(retryDelay), nodeRequestConsumer()));
+    }
+
     /** A batch as the event source mapping delivers it to the function (the Lambda SQS event's JSON). */
     public String sqsEvent(List<Message> batch) {
         ObjectNode event = JSON.createObjectNode();
@@ -307,6 +332,7 @@ public final class StackOnBench implements AutoCloseable {
     /** Stops the functions, the Step Functions emulator and the IAM front; the bench itself stays up. */
     @Override
     public void close() {
+        mappings.close();
         extra.forEach(LambdaFunction::close);
         for (LambdaFunction fn : new LambdaFunction[] {nodeRequest, drainStep, reconcile}) {
             if (fn != null) {

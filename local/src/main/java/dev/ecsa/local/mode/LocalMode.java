@@ -18,7 +18,6 @@ import dev.ecsa.local.lambda.LambdaFunction;
 import dev.ecsa.local.lambda.StackOnBench;
 import dev.ecsa.local.sim.SimulatorConfig;
 import dev.ecsa.local.sqs.FifoQueueSpec;
-import dev.ecsa.local.sqs.SqsEventSourcePoller;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -37,10 +36,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The whole service on one machine (docs/local-mode.md), as it deploys: the {@link Bench} (simulator, ElasticMQ, dynalite,
@@ -68,7 +64,6 @@ public final class LocalMode implements AutoCloseable {
     private final Bench bench;
     private final DynamoDbNodeStore store;
     private final StackOnBench stack;
-    private final SqsEventSourcePoller poller;
     private final ScheduledExecutorService scheduler;
     private final TaskSeeder seeder;
     private final Instant startedAt = Instant.now();
@@ -100,16 +95,7 @@ public final class LocalMode implements AutoCloseable {
                             FunctionEnvironment.MAX_RECEIVES, Integer.toString(queueSpec.maxReceiveCount())))));
 
             // The event source mapping polls the queue with the function's role: its SQS grants are checked too.
-            SdkHttpClient sqsHttp = track(UrlConnectionHttpClient.create());
-            SqsClient sqs = track(SqsClient.builder()
-                    .endpointOverride(stack.iam().sqsEndpoint())
-                    .region(Region.of(region))
-                    .credentialsProvider(stack.iam().roleCredentials("NodeRequest"))
-                    .httpClient(sqsHttp)
-                    .build());
-            poller = track(SqsEventSourcePoller.start(sqs, SqsEventSourcePoller.Settings.of(bench.queues().queueUrl())
-                    .withBatchSize(1)
-                    .withRetryDelay(settings.retryDelay()), stack.nodeRequestConsumer()));
+            stack.startEventSourceMapping(settings.retryDelay());
 
             scheduler = Executors.newScheduledThreadPool(2, runnable -> {
                 Thread thread = new Thread(runnable, "local-mode-schedule");
@@ -214,11 +200,6 @@ public final class LocalMode implements AutoCloseable {
 
     public LocalModeSettings settings() {
         return settings;
-    }
-
-    /** The poller's counts (batches, succeeded, failed). */
-    public SqsEventSourcePoller.Stats pollerStats() {
-        return poller.stats();
     }
 
     /**

@@ -311,6 +311,14 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         return locked(ssm::activeInstanceCount);
     }
 
+    /**
+     * Every activation code CreateActivation has answered, deleted activations' too: what a leak check searches
+     * logs, records, events and payloads for.
+     */
+    public List<String> issuedActivationCodes() {
+        return locked(ssm::issuedCodes);
+    }
+
     /** The entries PutEvents accepted, oldest first. */
     public List<PublishedEvent> events() {
         return locked(() -> List.copyOf(events));

@@ -44,6 +44,8 @@ final class SsmSimulation {
     private final SecureRandom random = new SecureRandom();
 
     private final Map<String, Activation> activations = new LinkedHashMap<>();
+    /** Every code CreateActivation answered, kept after the activation is deleted: the bench's leak checks. */
+    private final List<String> issuedCodes = new ArrayList<>();
     private final Map<String, Instance> instances = new HashMap<>();
     private final TreeMap<Long, Instance> live = new TreeMap<>();
     private final Map<String, Set<Long>> byActivation = new HashMap<>();
@@ -152,7 +154,12 @@ final class SsmSimulation {
         String code = randomCode();
         activations.put(id, new Activation(id, code.getBytes(StandardCharsets.UTF_8), description, defaultName,
                 iamRole, registrationLimit, expiration, now, tags));
+        issuedCodes.add(code);
         return Json.object().put("ActivationId", id).put("ActivationCode", code);
+    }
+
+    List<String> issuedCodes() {
+        return List.copyOf(issuedCodes);
     }
 
     JsonNode describeActivations(JsonNode req) {

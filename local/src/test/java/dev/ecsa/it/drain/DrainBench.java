@@ -29,6 +29,8 @@ import dev.ecsa.functions.intake.Intake;
 import dev.ecsa.functions.intake.TemplateBootstrapScripts;
 import dev.ecsa.functions.ssh.SshjRemoteHost;
 import dev.ecsa.local.Bench;
+import dev.ecsa.local.Resources;
+import dev.ecsa.local.lambda.StackOnBench;
 import dev.ecsa.local.iam.BenchIam;
 import dev.ecsa.local.dynamo.DynaliteServer;
 import dev.ecsa.local.hosts.HostConfig;
@@ -123,6 +125,7 @@ final class DrainBench implements AutoCloseable {
     }
 
     final AdvancingClock clock = new AdvancingClock();
+    private final Resources resources = new Resources();
     final Bench bench;
     final JsonNode definition;
     // Assigned in the constructor's try block (closed again if a later part fails to start).
@@ -143,43 +146,44 @@ final class DrainBench implements AutoCloseable {
     private final AtomicLong messages = new AtomicLong();
 
     private DrainBench(HostConfig... hosts) {
-        Path file = DynaliteServer.locateRepoRoot().resolve("infra-cdk/target/drain-workflow.asl.json");
+        Path file = DynaliteServer.locateRepoRoot().resolve(StackOnBench.DEFINITION);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(file + " is missing: build infra-cdk in the same reactor "
                     + "(./mvnw -pl shared,functions,infra-cdk,local verify ...)");
         }
         definition = LocalStepFunctions.readDefinition(file);
-        bench = Bench.start(SimulatorConfig.defaults().withClock(clock), List.of(hosts),
-                FifoQueueSpec.named("node-requests"));
+        bench = resources.track(Bench.start(SimulatorConfig.defaults().withClock(clock), List.of(hosts),
+                FifoQueueSpec.named("node-requests")));
         try {
             var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
             String region = bench.simulator().config().region();
             AwsClients.Settings base = AwsClients.Settings.aws(Region.of(region)).withCredentials(credentials);
             // The test's own view (unchecked keys): creates the table, inspects ECS, SSM and the inventory.
-            aws = new AwsClients(base.withEndpoint(bench.simulator().endpoint()));
-            dynamoClients = new AwsClients(base.withEndpoint(bench.dynamo().endpoint()));
+            aws = resources.track(new AwsClients(base.withEndpoint(bench.simulator().endpoint())));
+            dynamoClients = resources.track(new AwsClients(base.withEndpoint(bench.dynamo().endpoint())));
             InventoryTable.ensure(dynamoClients.dynamoDb(), TABLE, Duration.ofSeconds(10));
             store = new DynamoDbNodeStore(dynamoClients.dynamoDb(), TABLE, Duration.ofDays(1), clock);
 
-            iam = BenchIam.installFrom(bench, DynaliteServer.locateRepoRoot().resolve(TEMPLATE), TABLE);
+            iam = resources.track(BenchIam.installFrom(bench, DynaliteServer.locateRepoRoot().resolve(TEMPLATE),
+                    TABLE));
             if (!iam.stateMachineArn().equals(STATE_MACHINE_ARN)) {
                 throw new IllegalStateException("the template's drain workflow is " + iam.stateMachineArn());
             }
-            sfn = LocalStepFunctions.launch();
+            sfn = resources.track(LocalStepFunctions.launch());
             sfn.validate(definition); // asl-validator, as the emulator does again on register
-            emulator = StepFunctionsEmulator.start(sfn);
+            emulator = resources.track(StepFunctionsEmulator.start(sfn));
             emulator.authorizeWith(iam.authorizer());
 
             // Each function's view: its role's credentials, DynamoDB through the IAM front.
-            nodeRequestAws = new AwsClients(AwsClients.Settings.aws(Region.of(region))
+            nodeRequestAws = resources.track(new AwsClients(AwsClients.Settings.aws(Region.of(region))
                     .withCredentials(iam.roleCredentials("NodeRequest"))
                     .withEndpoint(bench.simulator().endpoint())
                     .withEndpoint(AwsClients.Service.DYNAMODB, iam.dynamoEndpoint())
-                    .withEndpoint(AwsClients.Service.SFN, emulator.endpoint()));
-            drainStepAws = new AwsClients(AwsClients.Settings.aws(Region.of(region))
+                    .withEndpoint(AwsClients.Service.SFN, emulator.endpoint())));
+            drainStepAws = resources.track(new AwsClients(AwsClients.Settings.aws(Region.of(region))
                     .withCredentials(iam.roleCredentials("DrainStep"))
                     .withEndpoint(bench.simulator().endpoint())
-                    .withEndpoint(AwsClients.Service.DYNAMODB, iam.dynamoEndpoint()));
+                    .withEndpoint(AwsClients.Service.DYNAMODB, iam.dynamoEndpoint())));
 
             var ssh = new SshjRemoteHost();
             DrainStepHandler drain = new DrainStepHandler(new DrainSteps(
@@ -330,33 +334,9 @@ final class DrainBench implements AutoCloseable {
      */
     @Override
     public void close() {
-        // Reverse order of creation; every part may be missing when the constructor failed.
         List<dev.ecsa.local.iam.BenchAuthorizer.Decision> denied = iam == null ? List.of()
                 : iam.authorizer().denials();
-        if (emulator != null) {
-            emulator.close();
-        }
-        if (drainStepAws != null) {
-            drainStepAws.close();
-        }
-        if (nodeRequestAws != null) {
-            nodeRequestAws.close();
-        }
-        if (iam != null) {
-            iam.close();
-        }
-        if (sfn != null) {
-            sfn.close();
-        }
-        if (dynamoClients != null) {
-            dynamoClients.close();
-        }
-        if (aws != null) {
-            aws.close();
-        }
-        if (bench != null) {
-            bench.close();
-        }
+        resources.close();
         if (!denied.isEmpty()) {
             throw new AssertionError("calls the stack's IAM denied on the drain bench: " + denied);
         }

@@ -36,6 +36,7 @@ import dev.ecsa.local.sfn.ExecutionResult;
 import dev.ecsa.local.sfn.ExecutionStatus;
 import dev.ecsa.local.sfn.LocalStepFunctions;
 import dev.ecsa.local.sfn.TaskHandler;
+import dev.ecsa.local.lambda.StackOnBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +81,7 @@ class DrainStateMachineIT {
 
     @BeforeAll
     static void start() {
-        Path file = DynaliteServer.locateRepoRoot().resolve("infra-cdk/target/drain-workflow.asl.json");
+        Path file = DynaliteServer.locateRepoRoot().resolve(StackOnBench.DEFINITION);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(file + " is missing: build infra-cdk first "
                     + "(./mvnw -pl shared,functions,infra-cdk install -DskipTests)");

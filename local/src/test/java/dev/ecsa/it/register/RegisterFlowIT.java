@@ -2,106 +2,64 @@ package dev.ecsa.it.register;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import dev.ecsa.core.error.Reason;
-import dev.ecsa.core.fakes.InMemoryDrainWorkflow;
-import dev.ecsa.core.intake.DeregisterSettings;
-import dev.ecsa.core.model.Activation;
 import dev.ecsa.core.model.NodeRecord;
-import dev.ecsa.core.port.ActivationSpec;
-import dev.ecsa.core.port.HybridActivations;
-import dev.ecsa.core.port.ManagedInstance;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
-import dev.ecsa.core.register.RegistrationSettings;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.functions.Json;
-import dev.ecsa.functions.NodeRequestHandler;
 import dev.ecsa.functions.aws.AwsClients;
-import dev.ecsa.functions.aws.EcsContainerInstances;
-import dev.ecsa.functions.aws.EventBridgeEventPublisher;
-import dev.ecsa.functions.aws.SecretsManagerSecretSource;
-import dev.ecsa.functions.aws.SsmHybridActivations;
-import dev.ecsa.functions.aws.SsmManagedInstances;
 import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
 import dev.ecsa.functions.dynamo.InventoryTable;
-import dev.ecsa.functions.host.InstallScriptPin;
-import dev.ecsa.functions.intake.Intake;
-import dev.ecsa.functions.intake.TemplateBootstrapScripts;
-import dev.ecsa.functions.ssh.SshjRemoteHost;
 import dev.ecsa.local.Bench;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.local.hosts.SimulatedHost;
+import dev.ecsa.local.iam.BenchAuthorizer;
+import dev.ecsa.local.lambda.StackOnBench;
 import dev.ecsa.local.sim.PublishedEvent;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The node-request handler on the production adapters against the bench: SSM, ECS, Secrets Manager and EventBridge
- * from the control-plane simulator, the inventory in dynalite, real SSH (SSHJ) to MINA hosts running the real
- * bootstrap script, which fetches the install-script stand-in, checks its SHA-256 and registers through the
- * simulator. Messages are handed to the handler as Lambda's SQS integration would (the queue-driven flows are the
- * integrator's).
+ * Registration as deployed: messages on the bench's FIFO queue, the stack's event source mapping polling it with the
+ * NodeRequest role, the node-request function from the deployment zip under the runtime interface client with the
+ * template's environment and IAM enforced on every call, SSH (SSHJ) to MINA hosts running the real bootstrap, which
+ * fetches the install-script stand-in, checks its SHA-256 and registers through the simulator.
  */
 class RegisterFlowIT {
 
     private static final String TABLE = "ecsa-it-register";
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @TempDir
+    static Path work;
 
     static Bench bench;
-    static AwsClients aws;
-    static AwsClients dynamoClients;
-    static DynamoDbClient dynamo;
+    static StackOnBench stack;
+    static AwsClients inspector;
+    static SqsClient sqs;
     static DynamoDbNodeStore store;
-    static NodeRequestHandler handler;
-    static final List<String> codes = new ArrayList<>();
-
-    /** The real adapter, keeping the codes it was given so the test can search for them. */
-    record RecordingActivations(HybridActivations delegate) implements HybridActivations {
-        @Override
-        public Activation create(ActivationSpec spec) {
-            Activation a = delegate.create(spec);
-            synchronized (codes) {
-                codes.add(a.code());
-            }
-            return a;
-        }
-
-        @Override
-        public void delete(String activationId) {
-            delegate.delete(activationId);
-        }
-
-        @Override
-        public Optional<ManagedInstance> findManagedInstance(String activationId) {
-            return delegate.findManagedInstance(activationId);
-        }
-
-        @Override
-        public List<String> findForRequest(String nodeId, String requestId) {
-            return delegate.findForRequest(nodeId, requestId);
-        }
-    }
 
     @BeforeAll
     static void start() {
+        Path root = Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize();
         bench = Bench.start(
                 HostConfig.builder("reg-ok").build(),
                 HostConfig.builder("reg-nosystemd").systemd(false).build(),
@@ -109,40 +67,38 @@ class RegisterFlowIT {
                 HostConfig.builder("reg-nosudo").passwordlessSudo(false).build());
         var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
         Region region = Region.of(bench.simulator().config().region());
-        aws = new AwsClients(AwsClients.Settings.aws(region).withCredentials(credentials)
-                .withEndpoint(bench.simulator().endpoint()));
-        dynamoClients = new AwsClients(AwsClients.Settings.aws(region).withCredentials(credentials)
-                .withEndpoint(bench.dynamo().endpoint()));
-        dynamo = dynamoClients.dynamoDb();
-        InventoryTable.ensure(dynamo, TABLE, Duration.ofSeconds(10));
-        Clock clock = Clock.systemUTC();
-        store = new DynamoDbNodeStore(dynamo, TABLE, Duration.ofDays(1), clock);
-        URI metadata = URI.create("http://localhost:51678/v1/metadata");
-        TemplateBootstrapScripts scripts = new TemplateBootstrapScripts(new TemplateBootstrapScripts.Settings(
-                bench.simulator().config().region(), bench.installScriptUrl().toString(), "=https,http",
-                new InstallScriptPin.Sha256(bench.installScriptSha256()), "", 0, metadata.toString(),
-                "http://169.254.169.254/"));
-        RegistrationSettings settings = new RegistrationSettings("EcsaIT", Bench.CLUSTER, Bench.SSH_KEY_SECRET,
-                Duration.ofHours(1), Duration.ofMinutes(4), Duration.ofSeconds(20), Duration.ofSeconds(30),
-                Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofSeconds(60));
-        handler = new NodeRequestHandler(new Intake(store, new RecordingActivations(new SsmHybridActivations(aws.ssm(),
-                "ecsAnywhereRole", "EcsaIT")), new SsmManagedInstances(aws.ssm()), new EcsContainerInstances(aws.ecs()),
-                new SshjRemoteHost(), new SecretsManagerSecretSource(aws.secretsManager()), scripts,
-                new InMemoryDrainWorkflow(), new EventBridgeEventPublisher(aws.eventBridge(), "default"), clock,
-                settings, DeregisterSettings.defaults(), Intake.DEFAULT_MAX_RECEIVES, Intake.DEFAULT_SAFETY_MARGIN));
+        // The test's own view of the bench (keys the IAM fronts do not check).
+        inspector = new AwsClients(AwsClients.Settings.aws(region).withCredentials(credentials)
+                .withEndpoint(bench.simulator().endpoint())
+                .withEndpoint(AwsClients.Service.DYNAMODB, bench.dynamo().endpoint()));
+        InventoryTable.ensure(inspector.dynamoDb(), TABLE, Duration.ofSeconds(10));
+        store = new DynamoDbNodeStore(inspector.dynamoDb(), TABLE, Duration.ofDays(1), Clock.systemUTC());
+        sqs = SqsClient.builder().region(region).credentialsProvider(credentials)
+                .endpointOverride(bench.sqs().endpoint())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+        stack = StackOnBench.start(bench, StackOnBench.Options.of(root, work, TABLE));
+        stack.startEventSourceMapping(Duration.ofSeconds(1));
     }
 
     @AfterAll
     static void stop() {
-        if (aws != null) {
-            aws.close();
+        if (stack != null) {
+            stack.close();
         }
-        if (dynamoClients != null) {
-            dynamoClients.close();
+        if (sqs != null) {
+            sqs.close();
+        }
+        if (inspector != null) {
+            inspector.close();
         }
         if (bench != null) {
             bench.close();
         }
+    }
+
+    @AfterEach
+    void noCallWasDenied() {
+        assertThat(stack.iam().authorizer().denials()).extracting(BenchAuthorizer.Decision::toString).isEmpty();
     }
 
     private static Map<String, Object> register(String requestId, SimulatedHost host) {
@@ -159,57 +115,68 @@ class RegisterFlowIT {
         return b;
     }
 
-    private static List<String> send(String messageId, Object body, int receiveCount) throws Exception {
-        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-        m.setMessageId(messageId);
-        m.setBody(body instanceof String s ? s : Json.mapper().writeValueAsString(body));
-        m.setAttributes(Map.of("ApproximateReceiveCount", Integer.toString(receiveCount)));
-        SQSEvent event = new SQSEvent();
-        event.setRecords(List.of(m));
-        SQSBatchResponse response = handler.handleRequest(event, null);
-        return response.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier)
-                .toList();
+    /** Sends a body to the queue as a provisioning system does; returns SQS's message id. */
+    private static String send(String body, String group) {
+        return sqs.sendMessage(b -> b.queueUrl(bench.queues().queueUrl()).messageBody(body).messageGroupId(group)
+                .messageDeduplicationId(Integer.toHexString(body.hashCode()))).messageId();
+    }
+
+    private static RequestRecord sendAndAwait(Map<String, Object> body) throws Exception {
+        send(Json.mapper().writeValueAsString(body), (String) body.get("nodeId"));
+        return awaitOutcome((String) body.get("requestId"));
+    }
+
+    private static RequestRecord awaitOutcome(String requestId) throws InterruptedException {
+        Instant until = Instant.now().plus(WAIT);
+        while (Instant.now().isBefore(until)) {
+            Optional<RequestRecord> r = store.getRequest(requestId);
+            if (r.isPresent() && r.get().outcome() != null) {
+                return r.get();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("request " + requestId + " has no outcome after " + WAIT + "; function log:\n"
+                + String.join("\n", stack.nodeRequest().log()));
     }
 
     /** Every attribute value of every item in the inventory table, as text. */
     private static List<String> everythingStored() {
         List<String> out = new ArrayList<>();
-        for (Map<String, AttributeValue> item : dynamo.scanPaginator(b -> b.tableName(TABLE)).items()) {
+        for (Map<String, AttributeValue> item : inspector.dynamoDb().scanPaginator(b -> b.tableName(TABLE)).items()) {
             out.add(item.toString());
         }
         return out;
     }
 
+    private static boolean activationLeftFor(String nodeId) {
+        return inspector.ssm().describeActivations(b -> b.build()).activationList().stream()
+                .anyMatch(a -> a.defaultInstanceName().equals(nodeId));
+    }
+
     @Test
     void aHostIsRegisteredOverSshVerifiedInSsmAndEcsAndRecorded() throws Exception {
         SimulatedHost host = bench.host("reg-ok");
-        int before = codes.size();
-        PrintStream originalErr = System.err;
-        ByteArrayOutputStream logs = new ByteArrayOutputStream();
-        System.setErr(new PrintStream(logs, true, StandardCharsets.UTF_8));
-        try {
-            assertThat(send("m-ok", register("it-reg-ok", host), 1)).isEmpty();
-        } finally {
-            System.setErr(originalErr);
-        }
-        String code = codes.get(before);
+        int before = bench.simulator().issuedActivationCodes().size();
+
+        RequestRecord record = sendAndAwait(register("it-reg-ok", host));
+
+        assertThat(record.outcome()).as(String.valueOf(record.failure())).isEqualTo(Outcome.REGISTERED);
+        List<String> codes = bench.simulator().issuedActivationCodes();
+        assertThat(codes).hasSizeGreaterThan(before);
         List<String> everything = everythingStored();
         bench.simulator().events().forEach(e -> everything.add(e.detail()));
-        everything.add(logs.toString(StandardCharsets.UTF_8));
-        assertThat(everything).as("the activation code is in no item, event or log line")
-                .allSatisfy(text -> assertThat(text).doesNotContain(code));
-
-        RequestRecord record = store.getRequest("it-reg-ok").orElseThrow();
-        assertThat(record.outcome()).as(String.valueOf(record.failure())).isEqualTo(Outcome.REGISTERED);
+        everything.addAll(stack.nodeRequest().log());
+        for (String code : codes.subList(before, codes.size())) {
+            assertThat(everything).as("the activation code is in no item, event or line of the function's log")
+                    .allSatisfy(text -> assertThat(text).doesNotContain(code));
+        }
         NodeRecord node = store.getNode("reg-ok").orElseThrow();
         assertThat(node.state()).isEqualTo(NodeState.REGISTERED);
         assertThat(node.hostKeyFingerprint()).isEqualTo(host.hostKeyFingerprint());
         assertThat(node.managedInstanceId()).matches("mi-[0-9a-f]{17}");
         assertThat(bench.simulator().managedInstance(node.managedInstanceId())).isPresent();
         assertThat(bench.simulator().containerInstance(node.containerInstanceArn())).isPresent();
-        var activations = aws.ssm().describeActivations(b -> b.build()).activationList();
-        assertThat(activations).as("the activation was deleted after use")
-                .noneMatch(a -> a.defaultInstanceName().equals("reg-ok"));
+        assertThat(activationLeftFor("reg-ok")).as("the activation was deleted after use").isFalse();
         List<PublishedEvent> events = bench.simulator().events();
         assertThat(events).anySatisfy(e -> {
             assertThat(e.detailType()).isEqualTo("NodeRegistered");
@@ -217,61 +184,54 @@ class RegisterFlowIT {
         });
 
         // A second request for the registered node: a cheap check, no new activation.
-        long creates = bench.simulator().calls("CreateActivation");
-        assertThat(send("m-ok-2", register("it-reg-ok-2", host), 1)).isEmpty();
-        assertThat(store.getRequest("it-reg-ok-2").orElseThrow().outcome()).isEqualTo(Outcome.ALREADY_REGISTERED);
-        assertThat(bench.simulator().calls("CreateActivation")).isEqualTo(creates);
+        long creates = bench.simulator().calls("AmazonSSM.CreateActivation");
+        assertThat(sendAndAwait(register("it-reg-ok-2", host)).outcome()).isEqualTo(Outcome.ALREADY_REGISTERED);
+        assertThat(bench.simulator().calls("AmazonSSM.CreateActivation")).isEqualTo(creates);
     }
 
     @Test
     void aFailedPreflightIsRecordedWithItsReasonAndTheActivationDeleted() throws Exception {
-        SimulatedHost host = bench.host("reg-nosystemd");
+        RequestRecord record = sendAndAwait(register("it-reg-nosystemd", bench.host("reg-nosystemd")));
 
-        assertThat(send("m-nosystemd", register("it-reg-nosystemd", host), 1)).isEmpty();
-
-        RequestRecord record = store.getRequest("it-reg-nosystemd").orElseThrow();
         assertThat(record.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(record.failure().reason()).isEqualTo(Reason.PREFLIGHT_FAILED);
         assertThat(record.failure().message()).contains("NO_SYSTEMD");
         assertThat(store.getNode("reg-nosystemd").orElseThrow().state()).isEqualTo(NodeState.REGISTRATION_FAILED);
-        assertThat(aws.ssm().describeActivations(b -> b.build()).activationList())
-                .noneMatch(a -> a.defaultInstanceName().equals("reg-nosystemd"));
+        assertThat(activationLeftFor("reg-nosystemd")).isFalse();
     }
 
     @Test
     void aChangedHostKeyIsRefusedAndNothingRuns() throws Exception {
         SimulatedHost host = bench.host("reg-rekeyed");
-        send("m-rekey-1", register("it-reg-rekey-1", host), 1);
+        sendAndAwait(register("it-reg-rekey-1", host));
         String pinned = store.getNode("reg-rekeyed").orElseThrow().hostKeyFingerprint();
         assertThat(pinned).isEqualTo(host.hostKeyFingerprint());
         host.replaceHostKey();
 
-        assertThat(send("m-rekey-2", register("it-reg-rekey-2", host), 1)).isEmpty();
+        RequestRecord record = sendAndAwait(register("it-reg-rekey-2", host));
 
-        RequestRecord record = store.getRequest("it-reg-rekey-2").orElseThrow();
         assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(record.failure().reason()).isEqualTo(Reason.HOST_KEY_CHANGED);
         assertThat(store.getNode("reg-rekeyed").orElseThrow().hostKeyFingerprint()).isEqualTo(pinned);
-        assertThat(aws.ssm().describeActivations(b -> b.build()).activationList())
-                .noneMatch(a -> a.defaultInstanceName().equals("reg-rekeyed"));
+        assertThat(activationLeftFor("reg-rekeyed")).as("the activation made for it was deleted").isFalse();
     }
 
     @Test
     void aUserWithoutPasswordlessSudoIsReportedAsSuch() throws Exception {
-        SimulatedHost host = bench.host("reg-nosudo");
+        RequestRecord record = sendAndAwait(register("it-reg-nosudo", bench.host("reg-nosudo")));
 
-        assertThat(send("m-nosudo", register("it-reg-nosudo", host), 1)).isEmpty();
-
-        RequestRecord record = store.getRequest("it-reg-nosudo").orElseThrow();
         assertThat(record.failure().reason()).isEqualTo(Reason.SUDO_DENIED);
     }
 
     @Test
-    void badJsonIsRejectedAndAcknowledged() throws Exception {
-        assertThat(send("0f5e0d9c-bad", "{\"action\": ", 1)).isEmpty();
+    void badJsonIsRejectedRecordedUnderTheMessageIdAndAcknowledged() throws Exception {
+        String messageId = send("{\"action\": ", "bad-json");
 
-        RequestRecord record = store.getRequest("sqs-0f5e0d9c-bad").orElseThrow();
+        RequestRecord record = awaitOutcome("sqs-" + messageId);
+
         assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(record.failure().reason()).isEqualTo(Reason.INVALID_REQUEST);
+        assertThat(sqs.receiveMessage(b -> b.queueUrl(bench.queues().dlqUrl()).waitTimeSeconds(0)).messages())
+                .as("acknowledged, not dead-lettered").isEmpty();
     }
 }

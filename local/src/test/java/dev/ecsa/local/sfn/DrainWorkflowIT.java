@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecsa.local.dynamo.DynaliteServer;
+import dev.ecsa.local.lambda.StackOnBench;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -47,7 +48,7 @@ class DrainWorkflowIT {
 
     /** infra-cdk/target/drain-workflow.asl.json, written by the infra-cdk build (package phase). */
     static JsonNode drainWorkflowDefinition() {
-        Path file = DynaliteServer.locateRepoRoot().resolve("infra-cdk/target/drain-workflow.asl.json");
+        Path file = DynaliteServer.locateRepoRoot().resolve(StackOnBench.DEFINITION);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(file + " is missing: build infra-cdk first "
                     + "(./mvnw -pl shared,functions,infra-cdk package -DskipTests)");

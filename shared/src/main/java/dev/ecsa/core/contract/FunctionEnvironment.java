@@ -1,5 +1,11 @@
 package dev.ecsa.core.contract;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
 /**
  * The environment variables the stack sets on the functions and the functions read: the one list both sides (and
  * the local mode) name, so a rename cannot leave one side behind.
@@ -38,6 +44,38 @@ public final class FunctionEnvironment {
     /** The one dimension of every service metric; its value is the stack name. */
     public static final String METRIC_DIMENSION = "Service";
 
+    /** What the node-request function cannot run without. */
+    public static final Set<String> NODE_REQUEST_REQUIRED = Set.of(STACK_NAME, TABLE_NAME, CLUSTER, EVENT_BUS,
+            SSH_KEY_SECRET, ECS_ANYWHERE_ROLE, DRAIN_STATE_MACHINE_ARN, INSTALL_SCRIPT_URL);
+    /** What the drain steps cannot run without. */
+    public static final Set<String> DRAIN_STEP_REQUIRED = Set.of(STACK_NAME, TABLE_NAME, CLUSTER, EVENT_BUS,
+            SSH_KEY_SECRET);
+    /**
+     * What the reconciler cannot run without: the ECS Anywhere role too, as DescribeActivations lists the stack's
+     * activations by the role they pass (without it the reconciler would never see a leftover activation).
+     */
+    public static final Set<String> RECONCILE_REQUIRED = Set.of(STACK_NAME, TABLE_NAME, CLUSTER, EVENT_BUS,
+            ECS_ANYWHERE_ROLE, DRAIN_STATE_MACHINE_ARN);
+
     private FunctionEnvironment() {
+    }
+
+    /**
+     * Fails a function's init when the stack did not set one of the variables it cannot run without (a default
+     * would make it act on the wrong resources without a word).
+     *
+     * @throws IllegalStateException naming every missing variable
+     */
+    public static void requireAll(Map<String, String> env, Set<String> required, String function) {
+        List<String> missing = new ArrayList<>();
+        for (String name : new TreeSet<>(required)) {
+            String value = env.get(name);
+            if (value == null || value.isBlank()) {
+                missing.add(name);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException(function + " cannot start: the stack did not set " + missing);
+        }
     }
 }

@@ -1,0 +1,333 @@
+package dev.ecsa.it.iam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ecsa.core.contract.FunctionEnvironment;
+import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.core.model.NodeUpdate;
+import dev.ecsa.core.model.Outcome;
+import dev.ecsa.core.model.RequestRecord;
+import dev.ecsa.core.state.NodeState;
+import dev.ecsa.functions.Json;
+import dev.ecsa.functions.aws.AwsClients;
+import dev.ecsa.functions.aws.SsmHybridActivations;
+import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
+import dev.ecsa.functions.dynamo.InventoryTable;
+import dev.ecsa.local.Bench;
+import dev.ecsa.local.hosts.HostConfig;
+import dev.ecsa.local.hosts.SimulatedHost;
+import dev.ecsa.local.iam.BenchAuthorizer;
+import dev.ecsa.local.iam.BenchIam;
+import dev.ecsa.local.lambda.FunctionSpec;
+import dev.ecsa.local.lambda.LambdaFunction;
+import dev.ecsa.local.lambda.StackOnBench;
+import dev.ecsa.local.sim.Fault;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sfn.SfnClient;
+import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.ssm.model.Tag;
+
+/**
+ * Each function role is granted exactly what its calls need. The stack runs from the deployment zip with the
+ * template's IAM enforced on every call (membership fixes on, as {@code -c ecsa:reconcileMembershipFixes=true}
+ * deploys it), and the tests walk every path that reaches an AWS action: a registration retried by the event source
+ * mapping, a delivery that died after CreateActivation and is resumed, a deregistration that drains a task and cleans
+ * the host, a drain whose workflow was stopped and is reverted by the reconciler, and stray instances and a leftover
+ * activation fixed by it. The last test compares, per role, the actions granted with the actions called: none
+ * denied, and every grant not called is in {@link #NOT_CALLED_ON_THE_BENCH} with the reason.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RoleGrantsIT {
+
+    private static final String TABLE = "ecsa-it-grants";
+    private static final Duration WAIT = Duration.ofSeconds(120);
+
+    /** Grants that no call on the bench reaches, and why each is still right. */
+    static final Map<String, Map<String, String>> NOT_CALLED_ON_THE_BENCH = Map.of(
+            "NodeRequest", Map.of(
+                    "sqs:GetQueueAttributes", "Lambda's event source mapping reads the queue's attributes; the "
+                            + "bench's poller is given the queue",
+                    "sqs:GetQueueUrl", "part of CDK's SqsEventSource grant (consume messages); the mapping has "
+                            + "the queue's ARN",
+                    "xray:PutTraceSegments", "active tracing: Lambda's tracing daemon sends the segments",
+                    "xray:PutTelemetryRecords", "active tracing: Lambda's tracing daemon sends the telemetry"),
+            "DrainStep", Map.of(
+                    "xray:PutTraceSegments", "active tracing: Lambda's tracing daemon sends the segments",
+                    "xray:PutTelemetryRecords", "active tracing: Lambda's tracing daemon sends the telemetry"),
+            "Reconcile", Map.of(
+                    "xray:PutTraceSegments", "active tracing: Lambda's tracing daemon sends the segments",
+                    "xray:PutTelemetryRecords", "active tracing: Lambda's tracing daemon sends the telemetry"));
+
+    @TempDir
+    static Path work;
+
+    static Bench bench;
+    static StackOnBench stack;
+    static AwsClients inspector;
+    static SqsClient sqs;
+    static SfnClient sfn;
+    static DynamoDbNodeStore store;
+
+    @BeforeAll
+    static void start() {
+        Path root = Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize();
+        bench = Bench.start(HostConfig.builder("rg-retry").build(), HostConfig.builder("rg-crash").build(),
+                HostConfig.builder("rg-drain").build(), HostConfig.builder("rg-ended").build());
+        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
+        Region region = Region.of(bench.simulator().config().region());
+        inspector = new AwsClients(AwsClients.Settings.aws(region).withCredentials(credentials)
+                .withEndpoint(bench.simulator().endpoint())
+                .withEndpoint(AwsClients.Service.DYNAMODB, bench.dynamo().endpoint()));
+        InventoryTable.ensure(inspector.dynamoDb(), TABLE, Duration.ofSeconds(10));
+        store = new DynamoDbNodeStore(inspector.dynamoDb(), TABLE, Duration.ofDays(1), Clock.systemUTC());
+        sqs = SqsClient.builder().region(region).credentialsProvider(credentials)
+                .endpointOverride(bench.sqs().endpoint())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+        stack = StackOnBench.start(bench, StackOnBench.Options.of(root, work, TABLE).withContextValues(Map.of(
+                FunctionEnvironment.DRAIN_POLL_SECONDS, "5",
+                FunctionEnvironment.RECONCILE_MEMBERSHIP_FIXES, "true")));
+        sfn = SfnClient.builder().region(region).credentialsProvider(credentials)
+                .endpointOverride(stack.stepFunctions().endpoint())
+                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
+        stack.startEventSourceMapping(Duration.ofSeconds(1));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            System.out.print("IAM coverage of RoleGrantsIT:\n" + stack.iam().coverage());
+            stack.close();
+        }
+        for (AutoCloseable c : new AutoCloseable[] {sfn, sqs, inspector, bench}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                System.err.println("closing " + c + ": " + e);
+            }
+        }
+    }
+
+    // ---- helpers ----
+
+    private static String registerBody(String requestId, SimulatedHost host) throws Exception {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("action", "register");
+        b.put("requestId", requestId);
+        b.put("nodeId", host.config().name());
+        b.put("address", host.address());
+        b.put("port", host.port());
+        b.put("sshUser", Bench.SSH_USER);
+        b.put("requestedBy", "it");
+        return Json.mapper().writeValueAsString(b);
+    }
+
+    private static String deregisterBody(String requestId, String nodeId) throws Exception {
+        return Json.mapper().writeValueAsString(Map.of("action", "deregister", "requestId", requestId,
+                "nodeId", nodeId, "requestedBy", "it"));
+    }
+
+    private static void send(String body, String group) {
+        sqs.sendMessage(b -> b.queueUrl(bench.queues().queueUrl()).messageBody(body).messageGroupId(group)
+                .messageDeduplicationId(Integer.toHexString(body.hashCode())));
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        Instant until = Instant.now().plus(WAIT);
+        while (!condition.getAsBoolean()) {
+            if (Instant.now().isAfter(until)) {
+                throw new AssertionError(what + " did not happen in " + WAIT + "; denials: "
+                        + stack.iam().authorizer().denials());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static RequestRecord outcome(String requestId) throws InterruptedException {
+        await("an outcome of " + requestId, () -> store.getRequest(requestId).map(r -> r.outcome() != null)
+                .orElse(false));
+        return store.getRequest(requestId).orElseThrow();
+    }
+
+    private static NodeRecord registered(String nodeId) throws Exception {
+        String requestId = nodeId + "-register";
+        send(registerBody(requestId, bench.host(nodeId)), nodeId);
+        RequestRecord r = outcome(requestId);
+        assertThat(r.outcome()).as(String.valueOf(r.failure())).isEqualTo(Outcome.REGISTERED);
+        return store.getNode(nodeId).orElseThrow();
+    }
+
+    /** The node item as the store writes it, {@code ago} earlier: what time passing does to a stalled node. */
+    private static void age(String nodeId, NodeState state, Duration ago) {
+        new DynamoDbNodeStore(inspector.dynamoDb(), TABLE, Duration.ofDays(1),
+                Clock.offset(Clock.systemUTC(), ago.negated())).updateNode(nodeId, state, NodeUpdate.none());
+    }
+
+    private static List<String> activationsNamed(String nodeId) {
+        return inspector.ssm().describeActivations(b -> b.build()).activationList().stream()
+                .filter(a -> nodeId.equals(a.defaultInstanceName())).map(a -> a.activationId()).toList();
+    }
+
+    private static String sqsEvent(String body, int receiveCount) {
+        return stack.sqsEvent(List.of(Message.builder().messageId("m-crash-" + receiveCount).receiptHandle("rh")
+                .body(body).attributesWithStrings(Map.of("ApproximateReceiveCount", Integer.toString(receiveCount),
+                        "MessageGroupId", "rg-crash")).build()));
+    }
+
+    // ---- the paths ----
+
+    @Test
+    @Order(1)
+    void aTransientFailureIsRetriedByTheMappingAndTheHostRegisters() throws Exception {
+        // Every attempt of the first delivery's CreateActivation answers 500: the function reports the message as
+        // failed, the mapping makes it visible again, and the second delivery registers the host.
+        bench.simulator().faults().failNext("AmazonSSM.CreateActivation", Fault.serverError(), 3);
+
+        NodeRecord node = registered("rg-retry");
+
+        assertThat(node.state()).isEqualTo(NodeState.REGISTERED);
+        assertThat(bench.simulator().calls("AmazonSSM.CreateActivation")).isGreaterThanOrEqualTo(4);
+        assertThat(stack.iam().called("NodeRequest")).contains("sqs:ChangeMessageVisibility");
+    }
+
+    @Test
+    @Order(2)
+    void aDeliveryThatDiedAfterCreateActivationIsResumedAndItsActivationFoundByItsTags() throws Exception {
+        SimulatedHost host = bench.host("rg-crash");
+        String body = registerBody("rg-crash-register", host);
+        // The first delivery's environment dies (out of memory, say) while SSM is creating the activation: the id
+        // is never recorded.
+        LambdaFunction doomed = stack.startVariant(FunctionSpec.named(stack.template(), "NodeRequest"), Map.of());
+        long creates = bench.simulator().calls("AmazonSSM.CreateActivation");
+        bench.simulator().faults().failNext("AmazonSSM.CreateActivation", Fault.latency(Duration.ofSeconds(5)), 1);
+        CompletableFuture<LambdaFunction.Invocation> first = CompletableFuture.supplyAsync(
+                () -> doomed.invoke(sqsEvent(body, 1)));
+        await("the first delivery's CreateActivation", () -> bench.simulator().calls("AmazonSSM.CreateActivation")
+                > creates);
+        doomed.crash();
+        assertThat(first.get().errorType()).isEqualTo("Runtime.ExitError");
+        await("the first delivery's activation", () -> !activationsNamed("rg-crash").isEmpty());
+        List<String> orphaned = activationsNamed("rg-crash");
+        // SQS redelivers after the visibility timeout (6 x the function's timeout), by which time the first
+        // delivery's lease (the registration budget) has run out.
+        age("rg-crash", NodeState.REGISTERING, Duration.ofHours(1));
+
+        LambdaFunction.Invocation second = stack.nodeRequest().invoke(sqsEvent(body, 2));
+
+        assertThat(second.ok()).as(second.body()).isTrue();
+        RequestRecord r = outcome("rg-crash-register");
+        assertThat(r.outcome()).as(String.valueOf(r.failure())).isEqualTo(Outcome.REGISTERED);
+        assertThat(activationsNamed("rg-crash")).as("the orphaned activation " + orphaned + " was found and deleted")
+                .isEmpty();
+        assertThat(stack.iam().called("NodeRequest")).contains("ssm:DescribeActivations");
+    }
+
+    @Test
+    @Order(3)
+    void aDeregistrationDrainsATaskDeregistersEverywhereAndCleansTheHost() throws Exception {
+        NodeRecord node = registered("rg-drain");
+        String task = bench.simulator().runServiceTask(Bench.CLUSTER, node.containerInstanceArn(), "web");
+        send(deregisterBody("rg-drain-deregister", "rg-drain"), "rg-drain");
+        // ECS replaces a service's task elsewhere once its instance drains; here the bench stops it.
+        await("the instance DRAINING", () -> "DRAINING".equals(bench.simulator()
+                .containerInstance(node.containerInstanceArn()).orElseThrow().status()));
+        await("the drain step seeing the task", () -> stack.iam().called("DrainStep").contains("ecs:DescribeTasks"));
+        bench.simulator().stopTask(task, "replaced on another instance");
+
+        RequestRecord r = outcome("rg-drain-deregister");
+
+        assertThat(r.outcome()).as(String.valueOf(r.failure())).isEqualTo(Outcome.DEREGISTERED);
+        assertThat(bench.simulator().managedInstance(node.managedInstanceId()).orElseThrow().deregistered()).isTrue();
+        assertThat(bench.simulator().containerInstance(node.containerInstanceArn()).orElseThrow().status())
+                .isEqualTo("INACTIVE");
+    }
+
+    @Test
+    @Order(4)
+    void aDrainWhoseWorkflowWasStoppedIsRevertedByTheReconciler() throws Exception {
+        NodeRecord node = registered("rg-ended");
+        // A standalone task: ECS does not move it, so the drain waits.
+        bench.simulator().runStandaloneTask(Bench.CLUSTER, node.containerInstanceArn(), "batch", "ops");
+        send(deregisterBody("rg-ended-deregister", "rg-ended"), "rg-ended");
+        await("the drain workflow running", () -> !sfn.listExecutions(b -> b.stateMachineArn(stack.stateMachineArn())
+                .statusFilter(ExecutionStatus.RUNNING)).executions().isEmpty()
+                && store.getNode("rg-ended").orElseThrow().state() == NodeState.DRAINING);
+        // An operator stops the execution in the console: nothing finishes the node.
+        sfn.listExecutions(b -> b.stateMachineArn(stack.stateMachineArn()).statusFilter(ExecutionStatus.RUNNING))
+                .executions().forEach(e -> sfn.stopExecution(b -> b.executionArn(e.executionArn())));
+        // Past the reconciler's grace for a node that moved recently.
+        age("rg-ended", NodeState.DRAINING, Duration.ofMinutes(10));
+
+        LambdaFunction.Invocation run = stack.reconcileNow();
+
+        assertThat(run.ok()).as(run.body()).isTrue();
+        assertThat(store.getNode("rg-ended").orElseThrow().state()).isEqualTo(NodeState.REGISTERED);
+        assertThat(bench.simulator().containerInstance(node.containerInstanceArn()).orElseThrow().status())
+                .isEqualTo("ACTIVE");
+        assertThat(store.getRequest("rg-ended-deregister").orElseThrow().outcome())
+                .isEqualTo(Outcome.DRAIN_TIMED_OUT);
+    }
+
+    @Test
+    @Order(5)
+    void strayInstancesAndALeftoverActivationAreFixedByTheReconciler() throws Exception {
+        // What a registration that died mid-way, outside any record, leaves: an activation of this stack, used by a
+        // host that joined SSM and the stack's cluster.
+        var created = inspector.ssm().createActivation(b -> b.iamRole(BenchIam.ECS_ANYWHERE_ROLE)
+                .defaultInstanceName("rg-stray").registrationLimit(1)
+                .expirationDate(Instant.now().plusSeconds(3))
+                .tags(Tag.builder().key(SsmHybridActivations.STACK_TAG).value(stack.stackName()).build(),
+                        Tag.builder().key(SsmHybridActivations.NODE_ID_TAG).value("rg-stray").build(),
+                        Tag.builder().key(SsmHybridActivations.REQUEST_ID_TAG).value("rg-stray-register").build()));
+        String mi = bench.simulator().registerManagedInstance(created.activationId(), created.activationCode(),
+                "rg-stray", "192.0.2.30");
+        String arn = bench.simulator().registerContainerInstance(Bench.CLUSTER, mi, Map.of("ecsa.nodeId", "rg-stray"),
+                Map.of(SsmHybridActivations.STACK_TAG, stack.stackName()));
+        await("the activation expiring", () -> inspector.ssm().describeActivations(b -> b.build()).activationList()
+                .stream().filter(a -> a.activationId().equals(created.activationId())).anyMatch(a -> a.expired()));
+
+        LambdaFunction.Invocation run = stack.reconcileNow();
+
+        assertThat(run.ok()).as(run.body()).isTrue();
+        assertThat(bench.simulator().managedInstance(mi).orElseThrow().deregistered()).isTrue();
+        assertThat(bench.simulator().containerInstance(arn).orElseThrow().status()).isEqualTo("INACTIVE");
+        assertThat(activationsNamed("rg-stray")).as(run.body()).isEmpty();
+        assertThat(bench.simulator().events()).anySatisfy(e -> assertThat(e.detailType())
+                .isEqualTo("NodeDriftFound"));
+    }
+
+    @Test
+    @Order(6)
+    void eachRoleIsGrantedExactlyWhatItsCallsNeed() {
+        assertThat(stack.iam().authorizer().denials()).extracting(BenchAuthorizer.Decision::toString).isEmpty();
+        for (String function : List.of("NodeRequest", "DrainStep", "Reconcile")) {
+            Set<String> notCalled = new TreeSet<>(stack.iam().granted(function));
+            notCalled.removeAll(stack.iam().called(function));
+            assertThat(notCalled).as("%s's grants that no call reached", function)
+                    .containsExactlyInAnyOrderElementsOf(NOT_CALLED_ON_THE_BENCH.get(function).keySet());
+        }
+    }
+}
