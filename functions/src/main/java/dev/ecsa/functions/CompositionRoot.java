@@ -32,32 +32,31 @@ import java.util.function.Supplier;
 /**
  * The one place where the functions' adapters are built, once per Lambda environment, at init (so SnapStart
  * snapshots them): every SDK client with the URL-connection HTTP client, explicit region and credentials, and every
- * adapter on them. The handlers' no-arg constructors reach it through {@link Intake.Provider} and
- * {@link DrainSteps.Provider} and {@link ReconcileDeps.Provider} (listed in META-INF/services); the local mode builds the same graph with
- * {@link #CompositionRoot(FunctionsConfig, AwsClients.Settings, InstallScriptPin, Clock)}.
+ * adapter on them. The handlers' no-arg constructors (what Lambda calls) ask it for their function's dependencies:
+ * {@link #nodeRequest()}, {@link #drainStep()}, {@link #reconcile()}; tests build the same graph on the bench with
+ * {@link #build(FunctionsConfig, AwsClients.Settings, InstallScriptPin, Clock)}.
  */
-public final class CompositionRoot implements Intake.Provider, DrainSteps.Provider, ReconcileDeps.Provider {
+public final class CompositionRoot {
 
     private static volatile Components shared;
 
-    /** Used by ServiceLoader in Lambda: everything from the environment. */
-    public CompositionRoot() {
+    private CompositionRoot() {
     }
 
-    @Override
-    public Intake intake() {
+    /** The node-request function's dependencies, from the environment Lambda gives it. */
+    static Intake nodeRequest() {
         FunctionEnvironment.requireAll(System.getenv(), FunctionEnvironment.NODE_REQUEST_REQUIRED, "NodeRequest");
         return components().intake();
     }
 
-    @Override
-    public DrainSteps drainSteps() {
+    /** The drain function's dependencies, from the environment Lambda gives it. */
+    static DrainSteps drainStep() {
         FunctionEnvironment.requireAll(System.getenv(), FunctionEnvironment.DRAIN_STEP_REQUIRED, "DrainStep");
         return components().drainSteps();
     }
 
-    @Override
-    public ReconcileDeps reconcileDeps() {
+    /** The reconcile function's dependencies, from the environment Lambda gives it. */
+    static ReconcileDeps reconcile() {
         FunctionEnvironment.requireAll(System.getenv(), FunctionEnvironment.RECONCILE_REQUIRED, "Reconcile");
         return components().reconcileDeps(System.getenv());
     }

@@ -43,7 +43,7 @@ public final class DrainStepHandler implements RequestStreamHandler {
 
     /** For Lambda: the dependencies come from the composition root, once per environment. */
     public DrainStepHandler() {
-        this(DrainSteps.load());
+        this(CompositionRoot.drainStep());
     }
 
     /**

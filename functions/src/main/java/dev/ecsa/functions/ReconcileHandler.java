@@ -35,7 +35,7 @@ public final class ReconcileHandler implements RequestStreamHandler {
 
     /** For Lambda: the dependencies come from the composition root, once per environment. */
     public ReconcileHandler() {
-        this(ReconcileDeps.load(), System.out);
+        this(CompositionRoot.reconcile(), System.out);
     }
 
     /** With given dependencies and metrics stream: for tests and the local mode. */

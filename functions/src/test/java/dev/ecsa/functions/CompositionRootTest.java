@@ -9,24 +9,13 @@ import dev.ecsa.functions.intake.Intake;
 import dev.ecsa.functions.reconcile.ReconcileDeps;
 import java.net.URI;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
-import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 class CompositionRootTest {
-
-    @Test
-    void everyHandlerFindsTheCompositionRootThroughServiceLoader() {
-        for (Class<?> provider : new Class<?>[] {Intake.Provider.class, DrainSteps.Provider.class,
-                ReconcileDeps.Provider.class}) {
-            List<String> types = ServiceLoader.load(provider).stream().map(p -> p.type().getName()).toList();
-            assertThat(types).as(provider.getName()).containsExactly(CompositionRoot.class.getName());
-        }
-    }
 
     @Test
     void buildsEveryFunctionsDependenciesFromOneConfiguration() {

@@ -2,6 +2,7 @@ package dev.ecsa.infra;
 
 import dev.ecsa.core.contract.FunctionBudgets;
 import dev.ecsa.core.contract.FunctionEnvironment;
+import dev.ecsa.core.contract.InventorySchema;
 import dev.ecsa.core.contract.ServiceMetrics;
 import dev.ecsa.core.deregister.DrainSettings;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -99,20 +100,20 @@ public final class EcsaStack extends Stack {
 
         // ---- Inventory: one table, node items and request items ----
         Table table = Table.Builder.create(this, "Inventory")
-                .partitionKey(Attribute.builder().name("pk").type(AttributeType.STRING).build())
-                .sortKey(Attribute.builder().name("sk").type(AttributeType.STRING).build())
+                .partitionKey(stringAttribute(InventorySchema.PARTITION_KEY))
+                .sortKey(stringAttribute(InventorySchema.SORT_KEY))
                 .billingMode(BillingMode.PAY_PER_REQUEST)
                 .pointInTimeRecoverySpecification(
                         PointInTimeRecoverySpecification.builder().pointInTimeRecoveryEnabled(true).build())
                 .deletionProtection(true)
                 .encryption(TableEncryption.AWS_MANAGED)
-                .timeToLiveAttribute("expiresAt")
+                .timeToLiveAttribute(InventorySchema.TTL_ATTRIBUTE)
                 .removalPolicy(RemovalPolicy.RETAIN)
                 .build();
         table.addGlobalSecondaryIndex(GlobalSecondaryIndexProps.builder()
-                .indexName("byState")
-                .partitionKey(Attribute.builder().name("state").type(AttributeType.STRING).build())
-                .sortKey(Attribute.builder().name("updatedAt").type(AttributeType.STRING).build())
+                .indexName(InventorySchema.BY_STATE_INDEX)
+                .partitionKey(stringAttribute(InventorySchema.STATE))
+                .sortKey(stringAttribute(InventorySchema.UPDATED_AT))
                 .build());
 
         // ---- Requests: FIFO, one message group per node ----
@@ -617,5 +618,9 @@ public final class EcsaStack extends Stack {
                             + "provisioning (README, Operate).")
                     .build()), true);
         }
+    }
+
+    private static Attribute stringAttribute(String name) {
+        return Attribute.builder().name(name).type(AttributeType.STRING).build();
     }
 }

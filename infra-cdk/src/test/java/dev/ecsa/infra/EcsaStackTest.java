@@ -2,6 +2,7 @@ package dev.ecsa.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ecsa.core.contract.InventorySchema;
 import io.github.cdklabs.cdknag.AwsSolutionsChecks;
 import io.github.cdklabs.cdknag.NagPackProps;
 import java.util.List;
@@ -83,8 +84,8 @@ class EcsaStackTest {
                 "BillingMode", "PAY_PER_REQUEST",
                 "DeletionProtectionEnabled", true,
                 "PointInTimeRecoverySpecification", Map.of("PointInTimeRecoveryEnabled", true),
-                "TimeToLiveSpecification", Map.of("AttributeName", "expiresAt", "Enabled", true),
-                "GlobalSecondaryIndexes", List.of(Match.objectLike(Map.of("IndexName", "byState"))))));
+                "TimeToLiveSpecification", Map.of("AttributeName", InventorySchema.TTL_ATTRIBUTE, "Enabled", true),
+                "GlobalSecondaryIndexes", List.of(Match.objectLike(Map.of("IndexName", InventorySchema.BY_STATE_INDEX))))));
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.ecsa.functions.drain;
 
-import dev.ecsa.functions.Providers;
 import dev.ecsa.core.deregister.DrainSettings;
 import dev.ecsa.core.deregister.DrainTasks;
 import dev.ecsa.core.port.ContainerInstances;
@@ -31,16 +30,6 @@ public record DrainSteps(NodeStore store, ContainerInstances containers, Managed
         Objects.requireNonNull(settings, "settings");
     }
 
-    /**
-     * How the composition root hands the drain function its dependencies without this package depending on it:
-     * the root implements this and lists the class in
-     * {@code META-INF/services/dev.ecsa.functions.drain.DrainSteps$Provider}.
-     */
-    public interface Provider {
-        /** The drain function's dependencies; called once per Lambda environment, at init. */
-        DrainSteps drainSteps();
-    }
-
     /** The drain settings of a stack: its poll interval and SSH key secret, and the project's SSH limits. */
     public static DrainSettings settings(FunctionsConfig config) {
         DrainSettings defaults = DrainSettings.defaults(config.sshKeySecret());
@@ -52,14 +41,5 @@ public record DrainSteps(NodeStore store, ContainerInstances containers, Managed
     public DrainTasks tasks() {
         return new DrainTasks(store, containers, managed, hosts, secrets, events, new HostScriptsCleanup(), clock,
                 settings);
-    }
-
-    /**
-     * The dependencies from the one {@link Provider} on the class path.
-     *
-     * @throws IllegalStateException if there is none or more than one (a packaging error: fail the init loudly)
-     */
-    public static DrainSteps load() {
-        return Providers.one(Provider.class).drainSteps();
     }
 }

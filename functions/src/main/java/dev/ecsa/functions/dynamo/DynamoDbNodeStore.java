@@ -1,5 +1,7 @@
 package dev.ecsa.functions.dynamo;
 
+import dev.ecsa.core.contract.InventorySchema;
+
 import static dev.ecsa.functions.dynamo.Items.n;
 import static dev.ecsa.functions.dynamo.Items.s;
 
@@ -318,7 +320,7 @@ public final class DynamoDbNodeStore implements NodeStore {
         do {
             Map<String, AttributeValue> from = start;
             QueryResponse page = call("Query", () -> dynamo.query(QueryRequest.builder().tableName(table)
-                    .indexName(InventoryTable.BY_STATE_INDEX)
+                    .indexName(InventorySchema.BY_STATE_INDEX)
                     .keyConditionExpression("#state = :state")
                     .expressionAttributeNames(Map.of("#state", Items.STATE))
                     .expressionAttributeValues(Map.of(":state", s(state.name())))

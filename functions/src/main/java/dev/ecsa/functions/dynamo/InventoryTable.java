@@ -1,5 +1,11 @@
 package dev.ecsa.functions.dynamo;
 
+import static dev.ecsa.core.contract.InventorySchema.BY_STATE_INDEX;
+import static dev.ecsa.core.contract.InventorySchema.PARTITION_KEY;
+import static dev.ecsa.core.contract.InventorySchema.SORT_KEY;
+import static dev.ecsa.core.contract.InventorySchema.STATE;
+import static dev.ecsa.core.contract.InventorySchema.UPDATED_AT;
+
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
@@ -22,22 +28,15 @@ import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableStatus;
 
 /**
- * The inventory table's schema, as the CDK stack ({@code EcsaStack}) defines it: {@code pk}/{@code sk} strings,
- * on-demand, and the {@code byState} index on {@code state} + {@code updatedAt} (all attributes projected). The
- * stack creates the table in AWS; the local mode and the tests create it with {@link #ensure}.
+ * The inventory table's schema ({@link dev.ecsa.core.contract.InventorySchema}), as the CDK stack defines it:
+ * {@code pk}/{@code sk} strings, on-demand, and the {@code byState} index on {@code state} + {@code updatedAt} (all
+ * attributes projected). The stack creates the table in AWS; the local mode and the tests create it with
+ * {@link #ensure}.
  *
- * <p>The TTL on {@value #TTL_ATTRIBUTE} is not set here: the stack sets it, and dynalite implements neither TTL nor
+ * <p>The TTL on {@code expiresAt} is not set here: the stack sets it, and dynalite implements neither TTL nor
  * UpdateTimeToLive.
  */
 public final class InventoryTable {
-
-    public static final String PARTITION_KEY = "pk";
-    public static final String SORT_KEY = "sk";
-    public static final String BY_STATE_INDEX = "byState";
-    public static final String STATE = "state";
-    public static final String UPDATED_AT = "updatedAt";
-    /** Epoch seconds after which DynamoDB may delete a request item (the stack's TTL attribute). */
-    public static final String TTL_ATTRIBUTE = "expiresAt";
 
     private static final Duration POLL = Duration.ofMillis(100);
 

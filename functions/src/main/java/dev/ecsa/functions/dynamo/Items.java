@@ -1,5 +1,7 @@
 package dev.ecsa.functions.dynamo;
 
+import dev.ecsa.core.contract.InventorySchema;
+
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.model.Action;
 import dev.ecsa.core.model.AgentVersions;
@@ -33,8 +35,8 @@ import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
  */
 final class Items {
 
-    static final String PK = InventoryTable.PARTITION_KEY;
-    static final String SK = InventoryTable.SORT_KEY;
+    static final String PK = InventorySchema.PARTITION_KEY;
+    static final String SK = InventorySchema.SORT_KEY;
     static final String NODE_PREFIX = "NODE#";
     static final String NODE_SK = "NODE";
     static final String REQUEST_PREFIX = "REQUEST#";
@@ -49,7 +51,7 @@ final class Items {
 
     // node attributes
     static final String NODE_ID = "nodeId";
-    static final String STATE = InventoryTable.STATE;
+    static final String STATE = InventorySchema.STATE;
     static final String VERSION = "version";
     static final String CLUSTER = "cluster";
     static final String MANAGED_INSTANCE_ID = "managedInstanceId";
@@ -62,7 +64,7 @@ final class Items {
     static final String LAST_REQUEST_ID = "lastRequestId";
     static final String LAST_ERROR = "lastError";
     static final String CREATED_AT = "createdAt";
-    static final String UPDATED_AT = InventoryTable.UPDATED_AT;
+    static final String UPDATED_AT = InventorySchema.UPDATED_AT;
     static final String STATE_CHANGED_AT = "stateChangedAt";
 
     // request attributes
@@ -76,7 +78,7 @@ final class Items {
     static final String FAILURE = "failure";
     static final String RECEIVED_AT = "receivedAt";
     static final String FINISHED_AT = "finishedAt";
-    static final String EXPIRES_AT = InventoryTable.TTL_ATTRIBUTE;
+    static final String EXPIRES_AT = InventorySchema.TTL_ATTRIBUTE;
     /** Counts writes to a request item, for the optimistic read-modify-write of its step list. Not in the record. */
     static final String REVISION = "revision";
 

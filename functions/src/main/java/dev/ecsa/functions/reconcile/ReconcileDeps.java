@@ -1,7 +1,6 @@
 package dev.ecsa.functions.reconcile;
 
 import dev.ecsa.core.contract.FunctionEnvironment;
-import dev.ecsa.functions.Providers;
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.ContainerInstances;
 import dev.ecsa.core.port.DrainWorkflow;
@@ -39,16 +38,6 @@ public record ReconcileDeps(NodeStore store, HybridActivations activations, Mana
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(serviceName, "serviceName");
-    }
-
-    /**
-     * How the composition root hands the reconcile function its dependencies without this package depending on it:
-     * the root implements this and lists the class in
-     * {@code META-INF/services/dev.ecsa.functions.reconcile.ReconcileDeps$Provider}.
-     */
-    public interface Provider {
-        /** The reconcile function's dependencies; called once per Lambda environment, at init. */
-        ReconcileDeps reconcileDeps();
     }
 
     /** The use case on these dependencies. */
@@ -101,14 +90,5 @@ public record ReconcileDeps(NodeStore store, HybridActivations activations, Mana
             throw new IllegalArgumentException(key + " must be true or false");
         }
         return Boolean.parseBoolean(v);
-    }
-
-    /**
-     * The dependencies from the one {@link Provider} on the class path.
-     *
-     * @throws IllegalStateException if there is none or more than one (a packaging error: fail the init loudly)
-     */
-    public static ReconcileDeps load() {
-        return Providers.one(Provider.class).reconcileDeps();
     }
 }

@@ -44,11 +44,4 @@ class ReconcileDepsTest {
                 FunctionsConfig.from(Map.of()))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ECSA_RECONCILE_MEMBERSHIP_FIXES");
     }
-
-    @Test
-    void theCompositionRootIsTheOneProvider() {
-        assertThat(java.util.ServiceLoader.load(ReconcileDeps.Provider.class).stream()
-                .map(java.util.ServiceLoader.Provider::type).toList())
-                .containsExactly(dev.ecsa.functions.CompositionRoot.class);
-    }
 }

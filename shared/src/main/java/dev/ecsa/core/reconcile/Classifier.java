@@ -32,7 +32,6 @@ final class Classifier {
     /** States in which the node is registered and both instances should exist and be connected. */
     static final Set<NodeState> EXPECTED = EnumSet.of(NodeState.REGISTERED, NodeState.DRAIN_KEPT);
     /** States in which an operation is in flight: partial registrations are normal, only time tells stuck. */
-    static final Set<NodeState> BUSY = EnumSet.of(NodeState.REGISTERING, NodeState.DRAINING, NodeState.DEREGISTERING);
 
     private final Fleet fleet;
     private final ReconcileSettings settings;
@@ -75,7 +74,7 @@ final class Classifier {
 
     Result classify() {
         for (NodeRecord n : fleet.nodes()) {
-            if (BUSY.contains(n.state())) {
+            if (n.state().isBusy()) {
                 busy(n);
             } else if (EXPECTED.contains(n.state())) {
                 expected(n);
@@ -248,7 +247,7 @@ final class Classifier {
                 continue;
             }
             NodeRecord owner = mi.name() == null ? null : nodesById.get(mi.name());
-            if (owner != null && BUSY.contains(owner.state())) {
+            if (owner != null && owner.state().isBusy()) {
                 continue; // a registration in flight has not stored its ids yet
             }
             add(stray(FindingType.ORPHAN_IN_SSM, mi.instanceId(), mi.name(), null, mi.instanceId(), null,
@@ -271,7 +270,7 @@ final class Classifier {
             }
             String nodeId = named != null ? named : ssm.instance().name();
             NodeRecord owner = nodeId == null ? null : nodesById.get(nodeId);
-            if (owner != null && BUSY.contains(owner.state())) {
+            if (owner != null && owner.state().isBusy()) {
                 continue;
             }
             add(stray(FindingType.ORPHAN_IN_ECS, ci.arn(), nodeId, ci.cluster(), ci.managedInstanceId(), ci.arn(),
@@ -308,7 +307,7 @@ final class Classifier {
         if (n.containerInstanceArn() != null) {
             claimedArn.add(n.containerInstanceArn());
         }
-        if (n.managedInstanceId() != null && BUSY.contains(n.state())) {
+        if (n.managedInstanceId() != null && n.state().isBusy()) {
             for (ContainerInstance ci : ecsByMi.getOrDefault(n.managedInstanceId(), List.of())) {
                 claimedArn.add(ci.arn());
             }

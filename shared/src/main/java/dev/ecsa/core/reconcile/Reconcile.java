@@ -267,7 +267,7 @@ public final class Reconcile {
             return null;
         }
         Optional<NodeRecord> node = store.getNode(f.nodeId());
-        if (node.isPresent() && (Classifier.BUSY.contains(node.get().state())
+        if (node.isPresent() && (node.get().state().isBusy()
                 || Classifier.EXPECTED.contains(node.get().state()) && holds.test(node.get()))) {
             return "node " + f.nodeId() + " is " + node.get().state() + " and holds it now";
         }
@@ -276,7 +276,7 @@ public final class Reconcile {
 
     private String closeStuck(Finding f) {
         NodeRecord node = store.getNode(f.subject()).orElse(null);
-        if (node == null || !Classifier.BUSY.contains(node.state())) {
+        if (node == null || !node.state().isBusy()) {
             return "node " + f.subject() + " is " + (node == null ? "gone" : node.state()) + " now";
         }
         Instant now = clock.instant();
