@@ -10,30 +10,22 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.RetryableException;
+import dev.ecsa.core.intake.AcceptNodeRequest;
 import dev.ecsa.core.intake.Attempt;
-import dev.ecsa.core.intake.DeregisterIntake;
 import dev.ecsa.core.intake.IntakeResult;
-import dev.ecsa.core.intake.RequestRejections;
-import dev.ecsa.core.model.DeregisterRequest;
-import dev.ecsa.core.model.NodeRequest;
-import dev.ecsa.core.model.RegisterRequest;
-import dev.ecsa.core.register.RegisterNode;
-import dev.ecsa.core.validation.RequestValidator;
-import dev.ecsa.core.validation.ValidationResult;
 import dev.ecsa.functions.intake.Intake;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
  * The node-request queue's consumer (docs/requests.md): every register and deregister request arrives here. Per message
- * it decodes the body, validates it, and hands it to one use case; invalid input becomes a REJECTED request record,
- * never an exception loop.
+ * it decodes the body and hands it to the one use case, {@link AcceptNodeRequest}, which validates and routes it;
+ * invalid input becomes a REJECTED request record, never an exception loop.
  *
  * <p>Acknowledgement: a message is acknowledged once its request has an outcome or a workflow owns it, and when it
  * failed permanently (recorded by the use case, or an id conflict that must not touch another request's record). It is
@@ -54,26 +46,20 @@ public final class NodeRequestHandler implements RequestHandler<SQSEvent, SQSBat
     private static final ObjectReader BODY_READER = Json.mapper().readerFor(new TypeReference<Map<String, Object>>() {
     }).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    private final RegisterNode registration;
-    private final DeregisterIntake deregistration;
-    private final RequestRejections rejections;
+    private final AcceptNodeRequest requests;
     private final int maxReceives;
     private final Duration safetyMargin;
-    private final Set<String> managedClusters;
 
     /** For Lambda: the dependencies come from the composition root, once per environment. */
     public NodeRequestHandler() {
-        this(Intake.load());
+        this(CompositionRoot.nodeRequest());
     }
 
     /** With given dependencies: for tests, and for the local mode, which runs the handler in-process on the bench. */
     public NodeRequestHandler(Intake intake) {
-        this.registration = intake.registerNode();
-        this.deregistration = intake.deregisterIntake();
-        this.rejections = intake.rejections();
+        this.requests = intake.acceptNodeRequest();
         this.maxReceives = intake.maxReceives();
         this.safetyMargin = intake.safetyMargin();
-        this.managedClusters = intake.managedClusters();
     }
 
     @Override
@@ -105,21 +91,19 @@ public final class NodeRequestHandler implements RequestHandler<SQSEvent, SQSBat
                 Object where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                         + e.getLocation().getColumnNr() + ")";
                 // Jackson's own message quotes the input: only the location is kept.
-                return report(rejections.undecodable("the body is not valid JSON" + where, messageId));
+                return report(requests.undecodable("the body is not valid JSON" + where, messageId));
             }
             if (body == null) {
-                return report(rejections.undecodable("the body is not a JSON object", messageId));
+                return report(requests.undecodable("the body is not a JSON object", messageId));
             }
-            ValidationResult validation = RequestValidator.validate(body, managedClusters);
-            validation.requestId().ifPresent(id -> MDC.put("requestId", id));
-            validation.nodeId().ifPresent(id -> MDC.put("nodeId", id));
-            if (!validation.isValid()) {
-                return report(rejections.invalid(validation,
-                        body.get("requestedBy") instanceof String s ? s : null, messageId));
-            }
-            NodeRequest request = validation.request().orElseThrow();
-            return report(request instanceof RegisterRequest r ? registration.register(r, attempt)
-                    : deregistration.accept((DeregisterRequest) request, attempt));
+            return report(requests.accept(body, messageId, attempt, (requestId, nodeId) -> {
+                if (requestId != null) {
+                    MDC.put("requestId", requestId);
+                }
+                if (nodeId != null) {
+                    MDC.put("nodeId", nodeId);
+                }
+            }));
         } catch (RetryableException e) {
             LOG.warn("delivery {} of {} will be retried: {}", attempt.receiveCount(), maxReceives, e.getMessage());
             return false;

@@ -1,6 +1,6 @@
 package dev.ecsa.functions.intake;
 
-import dev.ecsa.functions.Providers;
+import dev.ecsa.core.intake.AcceptNodeRequest;
 import dev.ecsa.core.intake.DeregisterIntake;
 import dev.ecsa.core.intake.DeregisterSettings;
 import dev.ecsa.core.intake.RequestRejections;
@@ -73,24 +73,6 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
                 events, clock, registration, deregistration, maxReceives, safetyMargin, Set.of());
     }
 
-    /**
-     * How the composition root hands the function its dependencies without this package depending on it: the root
-     * implements this and lists the class in {@code META-INF/services/dev.ecsa.functions.intake.Intake$Provider}.
-     */
-    public interface Provider {
-        /** The function's dependencies; called once per Lambda environment, at init. */
-        Intake intake();
-    }
-
-    /**
-     * The dependencies from the one {@link Provider} on the class path.
-     *
-     * @throws IllegalStateException if there is none or more than one (a packaging error: fail the init loudly)
-     */
-    public static Intake load() {
-        return Providers.one(Provider.class).intake();
-    }
-
     /** The registration settings of a stack (its name, default cluster, SSH key secret and budget). */
     public static RegistrationSettings registrationSettings(FunctionsConfig config) {
         return RegistrationSettings.defaults(config.stackName(), config.cluster(), config.sshKeySecret())
@@ -121,5 +103,10 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
     /** Rejections of invalid requests on these dependencies. */
     public RequestRejections rejections() {
         return new RequestRejections(store, events, clock);
+    }
+
+    /** The use case the node-request function runs for every message. */
+    public AcceptNodeRequest acceptNodeRequest() {
+        return new AcceptNodeRequest(registerNode(), deregisterIntake(), rejections(), managedClusters());
     }
 }

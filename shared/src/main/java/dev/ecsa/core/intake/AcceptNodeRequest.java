@@ -1,0 +1,65 @@
+package dev.ecsa.core.intake;
+
+import dev.ecsa.core.model.DeregisterRequest;
+import dev.ecsa.core.model.NodeRequest;
+import dev.ecsa.core.model.RegisterRequest;
+import dev.ecsa.core.register.RegisterNode;
+import dev.ecsa.core.validation.RequestValidator;
+import dev.ecsa.core.validation.ValidationResult;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * The one use case that accepts a node request from the queue (docs/requests.md): it validates the decoded body,
+ * hands a register request to {@link RegisterNode} and a deregister request to {@link DeregisterIntake}, and records
+ * anything invalid or undecodable as a REJECTED request ({@link RequestRejections}). Every message ends in a result
+ * or a {@link dev.ecsa.core.error.RetryableException}; nothing invalid reaches a host or an AWS API.
+ */
+public final class AcceptNodeRequest {
+
+    private final RegisterNode registration;
+    private final DeregisterIntake deregistration;
+    private final RequestRejections rejections;
+    private final Set<String> managedClusters;
+
+    /**
+     * @param managedClusters the clusters the stack manages; a request naming another is rejected
+     */
+    public AcceptNodeRequest(RegisterNode registration, DeregisterIntake deregistration, RequestRejections rejections,
+                             Set<String> managedClusters) {
+        this.registration = Objects.requireNonNull(registration, "registration");
+        this.deregistration = Objects.requireNonNull(deregistration, "deregistration");
+        this.rejections = Objects.requireNonNull(rejections, "rejections");
+        this.managedClusters = Set.copyOf(managedClusters);
+    }
+
+    /**
+     * A body the wire layer could not read as a JSON object: recorded as REJECTED under the message's id.
+     *
+     * @param why what is wrong, without quoting the body
+     */
+    public IntakeResult undecodable(String why, String messageId) {
+        return rejections.undecodable(why, messageId);
+    }
+
+    /**
+     * Validates and routes one decoded request.
+     *
+     * @param body       the message body as a JSON object
+     * @param messageId  the queue's id of the message (the record key when the request's own id is unusable)
+     * @param identified told the request id and node id as soon as each passed its rule (the caller's log context)
+     */
+    public IntakeResult accept(Map<String, Object> body, String messageId, Attempt attempt,
+                               BiConsumer<String, String> identified) {
+        ValidationResult validation = RequestValidator.validate(body, managedClusters);
+        identified.accept(validation.requestId().orElse(null), validation.nodeId().orElse(null));
+        if (!validation.isValid()) {
+            return rejections.invalid(validation, body.get("requestedBy") instanceof String s ? s : null, messageId);
+        }
+        NodeRequest request = validation.request().orElseThrow();
+        return request instanceof RegisterRequest r ? registration.register(r, attempt)
+                : deregistration.accept((DeregisterRequest) request, attempt);
+    }
+}
