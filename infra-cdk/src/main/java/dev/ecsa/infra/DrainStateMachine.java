@@ -1,5 +1,6 @@
 package dev.ecsa.infra;
 
+import dev.ecsa.core.deregister.WorkflowDecision;
 import dev.ecsa.core.drain.DrainStep;
 import dev.ecsa.core.error.RetryableException;
 import java.util.List;
@@ -35,7 +36,7 @@ import software.constructs.Construct;
  * {@code {"step": <state name>, "state": <workflow state>}} and returns the next workflow state, which carries a
  * {@code decision} field the Choice states branch on. No secret is ever in this state.
  */
-public final class DrainWorkflow extends Construct {
+public final class DrainStateMachine extends Construct {
 
     /* State names as they appear in the console come from the domain core; the drain function dispatches on them. */
     public static final String START_DRAIN = DrainStep.START_DRAIN.stateName();
@@ -65,7 +66,7 @@ public final class DrainWorkflow extends Construct {
 
     private final StateMachine stateMachine;
 
-    public DrainWorkflow(Construct scope, String id, String stateMachineName, IFunction drainFunction,
+    public DrainStateMachine(Construct scope, String id, String stateMachineName, IFunction drainFunction,
             RetentionDays logRetention) {
         super(scope, id);
 
@@ -109,12 +110,12 @@ public final class DrainWorkflow extends Construct {
         recordFailure.next(failed);
 
         Choice drainDecision = Choice.Builder.create(this, DRAIN_DECISION).build()
-                .when(Condition.stringEquals("$.decision", "DRAINED"), deregister)
-                .when(Condition.stringEquals("$.decision", "DEADLINE_PASSED"), applyTimeoutPolicy)
-                .when(Condition.stringEquals("$.decision", "DEREGISTER"), deregister)
+                .when(decided(WorkflowDecision.DRAINED), deregister)
+                .when(decided(WorkflowDecision.DEADLINE_PASSED), applyTimeoutPolicy)
+                .when(decided(WorkflowDecision.DEREGISTER), deregister)
                 .otherwise(waitForDrain);
         Choice timeoutDecision = Choice.Builder.create(this, TIMEOUT_DECISION).build()
-                .when(Condition.stringEquals("$.decision", "DEREGISTER"), deregister)
+                .when(decided(WorkflowDecision.DEREGISTER), deregister)
                 .otherwise(endedWithout);
 
         startDrain.next(drainDecision);
@@ -175,5 +176,10 @@ public final class DrainWorkflow extends Construct {
                 .backoffRate(2)
                 .maxAttempts(5)
                 .build();
+    }
+
+    /** The Choice's test of the decision a Task returned: the enum's name, as the functions write it. */
+    private static Condition decided(WorkflowDecision decision) {
+        return Condition.stringEquals("$.decision", decision.name());
     }
 }

@@ -248,7 +248,7 @@ public final class EcsaStack extends Stack {
         Alias reconcileLive = live(reconcile);
 
         String stateMachineName = config.stackName() + "-drain";
-        DrainWorkflow workflow = new DrainWorkflow(this, "DrainWorkflow", stateMachineName, drainLive, logRetention);
+        DrainStateMachine workflow = new DrainStateMachine(this, "DrainStateMachine", stateMachineName, drainLive, logRetention);
         String drainExecutions = "arn:" + getPartition() + ":states:" + getRegion() + ":" + getAccount()
                 + ":execution:" + stateMachineName + ":*";
         nodeRequest.addEnvironment(FunctionEnvironment.DRAIN_STATE_MACHINE_ARN,

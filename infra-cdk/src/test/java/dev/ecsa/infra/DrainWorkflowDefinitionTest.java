@@ -26,36 +26,36 @@ class DrainWorkflowDefinitionTest {
     void extractsEveryStateOfTheDrainWorkflow() {
         List<String> names = new ArrayList<>();
         definition.path("States").fieldNames().forEachRemaining(names::add);
-        assertThat(definition.path("StartAt").asText()).isEqualTo(DrainWorkflow.START_DRAIN);
+        assertThat(definition.path("StartAt").asText()).isEqualTo(DrainStateMachine.START_DRAIN);
         assertThat(names).containsExactlyInAnyOrder(
-                DrainWorkflow.START_DRAIN, DrainWorkflow.WAIT_FOR_DRAIN, DrainWorkflow.CHECK_DRAIN,
-                DrainWorkflow.DRAIN_DECISION, DrainWorkflow.APPLY_TIMEOUT_POLICY, DrainWorkflow.TIMEOUT_DECISION,
-                DrainWorkflow.DEREGISTER, DrainWorkflow.CLEAN_HOST, DrainWorkflow.RECORD_FAILURE,
-                DrainWorkflow.NODE_DEREGISTERED, DrainWorkflow.DRAIN_ENDED_WITHOUT_DEREGISTRATION,
-                DrainWorkflow.DRAIN_FAILED);
+                DrainStateMachine.START_DRAIN, DrainStateMachine.WAIT_FOR_DRAIN, DrainStateMachine.CHECK_DRAIN,
+                DrainStateMachine.DRAIN_DECISION, DrainStateMachine.APPLY_TIMEOUT_POLICY, DrainStateMachine.TIMEOUT_DECISION,
+                DrainStateMachine.DEREGISTER, DrainStateMachine.CLEAN_HOST, DrainStateMachine.RECORD_FAILURE,
+                DrainStateMachine.NODE_DEREGISTERED, DrainStateMachine.DRAIN_ENDED_WITHOUT_DEREGISTRATION,
+                DrainStateMachine.DRAIN_FAILED);
     }
 
     @Test
     void taskStatesInvokeTheDrainFunctionAliasWithTheirNameAndTheWholeState() {
-        for (String task : List.of(DrainWorkflow.START_DRAIN, DrainWorkflow.CHECK_DRAIN,
-                DrainWorkflow.APPLY_TIMEOUT_POLICY, DrainWorkflow.DEREGISTER, DrainWorkflow.CLEAN_HOST,
-                DrainWorkflow.RECORD_FAILURE)) {
+        for (String task : List.of(DrainStateMachine.START_DRAIN, DrainStateMachine.CHECK_DRAIN,
+                DrainStateMachine.APPLY_TIMEOUT_POLICY, DrainStateMachine.DEREGISTER, DrainStateMachine.CLEAN_HOST,
+                DrainStateMachine.RECORD_FAILURE)) {
             JsonNode state = definition.path("States").path(task);
             assertThat(state.path("Type").asText()).as(task).isEqualTo("Task");
             assertThat(state.path("Resource").asText()).as(task).isEqualTo(DRAIN_STEP_ARN);
             assertThat(state.path("Parameters").path("step").asText()).as(task).isEqualTo(task);
             assertThat(state.path("Parameters").path("state.$").asText()).as(task).isEqualTo("$");
             assertThat(state.path("Retry").findValues("ErrorEquals").toString())
-                    .as(task).contains("\"" + DrainWorkflow.RETRYABLE_ERROR + "\"");
+                    .as(task).contains("\"" + DrainStateMachine.RETRYABLE_ERROR + "\"");
         }
     }
 
     /** A throttled invoke (the function's concurrency used up) ran nothing: every Task waits and invokes again. */
     @Test
     void everyTaskRetriesAThrottledInvokeWithBackoffAndJitter() {
-        for (String task : List.of(DrainWorkflow.START_DRAIN, DrainWorkflow.CHECK_DRAIN,
-                DrainWorkflow.APPLY_TIMEOUT_POLICY, DrainWorkflow.DEREGISTER, DrainWorkflow.CLEAN_HOST,
-                DrainWorkflow.RECORD_FAILURE)) {
+        for (String task : List.of(DrainStateMachine.START_DRAIN, DrainStateMachine.CHECK_DRAIN,
+                DrainStateMachine.APPLY_TIMEOUT_POLICY, DrainStateMachine.DEREGISTER, DrainStateMachine.CLEAN_HOST,
+                DrainStateMachine.RECORD_FAILURE)) {
             JsonNode throttled = null;
             for (JsonNode retrier : definition.path("States").path(task).path("Retry")) {
                 if (retrier.path("ErrorEquals").toString().contains("\"Lambda.TooManyRequestsException\"")) {
@@ -70,13 +70,13 @@ class DrainWorkflowDefinitionTest {
 
     @Test
     void failuresAreCaughtIntoRecordFailureThenTheFailState() {
-        JsonNode catcher = definition.path("States").path(DrainWorkflow.CHECK_DRAIN).path("Catch").get(0);
+        JsonNode catcher = definition.path("States").path(DrainStateMachine.CHECK_DRAIN).path("Catch").get(0);
         assertThat(catcher.path("ErrorEquals").get(0).asText()).isEqualTo("States.ALL");
         assertThat(catcher.path("ResultPath").asText()).isEqualTo("$.error");
-        assertThat(catcher.path("Next").asText()).isEqualTo(DrainWorkflow.RECORD_FAILURE);
-        assertThat(definition.path("States").path(DrainWorkflow.RECORD_FAILURE).path("Next").asText())
-                .isEqualTo(DrainWorkflow.DRAIN_FAILED);
-        assertThat(definition.path("States").path(DrainWorkflow.WAIT_FOR_DRAIN).path("SecondsPath").asText())
+        assertThat(catcher.path("Next").asText()).isEqualTo(DrainStateMachine.RECORD_FAILURE);
+        assertThat(definition.path("States").path(DrainStateMachine.RECORD_FAILURE).path("Next").asText())
+                .isEqualTo(DrainStateMachine.DRAIN_FAILED);
+        assertThat(definition.path("States").path(DrainStateMachine.WAIT_FOR_DRAIN).path("SecondsPath").asText())
                 .isEqualTo("$.pollSeconds");
     }
 

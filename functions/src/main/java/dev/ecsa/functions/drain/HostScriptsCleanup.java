@@ -5,7 +5,7 @@ import dev.ecsa.core.deregister.CleanupScript;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.functions.host.HostScripts;
-import dev.ecsa.functions.host.ScriptResult;
+import dev.ecsa.functions.host.ResultLine;
 import java.util.Map;
 
 /**
@@ -23,10 +23,10 @@ public final class HostScriptsCleanup implements CleanupScript {
 
     @Override
     public CleanupReport interpret(dev.ecsa.core.port.ScriptResult run) {
-        ScriptResult result;
+        ResultLine result;
         try {
-            result = ScriptResult.parse(run.stdoutTail());
-        } catch (ScriptResult.MalformedScriptOutputException e) {
+            result = ResultLine.parse(run.stdoutTail());
+        } catch (ResultLine.MalformedScriptOutputException e) {
             // Typically sudo refusing (no passwordless sudo) or a login shell eating stdin; the host's own output is
             // not quoted: it is third-party text.
             throw new PermanentException(Reason.SCRIPT_OUTPUT_INVALID,

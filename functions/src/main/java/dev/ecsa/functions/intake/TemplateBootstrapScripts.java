@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@link BootstrapScripts} on the project's bootstrap template ({@code host/bootstrap.sh} via
- * {@link BootstrapParameters}) and its {@code ECSA_RESULT} line ({@link dev.ecsa.functions.host.ScriptResult}). It
+ * {@link BootstrapParameters}) and its {@code ECSA_RESULT} line ({@link dev.ecsa.functions.host.ResultLine}). It
  * adds the stack-wide values to the request's, and maps the script's failure codes to the domain's reasons.
  */
 public final class TemplateBootstrapScripts implements BootstrapScripts {
@@ -97,10 +97,10 @@ public final class TemplateBootstrapScripts implements BootstrapScripts {
 
     @Override
     public BootstrapReport parse(ScriptResult result) {
-        dev.ecsa.functions.host.ScriptResult r;
+        dev.ecsa.functions.host.ResultLine r;
         try {
-            r = dev.ecsa.functions.host.ScriptResult.parse(result.stdoutTail());
-        } catch (dev.ecsa.functions.host.ScriptResult.MalformedScriptOutputException e) {
+            r = dev.ecsa.functions.host.ResultLine.parse(result.stdoutTail());
+        } catch (dev.ecsa.functions.host.ResultLine.MalformedScriptOutputException e) {
             if (!result.succeeded() && SUDO_REFUSED.matcher(result.stderrTail()).find()) {
                 throw new PermanentException(Reason.SUDO_DENIED, "sudo -n was refused for the SSH user (exit "
                         + result.exitCode() + "); it needs passwordless sudo");
@@ -121,7 +121,7 @@ public final class TemplateBootstrapScripts implements BootstrapScripts {
     }
 
     /** The domain reason for a failure the script reported, by its step and code (bootstrap.sh's contract). */
-    static Reason reasonFor(dev.ecsa.functions.host.ScriptResult r) {
+    static Reason reasonFor(dev.ecsa.functions.host.ResultLine r) {
         String code = r.reason() == null ? "" : r.reason();
         String step = r.step() == null ? "" : r.step();
         return switch (step) {

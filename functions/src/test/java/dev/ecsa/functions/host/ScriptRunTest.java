@@ -31,12 +31,12 @@ class ScriptRunTest {
 
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(3);
         assertThat(run.stdout().lines()).hasSize(1).allMatch(l -> l.startsWith("ECSA_RESULT {"));
-        ScriptResult result = ScriptResult.parse(run.stdout());
+        ResultLine result = ResultLine.parse(run.stdout());
         assertThat(result.ok()).isFalse();
         assertThat(result.step()).isEqualTo("preflight");
         assertThat(result.reason()).isEqualTo("NOT_ROOT");
         assertThat(result.nodeId()).isEqualTo("bench.host-02");
-        assertThat(result.findings()).extracting(ScriptResult.Finding::code).contains("NOT_ROOT");
+        assertThat(result.findings()).extracting(ResultLine.Finding::code).contains("NOT_ROOT");
         assertThat(run.stderr()).contains("finding NOT_ROOT");
         assertThat(run.stdout() + run.stderr()).doesNotContain("A1b2C3d4E5f6G7h8I9j0");
     }
@@ -45,7 +45,7 @@ class ScriptRunTest {
     void cleanupAsNonRootRefusesAndReportsIt() {
         Shell.Run run = Shell.run(unprivilegedBash(), HostScripts.cleanup().render(Map.of()), Map.of("HOME", "/tmp"));
         assertThat(run.exitCode()).as(run.stderr()).isEqualTo(3);
-        ScriptResult result = ScriptResult.parse(run.stdout());
+        ResultLine result = ResultLine.parse(run.stdout());
         assertThat(result.ok()).isFalse();
         assertThat(result.reason()).isEqualTo("CLEANUP_INCOMPLETE");
         assertThat(result.failed()).singleElement().asString().startsWith("NOT_ROOT");

@@ -401,27 +401,27 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         operations.put(EVENTS_PREFIX + ".PutEvents", this::putEvents);
 
         agentOperations.put("/_sim/agent/ssm/register", req -> {
-            SsmSimulation.Instance i = ssm.register(Json.text(req, "activationId"), Json.text(req, "activationCode"),
-                    Json.text(req, "hostname"), Json.text(req, "ipAddress"), Json.text(req, "platformName"),
-                    Json.text(req, "platformVersion"));
-            return Json.object().put("instanceId", i.id).put("region", config.region());
+            SsmSimulation.Instance i = ssm.register(WireJson.text(req, "activationId"), WireJson.text(req, "activationCode"),
+                    WireJson.text(req, "hostname"), WireJson.text(req, "ipAddress"), WireJson.text(req, "platformName"),
+                    WireJson.text(req, "platformVersion"));
+            return WireJson.object().put("instanceId", i.id).put("region", config.region());
         });
         agentOperations.put("/_sim/agent/ssm/ping", req -> {
-            ssm.ping(Json.text(req, "instanceId"), Json.text(req, "pingStatus"));
-            return Json.object();
+            ssm.ping(WireJson.text(req, "instanceId"), WireJson.text(req, "pingStatus"));
+            return WireJson.object();
         });
         agentOperations.put("/_sim/agent/ecs/register", req -> {
-            EcsSimulation.Instance i = ecs.register(Json.text(req, "cluster"), Json.text(req, "instanceId"),
-                    Json.stringMap(req, "attributes"), Json.stringMap(req, "tags"), Json.text(req, "agentVersion"));
-            return Json.object().put("containerInstanceArn", i.arn).put("cluster", i.cluster.name);
+            EcsSimulation.Instance i = ecs.register(WireJson.text(req, "cluster"), WireJson.text(req, "instanceId"),
+                    WireJson.stringMap(req, "attributes"), WireJson.stringMap(req, "tags"), WireJson.text(req, "agentVersion"));
+            return WireJson.object().put("containerInstanceArn", i.arn).put("cluster", i.cluster.name);
         });
         agentOperations.put("/_sim/agent/ecs/connect", req -> {
-            Boolean connected = Json.bool(req, "connected");
+            Boolean connected = WireJson.bool(req, "connected");
             if (connected == null) {
                 throw SsmSimulation.validation("connected (true or false) is required.");
             }
-            ecs.setAgentConnected(Json.text(req, "containerInstanceArn"), connected);
-            return Json.object();
+            ecs.setAgentConnected(WireJson.text(req, "containerInstanceArn"), connected);
+            return WireJson.object();
         });
     }
 
@@ -434,7 +434,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
     }
 
     private JsonNode getSecretValue(JsonNode req) {
-        String id = Json.text(req, "SecretId");
+        String id = WireJson.text(req, "SecretId");
         Secret secret = id == null ? null : secrets.get(id);
         if (secret == null && id != null) {
             secret = secrets.values().stream().filter(s -> s.arn.equals(id)).findFirst().orElse(null);
@@ -442,10 +442,10 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         if (secret == null) {
             throw AwsErrorException.client("ResourceNotFoundException", "Secrets Manager can't find the specified secret.");
         }
-        ObjectNode out = Json.object().put("ARN", secret.arn).put("Name", secret.name)
+        ObjectNode out = WireJson.object().put("ARN", secret.arn).put("Name", secret.name)
                 .put("VersionId", secret.versionId).put("SecretString", secret.value);
         out.putArray("VersionStages").add("AWSCURRENT");
-        Json.putTime(out, "CreatedDate", secret.created);
+        WireJson.putTime(out, "CreatedDate", secret.created);
         return out;
     }
 
@@ -454,12 +454,12 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         if (entries == null || !entries.isArray() || entries.isEmpty() || entries.size() > 10) {
             throw SsmSimulation.validation("Entries must contain between 1 and 10 items.");
         }
-        ArrayNode results = Json.array();
+        ArrayNode results = WireJson.array();
         int failed = 0;
         for (JsonNode e : entries) {
-            String source = Json.text(e, "Source");
-            String detailType = Json.text(e, "DetailType");
-            String detail = Json.text(e, "Detail");
+            String source = WireJson.text(e, "Source");
+            String detailType = WireJson.text(e, "DetailType");
+            String detail = WireJson.text(e, "Detail");
             if (source == null || detailType == null || detail == null || !isJsonObject(detail)) {
                 failed++;
                 results.addObject().put("ErrorCode", "InvalidArgument")
@@ -467,20 +467,20 @@ public final class ControlPlaneSimulator implements AutoCloseable {
                 continue;
             }
             String id = UUID.randomUUID().toString();
-            String bus = Json.text(e, "EventBusName");
-            Instant time = Json.instant(e, "Time");
+            String bus = WireJson.text(e, "EventBusName");
+            Instant time = WireJson.instant(e, "Time");
             events.add(new PublishedEvent(id, bus == null ? "default" : bus, source, detailType, detail,
-                    Json.strings(e, "Resources"), time == null ? clock().instant() : time));
+                    WireJson.strings(e, "Resources"), time == null ? clock().instant() : time));
             results.addObject().put("EventId", id);
         }
-        ObjectNode out = Json.object().put("FailedEntryCount", failed);
+        ObjectNode out = WireJson.object().put("FailedEntryCount", failed);
         out.set("Entries", results);
         return out;
     }
 
     private static boolean isJsonObject(String text) {
         try {
-            return Json.MAPPER.readTree(text).isObject();
+            return WireJson.MAPPER.readTree(text).isObject();
         } catch (JsonProcessingException e) {
             return false;
         }
@@ -535,7 +535,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         }
         JsonNode request;
         try {
-            request = body.length == 0 ? Json.object() : Json.MAPPER.readTree(body);
+            request = body.length == 0 ? WireJson.object() : WireJson.MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
             respond(exchange, 400, contentType, error("SerializationException", "Request body is not valid JSON."));
             return;
@@ -555,7 +555,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         }
         try {
             JsonNode result = locked(() -> op.apply(request));
-            respond(exchange, 200, contentType, Json.MAPPER.writeValueAsBytes(result));
+            respond(exchange, 200, contentType, WireJson.MAPPER.writeValueAsBytes(result));
         } catch (AwsErrorException e) {
             respond(exchange, e.status(), contentType, error(e.type(), e.getMessage()));
         } catch (RuntimeException e) {
@@ -598,7 +598,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
     }
 
     private static byte[] error(String type, String message) {
-        ObjectNode node = Json.object().put("__type", type).put("message", message);
+        ObjectNode node = WireJson.object().put("__type", type).put("message", message);
         return node.toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -290,13 +290,13 @@ final class EcsSimulation {
     // ---------------------------------------------------------------- AWS operations
 
     JsonNode listContainerInstances(JsonNode req) {
-        Cluster cluster = cluster(Json.text(req, "cluster"));
+        Cluster cluster = cluster(WireJson.text(req, "cluster"));
         int maxResults = maxResults(req);
-        String status = Json.text(req, "status");
+        String status = WireJson.text(req, "status");
         if (status != null && !LIST_STATUSES.contains(status)) {
             throw invalid("status must be one of " + LIST_STATUSES + ".");
         }
-        String filter = Json.text(req, "filter");
+        String filter = WireJson.text(req, "filter");
         ClusterQuery query = null;
         NavigableMap<Long, Instance> scan = cluster.instances;
         if (filter != null) {
@@ -327,8 +327,8 @@ final class EcsSimulation {
      */
     private static <T> ObjectNode page(JsonNode req, NavigableMap<Long, T> scan, int maxResults, String field,
                                        java.util.function.Function<T, String> arnOf, Predicate<T> matches) {
-        long after = SsmSimulation.decodeToken(Json.text(req, "nextToken"), "InvalidParameterException");
-        ArrayNode arns = Json.array();
+        long after = SsmSimulation.decodeToken(WireJson.text(req, "nextToken"), "InvalidParameterException");
+        ArrayNode arns = WireJson.array();
         String nextToken = null;
         long last = after;
         for (Map.Entry<Long, T> e : scan.tailMap(after, false).entrySet()) {
@@ -342,7 +342,7 @@ final class EcsSimulation {
             arns.add(arnOf.apply(e.getValue()));
             last = e.getKey();
         }
-        ObjectNode out = Json.object();
+        ObjectNode out = WireJson.object();
         out.set(field, arns);
         if (nextToken != null) {
             out.put("nextToken", nextToken);
@@ -351,14 +351,14 @@ final class EcsSimulation {
     }
 
     JsonNode describeContainerInstances(JsonNode req) {
-        Cluster cluster = cluster(Json.text(req, "cluster"));
-        List<String> refs = Json.strings(req, "containerInstances");
+        Cluster cluster = cluster(WireJson.text(req, "cluster"));
+        List<String> refs = WireJson.strings(req, "containerInstances");
         if (refs.isEmpty() || refs.size() > 100) {
             throw invalid("containerInstances must contain between 1 and 100 items.");
         }
-        boolean tags = Json.strings(req, "include").contains("TAGS");
-        ArrayNode found = Json.array();
-        ArrayNode failures = Json.array();
+        boolean tags = WireJson.strings(req, "include").contains("TAGS");
+        ArrayNode found = WireJson.array();
+        ArrayNode failures = WireJson.array();
         for (String ref : refs) {
             Instance i = resolveInstance(cluster, ref);
             if (i == null) {
@@ -367,24 +367,24 @@ final class EcsSimulation {
                 found.add(instanceJson(i, tags));
             }
         }
-        ObjectNode out = Json.object();
+        ObjectNode out = WireJson.object();
         out.set("containerInstances", found);
         out.set("failures", failures);
         return out;
     }
 
     JsonNode updateContainerInstancesState(JsonNode req) {
-        Cluster cluster = cluster(Json.text(req, "cluster"));
-        List<String> refs = Json.strings(req, "containerInstances");
+        Cluster cluster = cluster(WireJson.text(req, "cluster"));
+        List<String> refs = WireJson.strings(req, "containerInstances");
         if (refs.isEmpty() || refs.size() > 10) {
             throw invalid("containerInstances must contain between 1 and 10 items.");
         }
-        String status = Json.text(req, "status");
+        String status = WireJson.text(req, "status");
         if (!ACTIVE.equals(status) && !DRAINING.equals(status)) {
             throw invalid("Container instance status can only be updated to ACTIVE or DRAINING.");
         }
-        ArrayNode updated = Json.array();
-        ArrayNode failures = Json.array();
+        ArrayNode updated = WireJson.array();
+        ArrayNode failures = WireJson.array();
         Instant now = clock.instant();
         for (String ref : refs) {
             Instance i = resolveInstance(cluster, ref);
@@ -406,15 +406,15 @@ final class EcsSimulation {
             }
             updated.add(instanceJson(i, false));
         }
-        ObjectNode out = Json.object();
+        ObjectNode out = WireJson.object();
         out.set("containerInstances", updated);
         out.set("failures", failures);
         return out;
     }
 
     JsonNode deregisterContainerInstance(JsonNode req) {
-        Cluster cluster = cluster(Json.text(req, "cluster"));
-        String ref = Json.text(req, "containerInstance");
+        Cluster cluster = cluster(WireJson.text(req, "cluster"));
+        String ref = WireJson.text(req, "containerInstance");
         if (ref == null) {
             throw invalid("containerInstance is required.");
         }
@@ -422,7 +422,7 @@ final class EcsSimulation {
         if (i == null || i.status.equals(INACTIVE)) {
             throw invalid("The referenced container instance was not found.");
         }
-        boolean force = Boolean.TRUE.equals(Json.bool(req, "force"));
+        boolean force = Boolean.TRUE.equals(WireJson.bool(req, "force"));
         List<Task> active = i.tasks.values().stream().filter(t -> !t.lastStatus.equals("STOPPED")).toList();
         if (!active.isEmpty() && !force) {
             throw invalid("Found running tasks on the instance.");
@@ -437,21 +437,21 @@ final class EcsSimulation {
                 at(now.plus(config.taskTiming().replacementDelay()), due -> replace(t, due, false));
             }
         }
-        ObjectNode out = Json.object();
+        ObjectNode out = WireJson.object();
         out.set("containerInstance", instanceJson(i, false));
         return out;
     }
 
     JsonNode listTasks(JsonNode req) {
-        Cluster cluster = cluster(Json.text(req, "cluster"));
+        Cluster cluster = cluster(WireJson.text(req, "cluster"));
         int maxResults = maxResults(req);
-        String desired = Json.text(req, "desiredStatus");
+        String desired = WireJson.text(req, "desiredStatus");
         String desiredStatus = desired == null ? "RUNNING" : desired;
         if (!Set.of("RUNNING", "PENDING", "STOPPED").contains(desiredStatus)) {
             throw invalid("desiredStatus must be RUNNING, PENDING or STOPPED.");
         }
         NavigableMap<Long, Task> scan = cluster.tasks;
-        String ciRef = Json.text(req, "containerInstance");
+        String ciRef = WireJson.text(req, "containerInstance");
         if (ciRef != null) {
             Instance i = resolveInstance(cluster, ciRef);
             if (i == null) {
@@ -459,9 +459,9 @@ final class EcsSimulation {
             }
             scan = i.tasks;
         }
-        String family = Json.text(req, "family");
-        String serviceName = Json.text(req, "serviceName");
-        String startedBy = Json.text(req, "startedBy");
+        String family = WireJson.text(req, "family");
+        String serviceName = WireJson.text(req, "serviceName");
+        String startedBy = WireJson.text(req, "startedBy");
         Predicate<Task> matches = t -> t.desiredStatus.equals(desiredStatus)
                 && (family == null || family.equals(t.spec.family()))
                 && (serviceName == null || serviceName.equals(t.spec.serviceName()))
@@ -470,13 +470,13 @@ final class EcsSimulation {
     }
 
     JsonNode describeTasks(JsonNode req) {
-        Cluster cluster = cluster(Json.text(req, "cluster"));
-        List<String> refs = Json.strings(req, "tasks");
+        Cluster cluster = cluster(WireJson.text(req, "cluster"));
+        List<String> refs = WireJson.strings(req, "tasks");
         if (refs.isEmpty() || refs.size() > 100) {
             throw invalid("tasks must contain between 1 and 100 items.");
         }
-        ArrayNode found = Json.array();
-        ArrayNode failures = Json.array();
+        ArrayNode found = WireJson.array();
+        ArrayNode failures = WireJson.array();
         for (String ref : refs) {
             Task t = cluster.taskById.get(ref.substring(ref.lastIndexOf('/') + 1));
             if (t == null || ref.startsWith("arn:") && !t.arn.equals(ref)) {
@@ -485,35 +485,35 @@ final class EcsSimulation {
                 found.add(taskJson(t));
             }
         }
-        ObjectNode out = Json.object();
+        ObjectNode out = WireJson.object();
         out.set("tasks", found);
         out.set("failures", failures);
         return out;
     }
 
     JsonNode stopTask(JsonNode req) {
-        Cluster cluster = cluster(Json.text(req, "cluster"));
-        String ref = Json.text(req, "task");
+        Cluster cluster = cluster(WireJson.text(req, "cluster"));
+        String ref = WireJson.text(req, "task");
         Task t = ref == null ? null : cluster.taskById.get(ref.substring(ref.lastIndexOf('/') + 1));
         if (t == null) {
             throw invalid("The referenced task was not found.");
         }
-        stop(t, Json.text(req, "reason"));
-        ObjectNode out = Json.object();
+        stop(t, WireJson.text(req, "reason"));
+        ObjectNode out = WireJson.object();
         out.set("task", taskJson(t));
         return out;
     }
 
     JsonNode describeClusters(JsonNode req) {
-        List<String> refs = Json.strings(req, "clusters");
+        List<String> refs = WireJson.strings(req, "clusters");
         if (refs.isEmpty()) {
             refs = List.of("default");
         }
         if (refs.size() > 100) {
             throw invalid("clusters can contain at most 100 items.");
         }
-        ArrayNode found = Json.array();
-        ArrayNode failures = Json.array();
+        ArrayNode found = WireJson.array();
+        ArrayNode failures = WireJson.array();
         for (String ref : refs) {
             Cluster c = clusters.get(clusterName(ref));
             if (c == null) {
@@ -545,7 +545,7 @@ final class EcsSimulation {
                     .put("registeredContainerInstancesCount", registered).put("runningTasksCount", running)
                     .put("pendingTasksCount", pending).put("activeServicesCount", services.size());
         }
-        ObjectNode out = Json.object();
+        ObjectNode out = WireJson.object();
         out.set("clusters", found);
         out.set("failures", failures);
         return out;
@@ -695,7 +695,7 @@ final class EcsSimulation {
     }
 
     private static int maxResults(JsonNode req) {
-        Integer value = Json.integer(req, "maxResults");
+        Integer value = WireJson.integer(req, "maxResults");
         int v = value == null ? 100 : value;
         if (v < 1 || v > 100) {
             throw invalid("maxResults must be between 1 and 100.");
@@ -708,7 +708,7 @@ final class EcsSimulation {
     }
 
     private ObjectNode instanceJson(Instance i, boolean includeTags) {
-        ObjectNode node = Json.object()
+        ObjectNode node = WireJson.object()
                 .put("containerInstanceArn", i.arn)
                 .put("ec2InstanceId", i.ec2InstanceId)
                 .put("version", i.version)
@@ -725,7 +725,7 @@ final class EcsSimulation {
                 a.put("value", v);
             }
         });
-        Json.putTime(node, "registeredAt", i.registeredAt);
+        WireJson.putTime(node, "registeredAt", i.registeredAt);
         if (includeTags) {
             ArrayNode tags = node.putArray("tags");
             i.tags.forEach((k, v) -> tags.addObject().put("key", k).put("value", v));
@@ -734,7 +734,7 @@ final class EcsSimulation {
     }
 
     private ObjectNode taskJson(Task t) {
-        ObjectNode node = Json.object()
+        ObjectNode node = WireJson.object()
                 .put("taskArn", t.arn)
                 .put("clusterArn", t.cluster.arn)
                 .put("containerInstanceArn", t.instance.arn)
@@ -751,11 +751,11 @@ final class EcsSimulation {
         if (t.stoppedReason != null) {
             node.put("stoppedReason", t.stoppedReason).put("stopCode", t.stopCode);
         }
-        Json.putTime(node, "createdAt", t.createdAt);
-        Json.putTime(node, "startedAt", t.startedAt);
-        Json.putTime(node, "stoppingAt", t.stoppingAt);
-        Json.putTime(node, "stoppedAt", t.stoppedAt);
-        Json.putTime(node, "executionStoppedAt", t.stoppedAt);
+        WireJson.putTime(node, "createdAt", t.createdAt);
+        WireJson.putTime(node, "startedAt", t.startedAt);
+        WireJson.putTime(node, "stoppingAt", t.stoppingAt);
+        WireJson.putTime(node, "stoppedAt", t.stoppedAt);
+        WireJson.putTime(node, "executionStoppedAt", t.stoppedAt);
         return node;
     }
 }

@@ -123,25 +123,25 @@ final class SsmSimulation {
     // ---------------------------------------------------------------- AWS operations
 
     JsonNode createActivation(JsonNode req) {
-        String iamRole = Json.text(req, "IamRole");
+        String iamRole = WireJson.text(req, "IamRole");
         if (iamRole == null || iamRole.isEmpty() || iamRole.length() > 64) {
             throw validation("Value at 'iamRole' failed to satisfy constraint: Member must not be null and must have length between 1 and 64");
         }
-        String description = Json.text(req, "Description");
+        String description = WireJson.text(req, "Description");
         if (description != null && description.length() > 256) {
             throw validation("Value at 'description' failed to satisfy constraint: Member must have length less than or equal to 256");
         }
-        String defaultName = Json.text(req, "DefaultInstanceName");
+        String defaultName = WireJson.text(req, "DefaultInstanceName");
         if (defaultName != null && (defaultName.length() > 256 || !DEFAULT_INSTANCE_NAME.matcher(defaultName).matches())) {
             throw validation("Value at 'defaultInstanceName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$ and have length less than or equal to 256");
         }
-        Integer limit = Json.integer(req, "RegistrationLimit");
+        Integer limit = WireJson.integer(req, "RegistrationLimit");
         int registrationLimit = limit == null ? 1 : limit;
         if (registrationLimit < 1 || registrationLimit > 1000) {
             throw validation("Value '" + registrationLimit + "' at 'registrationLimit' failed to satisfy constraint: Member must have value between 1 and 1000");
         }
         Instant now = clock.instant();
-        Instant expiration = Json.instant(req, "ExpirationDate");
+        Instant expiration = WireJson.instant(req, "ExpirationDate");
         if (expiration == null) {
             expiration = now.plus(Duration.ofHours(24));
         } else if (!expiration.isAfter(now)) {
@@ -155,7 +155,7 @@ final class SsmSimulation {
         activations.put(id, new Activation(id, code.getBytes(StandardCharsets.UTF_8), description, defaultName,
                 iamRole, registrationLimit, expiration, now, tags));
         issuedCodes.add(code);
-        return Json.object().put("ActivationId", id).put("ActivationCode", code);
+        return WireJson.object().put("ActivationId", id).put("ActivationCode", code);
     }
 
     List<String> issuedCodes() {
@@ -163,13 +163,13 @@ final class SsmSimulation {
     }
 
     JsonNode describeActivations(JsonNode req) {
-        int maxResults = range(Json.integer(req, "MaxResults"), 50, 1, 50, "maxResults");
+        int maxResults = range(WireJson.integer(req, "MaxResults"), 50, 1, 50, "maxResults");
         List<Predicate<Activation>> predicates = new ArrayList<>();
         JsonNode filters = req.get("Filters");
         if (filters != null) {
             for (JsonNode f : filters) {
-                String key = Json.text(f, "FilterKey");
-                Set<String> values = Set.copyOf(Json.strings(f, "FilterValues"));
+                String key = WireJson.text(f, "FilterKey");
+                Set<String> values = Set.copyOf(WireJson.strings(f, "FilterValues"));
                 switch (key == null ? "" : key) {
                     case "ActivationIds" -> predicates.add(a -> values.contains(a.id));
                     case "DefaultInstanceName" -> predicates.add(a -> values.contains(a.defaultInstanceName));
@@ -180,8 +180,8 @@ final class SsmSimulation {
         }
         List<Activation> matching = activations.values().stream()
                 .filter(a -> predicates.stream().allMatch(p -> p.test(a))).toList();
-        int start = (int) decodeToken(Json.text(req, "NextToken"), "InvalidNextToken");
-        ArrayNode list = Json.array();
+        int start = (int) decodeToken(WireJson.text(req, "NextToken"), "InvalidNextToken");
+        ArrayNode list = WireJson.array();
         Instant now = clock.instant();
         int end = Math.min(matching.size(), start + maxResults);
         for (Activation a : matching.subList(Math.min(start, matching.size()), end)) {
@@ -197,11 +197,11 @@ final class SsmSimulation {
             if (a.defaultInstanceName != null) {
                 node.put("DefaultInstanceName", a.defaultInstanceName);
             }
-            Json.putTime(node, "ExpirationDate", a.expirationDate);
-            Json.putTime(node, "CreatedDate", a.createdDate);
+            WireJson.putTime(node, "ExpirationDate", a.expirationDate);
+            WireJson.putTime(node, "CreatedDate", a.createdDate);
             node.set("Tags", tagList(a.tags));
         }
-        ObjectNode out = Json.object();
+        ObjectNode out = WireJson.object();
         out.set("ActivationList", list);
         if (end < matching.size()) {
             out.put("NextToken", encodeToken(end));
@@ -210,15 +210,15 @@ final class SsmSimulation {
     }
 
     JsonNode deleteActivation(JsonNode req) {
-        String id = Json.text(req, "ActivationId");
+        String id = WireJson.text(req, "ActivationId");
         if (id == null || activations.remove(id) == null) {
             throw AwsErrorException.client("InvalidActivationId", "The activation ID is not valid: " + id);
         }
-        return Json.object();
+        return WireJson.object();
     }
 
     JsonNode describeInstanceInformation(JsonNode req) {
-        int maxResults = range(Json.integer(req, "MaxResults"), 10, 5, 50, "maxResults");
+        int maxResults = range(WireJson.integer(req, "MaxResults"), 10, 5, 50, "maxResults");
         List<Predicate<Instance>> predicates = new ArrayList<>();
         NavigableSet<Long> candidates = null;
         List<JsonNode> filters = new ArrayList<>();
@@ -229,8 +229,8 @@ final class SsmSimulation {
             }
         }
         for (JsonNode f : filters) {
-            String key = f.has("Key") ? Json.text(f, "Key") : Json.text(f, "key");
-            List<String> valueList = f.has("Values") ? Json.strings(f, "Values") : Json.strings(f, "valueSet");
+            String key = f.has("Key") ? WireJson.text(f, "Key") : WireJson.text(f, "key");
+            List<String> valueList = f.has("Values") ? WireJson.strings(f, "Values") : WireJson.strings(f, "valueSet");
             if (key == null || !(FILTER_KEYS.contains(key) || key.startsWith("tag:") && key.length() > 4)) {
                 throw AwsErrorException.client("InvalidFilterKey", "The filter key " + key + " is not valid.");
             }
@@ -279,8 +279,8 @@ final class SsmSimulation {
             }
         }
         NavigableSet<Long> scan = candidates == null ? live.navigableKeySet() : candidates;
-        long after = decodeToken(Json.text(req, "NextToken"), "InvalidNextToken");
-        ArrayNode list = Json.array();
+        long after = decodeToken(WireJson.text(req, "NextToken"), "InvalidNextToken");
+        ArrayNode list = WireJson.array();
         String nextToken = null;
         long last = after;
         for (Long seq : scan.tailSet(after, false)) {
@@ -295,7 +295,7 @@ final class SsmSimulation {
             list.add(info(i));
             last = seq;
         }
-        ObjectNode out = Json.object();
+        ObjectNode out = WireJson.object();
         out.set("InstanceInformationList", list);
         if (nextToken != null) {
             out.put("NextToken", nextToken);
@@ -304,14 +304,14 @@ final class SsmSimulation {
     }
 
     JsonNode deregisterManagedInstance(JsonNode req) {
-        String id = Json.text(req, "InstanceId");
+        String id = WireJson.text(req, "InstanceId");
         if (id == null || !MANAGED_INSTANCE_ID.matcher(id).matches()) {
             throw validation("Value '" + id + "' at 'instanceId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^mi-[0-9a-f]{17}$");
         }
         Instance i = liveInstance(id);
         i.deregistered = true;
         live.remove(i.seq);
-        return Json.object();
+        return WireJson.object();
     }
 
     JsonNode addTagsToResource(JsonNode req) {
@@ -323,22 +323,22 @@ final class SsmSimulation {
             throw AwsErrorException.client("TooManyTagsError", "A managed instance can have at most 50 tags.");
         }
         tags.forEach((k, v) -> setTag(i, k, v));
-        return Json.object();
+        return WireJson.object();
     }
 
     JsonNode listTagsForResource(JsonNode req) {
         Instance i = taggable(req);
-        ObjectNode out = Json.object();
+        ObjectNode out = WireJson.object();
         out.set("TagList", tagList(i.tags));
         return out;
     }
 
     private Instance taggable(JsonNode req) {
-        String type = Json.text(req, "ResourceType");
+        String type = WireJson.text(req, "ResourceType");
         if (!"ManagedInstance".equals(type)) {
             throw AwsErrorException.client("InvalidResourceType", "The simulator supports only ResourceType ManagedInstance.");
         }
-        String id = Json.text(req, "ResourceId");
+        String id = WireJson.text(req, "ResourceId");
         Instance i = id == null ? null : instances.get(id);
         if (i == null || i.deregistered) {
             throw AwsErrorException.client("InvalidResourceId", "The resource ID is not valid: " + id);
@@ -439,7 +439,7 @@ final class SsmSimulation {
     }
 
     private ObjectNode info(Instance i) {
-        ObjectNode node = Json.object()
+        ObjectNode node = WireJson.object()
                 .put("InstanceId", i.id)
                 .put("PingStatus", i.pingStatus)
                 .put("AgentVersion", AGENT_VERSION)
@@ -450,8 +450,8 @@ final class SsmSimulation {
                 .put("ResourceType", "ManagedInstance")
                 .put("SourceId", i.id)
                 .put("SourceType", "AWS::SSM::ManagedInstance");
-        Json.putTime(node, "LastPingDateTime", i.lastPing);
-        Json.putTime(node, "RegistrationDate", i.registrationDate);
+        WireJson.putTime(node, "LastPingDateTime", i.lastPing);
+        WireJson.putTime(node, "RegistrationDate", i.registrationDate);
         putIfSet(node, "PlatformName", i.platformName);
         putIfSet(node, "PlatformVersion", i.platformVersion);
         putIfSet(node, "Name", i.name);
@@ -486,8 +486,8 @@ final class SsmSimulation {
             throw validation("Too many tags: at most " + max + ".");
         }
         for (JsonNode t : list) {
-            String key = Json.text(t, "Key");
-            String value = Json.text(t, "Value");
+            String key = WireJson.text(t, "Key");
+            String value = WireJson.text(t, "Value");
             if (key == null || key.isEmpty() || key.length() > 128 || value == null || value.length() > 256) {
                 throw validation("Tag keys need 1-128 characters and values at most 256.");
             }
@@ -497,7 +497,7 @@ final class SsmSimulation {
     }
 
     private static ArrayNode tagList(Map<String, String> tags) {
-        ArrayNode list = Json.array();
+        ArrayNode list = WireJson.array();
         tags.forEach((k, v) -> list.addObject().put("Key", k).put("Value", v));
         return list;
     }

@@ -222,7 +222,7 @@ class SshjRemoteHostIT {
                 .hasSize(SshjRemoteHost.STDOUT_TAIL_BYTES)
                 .endsWith("ooo\nECSA_RESULT {\"ok\":true,\"nodeId\":\"big\"}\n");
         assertThat(r.stderrTail()).hasSize(SshjRemoteHost.STDERR_TAIL_BYTES).matches("e+");
-        assertThat(dev.ecsa.functions.host.ScriptResult.parse(r.stdoutTail()).nodeId()).isEqualTo("big");
+        assertThat(dev.ecsa.functions.host.ResultLine.parse(r.stdoutTail()).nodeId()).isEqualTo("big");
     }
 
     @Test

@@ -32,7 +32,7 @@ import java.util.List;
  * @param kept what the cleanup deliberately left (credentials not written by the SSM agent)
  * @param failed what the cleanup could not remove
  */
-public record ScriptResult(
+public record ResultLine(
         boolean ok,
         String step,
         String reason,
@@ -66,7 +66,7 @@ public record ScriptResult(
      */
     public record Finding(String code, boolean blocking, String message) {}
 
-    public ScriptResult {
+    public ResultLine {
         findings = List.copyOf(findings);
         stopped = List.copyOf(stopped);
         notRunning = List.copyOf(notRunning);
@@ -83,7 +83,7 @@ public record ScriptResult(
      * @throws MalformedScriptOutputException if there is no result line, more than one, or it is not a JSON
      *     object with a boolean {@code ok}; the message never quotes the output
      */
-    public static ScriptResult parse(String stdout) {
+    public static ResultLine parse(String stdout) {
         String line = null;
         int count = 0;
         for (String raw : stdout.split("\n", -1)) {
@@ -110,7 +110,7 @@ public record ScriptResult(
         for (JsonNode f : json.path("findings")) {
             findings.add(new Finding(text(f, "code"), f.path("blocking").asBoolean(false), text(f, "message")));
         }
-        return new ScriptResult(
+        return new ResultLine(
                 json.get("ok").booleanValue(),
                 text(json, "step"),
                 text(json, "reason"),
@@ -146,7 +146,7 @@ public record ScriptResult(
 
     @Override
     public String toString() {
-        return "ScriptResult[ok=" + ok + ", step=" + step + ", reason=" + reason + ", message=" + message
+        return "ResultLine[ok=" + ok + ", step=" + step + ", reason=" + reason + ", message=" + message
                 + ", nodeId=" + nodeId + ", managedInstanceId=" + managedInstanceId
                 + ", containerInstanceArn=" + containerInstanceArn + ", cluster=" + cluster
                 + ", ecsAgentVersion=" + ecsAgentVersion + ", ssmAgentVersion=" + ssmAgentVersion

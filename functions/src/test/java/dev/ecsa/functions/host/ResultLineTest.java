@@ -17,14 +17,14 @@ class ScriptResultTest {
                 + "\"ecsAgentVersion\":\"Amazon ECS Agent - v1.82.0\",\"ssmAgentVersion\":null,"
                 + "\"findings\":[{\"code\":\"STALE_SSM_CREDENTIALS\",\"blocking\":false,\"message\":\"m\"}]}\r\n"
                 + "bye\n";
-        ScriptResult r = ScriptResult.parse(stdout);
+        ResultLine r = ResultLine.parse(stdout);
         assertThat(r.ok()).isTrue();
         assertThat(r.managedInstanceId()).isEqualTo("mi-0123456789abcdef0");
         assertThat(r.containerInstanceArn()).endsWith("/prod/abc");
         assertThat(r.cluster()).isEqualTo("prod");
         assertThat(r.ssmAgentVersion()).isNull();
         assertThat(r.reason()).isNull();
-        assertThat(r.findings()).containsExactly(new ScriptResult.Finding("STALE_SSM_CREDENTIALS", false, "m"));
+        assertThat(r.findings()).containsExactly(new ResultLine.Finding("STALE_SSM_CREDENTIALS", false, "m"));
         assertThat(r.removed()).isEmpty();
     }
 
@@ -32,7 +32,7 @@ class ScriptResultTest {
     void parsesAFailureAndKeepsTheTailOutOfToString() {
         String stdout = "ECSA_RESULT {\"ok\":false,\"step\":\"install\",\"reason\":\"INSTALL_FAILED\",\"message\":\"exit 1\","
                 + "\"findings\":[],\"outputTail\":\"line1\\nregister -code [REDACTED]\"}\n";
-        ScriptResult r = ScriptResult.parse(stdout);
+        ResultLine r = ResultLine.parse(stdout);
         assertThat(r.ok()).isFalse();
         assertThat(r.step()).isEqualTo("install");
         assertThat(r.reason()).isEqualTo("INSTALL_FAILED");
@@ -42,7 +42,7 @@ class ScriptResultTest {
 
     @Test
     void parsesACleanupReport() {
-        ScriptResult r = ScriptResult.parse("ECSA_RESULT {\"ok\":true,\"reason\":null,\"stopped\":[\"unit:ecs\"],"
+        ResultLine r = ResultLine.parse("ECSA_RESULT {\"ok\":true,\"reason\":null,\"stopped\":[\"unit:ecs\"],"
                 + "\"notRunning\":[],\"removed\":[\"path:/etc/ecs\"],\"alreadyAbsent\":[\"snap:amazon-ssm-agent\"],"
                 + "\"kept\":[],\"failed\":[]}");
         assertThat(r.stopped()).containsExactly("unit:ecs");
@@ -61,8 +61,8 @@ class ScriptResultTest {
         "ECSA_RESULTS {\"ok\":true}\n",
         "  ECSA_RESULT {\"ok\":true}\n"})
     void rejectsMalformedOutputWithoutQuotingIt(String stdout) {
-        assertThatThrownBy(() -> ScriptResult.parse(stdout))
-                .isInstanceOf(ScriptResult.MalformedScriptOutputException.class)
+        assertThatThrownBy(() -> ResultLine.parse(stdout))
+                .isInstanceOf(ResultLine.MalformedScriptOutputException.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("{\"ok\""));
     }
 }

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /** JSON helpers for the AWS JSON 1.1 protocol (timestamps are epoch seconds as numbers). */
-final class Json {
+final class WireJson {
 
     static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Json() {
+    private WireJson() {
     }
 
     static ObjectNode object() {
