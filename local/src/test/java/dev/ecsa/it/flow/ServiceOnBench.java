@@ -1,6 +1,7 @@
 package dev.ecsa.it.flow;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.ecsa.core.contract.FunctionEnvironment;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.register.RegistrationSettings;
@@ -9,6 +10,7 @@ import dev.ecsa.functions.FunctionsConfig;
 import dev.ecsa.functions.Json;
 import dev.ecsa.functions.NodeRequestHandler;
 import dev.ecsa.functions.aws.AwsClients;
+import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
 import dev.ecsa.functions.dynamo.InventoryTable;
 import dev.ecsa.functions.host.BootstrapParameters;
 import dev.ecsa.functions.host.InstallScriptPin;
@@ -17,6 +19,7 @@ import dev.ecsa.functions.intake.TemplateBootstrapScripts;
 import dev.ecsa.local.Bench;
 import dev.ecsa.local.dynamo.DynaliteServer;
 import dev.ecsa.local.iam.BenchIam;
+import dev.ecsa.local.lambda.StackOnBench;
 import dev.ecsa.local.mode.SqsLambdaBridge;
 import dev.ecsa.local.hosts.Dirs;
 import dev.ecsa.local.hosts.HostConfig;
@@ -31,6 +34,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +65,9 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * visibility timeout (after a simulated crash the service's clock jumps by the budget instead, so the dead
  * delivery's lease has run out as it would have), the registration's waits (agent metadata, SSM/ECS polling) are
  * short, the install script is served over plain HTTP, and there is no Lambda context (no remaining-time cap).
+ *
+ * <p>With {@link Options#onTheZip()} none of that applies: the function runs from the deployment zip as
+ * {@link StackOnBench} runs it, behind the stack's event source mapping, with the template's settings.
  */
 public final class ServiceOnBench implements AutoCloseable {
 
@@ -77,14 +84,23 @@ public final class ServiceOnBench implements AutoCloseable {
      * @param maxReceiveCount the queue's redrive bound, also the function's {@code maxReceives} (as in the stack)
      * @param retryDelay      how soon a failed or crashed delivery comes back
      * @param budget          the registration's time budget
+     * @param zip             the function from the deployment zip under the runtime interface client, as
+     *                        {@link StackOnBench} runs it (the stack's SHA-256 pin, its budget and HTTPS fetch; no
+     *                        crash injection, no shifted service clock), instead of the handler in-process
      */
-    public record Options(Pin pin, int maxReceiveCount, Duration retryDelay, Duration budget) {
+    public record Options(Pin pin, int maxReceiveCount, Duration retryDelay, Duration budget, boolean zip) {
         public static Options defaults() {
-            return new Options(Pin.GPG, Intake.DEFAULT_MAX_RECEIVES, Duration.ofSeconds(1), Duration.ofMinutes(3));
+            return new Options(Pin.GPG, Intake.DEFAULT_MAX_RECEIVES, Duration.ofSeconds(1), Duration.ofMinutes(3),
+                    false);
         }
 
         public Options withPin(Pin p) {
-            return new Options(p, maxReceiveCount, retryDelay, budget);
+            return new Options(p, maxReceiveCount, retryDelay, budget, zip);
+        }
+
+        /** The function from the zip, as deployed: for suites that need neither crashes nor clock shifts. */
+        public Options onTheZip() {
+            return new Options(Pin.SHA256, maxReceiveCount, retryDelay, budget, true);
         }
     }
 
@@ -107,9 +123,14 @@ public final class ServiceOnBench implements AutoCloseable {
     private final CompositionRoot.Components components;
     private final AwsClients inspector;
     private final BenchIam iam;
+    /** The function's store (in-process), or the test's own view of the table (on the zip). */
+    private final NodeStore store;
+    /** The zip's functions, when {@link Options#onTheZip()}. */
+    private final StackOnBench stack;
     private final Intake intake;
     private final NodeRequestHandler handler;
     private SqsLambdaBridge bridge;
+    private boolean zipMappingStarted;
     private final SqsClient sqs;
 
     private ServiceOnBench(Options options, List<HostConfig> minaHosts, List<OpenSshSpec> openSshHosts) {
@@ -126,46 +147,61 @@ public final class ServiceOnBench implements AutoCloseable {
                     .withEndpoint(bench.simulator().endpoint())
                     .withEndpoint(AwsClients.Service.DYNAMODB, bench.dynamo().endpoint())));
             InventoryTable.ensure(inspector.dynamoDb(), TABLE, Duration.ofSeconds(10));
-            // The function's view: its role's credentials, every call authorized against the template's policies.
-            iam = track(BenchIam.install(bench, DynaliteServer.locateRepoRoot(), TABLE));
-            AwsClients.Settings aws = AwsClients.Settings.aws(Region.of(region))
-                    .withCredentials(iam.roleCredentials("NodeRequest"))
-                    .withEndpoint(bench.simulator().endpoint())
-                    .withEndpoint(AwsClients.Service.DYNAMODB, iam.dynamoEndpoint());
-            FunctionsConfig config = FunctionsConfig.from(Map.of(
-                    "ECSA_STACK_NAME", iam.stackName(),
-                    "ECSA_TABLE_NAME", TABLE,
-                    "ECSA_CLUSTER", Bench.CLUSTER,
-                    "ECSA_SSH_KEY_SECRET", Bench.SSH_KEY_SECRET,
-                    "ECSA_ECS_ANYWHERE_ROLE", BenchIam.ECS_ANYWHERE_ROLE,
-                    "ECSA_INSTALL_SCRIPT_URL", bench.installScriptUrl().toString(),
-                    "ECSA_REGISTRATION_BUDGET_SECONDS", Long.toString(options.budget().toSeconds()),
-                    // Registration never starts the drain workflow; the composition root only needs a valid ARN.
-                    "ECSA_DRAIN_STATE_MACHINE_ARN", iam.stateMachineArn()));
-            InstallScriptPin pin = options.pin() == Pin.GPG
-                    ? new InstallScriptPin.Gpg(bench.signingKey().armoredPublicKey(), bench.signingKey().fingerprint())
-                    : new InstallScriptPin.Sha256(bench.installScriptSha256());
-            // The production settings except plain HTTP (the simulator serves the script) and each host's own agent
-            // metadata port, which the bench's curl shim answers on localhost:51678.
-            TemplateBootstrapScripts.Settings scripts = new TemplateBootstrapScripts.Settings(region,
-                    bench.installScriptUrl().toString(), "=https,http", pin, "", 2048,
-                    BootstrapParameters.DEFAULT_AGENT_METADATA_URL, BootstrapParameters.DEFAULT_IMDS_URL);
-            components = new CompositionRoot.Components(config, aws, scripts, serviceClock);
-            resources.add(components.clients());
+            if (options.zip()) {
+                Path work = Files.createTempDirectory("ecsa-zip-functions-");
+                resources.add(() -> Dirs.deleteRecursively(work));
+                stack = track(StackOnBench.start(bench, StackOnBench.Options.of(DynaliteServer.locateRepoRoot(), work,
+                        TABLE).withContextValues(Map.of(FunctionEnvironment.MAX_RECEIVES,
+                        Integer.toString(options.maxReceiveCount())))));
+                iam = stack.iam();
+                store = new DynamoDbNodeStore(inspector.dynamoDb(), TABLE, Duration.ofDays(1), Clock.systemUTC());
+                components = null;
+                intake = null;
+                handler = null;
+            } else {
+                stack = null;
+                // The function's view: its role's credentials, every call authorized against the template's policies.
+                iam = track(BenchIam.install(bench, DynaliteServer.locateRepoRoot(), TABLE));
+                AwsClients.Settings aws = AwsClients.Settings.aws(Region.of(region))
+                        .withCredentials(iam.roleCredentials("NodeRequest"))
+                        .withEndpoint(bench.simulator().endpoint())
+                        .withEndpoint(AwsClients.Service.DYNAMODB, iam.dynamoEndpoint());
+                FunctionsConfig config = FunctionsConfig.from(Map.of(
+                        "ECSA_STACK_NAME", iam.stackName(),
+                        "ECSA_TABLE_NAME", TABLE,
+                        "ECSA_CLUSTER", Bench.CLUSTER,
+                        "ECSA_SSH_KEY_SECRET", Bench.SSH_KEY_SECRET,
+                        "ECSA_ECS_ANYWHERE_ROLE", BenchIam.ECS_ANYWHERE_ROLE,
+                        "ECSA_INSTALL_SCRIPT_URL", bench.installScriptUrl().toString(),
+                        "ECSA_REGISTRATION_BUDGET_SECONDS", Long.toString(options.budget().toSeconds()),
+                        // Registration never starts the drain workflow; the composition root only needs a valid ARN.
+                        "ECSA_DRAIN_STATE_MACHINE_ARN", iam.stateMachineArn()));
+                InstallScriptPin pin = options.pin() == Pin.GPG
+                        ? new InstallScriptPin.Gpg(bench.signingKey().armoredPublicKey(), bench.signingKey().fingerprint())
+                        : new InstallScriptPin.Sha256(bench.installScriptSha256());
+                // The production settings except plain HTTP (the simulator serves the script) and each host's own agent
+                // metadata port, which the bench's curl shim answers on localhost:51678.
+                TemplateBootstrapScripts.Settings scripts = new TemplateBootstrapScripts.Settings(region,
+                        bench.installScriptUrl().toString(), "=https,http", pin, "", 2048,
+                        BootstrapParameters.DEFAULT_AGENT_METADATA_URL, BootstrapParameters.DEFAULT_IMDS_URL);
+                components = new CompositionRoot.Components(config, aws, scripts, serviceClock);
+                resources.add(components.clients());
 
-            Intake production = components.intake();
-            RegistrationSettings registration = new RegistrationSettings(iam.stackName(), Bench.CLUSTER, Bench.SSH_KEY_SECRET,
-                    RegistrationSettings.MAX_ACTIVATION_EXPIRY, options.budget(), Duration.ofSeconds(20),
-                    Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(20));
-            intake = new Intake(production.store(), intercepts.activations(production.activations()),
-                    production.managedInstances(), intercepts.containerInstances(production.containerInstances()),
-                    production.remoteHost(), production.secrets(), production.scripts(), production.drainWorkflow(),
-                    production.events(), production.clock(), registration, production.deregistration(),
-                    options.maxReceiveCount(), production.safetyMargin());
-            handler = new NodeRequestHandler(intake);
-            // Lambda's context: the stack's consumer timeout (15 min at most), so the handler's own budget rules.
-            bridge = new SqsLambdaBridge(handler, bench.queues().queueArn(), "us-east-1", "NodeRequest",
-                    Duration.ofMinutes(15));
+                Intake production = components.intake();
+                RegistrationSettings registration = new RegistrationSettings(iam.stackName(), Bench.CLUSTER, Bench.SSH_KEY_SECRET,
+                        RegistrationSettings.MAX_ACTIVATION_EXPIRY, options.budget(), Duration.ofSeconds(20),
+                        Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofMillis(500), Duration.ofSeconds(20));
+                intake = new Intake(production.store(), intercepts.activations(production.activations()),
+                        production.managedInstances(), intercepts.containerInstances(production.containerInstances()),
+                        production.remoteHost(), production.secrets(), production.scripts(), production.drainWorkflow(),
+                        production.events(), production.clock(), registration, production.deregistration(),
+                        options.maxReceiveCount(), production.safetyMargin());
+                handler = new NodeRequestHandler(intake);
+                // Lambda's context: the stack's consumer timeout (15 min at most), so the handler's own budget rules.
+                bridge = new SqsLambdaBridge(handler, bench.queues().queueArn(), "us-east-1", "NodeRequest",
+                        Duration.ofMinutes(15));
+                store = intake.store();
+            }
 
             Path sshDir = Files.createTempDirectory("ecsa-openssh-hosts-");
             resources.add(() -> Dirs.deleteRecursively(sshDir));
@@ -197,6 +233,14 @@ public final class ServiceOnBench implements AutoCloseable {
 
     /** Another consumer of the queue (Lambda scales out to several concurrent invocations). */
     public synchronized void addConsumer() {
+        if (options.zip()) {
+            if (zipMappingStarted) {
+                throw new UnsupportedOperationException("on the zip the function has one environment: one consumer");
+            }
+            zipMappingStarted = true;
+            stack.startEventSourceMapping(options.retryDelay());
+            return;
+        }
         SqsEventSourcePoller poller = SqsEventSourcePoller.start(sqs, SqsEventSourcePoller.Settings
                 .of(bench.queues().queueUrl()).withWaitTime(Duration.ofSeconds(1))
                 .withRetryDelay(options.retryDelay()), this::invoke);
@@ -321,7 +365,7 @@ public final class ServiceOnBench implements AutoCloseable {
     }
 
     public NodeStore store() {
-        return intake.store();
+        return store;
     }
 
     /** Clients for the test's own checks (not the function's: these calls are not authorized as its role). */
@@ -335,6 +379,9 @@ public final class ServiceOnBench implements AutoCloseable {
     }
 
     public Intercepts intercepts() {
+        if (options.zip()) {
+            throw new IllegalStateException("crash injection needs the handler in-process, not the zip");
+        }
         return intercepts;
     }
 

@@ -29,7 +29,7 @@ class RegisterAtScaleIT {
 
     @BeforeAll
     static void start() {
-        service = ServiceOnBench.start(ServiceOnBench.Options.defaults(), List.of(
+        service = ServiceOnBench.start(ServiceOnBench.Options.defaults().onTheZip(), List.of(
                 HostConfig.builder("scale-new").build()), List.of());
         service.bench().simulator().seedNodes(Bench.CLUSTER, FLEET, "fleet");
     }

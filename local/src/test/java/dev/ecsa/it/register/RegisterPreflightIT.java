@@ -68,7 +68,7 @@ class RegisterPreflightIT {
                         HostConfig.builder("pf-sha").build(),
                         HostConfig.builder("pf-sles").distro(Distro.SLES_15).build(),
                         HostConfig.builder("pf-al2023").distro(Distro.AMAZON_LINUX_2023).build())).toList();
-        service = ServiceOnBench.start(ServiceOnBench.Options.defaults().withPin(ServiceOnBench.Pin.SHA256), hosts,
+        service = ServiceOnBench.start(ServiceOnBench.Options.defaults().onTheZip(), hosts,
                 List.of());
     }
 
