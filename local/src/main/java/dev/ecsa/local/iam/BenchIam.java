@@ -187,6 +187,13 @@ public final class BenchIam implements AutoCloseable {
         return called;
     }
 
+    /** The actions a function's role is granted that no call so far has used. */
+    public Set<String> grantedNotCalled(String function) {
+        Set<String> unused = new TreeSet<>(granted(function));
+        unused.removeAll(called(function));
+        return unused;
+    }
+
     /**
      * Per function role, which of its granted actions were called so far and which were not (a figure for the
      * evidence that each role is granted what it calls).
@@ -194,11 +201,8 @@ public final class BenchIam implements AutoCloseable {
     public String coverage() {
         StringBuilder out = new StringBuilder();
         for (String function : List.of("NodeRequest", "DrainStep", "Reconcile")) {
-            Set<String> called = called(function);
-            Set<String> unused = new TreeSet<>(granted(function));
-            unused.removeAll(called);
-            out.append(function).append(": called ").append(called).append("; granted, not called ").append(unused)
-                    .append('\n');
+            out.append(function).append(": called ").append(called(function)).append("; granted, not called ")
+                    .append(grantedNotCalled(function)).append('\n');
         }
         return out.toString();
     }

@@ -38,6 +38,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,20 +88,32 @@ public final class ServiceOnBench implements AutoCloseable {
      * @param zip             the function from the deployment zip under the runtime interface client, as
      *                        {@link StackOnBench} runs it (the stack's SHA-256 pin, its budget and HTTPS fetch; no
      *                        crash injection, no shifted service clock), instead of the handler in-process
+     * @param context         on the zip: variables as a deploy with other CDK context sets them
+     *                        ({@link StackOnBench.Options#withContextValues})
      */
-    public record Options(Pin pin, int maxReceiveCount, Duration retryDelay, Duration budget, boolean zip) {
+    public record Options(Pin pin, int maxReceiveCount, Duration retryDelay, Duration budget, boolean zip,
+                          Map<String, String> context) {
+        public Options {
+            context = Map.copyOf(context);
+        }
+
         public static Options defaults() {
             return new Options(Pin.GPG, Intake.DEFAULT_MAX_RECEIVES, Duration.ofSeconds(1), Duration.ofMinutes(3),
-                    false);
+                    false, Map.of());
         }
 
         public Options withPin(Pin p) {
-            return new Options(p, maxReceiveCount, retryDelay, budget, zip);
+            return new Options(p, maxReceiveCount, retryDelay, budget, zip, context);
         }
 
         /** The function from the zip, as deployed: for suites that need neither crashes nor clock shifts. */
         public Options onTheZip() {
-            return new Options(Pin.SHA256, maxReceiveCount, retryDelay, budget, true);
+            return onTheZip(Map.of());
+        }
+
+        /** The stack from the zip as deployed with other context (e.g. membership fixes on). */
+        public Options onTheZip(Map<String, String> contextValues) {
+            return new Options(Pin.SHA256, maxReceiveCount, retryDelay, budget, true, contextValues);
         }
     }
 
@@ -150,9 +163,10 @@ public final class ServiceOnBench implements AutoCloseable {
             if (options.zip()) {
                 Path work = Files.createTempDirectory("ecsa-zip-functions-");
                 resources.add(() -> Dirs.deleteRecursively(work));
+                Map<String, String> context = new HashMap<>(options.context());
+                context.put(FunctionEnvironment.MAX_RECEIVES, Integer.toString(options.maxReceiveCount()));
                 stack = track(StackOnBench.start(bench, StackOnBench.Options.of(DynaliteServer.locateRepoRoot(), work,
-                        TABLE).withContextValues(Map.of(FunctionEnvironment.MAX_RECEIVES,
-                        Integer.toString(options.maxReceiveCount())))));
+                        TABLE).withContextValues(context)));
                 iam = stack.iam();
                 store = new DynamoDbNodeStore(inspector.dynamoDb(), TABLE, Duration.ofDays(1), Clock.systemUTC());
                 components = null;
@@ -376,6 +390,14 @@ public final class ServiceOnBench implements AutoCloseable {
     /** The stack's IAM on this bench: every call of the function, allowed or denied. */
     public BenchIam iam() {
         return iam;
+    }
+
+    /** The stack from the zip (its functions, Step Functions, IAM), with {@link Options#onTheZip()}. */
+    public StackOnBench stack() {
+        if (stack == null) {
+            throw new IllegalStateException("the handler runs in-process: no stack from the zip");
+        }
+        return stack;
     }
 
     public Intercepts intercepts() {

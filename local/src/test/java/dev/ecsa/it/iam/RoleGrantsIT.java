@@ -7,12 +7,12 @@ import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
+import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.state.NodeState;
-import dev.ecsa.functions.Json;
 import dev.ecsa.functions.aws.AwsClients;
 import dev.ecsa.functions.aws.SsmHybridActivations;
 import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
-import dev.ecsa.functions.dynamo.InventoryTable;
+import dev.ecsa.it.flow.ServiceOnBench;
 import dev.ecsa.local.Bench;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.local.hosts.SimulatedHost;
@@ -22,15 +22,11 @@ import dev.ecsa.local.lambda.FunctionSpec;
 import dev.ecsa.local.lambda.LambdaFunction;
 import dev.ecsa.local.lambda.StackOnBench;
 import dev.ecsa.local.sim.Fault;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
@@ -39,13 +35,12 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.ssm.model.Tag;
 
@@ -61,7 +56,6 @@ import software.amazon.awssdk.services.ssm.model.Tag;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RoleGrantsIT {
 
-    private static final String TABLE = "ecsa-it-grants";
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     /** Grants that no call on the bench reaches, and why each is still right. */
@@ -80,79 +74,50 @@ class RoleGrantsIT {
                     "xray:PutTraceSegments", "active tracing: Lambda's tracing daemon sends the segments",
                     "xray:PutTelemetryRecords", "active tracing: Lambda's tracing daemon sends the telemetry"));
 
-    @TempDir
-    static Path work;
-
+    static ServiceOnBench service;
     static Bench bench;
     static StackOnBench stack;
     static AwsClients inspector;
-    static SqsClient sqs;
+    static NodeStore store;
     static SfnClient sfn;
-    static DynamoDbNodeStore store;
 
     @BeforeAll
     static void start() {
-        Path root = Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize();
-        bench = Bench.start(HostConfig.builder("rg-retry").build(), HostConfig.builder("rg-crash").build(),
-                HostConfig.builder("rg-drain").build(), HostConfig.builder("rg-ended").build());
-        var credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench"));
-        Region region = Region.of(bench.simulator().config().region());
-        inspector = new AwsClients(AwsClients.Settings.aws(region).withCredentials(credentials)
-                .withEndpoint(bench.simulator().endpoint())
-                .withEndpoint(AwsClients.Service.DYNAMODB, bench.dynamo().endpoint()));
-        InventoryTable.ensure(inspector.dynamoDb(), TABLE, Duration.ofSeconds(10));
-        store = new DynamoDbNodeStore(inspector.dynamoDb(), TABLE, Duration.ofDays(1), Clock.systemUTC());
-        sqs = SqsClient.builder().region(region).credentialsProvider(credentials)
-                .endpointOverride(bench.sqs().endpoint())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
-        stack = StackOnBench.start(bench, StackOnBench.Options.of(root, work, TABLE).withContextValues(Map.of(
+        service = ServiceOnBench.start(ServiceOnBench.Options.defaults().onTheZip(Map.of(
                 FunctionEnvironment.DRAIN_POLL_SECONDS, "5",
-                FunctionEnvironment.RECONCILE_MEMBERSHIP_FIXES, "true")));
-        sfn = SfnClient.builder().region(region).credentialsProvider(credentials)
+                FunctionEnvironment.RECONCILE_MEMBERSHIP_FIXES, "true")), List.of(
+                HostConfig.builder("rg-retry").build(), HostConfig.builder("rg-crash").build(),
+                HostConfig.builder("rg-drain").build(), HostConfig.builder("rg-ended").build()), List.of());
+        bench = service.bench();
+        stack = service.stack();
+        inspector = service.aws();
+        store = service.store();
+        // The test's own Step Functions client (keys the emulator does not check): an operator's console.
+        sfn = SfnClient.builder().region(Region.of(bench.simulator().config().region()))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
                 .endpointOverride(stack.stepFunctions().endpoint())
-                .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create()).build();
-        stack.startEventSourceMapping(Duration.ofSeconds(1));
+                .httpClient(UrlConnectionHttpClient.create()).build();
     }
 
     @AfterAll
     static void stop() {
-        if (stack != null) {
-            System.out.print("IAM coverage of RoleGrantsIT:\n" + stack.iam().coverage());
-            stack.close();
+        if (sfn != null) {
+            sfn.close();
         }
-        for (AutoCloseable c : new AutoCloseable[] {sfn, sqs, inspector, bench}) {
-            try {
-                if (c != null) {
-                    c.close();
-                }
-            } catch (Exception e) {
-                System.err.println("closing " + c + ": " + e);
-            }
+        if (service != null) {
+            System.out.print("IAM coverage of RoleGrantsIT:\n" + stack.iam().coverage());
+            service.close();
         }
     }
 
     // ---- helpers ----
 
-    private static String registerBody(String requestId, SimulatedHost host) throws Exception {
-        Map<String, Object> b = new LinkedHashMap<>();
-        b.put("action", "register");
-        b.put("requestId", requestId);
-        b.put("nodeId", host.config().name());
-        b.put("address", host.address());
-        b.put("port", host.port());
-        b.put("sshUser", Bench.SSH_USER);
-        b.put("requestedBy", "it");
-        return Json.mapper().writeValueAsString(b);
+    private static String registerBody(String requestId, SimulatedHost host) {
+        return ServiceOnBench.json(ServiceOnBench.registerRequest(requestId, service.target(host.config().name())));
     }
 
-    private static String deregisterBody(String requestId, String nodeId) throws Exception {
-        return Json.mapper().writeValueAsString(Map.of("action", "deregister", "requestId", requestId,
-                "nodeId", nodeId, "requestedBy", "it"));
-    }
-
-    private static void send(String body, String group) {
-        sqs.sendMessage(b -> b.queueUrl(bench.queues().queueUrl()).messageBody(body).messageGroupId(group)
-                .messageDeduplicationId(Integer.toHexString(body.hashCode())));
+    private static Map<String, Object> deregisterRequest(String requestId, String nodeId) {
+        return Map.of("action", "deregister", "requestId", requestId, "nodeId", nodeId, "requestedBy", "it");
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -166,15 +131,13 @@ class RoleGrantsIT {
         }
     }
 
-    private static RequestRecord outcome(String requestId) throws InterruptedException {
-        await("an outcome of " + requestId, () -> store.getRequest(requestId).map(r -> r.outcome() != null)
-                .orElse(false));
-        return store.getRequest(requestId).orElseThrow();
+    private static RequestRecord outcome(String requestId) {
+        return service.awaitOutcome(requestId, WAIT);
     }
 
     private static NodeRecord registered(String nodeId) throws Exception {
         String requestId = nodeId + "-register";
-        send(registerBody(requestId, bench.host(nodeId)), nodeId);
+        service.send(ServiceOnBench.registerRequest(requestId, service.target(nodeId)));
         RequestRecord r = outcome(requestId);
         assertThat(r.outcome()).as(String.valueOf(r.failure())).isEqualTo(Outcome.REGISTERED);
         return store.getNode(nodeId).orElseThrow();
@@ -182,7 +145,7 @@ class RoleGrantsIT {
 
     /** The node item as the store writes it, {@code ago} earlier: what time passing does to a stalled node. */
     private static void age(String nodeId, NodeState state, Duration ago) {
-        new DynamoDbNodeStore(inspector.dynamoDb(), TABLE, Duration.ofDays(1),
+        new DynamoDbNodeStore(inspector.dynamoDb(), ServiceOnBench.TABLE, Duration.ofDays(1),
                 Clock.offset(Clock.systemUTC(), ago.negated())).updateNode(nodeId, state, NodeUpdate.none());
     }
 
@@ -250,7 +213,7 @@ class RoleGrantsIT {
     void aDeregistrationDrainsATaskDeregistersEverywhereAndCleansTheHost() throws Exception {
         NodeRecord node = registered("rg-drain");
         String task = bench.simulator().runServiceTask(Bench.CLUSTER, node.containerInstanceArn(), "web");
-        send(deregisterBody("rg-drain-deregister", "rg-drain"), "rg-drain");
+        service.send(deregisterRequest("rg-drain-deregister", "rg-drain"));
         // ECS replaces a service's task elsewhere once its instance drains; here the bench stops it.
         await("the instance DRAINING", () -> "DRAINING".equals(bench.simulator()
                 .containerInstance(node.containerInstanceArn()).orElseThrow().status()));
@@ -271,7 +234,7 @@ class RoleGrantsIT {
         NodeRecord node = registered("rg-ended");
         // A standalone task: ECS does not move it, so the drain waits.
         bench.simulator().runStandaloneTask(Bench.CLUSTER, node.containerInstanceArn(), "batch", "ops");
-        send(deregisterBody("rg-ended-deregister", "rg-ended"), "rg-ended");
+        service.send(deregisterRequest("rg-ended-deregister", "rg-ended"));
         await("the drain workflow running", () -> !sfn.listExecutions(b -> b.stateMachineArn(stack.stateMachineArn())
                 .statusFilter(ExecutionStatus.RUNNING)).executions().isEmpty()
                 && store.getNode("rg-ended").orElseThrow().state() == NodeState.DRAINING);
@@ -324,9 +287,7 @@ class RoleGrantsIT {
     void eachRoleIsGrantedExactlyWhatItsCallsNeed() {
         assertThat(stack.iam().authorizer().denials()).extracting(BenchAuthorizer.Decision::toString).isEmpty();
         for (String function : List.of("NodeRequest", "DrainStep", "Reconcile")) {
-            Set<String> notCalled = new TreeSet<>(stack.iam().granted(function));
-            notCalled.removeAll(stack.iam().called(function));
-            assertThat(notCalled).as("%s's grants that no call reached", function)
+            assertThat(stack.iam().grantedNotCalled(function)).as("%s's grants that no call reached", function)
                     .containsExactlyInAnyOrderElementsOf(NOT_CALLED_ON_THE_BENCH.get(function).keySet());
         }
     }
