@@ -1,17 +1,17 @@
 package dev.ecsa.it.iam;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ecsa.core.contract.FunctionEnvironment;
+import dev.ecsa.core.deregister.StartDrain;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
+import dev.ecsa.core.model.StepResult;
 import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.functions.aws.AwsClients;
 import dev.ecsa.functions.aws.SsmHybridActivations;
-import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
 import dev.ecsa.it.flow.ServiceOnBench;
 import dev.ecsa.local.Bench;
 import dev.ecsa.local.hosts.HostConfig;
@@ -22,6 +22,7 @@ import dev.ecsa.local.lambda.FunctionSpec;
 import dev.ecsa.local.lambda.LambdaFunction;
 import dev.ecsa.local.lambda.StackOnBench;
 import dev.ecsa.local.sim.Fault;
+import dev.ecsa.store.DynamoDbNodeStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -43,6 +44,7 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.ssm.model.Tag;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Each function role is granted exactly what its calls need. The stack runs from the deployment zip with the
@@ -235,9 +237,13 @@ class RoleGrantsIT {
         // A standalone task: ECS does not move it, so the drain waits.
         bench.simulator().runStandaloneTask(Bench.CLUSTER, node.containerInstanceArn(), "batch", "ops");
         service.send(deregisterRequest("rg-ended-deregister", "rg-ended"));
-        await("the drain workflow running", () -> !sfn.listExecutions(b -> b.stateMachineArn(stack.stateMachineArn())
-                .statusFilter(ExecutionStatus.RUNNING)).executions().isEmpty()
-                && store.getNode("rg-ended").orElseThrow().state() == NodeState.DRAINING);
+        // Running, and past StartDrain: the workflow set the instance DRAINING (the revert policy undoes only a drain
+        // the workflow made; stopped before StartDrain, the drain would count as someone else's and be kept).
+        await("the drain workflow running, past StartDrain", () -> !sfn.listExecutions(b -> b.stateMachineArn(
+                stack.stateMachineArn()).statusFilter(ExecutionStatus.RUNNING)).executions().isEmpty()
+                && store.getNode("rg-ended").orElseThrow().state() == NodeState.DRAINING
+                && store.getRequest("rg-ended-deregister").orElseThrow().steps().stream().anyMatch(s ->
+                        s.name().equals(StartDrain.SET_DRAINING) && s.result() == StepResult.SUCCEEDED));
         // An operator stops the execution in the console: nothing finishes the node.
         sfn.listExecutions(b -> b.stateMachineArn(stack.stateMachineArn()).statusFilter(ExecutionStatus.RUNNING))
                 .executions().forEach(e -> sfn.stopExecution(b -> b.executionArn(e.executionArn())));
