@@ -85,6 +85,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
     private final Object lock = new Object();
     private final SsmSimulation ssm;
     private final EcsSimulation ecs;
+    private final EcsApi ecsApi;
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
     private volatile Authorizer authorizer;
     private final List<PublishedEvent> events = new ArrayList<>();
@@ -108,6 +109,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         this.config = config;
         this.ssm = new SsmSimulation(config.clock(), config.region());
         this.ecs = new EcsSimulation(config, ssm);
+        this.ecsApi = new EcsApi(ecs, config);
         registerOperations();
         AtomicInteger threads = new AtomicInteger();
         this.executor = Executors.newFixedThreadPool(8, r -> {
@@ -389,14 +391,14 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         ssmOp("DeregisterManagedInstance", ssm::deregisterManagedInstance);
         ssmOp("AddTagsToResource", ssm::addTagsToResource);
         ssmOp("ListTagsForResource", ssm::listTagsForResource);
-        ecsOp("ListContainerInstances", ecs::listContainerInstances);
-        ecsOp("DescribeContainerInstances", ecs::describeContainerInstances);
-        ecsOp("UpdateContainerInstancesState", ecs::updateContainerInstancesState);
-        ecsOp("DeregisterContainerInstance", ecs::deregisterContainerInstance);
-        ecsOp("ListTasks", ecs::listTasks);
-        ecsOp("DescribeTasks", ecs::describeTasks);
-        ecsOp("StopTask", ecs::stopTask);
-        ecsOp("DescribeClusters", ecs::describeClusters);
+        ecsOp("ListContainerInstances", ecsApi::listContainerInstances);
+        ecsOp("DescribeContainerInstances", ecsApi::describeContainerInstances);
+        ecsOp("UpdateContainerInstancesState", ecsApi::updateContainerInstancesState);
+        ecsOp("DeregisterContainerInstance", ecsApi::deregisterContainerInstance);
+        ecsOp("ListTasks", ecsApi::listTasks);
+        ecsOp("DescribeTasks", ecsApi::describeTasks);
+        ecsOp("StopTask", ecsApi::stopTask);
+        ecsOp("DescribeClusters", ecsApi::describeClusters);
         operations.put(SECRETS_PREFIX + ".GetSecretValue", this::getSecretValue);
         operations.put(EVENTS_PREFIX + ".PutEvents", this::putEvents);
 

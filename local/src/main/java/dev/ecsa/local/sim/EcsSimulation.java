@@ -1,54 +1,46 @@
 package dev.ecsa.local.sim;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
-import java.util.function.Predicate;
 
 /**
- * ECS state: clusters, container instances (external, {@code mi-} backed) and tasks, plus the time-driven drain
- * choreography. Not thread-safe; the simulator serialises access and calls {@link #tick()} around each request,
- * which applies every scheduled transition that is due by the simulator's clock (lazy evaluation: no background
- * threads, so an injected {@link MutableClock} makes it deterministic).
+ * ECS state: clusters, container instances (external, {@code mi-} backed) and tasks, and the moves the agent, the
+ * operator and the service make on them. The time-driven drain choreography is {@link EcsChoreography}'s, the wire
+ * protocol {@link EcsApi}'s. Not thread-safe; the simulator serialises access and calls {@link #tick()} around each
+ * request, which applies every scheduled transition that is due by the simulator's clock (lazy evaluation: no
+ * background threads, so an injected {@link MutableClock} makes it deterministic).
  */
 final class EcsSimulation {
 
     static final String ACTIVE = "ACTIVE";
     static final String DRAINING = "DRAINING";
     static final String INACTIVE = "INACTIVE";
-    private static final Set<String> LIST_STATUSES =
-            Set.of(ACTIVE, DRAINING, "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED");
 
     private final SimulatorConfig config;
     private final Clock clock;
     private final SsmSimulation ssm;
     private final Map<String, Cluster> clusters = new LinkedHashMap<>();
-    private final PriorityQueue<Scheduled> schedule =
-            new PriorityQueue<>(Comparator.comparing(Scheduled::due).thenComparingLong(Scheduled::seq));
-    private long scheduleSeq;
+    private final EcsChoreography choreography;
 
     EcsSimulation(SimulatorConfig config, SsmSimulation ssm) {
         this.config = config;
         this.clock = config.clock();
         this.ssm = ssm;
+        this.choreography = new EcsChoreography(config, this::newTask);
     }
 
-    private record Scheduled(Instant due, long seq, Consumer<Instant> action) {
+    /** Applies every scheduled transition due by now (see {@link EcsChoreography#tick()}). */
+    void tick() {
+        choreography.tick();
     }
 
     final class Cluster {
@@ -168,21 +160,6 @@ final class EcsSimulation {
         }
     }
 
-    // ---------------------------------------------------------------- time
-
-    /** Applies every scheduled transition due by now, each at its own due time, in order. */
-    void tick() {
-        Instant now = clock.instant();
-        while (!schedule.isEmpty() && !schedule.peek().due().isAfter(now)) {
-            Scheduled s = schedule.poll();
-            s.action().accept(s.due());
-        }
-    }
-
-    private void at(Instant due, Consumer<Instant> action) {
-        schedule.add(new Scheduled(due, ++scheduleSeq, action));
-    }
-
     // ---------------------------------------------------------------- admin and agent
 
     Cluster createCluster(String name) {
@@ -262,8 +239,31 @@ final class EcsSimulation {
 
     void stop(Task t, String reason) {
         if (t.desiredStatus.equals("RUNNING")) {
-            beginStop(t, clock.instant(), reason == null ? "Task stopped by user" : reason, "UserInitiated");
+            choreography.beginStop(t, clock.instant(), reason == null ? "Task stopped by user" : reason,
+                    "UserInitiated");
         }
+    }
+
+    /** An operator (or the service) sets the instance ACTIVE or DRAINING; draining starts the service scheduler. */
+    void setStatus(Instance i, String status) {
+        if (!i.status.equals(status)) {
+            i.status = status;
+            i.version++;
+            if (status.equals(DRAINING)) {
+                choreography.drain(i, clock.instant());
+            }
+        }
+    }
+
+    /**
+     * Deregisters the instance: INACTIVE, agent gone. The tasks of a forced deregistration keep running on the host,
+     * orphaned; the service scheduler starts copies elsewhere.
+     */
+    void deregister(Instance i, List<Task> active) {
+        i.status = INACTIVE;
+        i.agentConnected = false;
+        i.version++;
+        choreography.replaceOrphans(active, clock.instant());
     }
 
     Cluster clusterNamed(String name) {
@@ -287,368 +287,8 @@ final class EcsSimulation {
         return slash < 0 ? null : rest.substring(0, slash);
     }
 
-    // ---------------------------------------------------------------- AWS operations
-
-    JsonNode listContainerInstances(JsonNode req) {
-        Cluster cluster = cluster(WireJson.text(req, "cluster"));
-        int maxResults = maxResults(req);
-        String status = WireJson.text(req, "status");
-        if (status != null && !LIST_STATUSES.contains(status)) {
-            throw invalid("status must be one of " + LIST_STATUSES + ".");
-        }
-        String filter = WireJson.text(req, "filter");
-        ClusterQuery query = null;
-        NavigableMap<Long, Instance> scan = cluster.instances;
-        if (filter != null) {
-            try {
-                query = ClusterQuery.parse(filter);
-            } catch (IllegalArgumentException e) {
-                throw invalid(e.getMessage());
-            }
-            Set<Instance> narrowed = query.narrow(v -> cluster.byEc2.getOrDefault(v, Set.of()),
-                    (name, value) -> cluster.byAttribute.getOrDefault(name, Map.of()).getOrDefault(value, Set.of()));
-            if (narrowed != null) {
-                scan = new TreeMap<>();
-                for (Instance i : narrowed) {
-                    scan.put(i.seq, i);
-                }
-            }
-        }
-        ClusterQuery q = query;
-        return page(req, scan, maxResults, "containerInstanceArns", i -> i.arn, i -> {
-            boolean statusMatches = status == null ? !i.status.equals(INACTIVE) : i.status.equals(status);
-            return statusMatches && (q == null || q.matches(i));
-        });
-    }
-
-    /**
-     * One page of ARNs from {@code scan} (ordered by sequence number), after the request's nextToken: the shape of
-     * every ECS List operation here. The token is the sequence number of the last item returned.
-     */
-    private static <T> ObjectNode page(JsonNode req, NavigableMap<Long, T> scan, int maxResults, String field,
-                                       java.util.function.Function<T, String> arnOf, Predicate<T> matches) {
-        long after = SsmSimulation.decodeToken(WireJson.text(req, "nextToken"), "InvalidParameterException");
-        ArrayNode arns = WireJson.array();
-        String nextToken = null;
-        long last = after;
-        for (Map.Entry<Long, T> e : scan.tailMap(after, false).entrySet()) {
-            if (!matches.test(e.getValue())) {
-                continue;
-            }
-            if (arns.size() == maxResults) {
-                nextToken = SsmSimulation.encodeToken(last);
-                break;
-            }
-            arns.add(arnOf.apply(e.getValue()));
-            last = e.getKey();
-        }
-        ObjectNode out = WireJson.object();
-        out.set(field, arns);
-        if (nextToken != null) {
-            out.put("nextToken", nextToken);
-        }
-        return out;
-    }
-
-    JsonNode describeContainerInstances(JsonNode req) {
-        Cluster cluster = cluster(WireJson.text(req, "cluster"));
-        List<String> refs = WireJson.strings(req, "containerInstances");
-        if (refs.isEmpty() || refs.size() > 100) {
-            throw invalid("containerInstances must contain between 1 and 100 items.");
-        }
-        boolean tags = WireJson.strings(req, "include").contains("TAGS");
-        ArrayNode found = WireJson.array();
-        ArrayNode failures = WireJson.array();
-        for (String ref : refs) {
-            Instance i = resolveInstance(cluster, ref);
-            if (i == null) {
-                failures.addObject().put("arn", asArn(cluster, ref, "container-instance")).put("reason", "MISSING");
-            } else {
-                found.add(instanceJson(i, tags));
-            }
-        }
-        ObjectNode out = WireJson.object();
-        out.set("containerInstances", found);
-        out.set("failures", failures);
-        return out;
-    }
-
-    JsonNode updateContainerInstancesState(JsonNode req) {
-        Cluster cluster = cluster(WireJson.text(req, "cluster"));
-        List<String> refs = WireJson.strings(req, "containerInstances");
-        if (refs.isEmpty() || refs.size() > 10) {
-            throw invalid("containerInstances must contain between 1 and 10 items.");
-        }
-        String status = WireJson.text(req, "status");
-        if (!ACTIVE.equals(status) && !DRAINING.equals(status)) {
-            throw invalid("Container instance status can only be updated to ACTIVE or DRAINING.");
-        }
-        ArrayNode updated = WireJson.array();
-        ArrayNode failures = WireJson.array();
-        Instant now = clock.instant();
-        for (String ref : refs) {
-            Instance i = resolveInstance(cluster, ref);
-            if (i == null) {
-                failures.addObject().put("arn", asArn(cluster, ref, "container-instance")).put("reason", "MISSING");
-                continue;
-            }
-            if (!i.status.equals(ACTIVE) && !i.status.equals(DRAINING)) {
-                failures.addObject().put("arn", i.arn).put("reason", i.status)
-                        .put("detail", "A container instance in status " + i.status + " cannot be updated.");
-                continue;
-            }
-            if (!i.status.equals(status)) {
-                i.status = status;
-                i.version++;
-                if (status.equals(DRAINING)) {
-                    drain(i, now);
-                }
-            }
-            updated.add(instanceJson(i, false));
-        }
-        ObjectNode out = WireJson.object();
-        out.set("containerInstances", updated);
-        out.set("failures", failures);
-        return out;
-    }
-
-    JsonNode deregisterContainerInstance(JsonNode req) {
-        Cluster cluster = cluster(WireJson.text(req, "cluster"));
-        String ref = WireJson.text(req, "containerInstance");
-        if (ref == null) {
-            throw invalid("containerInstance is required.");
-        }
-        Instance i = resolveInstance(cluster, ref);
-        if (i == null || i.status.equals(INACTIVE)) {
-            throw invalid("The referenced container instance was not found.");
-        }
-        boolean force = Boolean.TRUE.equals(WireJson.bool(req, "force"));
-        List<Task> active = i.tasks.values().stream().filter(t -> !t.lastStatus.equals("STOPPED")).toList();
-        if (!active.isEmpty() && !force) {
-            throw invalid("Found running tasks on the instance.");
-        }
-        Instant now = clock.instant();
-        i.status = INACTIVE;
-        i.agentConnected = false;
-        i.version++;
-        // Forced: the tasks keep running on the host, orphaned; the service scheduler starts copies elsewhere.
-        for (Task t : active) {
-            if (t.spec.serviceName() != null && t.desiredStatus.equals("RUNNING")) {
-                at(now.plus(config.taskTiming().replacementDelay()), due -> replace(t, due, false));
-            }
-        }
-        ObjectNode out = WireJson.object();
-        out.set("containerInstance", instanceJson(i, false));
-        return out;
-    }
-
-    JsonNode listTasks(JsonNode req) {
-        Cluster cluster = cluster(WireJson.text(req, "cluster"));
-        int maxResults = maxResults(req);
-        String desired = WireJson.text(req, "desiredStatus");
-        String desiredStatus = desired == null ? "RUNNING" : desired;
-        if (!Set.of("RUNNING", "PENDING", "STOPPED").contains(desiredStatus)) {
-            throw invalid("desiredStatus must be RUNNING, PENDING or STOPPED.");
-        }
-        NavigableMap<Long, Task> scan = cluster.tasks;
-        String ciRef = WireJson.text(req, "containerInstance");
-        if (ciRef != null) {
-            Instance i = resolveInstance(cluster, ciRef);
-            if (i == null) {
-                throw invalid("The referenced container instance was not found.");
-            }
-            scan = i.tasks;
-        }
-        String family = WireJson.text(req, "family");
-        String serviceName = WireJson.text(req, "serviceName");
-        String startedBy = WireJson.text(req, "startedBy");
-        Predicate<Task> matches = t -> t.desiredStatus.equals(desiredStatus)
-                && (family == null || family.equals(t.spec.family()))
-                && (serviceName == null || serviceName.equals(t.spec.serviceName()))
-                && (startedBy == null || startedBy.equals(t.spec.startedBy()));
-        return page(req, scan, maxResults, "taskArns", t -> t.arn, matches);
-    }
-
-    JsonNode describeTasks(JsonNode req) {
-        Cluster cluster = cluster(WireJson.text(req, "cluster"));
-        List<String> refs = WireJson.strings(req, "tasks");
-        if (refs.isEmpty() || refs.size() > 100) {
-            throw invalid("tasks must contain between 1 and 100 items.");
-        }
-        ArrayNode found = WireJson.array();
-        ArrayNode failures = WireJson.array();
-        for (String ref : refs) {
-            Task t = cluster.taskById.get(ref.substring(ref.lastIndexOf('/') + 1));
-            if (t == null || ref.startsWith("arn:") && !t.arn.equals(ref)) {
-                failures.addObject().put("arn", asArn(cluster, ref, "task")).put("reason", "MISSING");
-            } else {
-                found.add(taskJson(t));
-            }
-        }
-        ObjectNode out = WireJson.object();
-        out.set("tasks", found);
-        out.set("failures", failures);
-        return out;
-    }
-
-    JsonNode stopTask(JsonNode req) {
-        Cluster cluster = cluster(WireJson.text(req, "cluster"));
-        String ref = WireJson.text(req, "task");
-        Task t = ref == null ? null : cluster.taskById.get(ref.substring(ref.lastIndexOf('/') + 1));
-        if (t == null) {
-            throw invalid("The referenced task was not found.");
-        }
-        stop(t, WireJson.text(req, "reason"));
-        ObjectNode out = WireJson.object();
-        out.set("task", taskJson(t));
-        return out;
-    }
-
-    JsonNode describeClusters(JsonNode req) {
-        List<String> refs = WireJson.strings(req, "clusters");
-        if (refs.isEmpty()) {
-            refs = List.of("default");
-        }
-        if (refs.size() > 100) {
-            throw invalid("clusters can contain at most 100 items.");
-        }
-        ArrayNode found = WireJson.array();
-        ArrayNode failures = WireJson.array();
-        for (String ref : refs) {
-            Cluster c = clusters.get(clusterName(ref));
-            if (c == null) {
-                failures.addObject().put("arn", ref.startsWith("arn:") ? ref
-                        : "arn:aws:ecs:" + config.region() + ":" + config.accountId() + ":cluster/" + ref).put("reason", "MISSING");
-                continue;
-            }
-            int registered = 0;
-            int running = 0;
-            int pending = 0;
-            for (Instance i : c.instances.values()) {
-                if (!i.status.equals(INACTIVE)) {
-                    registered++;
-                }
-            }
-            Set<String> services = new HashSet<>();
-            for (Task t : c.tasks.values()) {
-                if (t.desiredStatus.equals("RUNNING")) {
-                    running++;
-                    if (t.spec.serviceName() != null) {
-                        services.add(t.spec.serviceName());
-                    }
-                }
-                if (t.lastStatus.equals("PENDING")) {
-                    pending++;
-                }
-            }
-            found.addObject().put("clusterArn", c.arn).put("clusterName", c.name).put("status", ACTIVE)
-                    .put("registeredContainerInstancesCount", registered).put("runningTasksCount", running)
-                    .put("pendingTasksCount", pending).put("activeServicesCount", services.size());
-        }
-        ObjectNode out = WireJson.object();
-        out.set("clusters", found);
-        out.set("failures", failures);
-        return out;
-    }
-
-    // ---------------------------------------------------------------- drain choreography
-
-    private void drain(Instance i, Instant now) {
-        for (Task t : List.copyOf(i.tasks.values())) {
-            if (t.spec.serviceName() == null || !t.desiredStatus.equals("RUNNING")) {
-                continue; // standalone tasks aren't affected by draining
-            }
-            if (t.lastStatus.equals("PENDING")) {
-                stopPendingNow(t, now, "Service " + t.spec.serviceName() + ": container instance is draining",
-                        "ServiceSchedulerInitiated");
-                at(now.plus(config.taskTiming().replacementDelay()), due -> replace(t, due, false));
-            } else {
-                at(now.plus(config.taskTiming().replacementDelay()), due -> replace(t, due, true));
-            }
-        }
-    }
-
-    /** The service scheduler's move: start a copy elsewhere and, when draining, stop the original. */
-    private void replace(Task t, Instant due, boolean stopOriginal) {
-        Instance from = t.instance;
-        if (from.status.equals(ACTIVE) || stopOriginal && !t.desiredStatus.equals("RUNNING")) {
-            return; // drain was reverted, or the task was stopped meanwhile
-        }
-        Instance target = pickTarget(from);
-        if (target == null && !config.stopUnreplaceableServiceTasks()) {
-            Instant retry = later(due, clock.instant()).plus(config.taskTiming().replacementDelay().isZero()
-                    ? Duration.ofSeconds(1) : config.taskTiming().replacementDelay());
-            at(retry, d -> replace(t, d, stopOriginal));
-            return;
-        }
-        if (target != null) {
-            newTask(target, new TaskSpec(t.spec.serviceName(), t.spec.family(), t.spec.startedBy(), false), due);
-        }
-        if (stopOriginal) {
-            beginStop(t, due, "Service " + t.spec.serviceName() + ": container instance is draining",
-                    "ServiceSchedulerInitiated");
-        }
-    }
-
-    private static Instant later(Instant a, Instant b) {
-        return a.isAfter(b) ? a : b;
-    }
-
-    private Instance pickTarget(Instance from) {
-        Instance best = null;
-        int bestCount = Integer.MAX_VALUE;
-        for (Instance i : from.cluster.instances.values()) {
-            if (i != from && i.status.equals(ACTIVE) && i.agentConnected) {
-                int count = i.runningTasksCount();
-                if (count < bestCount) {
-                    best = i;
-                    bestCount = count;
-                }
-            }
-        }
-        return best;
-    }
-
-    private void beginStop(Task t, Instant at, String reason, String stopCode) {
-        if (t.lastStatus.equals("PENDING")) {
-            stopPendingNow(t, at, reason, stopCode);
-            return;
-        }
-        t.stopCode = stopCode;
-        t.desiredStatus = "STOPPED";
-        t.stoppingAt = at;
-        t.stoppedReason = reason;
-        t.version++;
-        SimulatorConfig.TaskTiming timing = config.taskTiming();
-        Instant deactivating = at.plus(timing.deactivatingDelay());
-        Instant stopping = deactivating.plus(timing.stoppingDelay());
-        Instant stopped = stopping.plus(timing.stoppedDelay());
-        at(deactivating, due -> transition(t, "DEACTIVATING"));
-        at(stopping, due -> transition(t, "STOPPING"));
-        at(stopped, due -> {
-            transition(t, "STOPPED");
-            t.stoppedAt = due;
-        });
-    }
-
-    private static void transition(Task t, String lastStatus) {
-        if (!t.lastStatus.equals("STOPPED")) {
-            t.lastStatus = lastStatus;
-            t.version++;
-        }
-    }
-
-    private static void stopPendingNow(Task t, Instant at, String reason, String stopCode) {
-        t.stopCode = stopCode;
-        t.desiredStatus = "STOPPED";
-        t.lastStatus = "STOPPED";
-        t.stoppingAt = at;
-        t.stoppedAt = at;
-        t.stoppedReason = reason;
-        t.version++;
-    }
-
-    private Task newTask(Instance i, TaskSpec spec, Instant at) {
+    /** A new task on {@code i}: the place operation's and the service scheduler's. */
+    Task newTask(Instance i, TaskSpec spec, Instant at) {
         Cluster cluster = i.cluster;
         String id;
         do {
@@ -661,7 +301,7 @@ final class EcsSimulation {
         return t;
     }
 
-    // ---------------------------------------------------------------- helpers
+    // ---------------------------------------------------------------- lookups
 
     Cluster cluster(String ref) {
         Cluster c = clusters.get(clusterName(ref == null ? "default" : ref));
@@ -671,12 +311,12 @@ final class EcsSimulation {
         return c;
     }
 
-    private static String clusterName(String ref) {
+    static String clusterName(String ref) {
         int at = ref.indexOf(":cluster/");
         return ref.startsWith("arn:") && at >= 0 ? ref.substring(at + ":cluster/".length()) : ref;
     }
 
-    private static Instance resolveInstance(Cluster cluster, String ref) {
+    static Instance resolveInstance(Cluster cluster, String ref) {
         if (ref == null) {
             return null;
         }
@@ -687,75 +327,5 @@ final class EcsSimulation {
             }
         }
         return cluster.byId.get(ref.substring(ref.lastIndexOf('/') + 1));
-    }
-
-    private String asArn(Cluster cluster, String ref, String kind) {
-        return ref.startsWith("arn:") ? ref
-                : "arn:aws:ecs:" + config.region() + ":" + config.accountId() + ":" + kind + "/" + cluster.name + "/" + ref;
-    }
-
-    private static int maxResults(JsonNode req) {
-        Integer value = WireJson.integer(req, "maxResults");
-        int v = value == null ? 100 : value;
-        if (v < 1 || v > 100) {
-            throw invalid("maxResults must be between 1 and 100.");
-        }
-        return v;
-    }
-
-    private static AwsErrorException invalid(String message) {
-        return AwsErrorException.client("InvalidParameterException", message);
-    }
-
-    private ObjectNode instanceJson(Instance i, boolean includeTags) {
-        ObjectNode node = WireJson.object()
-                .put("containerInstanceArn", i.arn)
-                .put("ec2InstanceId", i.ec2InstanceId)
-                .put("version", i.version)
-                .put("status", i.status)
-                .put("agentConnected", i.agentConnected)
-                .put("runningTasksCount", i.runningTasksCount())
-                .put("pendingTasksCount", i.pendingTasksCount());
-        node.putObject("versionInfo").put("agentVersion", i.agentVersion).put("agentHash", "0000000")
-                .put("dockerVersion", "DockerVersion: 25.0.5");
-        ArrayNode attrs = node.putArray("attributes");
-        i.attributes.forEach((k, v) -> {
-            ObjectNode a = attrs.addObject().put("name", k);
-            if (v != null) {
-                a.put("value", v);
-            }
-        });
-        WireJson.putTime(node, "registeredAt", i.registeredAt);
-        if (includeTags) {
-            ArrayNode tags = node.putArray("tags");
-            i.tags.forEach((k, v) -> tags.addObject().put("key", k).put("value", v));
-        }
-        return node;
-    }
-
-    private ObjectNode taskJson(Task t) {
-        ObjectNode node = WireJson.object()
-                .put("taskArn", t.arn)
-                .put("clusterArn", t.cluster.arn)
-                .put("containerInstanceArn", t.instance.arn)
-                .put("taskDefinitionArn", "arn:aws:ecs:" + config.region() + ":" + config.accountId()
-                        + ":task-definition/" + t.spec.family() + ":1")
-                .put("group", t.group)
-                .put("lastStatus", t.lastStatus)
-                .put("desiredStatus", t.desiredStatus)
-                .put("launchType", "EXTERNAL")
-                .put("version", t.version);
-        if (t.spec.startedBy() != null) {
-            node.put("startedBy", t.spec.startedBy());
-        }
-        if (t.stoppedReason != null) {
-            node.put("stoppedReason", t.stoppedReason).put("stopCode", t.stopCode);
-        }
-        WireJson.putTime(node, "createdAt", t.createdAt);
-        WireJson.putTime(node, "startedAt", t.startedAt);
-        WireJson.putTime(node, "stoppingAt", t.stoppingAt);
-        WireJson.putTime(node, "stoppedAt", t.stoppedAt);
-        WireJson.putTime(node, "executionStoppedAt", t.stoppedAt);
-        return node;
     }
 }
