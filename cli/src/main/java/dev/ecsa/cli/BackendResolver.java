@@ -1,7 +1,7 @@
 package dev.ecsa.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,28 +1,25 @@
 package dev.ecsa.cli;
 
 import dev.ecsa.core.error.NodeOperationException;
-import dev.ecsa.functions.aws.AwsClients;
-import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
-import java.net.URI;
+import dev.ecsa.store.DynamoDbNodeStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -37,7 +34,6 @@ final class Connections implements AutoCloseable {
     private static final Duration CALL = Duration.ofSeconds(20);
 
     private final Backend backend;
-    private final Map<String, AwsClients> clientsByEndpoint = new HashMap<>();
     private final List<AutoCloseable> opened = new ArrayList<>();
     private SqsClient sqs;
     private DynamoDbNodeStore store;
@@ -53,25 +49,29 @@ final class Connections implements AutoCloseable {
     /** The inventory, through the service's own adapter. */
     synchronized DynamoDbNodeStore store() {
         if (store == null) {
-            AwsClients clients = clients("dynamodb");
+            DynamoDbClient dynamoDb = track(configure(DynamoDbClient.builder(), "dynamodb").build());
             // The retention only matters for writes, which the CLI never makes.
-            store = new DynamoDbNodeStore(clients.dynamoDb(), backend.table(), Duration.ofDays(90), Clock.systemUTC());
+            store = new DynamoDbNodeStore(dynamoDb, backend.table(), Duration.ofDays(90), Clock.systemUTC());
         }
         return store;
     }
 
     synchronized SqsClient sqs() {
         if (sqs == null) {
-            SdkHttpClient http = track(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT)
-                    .socketTimeout(ATTEMPT).build());
-            var builder = SqsClient.builder().region(Region.of(backend.region())).credentialsProvider(credentials())
-                    .httpClient(http)
-                    .overrideConfiguration(c -> c.apiCallTimeout(CALL).apiCallAttemptTimeout(ATTEMPT)
-                            .retryStrategy(r -> r.maxAttempts(2)));
-            backend.endpoint("sqs").ifPresent(builder::endpointOverride);
-            sqs = track(builder.build());
+            sqs = track(configure(SqsClient.builder(), "sqs").build());
         }
         return sqs;
+    }
+
+    /** The CLI's limits for one service's client: short timeouts, one retry, the backend's region and endpoint. */
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, String service) {
+        builder.region(Region.of(backend.region())).credentialsProvider(credentials())
+                .httpClient(track(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT).socketTimeout(ATTEMPT)
+                        .build()))
+                .overrideConfiguration(c -> c.apiCallTimeout(CALL).apiCallAttemptTimeout(ATTEMPT)
+                        .retryStrategy(r -> r.maxAttempts(2)));
+        backend.endpoint(service).ifPresent(builder::endpointOverride);
+        return builder;
     }
 
     /** A CloudFormation client for the stack's outputs. */
@@ -81,13 +81,6 @@ final class Connections implements AutoCloseable {
                 .httpClient(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT).socketTimeout(ATTEMPT).build());
         backend.endpoint("cloudformation").ifPresent(builder::endpointOverride);
         return builder.build();
-    }
-
-    private AwsClients clients(String service) {
-        Optional<URI> endpoint = backend.endpoint(service);
-        String key = endpoint.map(URI::toString).orElse("aws");
-        return clientsByEndpoint.computeIfAbsent(key, k -> track(new AwsClients(new AwsClients.Settings(
-                Region.of(backend.region()), credentials(), endpoint, java.util.Map.of(), 2, CONNECT, ATTEMPT, CALL))));
     }
 
     private AwsCredentialsProvider credentials() {

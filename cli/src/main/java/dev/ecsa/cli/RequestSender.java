@@ -3,7 +3,7 @@ package dev.ecsa.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ecsa.core.validation.RequestValidator;
 import dev.ecsa.core.validation.ValidationResult;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import java.util.Map;
 import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 

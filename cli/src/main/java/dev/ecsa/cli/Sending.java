@@ -1,7 +1,7 @@
 package dev.ecsa.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import java.io.PrintWriter;
 import java.time.Duration;
 

@@ -3,7 +3,7 @@ package dev.ecsa.cli;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.state.NodeState;
-import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
+import dev.ecsa.store.DynamoDbNodeStore;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;

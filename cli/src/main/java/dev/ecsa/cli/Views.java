@@ -9,7 +9,7 @@ import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.Step;
 import dev.ecsa.core.reconcile.Finding;
 import dev.ecsa.core.reconcile.ReconcileRun;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

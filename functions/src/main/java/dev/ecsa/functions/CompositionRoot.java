@@ -1,12 +1,13 @@
 package dev.ecsa.functions;
 
-import dev.ecsa.core.contract.FunctionEnvironment;
 
+import dev.ecsa.core.contract.FunctionEnvironment;
 import dev.ecsa.core.port.ContainerInstances;
 import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.HybridActivations;
 import dev.ecsa.core.port.ManagedInstances;
 import dev.ecsa.core.port.NodeStore;
+import dev.ecsa.core.reconcile.ReconcileStore;
 import dev.ecsa.core.port.RemoteHost;
 import dev.ecsa.core.port.SecretSource;
 import dev.ecsa.functions.aws.AwsClients;
@@ -16,13 +17,13 @@ import dev.ecsa.functions.aws.SecretsManagerSecretSource;
 import dev.ecsa.functions.aws.SfnDrainWorkflow;
 import dev.ecsa.functions.aws.SsmHybridActivations;
 import dev.ecsa.functions.aws.SsmManagedInstances;
-import dev.ecsa.functions.drain.DrainSteps;
-import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
+import dev.ecsa.functions.drain.DrainPorts;
+import dev.ecsa.store.DynamoDbNodeStore;
 import dev.ecsa.functions.host.InstallScriptPin;
 import dev.ecsa.functions.host.OpenPgpKeys;
 import dev.ecsa.functions.intake.Intake;
-import dev.ecsa.functions.metrics.EmfOutcomeMetrics;
 import dev.ecsa.functions.intake.TemplateBootstrapScripts;
+import dev.ecsa.functions.metrics.EmfOutcomeMetrics;
 import dev.ecsa.functions.reconcile.ReconcileDeps;
 import dev.ecsa.functions.ssh.SshjRemoteHost;
 import java.time.Clock;
@@ -50,7 +51,7 @@ public final class CompositionRoot {
     }
 
     /** The drain function's dependencies, from the environment Lambda gives it. */
-    static DrainSteps drainStep() {
+    static DrainPorts drainStep() {
         FunctionEnvironment.requireAll(System.getenv(), FunctionEnvironment.DRAIN_STEP_REQUIRED, "DrainStep");
         return components().drainSteps();
     }
@@ -88,7 +89,7 @@ public final class CompositionRoot {
     public static final class Components {
         private final FunctionsConfig config;
         private final AwsClients clients;
-        private final NodeStore store;
+        private final ReconcileStore store;
         private final HybridActivations activations;
         private final ManagedInstances managedInstances;
         private final ContainerInstances containerInstances;
@@ -146,9 +147,9 @@ public final class CompositionRoot {
         }
 
         /** What the drain function needs. */
-        public DrainSteps drainSteps() {
-            return new DrainSteps(store, containerInstances, managedInstances, remoteHost, secrets, events, clock,
-                    DrainSteps.settings(config));
+        public DrainPorts drainSteps() {
+            return new DrainPorts(store, containerInstances, managedInstances, remoteHost, secrets, events, clock,
+                    DrainPorts.settings(config));
         }
 
         public FunctionsConfig config() {

@@ -1,5 +1,6 @@
 package dev.ecsa.functions;
 
+import dev.ecsa.store.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -8,13 +9,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecsa.core.deregister.CaughtError;
 import dev.ecsa.core.deregister.DrainState;
+import dev.ecsa.core.deregister.DrainStep;
 import dev.ecsa.core.deregister.DrainTasks;
-import dev.ecsa.core.drain.DrainStep;
 import dev.ecsa.core.error.NodeOperationException;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.port.DrainStart;
-import dev.ecsa.functions.drain.DrainSteps;
+import dev.ecsa.functions.drain.DrainPorts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -50,7 +51,7 @@ public final class DrainStepHandler implements RequestStreamHandler {
      * With given dependencies: for tests, and for the local mode, which runs the handlers in-process on the bench's
      * adapters (hence public).
      */
-    public DrainStepHandler(DrainSteps steps) {
+    public DrainStepHandler(DrainPorts steps) {
         this.tasks = steps.tasks();
     }
 

@@ -1,5 +1,6 @@
 package dev.ecsa.functions;
 
+import dev.ecsa.store.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestHandler;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
@@ -11,8 +12,8 @@ import com.fasterxml.jackson.databind.ObjectReader;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.intake.AcceptNodeRequest;
-import dev.ecsa.core.intake.Attempt;
-import dev.ecsa.core.intake.IntakeResult;
+import dev.ecsa.core.request.Attempt;
+import dev.ecsa.core.request.IntakeResult;
 import dev.ecsa.functions.intake.Intake;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.ecsa.functions;
 
+import dev.ecsa.store.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;

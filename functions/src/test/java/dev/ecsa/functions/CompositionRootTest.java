@@ -1,9 +1,8 @@
 package dev.ecsa.functions;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ecsa.functions.aws.AwsClients;
-import dev.ecsa.functions.drain.DrainSteps;
+import dev.ecsa.functions.drain.DrainPorts;
 import dev.ecsa.functions.host.InstallScriptPin;
 import dev.ecsa.functions.intake.Intake;
 import dev.ecsa.functions.reconcile.ReconcileDeps;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class CompositionRootTest {
 

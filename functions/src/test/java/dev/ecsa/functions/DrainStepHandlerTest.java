@@ -1,10 +1,7 @@
 package dev.ecsa.functions;
 
-import static dev.ecsa.functions.drain.DrainBench.NODE;
-import static dev.ecsa.functions.drain.DrainBench.REQUEST;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.ecsa.store.Json;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecsa.core.error.PermanentException;
@@ -19,7 +16,7 @@ import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.core.port.TaskInfo;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.functions.drain.DrainBench;
-import dev.ecsa.functions.drain.DrainSteps;
+import dev.ecsa.functions.drain.DrainPorts;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,6 +26,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import static dev.ecsa.functions.drain.DrainBench.NODE;
+import static dev.ecsa.functions.drain.DrainBench.REQUEST;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The drain function fed payloads shaped exactly like the state machine's: {"step": <state name>, "state": …}. */
 class DrainStepHandlerTest {
@@ -178,8 +179,8 @@ class DrainStepHandlerTest {
                 ContainerInstances.class.getClassLoader(), new Class<?>[] {ContainerInstances.class}, (p, m, a) -> {
                     throw new IllegalStateException("ECS client not initialised");
                 });
-        DrainSteps s = bench.steps();
-        DrainStepHandler h = new DrainStepHandler(new DrainSteps(s.store(), broken, s.managed(), s.hosts(),
+        DrainPorts s = bench.steps();
+        DrainStepHandler h = new DrainStepHandler(new DrainPorts(s.store(), broken, s.managed(), s.hosts(),
                 s.secrets(), s.events(), s.clock(), s.settings()));
 
         assertThatThrownBy(() -> invoke(h, payload("StartDrain", input())))

@@ -1,9 +1,10 @@
 package dev.ecsa.functions;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import dev.ecsa.core.deregister.DeregisterSettings;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.fakes.InMemoryContainerInstances;
@@ -15,22 +16,23 @@ import dev.ecsa.core.fakes.InMemoryNodeStore;
 import dev.ecsa.core.fakes.InMemoryRemoteHost;
 import dev.ecsa.core.fakes.InMemorySecretSource;
 import dev.ecsa.core.fakes.MutableClock;
-import dev.ecsa.core.intake.DeregisterSettings;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.RequestStatus;
 import dev.ecsa.core.register.RegistrationSettings;
 import dev.ecsa.core.state.NodeState;
+import dev.ecsa.functions.host.InstallScriptPin;
 import dev.ecsa.functions.intake.Intake;
 import dev.ecsa.functions.intake.ScriptedHost;
 import dev.ecsa.functions.intake.TemplateBootstrapScripts;
-import dev.ecsa.functions.host.InstallScriptPin;
+import dev.ecsa.store.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +42,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class NodeRequestHandlerTest {
 
@@ -96,11 +99,14 @@ class NodeRequestHandlerTest {
         }
     }
 
+    /** A message as Lambda delivers it from the FIFO queue (the fixture), with this id, body and receive count. */
     static SQSEvent.SQSMessage message(String id, String body, int receiveCount) {
-        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
+        SQSEvent.SQSMessage m = EventLoader.loadSQSEvent("events/sqs-fifo-node-request.json").getRecords().get(0);
         m.setMessageId(id);
         m.setBody(body);
-        m.setAttributes(Map.of("ApproximateReceiveCount", Integer.toString(receiveCount), "MessageGroupId", "g"));
+        Map<String, String> attributes = new HashMap<>(m.getAttributes());
+        attributes.put("ApproximateReceiveCount", Integer.toString(receiveCount));
+        m.setAttributes(attributes);
         return m;
     }
 

@@ -1,5 +1,6 @@
 package dev.ecsa.functions;
 
+import dev.ecsa.store.Json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,7 +1,7 @@
 package dev.ecsa.it;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import dev.ecsa.functions.aws.AwsClients;
 import dev.ecsa.local.sfn.ExecutionOptions;
 import dev.ecsa.local.sfn.LocalStepFunctions;

@@ -1,5 +1,6 @@
 package dev.ecsa.functions.aws;
 
+import dev.ecsa.store.AwsErrors;
 import dev.ecsa.core.error.NodeOperationException;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;

@@ -1,12 +1,13 @@
 package dev.ecsa.functions.aws;
 
+import dev.ecsa.store.AwsErrors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.port.EventPublisher;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import java.util.Objects;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;

@@ -1,5 +1,6 @@
 package dev.ecsa.functions.aws;
 
+import dev.ecsa.store.AwsErrors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecsa.core.error.PermanentException;
@@ -8,7 +9,7 @@ import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.port.DrainExecution;
 import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.core.port.DrainWorkflow;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import java.util.Objects;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;

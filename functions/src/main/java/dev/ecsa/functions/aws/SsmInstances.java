@@ -1,5 +1,6 @@
 package dev.ecsa.functions.aws;
 
+import dev.ecsa.store.AwsErrors;
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.port.ListedManagedInstance;

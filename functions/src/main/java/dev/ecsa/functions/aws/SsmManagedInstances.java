@@ -1,5 +1,6 @@
 package dev.ecsa.functions.aws;
 
+import dev.ecsa.store.AwsErrors;
 import dev.ecsa.core.port.ManagedInstance;
 import dev.ecsa.core.port.ManagedInstances;
 import java.util.Objects;

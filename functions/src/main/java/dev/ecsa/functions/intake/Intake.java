@@ -1,8 +1,9 @@
 package dev.ecsa.functions.intake;
 
+import dev.ecsa.core.contract.FunctionEnvironment;
+import dev.ecsa.core.deregister.DeregisterIntake;
+import dev.ecsa.core.deregister.DeregisterSettings;
 import dev.ecsa.core.intake.AcceptNodeRequest;
-import dev.ecsa.core.intake.DeregisterIntake;
-import dev.ecsa.core.intake.DeregisterSettings;
 import dev.ecsa.core.intake.RequestRejections;
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.ContainerInstances;
@@ -82,7 +83,7 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
     /** The deregistration settings of a stack: its default deadline and policy, within the validator's bounds. */
     public static DeregisterSettings deregisterSettings(FunctionsConfig config) {
         TimeoutPolicy policy = TimeoutPolicy.fromWireName(config.onDrainTimeout()).orElseThrow(
-                () -> new IllegalArgumentException("ECSA_ON_DRAIN_TIMEOUT must be revert, force or keep"));
+                () -> new IllegalArgumentException(FunctionEnvironment.ON_DRAIN_TIMEOUT + " must be revert, force or keep"));
         return new DeregisterSettings(config.drainTimeout(),
                 Duration.ofSeconds(FieldRules.MIN_DRAIN_TIMEOUT_SECONDS),
                 Duration.ofSeconds(FieldRules.MAX_DRAIN_TIMEOUT_SECONDS), policy);

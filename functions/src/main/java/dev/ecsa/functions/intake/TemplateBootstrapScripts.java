@@ -8,7 +8,7 @@ import dev.ecsa.core.port.ScriptResult;
 import dev.ecsa.core.register.BootstrapInput;
 import dev.ecsa.core.register.BootstrapReport;
 import dev.ecsa.core.register.BootstrapScripts;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import dev.ecsa.functions.host.BootstrapParameters;
 import dev.ecsa.functions.host.InstallScriptPin;
 import java.util.Map;

@@ -6,7 +6,7 @@ import dev.ecsa.core.contract.FunctionEnvironment;
 import dev.ecsa.core.contract.ServiceMetrics;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.port.EventPublisher;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.Objects;

@@ -7,7 +7,7 @@ import dev.ecsa.core.contract.FunctionEnvironment;
 import dev.ecsa.core.contract.ServiceMetrics;
 import dev.ecsa.core.reconcile.FindingType;
 import dev.ecsa.core.reconcile.ReconcileRun;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import java.io.PrintStream;
 import java.util.Objects;
 

@@ -7,9 +7,9 @@ import dev.ecsa.core.port.DrainWorkflow;
 import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.HybridActivations;
 import dev.ecsa.core.port.ManagedInstances;
-import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.reconcile.Reconcile;
 import dev.ecsa.core.reconcile.ReconcileSettings;
+import dev.ecsa.core.reconcile.ReconcileStore;
 import dev.ecsa.functions.FunctionsConfig;
 import java.time.Clock;
 import java.time.Duration;
@@ -24,7 +24,7 @@ import java.util.Set;
  * What the reconcile function needs, built once at init by the composition root: six adapters, the clock, the
  * settings and the stack name (the metrics' Service dimension).
  */
-public record ReconcileDeps(NodeStore store, HybridActivations activations, ManagedInstances managed,
+public record ReconcileDeps(ReconcileStore store, HybridActivations activations, ManagedInstances managed,
                             ContainerInstances containers, DrainWorkflow drains, EventPublisher events, Clock clock,
                             ReconcileSettings settings, String serviceName) {
 

@@ -1,7 +1,5 @@
 package dev.ecsa.functions.aws;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ecsa.core.error.NodeOperationException;
 import dev.ecsa.core.error.PermanentException;
@@ -9,6 +7,7 @@ import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.port.ContainerInstance;
 import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.core.port.TaskInfo;
+import dev.ecsa.store.AwsFailures;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -33,6 +32,8 @@ import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.UpdateContainerInstancesStateRequest;
 import software.amazon.awssdk.services.ecs.model.UpdateContainerInstancesStateResponse;
 import software.amazon.awssdk.services.ecs.model.VersionInfo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The ECS adapter's filters, status logic, idempotency and task listing, against a scripted EcsClient. */
 class EcsContainerInstancesTest {

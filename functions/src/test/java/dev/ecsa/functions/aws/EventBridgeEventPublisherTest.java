@@ -9,7 +9,7 @@ import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.event.NodeEvent;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;

@@ -1,7 +1,5 @@
 package dev.ecsa.functions.aws;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -10,7 +8,8 @@ import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.DrainStart;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.AwsFailures;
+import dev.ecsa.store.Json;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +23,8 @@ import software.amazon.awssdk.services.sfn.model.ExecutionDoesNotExistException;
 import software.amazon.awssdk.services.sfn.model.SfnException;
 import software.amazon.awssdk.services.sfn.model.StartExecutionRequest;
 import software.amazon.awssdk.services.sfn.model.StartExecutionResponse;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The drain workflow adapter's naming, input and idempotency, against a scripted SfnClient. */
 class SfnDrainWorkflowTest {

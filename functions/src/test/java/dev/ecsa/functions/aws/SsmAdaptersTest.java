@@ -1,7 +1,5 @@
 package dev.ecsa.functions.aws;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ecsa.core.error.NodeOperationException;
 import dev.ecsa.core.error.Reason;
@@ -10,6 +8,7 @@ import dev.ecsa.core.model.Activation;
 import dev.ecsa.core.port.ActivationSpec;
 import dev.ecsa.core.port.ManagedInstance;
 import dev.ecsa.core.port.PingStatus;
+import dev.ecsa.store.AwsFailures;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -34,6 +33,8 @@ import software.amazon.awssdk.services.ssm.model.InvalidActivationIdException;
 import software.amazon.awssdk.services.ssm.model.InvalidInstanceIdException;
 import software.amazon.awssdk.services.ssm.model.SsmException;
 import software.amazon.awssdk.services.ssm.model.Tag;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The SSM adapters' request building, paging and error handling, against a scripted SsmClient. */
 class SsmAdaptersTest {

@@ -64,8 +64,8 @@ public final class DrainBench {
         });
     }
 
-    public DrainSteps steps() {
-        return new DrainSteps(store, containers, managed, hosts, secrets, events, clock,
+    public DrainPorts steps() {
+        return new DrainPorts(store, containers, managed, hosts, secrets, events, clock,
                 DrainSettings.defaults(KEY_SECRET));
     }
 }

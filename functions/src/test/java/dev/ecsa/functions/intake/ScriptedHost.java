@@ -7,7 +7,7 @@ import dev.ecsa.core.fakes.InMemoryRemoteHost;
 import dev.ecsa.core.port.ContainerInstance;
 import dev.ecsa.core.port.ManagedInstance;
 import dev.ecsa.core.port.ScriptRun;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -49,7 +49,7 @@ class TemplateBootstrapScriptsTest {
                 .containsEntry("ACTIVATION_ID", "3f1c2b4a-aaaa-bbbb-cccc-0123456789ab")
                 .containsEntry("ECS_CONTAINER_INSTANCE_TAGS", "{\"ecsa:nodeId\":\"node-1\"}");
         // Compared as a JSON object: the input's attributes are a Map.of, whose order changes from JVM to JVM.
-        assertThat(dev.ecsa.functions.Json.mapper().readValue(values.get("ECS_INSTANCE_ATTRIBUTES"), Map.class))
+        assertThat(dev.ecsa.store.Json.mapper().readValue(values.get("ECS_INSTANCE_ATTRIBUTES"), Map.class))
                 .isEqualTo(Map.of("ecsa.nodeId", "node-1", "rack", "r12"));
         assertThat(script).containsOnlyOnce("'Zq8rT3xY+vW2/aBcD4eF5gH6'");
         assertThat(bashSyntaxCheck(script)).isZero();

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecsa.core.contract.ServiceMetrics;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.fakes.InMemoryEventPublisher;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

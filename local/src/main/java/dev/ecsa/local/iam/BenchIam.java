@@ -12,7 +12,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
@@ -168,6 +170,17 @@ public final class BenchIam implements AutoCloseable {
         ContainerCredentials.Grant grant = credentials.grant(FunctionSpec.named(template, function).role());
         return StaticCredentialsProvider.create(AwsSessionCredentials.create(grant.accessKeyId(),
                 "bench-secret-" + grant.role(), "bench-session-" + grant.role()));
+    }
+
+    /**
+     * How many calls of each action a function's role made among {@code decisions} (a slice of
+     * {@code authorizer().decisions()}): the cost figures of a flow, per action.
+     */
+    public Map<String, Long> callCounts(String function, List<BenchAuthorizer.Decision> decisions) {
+        String role = FunctionSpec.named(template, function).role();
+        Map<String, Long> counts = new TreeMap<>();
+        decisions.stream().filter(d -> d.role().equals(role)).forEach(d -> counts.merge(d.action(), 1L, Long::sum));
+        return counts;
     }
 
     /** The actions a function's role is allowed by its policies in the template. */

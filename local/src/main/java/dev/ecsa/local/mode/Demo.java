@@ -5,7 +5,7 @@ import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.state.NodeState;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import dev.ecsa.local.Bench;
 import dev.ecsa.local.hosts.SimulatedHost;
 import dev.ecsa.local.sim.ContainerInstanceView;

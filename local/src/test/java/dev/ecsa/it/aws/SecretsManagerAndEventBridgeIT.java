@@ -9,7 +9,7 @@ import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.port.SshPrivateKey;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import dev.ecsa.functions.aws.AwsClients;
 import dev.ecsa.functions.aws.EventBridgeEventPublisher;
 import dev.ecsa.functions.aws.SecretsManagerSecretSource;

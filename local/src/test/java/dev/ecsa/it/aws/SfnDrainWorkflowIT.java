@@ -7,7 +7,7 @@ import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.DrainStart;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import dev.ecsa.functions.aws.SfnDrainWorkflow;
 import dev.ecsa.it.HeldExecutions;
 import java.time.Duration;

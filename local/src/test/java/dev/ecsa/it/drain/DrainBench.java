@@ -3,8 +3,8 @@ package dev.ecsa.it.drain;
 import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ecsa.core.deregister.DeregisterSettings;
 import dev.ecsa.core.deregister.DrainSettings;
-import dev.ecsa.core.intake.DeregisterSettings;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
@@ -12,7 +12,7 @@ import dev.ecsa.core.port.DrainWorkflow;
 import dev.ecsa.core.register.RegistrationSettings;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.functions.DrainStepHandler;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import dev.ecsa.functions.NodeRequestHandler;
 import dev.ecsa.functions.aws.AwsClients;
 import dev.ecsa.functions.aws.EcsContainerInstances;
@@ -21,20 +21,20 @@ import dev.ecsa.functions.aws.SecretsManagerSecretSource;
 import dev.ecsa.functions.aws.SfnDrainWorkflow;
 import dev.ecsa.functions.aws.SsmHybridActivations;
 import dev.ecsa.functions.aws.SsmManagedInstances;
-import dev.ecsa.functions.drain.DrainSteps;
-import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
-import dev.ecsa.functions.dynamo.InventoryTable;
+import dev.ecsa.functions.drain.DrainPorts;
+import dev.ecsa.store.DynamoDbNodeStore;
+import dev.ecsa.store.InventoryTable;
 import dev.ecsa.functions.host.InstallScriptPin;
 import dev.ecsa.functions.intake.Intake;
 import dev.ecsa.functions.intake.TemplateBootstrapScripts;
 import dev.ecsa.functions.ssh.SshjRemoteHost;
 import dev.ecsa.local.Bench;
 import dev.ecsa.local.Resources;
-import dev.ecsa.local.lambda.StackOnBench;
-import dev.ecsa.local.iam.BenchIam;
 import dev.ecsa.local.dynamo.DynaliteServer;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.local.hosts.SimulatedHost;
+import dev.ecsa.local.iam.BenchIam;
+import dev.ecsa.local.lambda.StackOnBench;
 import dev.ecsa.local.sfn.ExecutionOptions;
 import dev.ecsa.local.sfn.ExecutionResult;
 import dev.ecsa.local.sfn.LocalStepFunctions;
@@ -186,7 +186,7 @@ final class DrainBench implements AutoCloseable {
                     .withEndpoint(AwsClients.Service.DYNAMODB, iam.dynamoEndpoint())));
 
             var ssh = new SshjRemoteHost();
-            DrainStepHandler drain = new DrainStepHandler(new DrainSteps(
+            DrainStepHandler drain = new DrainStepHandler(new DrainPorts(
                     new DynamoDbNodeStore(drainStepAws.dynamoDb(), TABLE, Duration.ofDays(1), clock),
                     new EcsContainerInstances(drainStepAws.ecs()), new SsmManagedInstances(drainStepAws.ssm()), ssh,
                     new SecretsManagerSecretSource(drainStepAws.secretsManager()),

@@ -2,8 +2,8 @@ package dev.ecsa.it.dynamo;
 
 import dev.ecsa.core.fakes.NodeStoreContract;
 import dev.ecsa.core.port.NodeStore;
-import dev.ecsa.functions.dynamo.DynamoDbNodeStore;
-import dev.ecsa.functions.dynamo.InventoryTable;
+import dev.ecsa.store.DynamoDbNodeStore;
+import dev.ecsa.store.InventoryTable;
 import dev.ecsa.local.dynamo.DynaliteExtension;
 import dev.ecsa.local.dynamo.DynaliteServer;
 import java.time.Clock;

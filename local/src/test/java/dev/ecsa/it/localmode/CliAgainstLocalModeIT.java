@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecsa.cli.ExitCodes;
 import dev.ecsa.core.model.NodeRecord;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import dev.ecsa.local.dynamo.DynaliteServer;
 import dev.ecsa.local.mode.LocalMode;
 import dev.ecsa.local.mode.LocalModeSettings;

@@ -6,7 +6,7 @@ import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.Step;
 import dev.ecsa.core.state.NodeState;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import dev.ecsa.local.Bench;
 import dev.ecsa.local.dynamo.DynaliteServer;
 import dev.ecsa.local.hosts.SimulatedHost;

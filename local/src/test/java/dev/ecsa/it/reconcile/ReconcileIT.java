@@ -17,7 +17,7 @@ import dev.ecsa.core.reconcile.ReconcileResult;
 import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.core.reconcile.ReconcileSettings;
 import dev.ecsa.core.state.NodeState;
-import dev.ecsa.functions.Json;
+import dev.ecsa.store.Json;
 import dev.ecsa.functions.aws.SfnDrainWorkflow;
 import dev.ecsa.it.HeldExecutions;
 import dev.ecsa.local.dynamo.DynaliteExtension;

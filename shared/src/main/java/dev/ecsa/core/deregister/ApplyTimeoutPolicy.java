@@ -1,6 +1,5 @@
 package dev.ecsa.core.deregister;
 
-import dev.ecsa.core.drain.TimeoutAction;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.model.Failure;

@@ -1,6 +1,5 @@
 package dev.ecsa.core.deregister;
 
-import dev.ecsa.core.drain.DrainCheck;
 import dev.ecsa.core.model.StepResult;
 import dev.ecsa.core.port.ContainerInstances;
 import dev.ecsa.core.port.NodeStore;
@@ -36,6 +35,7 @@ public final class CheckDrain {
             case WAIT -> TaskText.summary(next.remainingTasks(), next.standaloneTasks(), next.blockingTasks());
             case DEADLINE_PASSED -> "deadline " + state.deadline() + " passed with "
                     + TaskText.summary(next.remainingTasks(), next.standaloneTasks(), next.blockingTasks());
+            case DEREGISTER, END -> throw new IllegalStateException("a drain check never decides " + check.decision());
         };
         journal.record(state.requestId(), STEP, StepResult.SUCCEEDED, detail);
         return next;

@@ -1,6 +1,5 @@
 package dev.ecsa.core.deregister;
 
-import dev.ecsa.core.drain.DrainCheck;
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.core.port.TaskInfo;
@@ -88,7 +87,7 @@ public record DrainState(
     /** This state after a drain check: the decision, the counts and the (bounded) list of remaining tasks. */
     public DrainState withCheck(DrainCheck check, int checkCount) {
         return new DrainState(requestId, nodeId, cluster, containerInstanceArn, deadline, policy, nodeVersion,
-                nodeState, weSetDraining, pollSeconds, WorkflowDecision.of(check.decision()), checkCount,
+                nodeState, weSetDraining, pollSeconds, check.decision(), checkCount,
                 check.blocking().size(), check.standalone().size(), listed(check), forced, deregistered);
     }
 

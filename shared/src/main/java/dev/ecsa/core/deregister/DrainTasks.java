@@ -1,6 +1,5 @@
 package dev.ecsa.core.deregister;
 
-import dev.ecsa.core.drain.DrainStep;
 import dev.ecsa.core.port.ContainerInstances;
 import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.core.port.EventPublisher;

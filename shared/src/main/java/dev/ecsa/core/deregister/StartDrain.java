@@ -1,6 +1,5 @@
 package dev.ecsa.core.deregister;
 
-import dev.ecsa.core.drain.DrainCheck;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.event.NodeEvent;

@@ -1,10 +1,9 @@
 package dev.ecsa.core.deregister;
 
-import dev.ecsa.core.drain.DrainDecision;
-
 /**
  * The {@code decision} field of the drain workflow's state: the only thing the state machine's Choice states read.
- * Its names are compared as strings by the definition in {@code infra-cdk} (DrainDecision and TimeoutDecision).
+ * The CDK definition's Choice states (DrainDecision and TimeoutDecision) test these names; {@link DrainCheck} answers
+ * with the first three.
  */
 public enum WorkflowDecision {
     /** Tasks remain, the deadline has not passed: WaitForDrain, then CheckDrain again. */
@@ -16,14 +15,5 @@ public enum WorkflowDecision {
     /** Deregister now without (further) draining: the instance is gone from ECS, or the policy is force. */
     DEREGISTER,
     /** The workflow ends without deregistering (reverted or kept after a timeout). */
-    END;
-
-    /** The workflow decision for a drain check's answer. */
-    public static WorkflowDecision of(DrainDecision decision) {
-        return switch (decision) {
-            case WAIT -> WAIT;
-            case DRAINED -> DRAINED;
-            case DEADLINE_PASSED -> DEADLINE_PASSED;
-        };
-    }
+    END
 }

@@ -1,9 +1,12 @@
 package dev.ecsa.core.intake;
 
+import dev.ecsa.core.deregister.DeregisterIntake;
 import dev.ecsa.core.model.DeregisterRequest;
 import dev.ecsa.core.model.NodeRequest;
 import dev.ecsa.core.model.RegisterRequest;
 import dev.ecsa.core.register.RegisterNode;
+import dev.ecsa.core.request.Attempt;
+import dev.ecsa.core.request.IntakeResult;
 import dev.ecsa.core.validation.RequestValidator;
 import dev.ecsa.core.validation.ValidationResult;
 import java.util.Map;

@@ -8,6 +8,7 @@ import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.NodeStore;
+import dev.ecsa.core.request.IntakeResult;
 import dev.ecsa.core.validation.FieldRules;
 import dev.ecsa.core.validation.ValidationResult;
 import java.time.Clock;

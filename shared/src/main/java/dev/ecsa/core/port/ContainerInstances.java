@@ -40,7 +40,7 @@ public interface ContainerInstances {
     /**
      * The tasks on the instance whatever their desired status (ListTasks with desiredStatus RUNNING and with STOPPED,
      * then DescribeTasks), so tasks that are still stopping are seen. May include tasks already STOPPED;
-     * {@link dev.ecsa.core.drain.DrainCheck} ignores those. Read-only.
+     * {@link dev.ecsa.core.deregister.DrainCheck} ignores those. Read-only.
      */
     List<TaskInfo> listTasks(String cluster, String containerInstanceArn);
 

@@ -6,7 +6,6 @@ import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.Failure;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.Step;
-import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
 import java.util.List;
@@ -65,40 +64,35 @@ public interface NodeStore {
     Optional<NodeRecord> claimNode(NodeRecord seen, NodeUpdate update);
 
     /**
-     * Adds a step to a request record, or replaces the step with the same name and start time, so a replayed step
-     * does not appear twice. A completed request keeps its outcome.
+     * Adds steps to a request record in one write, each added or replacing the step with the same name and start time
+     * (so a replayed step does not appear twice; of several with one identity, the last counts). A completed request
+     * keeps its outcome.
      *
      * @throws dev.ecsa.core.error.PermanentException NOT_FOUND if the request has no record
      */
-    RequestRecord appendStep(String requestId, Step step);
+    RequestRecord appendSteps(String requestId, List<Step> steps);
+
+    /** {@link #appendSteps} of one step. */
+    default RequestRecord appendStep(String requestId, Step step) {
+        return appendSteps(requestId, List.of(step));
+    }
 
     /**
-     * Completes a request with an outcome. Idempotent, first finish wins (condition: not yet completed): a later
-     * call returns the stored record unchanged.
+     * Completes a request with an outcome, adding its last steps in the same write (as {@link #appendSteps} would).
+     * Idempotent, first finish wins (condition: not yet completed): a later call keeps the stored outcome, and only
+     * adds its steps.
      *
-     * @param failure why it failed or was rejected, or {@code null}
+     * @param failure   why it failed or was rejected, or {@code null}
+     * @param lastSteps steps not yet written, possibly none
      * @throws dev.ecsa.core.error.PermanentException NOT_FOUND if the request has no record
      */
-    RequestRecord finishRequest(String requestId, Outcome outcome, Failure failure);
+    RequestRecord finishRequest(String requestId, Outcome outcome, Failure failure, List<Step> lastSteps);
+
+    /** {@link #finishRequest(String, Outcome, Failure, List)} with no steps to add. */
+    default RequestRecord finishRequest(String requestId, Outcome outcome, Failure failure) {
+        return finishRequest(requestId, outcome, failure, List.of());
+    }
 
     /** Every node in {@code state} (the by-state index), in no particular order. Read-only. */
     List<NodeRecord> listNodesByState(NodeState state);
-
-    /**
-     * Stores the record of one reconcile run (its own item type, apart from nodes and requests). Idempotent: writing
-     * the same run (same id and start time) again replaces it. One write.
-     *
-     * <p>Default: unsupported (stores that are not the inventory, e.g. test decorators, need not offer it).
-     */
-    default void putReconcileRun(ReconcileRun run) {
-        throw new UnsupportedOperationException(getClass().getName() + " does not store reconcile runs");
-    }
-
-    /**
-     * The most recent reconcile run (by start time), if any: what the operator CLI shows as "the last reconcile", and
-     * what the next run compares with (new and resolved findings, since when, what was already fixed). One read.
-     */
-    default Optional<ReconcileRun> lastReconcileRun() {
-        throw new UnsupportedOperationException(getClass().getName() + " does not store reconcile runs");
-    }
 }

@@ -3,11 +3,11 @@ package dev.ecsa.core.reconcile;
 import dev.ecsa.core.deregister.ApplyTimeoutPolicy;
 import dev.ecsa.core.deregister.CaughtError;
 import dev.ecsa.core.deregister.Deregister;
+import dev.ecsa.core.deregister.DrainCheck;
 import dev.ecsa.core.deregister.DrainState;
 import dev.ecsa.core.deregister.RecordFailure;
 import dev.ecsa.core.deregister.StartDrain;
-import dev.ecsa.core.drain.DrainCheck;
-import dev.ecsa.core.drain.TimeoutAction;
+import dev.ecsa.core.deregister.TimeoutAction;
 import dev.ecsa.core.error.NodeOperationException;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
@@ -29,7 +29,6 @@ import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.HybridActivations;
 import dev.ecsa.core.port.ListedManagedInstance;
 import dev.ecsa.core.port.ManagedInstances;
-import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.port.TransitionResult;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
@@ -68,7 +67,7 @@ import java.util.Optional;
  */
 public final class Reconcile {
 
-    private final NodeStore store;
+    private final ReconcileStore store;
     private final HybridActivations activations;
     private final ManagedInstances managed;
     private final ContainerInstances containers;
@@ -80,7 +79,7 @@ public final class Reconcile {
     private final Deregister deregister;
     private final RecordFailure recordFailure;
 
-    public Reconcile(NodeStore store, HybridActivations activations, ManagedInstances managed,
+    public Reconcile(ReconcileStore store, HybridActivations activations, ManagedInstances managed,
                      ContainerInstances containers, DrainWorkflow drains, EventPublisher events, Clock clock,
                      ReconcileSettings settings) {
         this.store = Objects.requireNonNull(store, "store");

@@ -1,12 +1,6 @@
 package dev.ecsa.core.deregister;
 
-import static dev.ecsa.core.deregister.DrainFixture.CLUSTER;
-import static dev.ecsa.core.deregister.DrainFixture.MI;
-import static dev.ecsa.core.deregister.DrainFixture.NODE;
-import static dev.ecsa.core.deregister.DrainFixture.REQUEST;
-import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.ecsa.core.drain.DrainStep;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.event.NodeEvent;
@@ -22,6 +16,11 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import static dev.ecsa.core.deregister.DrainFixture.CLUSTER;
+import static dev.ecsa.core.deregister.DrainFixture.MI;
+import static dev.ecsa.core.deregister.DrainFixture.NODE;
+import static dev.ecsa.core.deregister.DrainFixture.REQUEST;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Whole drains on the in-memory fakes, routed the way the state machine routes them. */
 class DrainWorkflowTest {

@@ -1,6 +1,5 @@
 package dev.ecsa.core.deregister;
 
-import dev.ecsa.core.drain.DrainStep;
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.fakes.MutableClock;
 import dev.ecsa.core.port.DrainStart;
@@ -9,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Walks the drain workflow the way the definition in infra-cdk (DrainWorkflow) routes it — StartDrain → DrainDecision
+ * Walks the drain workflow the way the definition in infra-cdk (DrainStateMachine) routes it — StartDrain → DrainDecision
  * → [WaitForDrain → CheckDrain → DrainDecision]* → Deregister → CleanHost | ApplyTimeoutPolicy → TimeoutDecision;
  * Retry on RetryableException (5 retries), Catch all → RecordFailure → DrainFailed — with waits taken on a
  * {@link MutableClock}. It records every state entered, which is what Step Functions bills as state transitions.

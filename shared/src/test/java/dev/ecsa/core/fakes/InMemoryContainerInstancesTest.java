@@ -1,10 +1,8 @@
 package dev.ecsa.core.fakes;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.ecsa.core.drain.DrainCheck;
-import dev.ecsa.core.drain.DrainDecision;
+import dev.ecsa.core.deregister.DrainCheck;
+import dev.ecsa.core.deregister.WorkflowDecision;
 import dev.ecsa.core.error.NodeOperationException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.port.ContainerInstance;
@@ -13,6 +11,8 @@ import dev.ecsa.core.port.TaskInfo;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class InMemoryContainerInstancesTest {
 
@@ -72,12 +72,12 @@ class InMemoryContainerInstancesTest {
 
         ecs.finishStopping();
         DrainCheck c = DrainCheck.decide(now, now.plusSeconds(600), ecs.listTasks("edge", ci.arn()));
-        assertThat(c.decision()).isEqualTo(DrainDecision.WAIT);
+        assertThat(c.decision()).isEqualTo(WorkflowDecision.WAIT);
         assertThat(c.standalone()).extracting(TaskInfo::arn).containsExactly("job-1");
 
         ecs.setTaskStatus("job-1", "STOPPED", "STOPPED");
         assertThat(DrainCheck.decide(now, now.plusSeconds(600), ecs.listTasks("edge", ci.arn())).decision())
-                .isEqualTo(DrainDecision.DRAINED);
+                .isEqualTo(WorkflowDecision.DRAINED);
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.ecsa.core.port.NodeCreation;
 import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.port.TransitionResult;
 import dev.ecsa.core.reconcile.ReconcileRun;
+import dev.ecsa.core.reconcile.ReconcileStore;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
 import dev.ecsa.core.state.TransitionDecision;
@@ -29,7 +30,7 @@ import java.util.Optional;
  * atomic (one lock stands in for DynamoDB's single-item atomicity), and transitions use the shared
  * {@link Transitions#decide} rule.
  */
-public final class InMemoryNodeStore implements NodeStore {
+public final class InMemoryNodeStore implements ReconcileStore {
 
     private final Clock clock;
     private final Map<String, NodeRecord> nodes = new HashMap<>();
@@ -119,20 +120,28 @@ public final class InMemoryNodeStore implements NodeStore {
     }
 
     @Override
-    public synchronized RequestRecord appendStep(String requestId, Step step) {
-        RequestRecord next = request(requestId).withStep(step);
+    public synchronized RequestRecord appendSteps(String requestId, List<Step> steps) {
+        RequestRecord next = request(requestId);
+        for (Step step : steps) {
+            next = next.withStep(step);
+        }
         requests.put(requestId, next);
         writes++;
         return next;
     }
 
     @Override
-    public synchronized RequestRecord finishRequest(String requestId, Outcome outcome, Failure failure) {
+    public synchronized RequestRecord finishRequest(String requestId, Outcome outcome, Failure failure,
+                                                    List<Step> lastSteps) {
         RequestRecord current = request(requestId);
         if (current.completed()) {
-            return current;
+            return lastSteps.isEmpty() ? current : appendSteps(requestId, lastSteps);
         }
-        RequestRecord next = current.finished(outcome, failure, clock.instant());
+        RequestRecord next = current;
+        for (Step step : lastSteps) {
+            next = next.withStep(step);
+        }
+        next = next.finished(outcome, failure, clock.instant());
         requests.put(requestId, next);
         writes++;
         return next;

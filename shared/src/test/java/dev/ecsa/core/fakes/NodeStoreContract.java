@@ -1,7 +1,5 @@
 package dev.ecsa.core.fakes;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
@@ -41,6 +39,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The {@link NodeStore} contract, as tests every implementation must pass: the in-memory fake (in {@code shared})
@@ -272,6 +273,47 @@ public abstract class NodeStoreContract {
         assertThatThrownBy(() -> store.appendStep("nope", Step.started("x", start)))
                 .isInstanceOf(PermanentException.class).hasMessageContaining("NOT_FOUND");
         assertThat(store.getRequest("nope")).isEmpty();
+    }
+
+    @Test
+    void severalStepsAreWrittenTogetherAndTheLastOfOneIdentityCounts() {
+        store.putRequestIfAbsent(RequestRecord.received(request, clock.instant()));
+        Instant start = clock.instant();
+        Step guard = new Step("guard", start, start, StepResult.SUCCEEDED, "new node");
+        Step bootstrap = Step.started("bootstrap", start.plusSeconds(1));
+        RequestRecord r = store.appendSteps("req-1", List.of(guard, bootstrap,
+                bootstrap.end(start.plusSeconds(2), StepResult.FAILED, "refused")));
+        assertThat(r.status()).isEqualTo(RequestStatus.IN_PROGRESS);
+        assertThat(r.steps()).extracting(Step::name, Step::result)
+                .containsExactly(tuple("guard", StepResult.SUCCEEDED), tuple("bootstrap", StepResult.FAILED));
+        assertThat(store.getRequest("req-1")).contains(r);
+    }
+
+    @Test
+    void theLastStepsAreWrittenWithTheOutcomeAndAfterItToo() {
+        store.putRequestIfAbsent(RequestRecord.received(request, clock.instant()));
+        Instant start = clock.instant();
+        store.appendStep("req-1", Step.started("verify", start));
+        clock.advance(Duration.ofSeconds(1));
+        RequestRecord done = store.finishRequest("req-1", Outcome.REGISTERED, null, List.of(
+                Step.started("verify", start).end(clock.instant(), StepResult.SUCCEEDED, "ok"),
+                new Step("record", clock.instant(), clock.instant(), StepResult.SUCCEEDED, "REGISTERED")));
+        assertThat(done.outcome()).isEqualTo(Outcome.REGISTERED);
+        assertThat(done.steps()).extracting(Step::name, Step::result)
+                .containsExactly(tuple("verify", StepResult.SUCCEEDED), tuple("record", StepResult.SUCCEEDED));
+
+        // A late copy: the outcome stays, its step is kept.
+        clock.advance(Duration.ofSeconds(1));
+        RequestRecord late = store.finishRequest("req-1", Outcome.FAILED, new Failure(Reason.INTERNAL, "late"),
+                List.of(new Step("delete-activation", clock.instant(), clock.instant(), StepResult.SUCCEEDED, "a-1",
+                        "a-1")));
+        assertThat(late.outcome()).isEqualTo(Outcome.REGISTERED);
+        assertThat(late.failure()).isNull();
+        assertThat(late.steps()).extracting(Step::name).containsExactly("verify", "record", "delete-activation");
+        assertThat(late.steps().get(2).resourceId()).isEqualTo("a-1");
+        assertThat(store.getRequest("req-1")).contains(late);
+        assertThatThrownBy(() -> store.appendSteps("nope", List.of(Step.started("x", start))))
+                .isInstanceOf(PermanentException.class).hasMessageContaining("NOT_FOUND");
     }
 
     @Test

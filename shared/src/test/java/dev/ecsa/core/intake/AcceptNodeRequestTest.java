@@ -1,7 +1,8 @@
 package dev.ecsa.core.intake;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ecsa.core.deregister.DeregisterIntake;
+import dev.ecsa.core.deregister.DeregisterSettings;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.fakes.InMemoryContainerInstances;
 import dev.ecsa.core.fakes.InMemoryDrainWorkflow;
@@ -17,6 +18,8 @@ import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.register.BootstrapScripts;
 import dev.ecsa.core.register.RegisterNode;
 import dev.ecsa.core.register.RegistrationSettings;
+import dev.ecsa.core.request.Attempt;
+import dev.ecsa.core.request.IntakeResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class AcceptNodeRequestTest {
 

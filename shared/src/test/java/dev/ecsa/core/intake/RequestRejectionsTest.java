@@ -1,6 +1,5 @@
 package dev.ecsa.core.intake;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.event.NodeEvent;
@@ -11,12 +10,14 @@ import dev.ecsa.core.model.Action;
 import dev.ecsa.core.model.DeregisterRequest;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
+import dev.ecsa.core.request.IntakeResult;
 import dev.ecsa.core.validation.RequestValidator;
 import dev.ecsa.core.validation.ValidationResult;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 class RequestRejectionsTest {
 

@@ -1,18 +1,15 @@
 package dev.ecsa.core.register;
 
-import static dev.ecsa.core.register.RegisterWorld.request;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.fakes.InMemoryHybridActivations;
-import dev.ecsa.core.intake.Attempt;
-import dev.ecsa.core.intake.IntakeResult;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RegisterRequest;
 import dev.ecsa.core.model.Step;
+import dev.ecsa.core.request.Attempt;
+import dev.ecsa.core.request.IntakeResult;
 import dev.ecsa.core.state.NodeState;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import static dev.ecsa.core.register.RegisterWorld.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The process dies at every port call of a registration (just before it, or just after it took effect), and the
@@ -121,7 +121,7 @@ class RegisterConvergenceTest {
         assertThat(w.host.bootstraps).isLessThanOrEqualTo(2);
 
         Set<String> recorded = w.store.getRequest("req-1").orElseThrow().steps().stream()
-                .map(RegisterNode::activationIdOf).filter(Objects::nonNull).collect(Collectors.toSet());
+                .map(Step::resourceId).filter(Objects::nonNull).collect(Collectors.toSet());
         assertThat(recorded).as("the activations the run recorded").isNotEmpty();
         List<InMemoryHybridActivations.Stored> live = w.activations.live();
         assertThat(live).as("no activation stays live, not even one whose creation was never recorded").isEmpty();

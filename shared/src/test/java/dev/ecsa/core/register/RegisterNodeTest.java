@@ -1,20 +1,12 @@
 package dev.ecsa.core.register;
 
-import static dev.ecsa.core.register.RegisterWorld.ADDRESS;
-import static dev.ecsa.core.register.RegisterWorld.HOST_KEY;
-import static dev.ecsa.core.register.RegisterWorld.OTHER_KEY;
-import static dev.ecsa.core.register.RegisterWorld.PORT;
-import static dev.ecsa.core.register.RegisterWorld.request;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.fakes.InMemoryHybridActivations;
-import dev.ecsa.core.intake.Attempt;
-import dev.ecsa.core.intake.IntakeResult;
 import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RegisterRequest;
 import dev.ecsa.core.model.RequestRecord;
@@ -23,12 +15,23 @@ import dev.ecsa.core.model.StepResult;
 import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.core.port.HostKeyPolicy;
 import dev.ecsa.core.port.ScriptRun;
+import dev.ecsa.core.request.Attempt;
+import dev.ecsa.core.request.IntakeResult;
 import dev.ecsa.core.state.NodeState;
+import dev.ecsa.core.state.Transition;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.EnumSource;
+import static dev.ecsa.core.register.RegisterWorld.ADDRESS;
+import static dev.ecsa.core.register.RegisterWorld.HOST_KEY;
+import static dev.ecsa.core.register.RegisterWorld.OTHER_KEY;
+import static dev.ecsa.core.register.RegisterWorld.PORT;
+import static dev.ecsa.core.register.RegisterWorld.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RegisterNodeTest {
 
@@ -158,6 +161,27 @@ class RegisterNodeTest {
         assertThat(second.failure().reason()).isEqualTo(Reason.INVALID_STATE);
         assertThat(second.failure().message()).contains("SSM does not list").contains("deregister");
         assertThat(w.activations.all()).hasSize(1);
+    }
+
+    /** Before the node guard was shared, DEREGISTRATION_FAILED reached no case and crashed the handler. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = NodeState.class, names = {"DRAIN_KEPT", "DEREGISTRATION_FAILED"})
+    void aNodeStillPartlyRegisteredIsRejectedUntilDeregistered(NodeState state) {
+        w.register(request("req-1", "node-1"));
+        NodeRecord node = w.store.getNode("node-1").orElseThrow();
+        w.store.transition("node-1", new Transition(NodeState.REGISTERED, NodeState.DRAINING, node.version()),
+                NodeUpdate.none());
+        w.store.transition("node-1", new Transition(NodeState.DRAINING, state, node.version() + 1),
+                NodeUpdate.none());
+
+        IntakeResult second = w.register(request("req-2", "node-1"));
+
+        assertThat(second.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(second.failure().reason()).isEqualTo(Reason.INVALID_STATE);
+        assertThat(second.failure().message()).contains("is " + state).contains("deregister it first");
+        assertThat(w.store.getNode("node-1").orElseThrow().state()).isEqualTo(state);
+        assertThat(w.activations.all()).hasSize(1);
+        assertThat(w.remote.runs()).hasSize(1);
     }
 
     @Test

@@ -1,18 +1,18 @@
 package dev.ecsa.core.register;
 
-import static dev.ecsa.core.register.RegisterWorld.request;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.fakes.InMemoryHybridActivations;
-import dev.ecsa.core.intake.IntakeResult;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.port.ScriptRun;
+import dev.ecsa.core.request.IntakeResult;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import static dev.ecsa.core.register.RegisterWorld.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The activation code must reach the host's stdin and nothing else — even when the host echoes it back in every line

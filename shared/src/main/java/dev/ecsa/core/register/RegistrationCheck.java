@@ -1,0 +1,170 @@
+package dev.ecsa.core.register;
+
+import dev.ecsa.core.error.NodeOperationException;
+import dev.ecsa.core.error.PermanentException;
+import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.error.RetryableException;
+import dev.ecsa.core.model.AgentVersions;
+import dev.ecsa.core.port.ContainerInstance;
+import dev.ecsa.core.port.ContainerInstanceStatus;
+import dev.ecsa.core.port.ContainerInstances;
+import dev.ecsa.core.port.HybridActivations;
+import dev.ecsa.core.port.ManagedInstance;
+import dev.ecsa.core.port.ManagedInstances;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Checks a registration against SSM and ECS, never the host's word alone: what the host reports must be what SSM lists
+ * for the activation and ECS lists for that managed instance, ACTIVE with its agent connected. SSM and ECS lag the
+ * host a little, so each look is repeated until it answers or the delivery's budget runs out.
+ */
+final class RegistrationCheck {
+
+    private final HybridActivations activations;
+    private final ManagedInstances managedInstances;
+    private final ContainerInstances containerInstances;
+    private final Sleeper sleeper;
+    private final Duration pollInterval;
+    private final Delivery delivery;
+
+    RegistrationCheck(HybridActivations activations, ManagedInstances managedInstances,
+                      ContainerInstances containerInstances, Sleeper sleeper, Duration pollInterval,
+                      Delivery delivery) {
+        this.activations = activations;
+        this.managedInstances = managedInstances;
+        this.containerInstances = containerInstances;
+        this.sleeper = sleeper;
+        this.pollInterval = pollInterval;
+        this.delivery = delivery;
+    }
+
+    /** A registration the host completed with one of {@code activationIds}, if ECS shows it ready (one look). */
+    Optional<Verified> earlierRegistration(Collection<String> activationIds) {
+        for (String id : activationIds) {
+            Optional<ManagedInstance> mi = activations.findManagedInstance(id);
+            if (mi.isPresent()) {
+                Optional<ContainerInstance> ci = findContainerInstance(mi.get().instanceId())
+                        .filter(RegistrationCheck::ready);
+                if (ci.isPresent()) {
+                    return Optional.of(new Verified(mi.get().instanceId(), ci.get().arn(),
+                            new AgentVersions(mi.get().agentVersion(), ci.get().agentVersion(), null),
+                            "the host registered with earlier activation " + id));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The host says it registered with {@code activationId}: SSM and ECS must say the same. */
+    Verified verify(BootstrapReport report, String activationId) {
+        ManagedInstance mi = poll(() -> activations.findManagedInstance(activationId)).orElseThrow(() ->
+                new PermanentException(Reason.IDS_MISMATCH, "SSM lists no managed instance for activation "
+                        + activationId + ", but the host reported " + report.managedInstanceId()));
+        if (!mi.instanceId().equals(report.managedInstanceId())) {
+            throw new PermanentException(Reason.IDS_MISMATCH, "the host reported " + report.managedInstanceId()
+                    + ", SSM lists " + mi.instanceId() + " for activation " + activationId);
+        }
+        String cluster = delivery.cluster;
+        if (report.cluster() != null && !report.cluster().isEmpty() && !cluster.equals(report.cluster())) {
+            throw new PermanentException(Reason.IDS_MISMATCH, "the host's ECS agent joined cluster "
+                    + report.cluster() + ", not " + cluster);
+        }
+        ContainerInstance ci = readyContainerInstance(mi.instanceId(), Reason.IDS_MISMATCH);
+        if (!ci.arn().equals(report.containerInstanceArn())) {
+            throw new PermanentException(Reason.IDS_MISMATCH, "the host reported " + report.containerInstanceArn()
+                    + ", ECS lists " + ci.arn() + " for " + mi.instanceId());
+        }
+        AgentVersions reported = report.agentVersions();
+        return new Verified(mi.instanceId(), ci.arn(), new AgentVersions(
+                pick(reported.ssmAgent(), mi.agentVersion()), pick(reported.ecsAgent(), ci.agentVersion()),
+                reported.ecsInit()), "verified " + mi.instanceId() + " / " + ci.arn() + " in SSM and ECS");
+    }
+
+    /**
+     * The host is already registered. If SSM lists that managed instance under this node's name and ECS shows it
+     * ACTIVE in this cluster, it is this node's own registration (from an earlier, interrupted run): adopt it.
+     */
+    Verified adopt(BootstrapReport report) {
+        String mi = report.managedInstanceId();
+        Optional<ManagedInstance> known = mi == null || mi.isEmpty() ? Optional.empty()
+                : managedInstances.describe(mi).filter(m -> delivery.nodeId.equals(m.name()));
+        if (known.isEmpty()) {
+            throw new PermanentException(Reason.PREFLIGHT_FAILED, delivery.hostFailure(report)
+                    + " (SSM does not list that registration for node " + delivery.nodeId + ")");
+        }
+        ContainerInstance ci = readyContainerInstance(mi, Reason.PREFLIGHT_FAILED);
+        if (report.containerInstanceArn() != null && !report.containerInstanceArn().isEmpty()
+                && !ci.arn().equals(report.containerInstanceArn())) {
+            throw new PermanentException(Reason.IDS_MISMATCH, "the host runs container instance "
+                    + report.containerInstanceArn() + ", ECS lists " + ci.arn() + " for " + mi);
+        }
+        return new Verified(mi, ci.arn(), new AgentVersions(known.get().agentVersion(), ci.agentVersion(), null),
+                "the host was already registered as " + mi + " / " + ci.arn()
+                        + "; SSM and ECS confirm it for this node");
+    }
+
+    /** The container instance of {@code mi}, once ACTIVE with its agent connected; waits while it comes up. */
+    private ContainerInstance readyContainerInstance(String mi, Reason whenAbsent) {
+        Optional<ContainerInstance> last = poll(() -> {
+            Optional<ContainerInstance> ci = findContainerInstance(mi);
+            return ci.filter(RegistrationCheck::ready).isPresent() ? ci : Optional.<ContainerInstance>empty();
+        });
+        if (last.isPresent()) {
+            return last.get();
+        }
+        Optional<ContainerInstance> seen = findContainerInstance(mi);
+        if (seen.isEmpty()) {
+            throw NodeOperationException.of(whenAbsent, "ECS lists no container instance for " + mi
+                    + " in cluster " + delivery.cluster);
+        }
+        throw new RetryableException(Reason.AGENT_NOT_READY, "container instance " + seen.get().arn() + " is "
+                + seen.get().status() + (seen.get().agentConnected() ? "" : " with its agent disconnected"));
+    }
+
+    /**
+     * The container instance of managed instance {@code mi}: by ECS's {@code ec2InstanceId}, or else by the
+     * {@value RegistrationSettings#NODE_ATTRIBUTE} attribute the bootstrap wrote into ecs.config, as long as the
+     * instance found names no other managed instance (ECS may report the {@code mi-} id late, or not at all for
+     * an agent that registered before the SSM agent had its id).
+     */
+    private Optional<ContainerInstance> findContainerInstance(String mi) {
+        Optional<ContainerInstance> byId = containerInstances.findByManagedInstanceId(delivery.cluster, mi);
+        if (byId.isPresent()) {
+            return byId;
+        }
+        return containerInstances.findByAttribute(delivery.cluster, RegistrationSettings.NODE_ATTRIBUTE,
+                        delivery.nodeId)
+                .filter(ci -> ci.managedInstanceId() == null || ci.managedInstanceId().isEmpty()
+                        || ci.managedInstanceId().equals(mi));
+    }
+
+    /** Calls {@code look} until it finds something or the budget runs out. */
+    private <T> Optional<T> poll(Supplier<Optional<T>> look) {
+        while (true) {
+            Optional<T> found = look.get();
+            if (found.isPresent()) {
+                return found;
+            }
+            if (delivery.remaining().compareTo(pollInterval) <= 0) {
+                return Optional.empty();
+            }
+            try {
+                sleeper.sleep(pollInterval);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RetryableException(Reason.TIMED_OUT, "interrupted while waiting for SSM and ECS");
+            }
+        }
+    }
+
+    private static boolean ready(ContainerInstance ci) {
+        return ci.status() == ContainerInstanceStatus.ACTIVE && ci.agentConnected();
+    }
+
+    private static String pick(String preferred, String fallback) {
+        return preferred != null && !preferred.isEmpty() ? preferred : fallback;
+    }
+}
