@@ -1,21 +1,15 @@
 package dev.ecsa.functions;
 
-import dev.ecsa.store.Json;
 import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ecsa.core.deregister.CaughtError;
 import dev.ecsa.core.deregister.DrainState;
-import dev.ecsa.core.deregister.DrainStep;
 import dev.ecsa.core.deregister.DrainTasks;
 import dev.ecsa.core.error.NodeOperationException;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
-import dev.ecsa.core.port.DrainStart;
+import dev.ecsa.functions.drain.DrainPayload;
 import dev.ecsa.functions.drain.DrainPorts;
+import dev.ecsa.store.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,11 +18,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The drain function: every Task of the drain workflow (infra-cdk DrainWorkflow) invokes it with
- * {@code {"step": <state name>, "state": <workflow state>}} and takes its answer as the next workflow state.
- * StartDrain's state is the execution input ({@link DrainStart}); RecordFailure's carries the caught error at
- * {@code error} ({@code {"Error", "Cause"}}); every other state is a {@link DrainState}. docs/drain-workflow.md
- * describes the shapes.
+ * The drain function: every Task of the drain workflow (infra-cdk DrainStateMachine) invokes it with the step's name
+ * and the workflow state ({@link DrainPayload}) and takes its answer, the next {@link DrainState}, as the next
+ * workflow state.
  *
  * <p>It throws only {@link dev.ecsa.core.error.RetryableException} (matched by the definition's Retry on its exact
  * class name, which the Lambda runtime reports as the error type) and {@link PermanentException} (caught into
@@ -37,10 +29,8 @@ import org.slf4j.MDC;
 public final class DrainStepHandler implements RequestStreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(DrainStepHandler.class);
-    private static final int MAX_ERROR_TEXT = 300;
 
     private final DrainTasks tasks;
-    private final ObjectMapper json = Json.mapper();
 
     /** For Lambda: the dependencies come from the composition root, once per environment. */
     public DrainStepHandler() {
@@ -58,116 +48,45 @@ public final class DrainStepHandler implements RequestStreamHandler {
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
         try (InvocationMdc mdc = InvocationMdc.open(context)) {
-            handle(input, output, context);
+            handle(DrainPayload.read(input), output);
         }
     }
 
     /** One invocation, with Lambda's request id in the MDC for every line it logs. */
-    private void handle(InputStream input, OutputStream output, Context context) throws IOException {
-        ObjectNode payload = readPayload(input);
-        DrainStep step = stepOf(payload);
-        JsonNode state = payload.get("state");
-        if (!(state instanceof ObjectNode stateObject)) {
-            throw new PermanentException(Reason.INTERNAL, "the drain function's payload has no state object");
-        }
-        MDC.put("nodeId", state.path("nodeId").asText(""));
-        MDC.put("requestId", state.path("requestId").asText(""));
+    private void handle(DrainPayload payload, OutputStream output) throws IOException {
+        String step = payload.step().stateName();
+        MDC.put("nodeId", payload.text("nodeId"));
+        MDC.put("requestId", payload.text("requestId"));
         try {
-            DrainState next = run(step, stateObject.deepCopy());
-            LOG.info("drain step {} done: decision {}, node {} at version {}", step.stateName(), next.decision(),
+            DrainState next = run(payload);
+            LOG.info("drain step {} done: decision {}, node {} at version {}", step, next.decision(),
                     next.nodeState(), next.nodeVersion());
-            json.writeValue(output, next);
+            Json.mapper().writeValue(output, next);
         } catch (NodeOperationException e) {
             // Logged here, once; Step Functions retries or records it.
-            LOG.warn("drain step {} failed ({}): {}", step.stateName(), e.retryable() ? "retryable" : "permanent",
+            LOG.warn("drain step {} failed ({}): {}", step, e.retryable() ? "retryable" : "permanent",
                     e.getMessage());
             throw e;
         } catch (RuntimeException e) {
-            LOG.error("drain step {} failed unexpectedly", step.stateName(), e);
-            throw new PermanentException(Reason.INTERNAL, step.stateName() + " failed unexpectedly: "
-                    + bounded(e.getClass().getName() + ": " + e.getMessage()), e);
+            LOG.error("drain step {} failed unexpectedly", step, e);
+            throw new PermanentException(Reason.INTERNAL, step + " failed unexpectedly: "
+                    + DrainPayload.bounded(e.getClass().getName() + ": " + e.getMessage()), e);
         } finally {
             MDC.remove("nodeId");
             MDC.remove("requestId");
         }
     }
 
-    private DrainState run(DrainStep step, ObjectNode state) {
-        return switch (step) {
-            case START_DRAIN -> tasks.startDrain(decode(state, DrainStart.class));
-            case CHECK_DRAIN -> tasks.checkDrain(decode(state, DrainState.class));
-            case APPLY_TIMEOUT_POLICY -> tasks.applyTimeoutPolicy(decode(state, DrainState.class));
-            case DEREGISTER -> tasks.deregister(decode(state, DrainState.class));
-            case CLEAN_HOST -> tasks.cleanHost(decode(state, DrainState.class));
-            case RECORD_FAILURE -> {
-                CaughtError error = caughtError(state.remove("error"));
-                // A failure in StartDrain is caught with the execution input; later ones with a workflow state.
-                DrainState failed = state.has("pollSeconds") ? decode(state, DrainState.class)
-                        : DrainState.initial(decode(state, DrainStart.class));
-                yield tasks.recordFailure(failed, error);
-            }
+    private DrainState run(DrainPayload payload) {
+        return switch (payload.step()) {
+            case START_DRAIN -> tasks.startDrain(payload.start());
+            case CHECK_DRAIN -> tasks.checkDrain(payload.drainState());
+            case APPLY_TIMEOUT_POLICY -> tasks.applyTimeoutPolicy(payload.drainState());
+            case DEREGISTER -> tasks.deregister(payload.drainState());
+            case CLEAN_HOST -> tasks.cleanHost(payload.drainState());
+            case RECORD_FAILURE -> tasks.recordFailure(payload.failedState(), payload.caughtError());
             default -> throw new PermanentException(Reason.INTERNAL,
-                    step.stateName() + " is not a Task of the drain function");
+                    payload.step().stateName() + " is not a Task of the drain function");
         };
-    }
-
-    private ObjectNode readPayload(InputStream input) {
-        try {
-            JsonNode node = json.readTree(input);
-            if (node instanceof ObjectNode object) {
-                return object;
-            }
-        } catch (IOException e) {
-            // Not JSON: reported below without quoting it.
-        }
-        throw new PermanentException(Reason.INTERNAL, "the drain function's payload is not a JSON object");
-    }
-
-    private static DrainStep stepOf(ObjectNode payload) {
-        try {
-            return DrainStep.ofStateName(payload.path("step").asText(""));
-        } catch (IllegalArgumentException e) {
-            throw new PermanentException(Reason.INTERNAL, bounded(e.getMessage()));
-        }
-    }
-
-    private <T> T decode(ObjectNode state, Class<T> type) {
-        try {
-            return json.treeToValue(state, type);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new PermanentException(Reason.INTERNAL,
-                    "the workflow state is not a valid " + type.getSimpleName() + ": " + bounded(originalMessage(e)));
-        }
-    }
-
-    /**
-     * The Catch's {@code {"Error", "Cause"}}. For a Lambda function error the Cause is the runtime's JSON
-     * ({@code errorMessage}, {@code errorType}, {@code stackTrace}); only the message is kept.
-     */
-    private CaughtError caughtError(JsonNode error) {
-        if (error == null || !error.isObject()) {
-            return new CaughtError("Unknown", "RecordFailure was invoked without an error");
-        }
-        String cause = error.path("Cause").asText("");
-        String message = cause;
-        try {
-            JsonNode parsed = json.readTree(cause);
-            if (parsed != null && parsed.hasNonNull("errorMessage")) {
-                message = parsed.get("errorMessage").asText();
-            }
-        } catch (JsonProcessingException notJson) {
-            // A States.* error's cause is plain text.
-        }
-        return new CaughtError(error.path("Error").asText(""), message);
-    }
-
-    /** Jackson's message without its location suffix (the source is our own tree, not worth quoting). */
-    private static String originalMessage(Exception e) {
-        return e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
-    }
-
-    private static String bounded(String text) {
-        String t = String.valueOf(text);
-        return t.length() <= MAX_ERROR_TEXT ? t : t.substring(0, MAX_ERROR_TEXT - 1) + "…";
     }
 }
