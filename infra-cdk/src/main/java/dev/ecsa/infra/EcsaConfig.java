@@ -36,6 +36,9 @@ import software.constructs.Node;
  * @param requestRetentionDays      how long request records are kept (DynamoDB TTL)
  * @param eventBusName              bus the service's events go to; "default" = the account's default bus
  * @param registrationBudgetSeconds the time one registration may take, below the function timeout
+ * @param maxConcurrency            node requests handled at once at most (the event source mapping's maximum
+ *                                  concurrency, 2-1000, and the node-request function's reserved concurrency); FIFO
+ *                                  order keeps one request per node in flight whatever this is
  * @param alarmTopic                where alarms notify: empty = nowhere, {@code create} = a new SNS topic, or an SNS
  *                                  topic ARN
  * @param functionsZip              path of the Lambda deployment zip built by the functions module
@@ -65,6 +68,7 @@ public record EcsaConfig(
         int requestRetentionDays,
         String eventBusName,
         int registrationBudgetSeconds,
+        int maxConcurrency,
         String alarmTopic,
         String functionsZip) {
 
@@ -95,6 +99,10 @@ public record EcsaConfig(
         if (registrationBudgetSeconds < 120 || registrationBudgetSeconds > 840) {
             // Lambda's hard limit is 900 s; the function keeps 60 s to record the outcome and clean up.
             throw new IllegalArgumentException("ecsa:registrationBudgetSeconds must be 120-840");
+        }
+        if (maxConcurrency < 2 || maxConcurrency > 1000) {
+            // The event source mapping's ScalingConfig.MaximumConcurrency range.
+            throw new IllegalArgumentException("ecsa:maxConcurrency must be 2-1000");
         }
         if (!vpcId.isEmpty() && (subnetIds.isEmpty() || availabilityZones.size() != subnetIds.size())) {
             throw new IllegalArgumentException(
@@ -146,6 +154,7 @@ public record EcsaConfig(
                 Integer.parseInt(text(node, "ecsa:requestRetentionDays", "90")),
                 text(node, "ecsa:eventBusName", "default"),
                 Integer.parseInt(text(node, "ecsa:registrationBudgetSeconds", "720")),
+                Integer.parseInt(text(node, "ecsa:maxConcurrency", "20")),
                 text(node, "ecsa:alarmTopic", ""),
                 text(node, "ecsa:functionsZip", "functions/target/ecsa-functions-lambda.zip"));
     }

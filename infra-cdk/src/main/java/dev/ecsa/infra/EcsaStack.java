@@ -55,6 +55,7 @@ import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.CfnFunction;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.LoggingFormat;
@@ -256,10 +257,15 @@ public final class EcsaStack extends Stack {
         reconcile.addEnvironment(FunctionEnvironment.DRAIN_STATE_MACHINE_ARN,
                 workflow.stateMachine().getStateMachineArn());
 
+        // Node requests at once: the mapping scales up to maxConcurrency (FIFO keeps one in flight per node), and the
+        // function reserves as much, so other functions in the account cannot starve registrations, nor they them.
         nodeRequestLive.addEventSource(SqsEventSource.Builder.create(queue)
                 .batchSize(1)
                 .reportBatchItemFailures(true)
+                .maxConcurrency(config.maxConcurrency())
                 .build());
+        ((CfnFunction) nodeRequest.getNode().getDefaultChild()).setReservedConcurrentExecutions(
+                config.maxConcurrency());
 
         Rule schedule = Rule.Builder.create(this, "ReconcileSchedule")
                 .schedule(Schedule.expression(config.reconcileSchedule()))

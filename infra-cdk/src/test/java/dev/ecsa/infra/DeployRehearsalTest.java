@@ -93,6 +93,22 @@ class DeployRehearsalTest {
     }
 
     @Test
+    void aFleetSiteRaisesTheConcurrencyOfTheMappingAndTheReservation() {
+        Synth synth = Synth.of(Map.of("ecsa:maxConcurrency", "200"));
+
+        commonChecks(synth);
+        synth.template().hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
+                "ScalingConfig", Map.of("MaximumConcurrency", 200))));
+        synth.template().hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", EcsaStack.NODE_REQUEST_HANDLER, "ReservedConcurrentExecutions", 200)));
+        // The mapping's own range: below 2 or above 1,000, CloudFormation would refuse it at deploy time.
+        assertThatThrownBy(() -> Synth.of(Map.of("ecsa:maxConcurrency", "1")))
+                .hasMessageContaining("ecsa:maxConcurrency must be 2-1000");
+        assertThatThrownBy(() -> Synth.of(Map.of("ecsa:maxConcurrency", "1001")))
+                .hasMessageContaining("ecsa:maxConcurrency must be 2-1000");
+    }
+
+    @Test
     void theRetiredRoleNameKeyIsRefusedWithTheKeyThatReplacesIt() {
         assertThatThrownBy(() -> Synth.of(Map.of("ecsa:ecsAnywhereRoleName", "ecsAnywhereRole")))
                 .hasMessageContaining("ecsa:ecsAnywhereRoleArn");

@@ -66,7 +66,13 @@ class EcsaStackTest {
     void consumerTakesOneMessageAtATimeAndReportsPartialFailures() {
         template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
                 "BatchSize", 1,
-                "FunctionResponseTypes", List.of("ReportBatchItemFailures"))));
+                "FunctionResponseTypes", List.of("ReportBatchItemFailures"),
+                "ScalingConfig", Map.of("MaximumConcurrency", 20))));
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", EcsaStack.NODE_REQUEST_HANDLER,
+                "ReservedConcurrentExecutions", 20)));
+        template.resourcePropertiesCountIs("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "ReservedConcurrentExecutions", Match.anyValue())), 1);
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,14 +57,15 @@ public final class Bench implements AutoCloseable {
     private final byte[] installScript;
     private URI httpsBase;
 
-    private Bench(SimulatorConfig simulatorConfig, List<HostConfig> hostConfigs, FifoQueueSpec queueSpec) {
+    private Bench(SimulatorConfig simulatorConfig, List<HostConfig> hostConfigs, FifoQueueSpec queueSpec,
+                  Duration installDownload) {
         try {
             simulator = track(ControlPlaneSimulator.start(simulatorConfig));
             simulator.createCluster(CLUSTER);
             sshKey = rsaKeyPair();
             simulator.putSecret(SSH_KEY_SECRET, pkcs8Pem(sshKey));
 
-            installScript = InstallScriptStandIn.render(simulator.endpoint());
+            installScript = InstallScriptStandIn.render(simulator.endpoint(), installDownload);
             signingKey = track(ThrowawayGpgKey.create("ecsa bench signing key <bench@ecsa.invalid>"));
             simulator.serveFile(INSTALL_SCRIPT_PATH, installScript);
             simulator.serveFile(INSTALL_SCRIPT_PATH + ".asc", signingKey.detachSign(installScript));
@@ -94,12 +96,22 @@ public final class Bench implements AutoCloseable {
 
     /** A bench with the given simulated hosts and default settings elsewhere. */
     public static Bench start(HostConfig... hostConfigs) {
-        return new Bench(SimulatorConfig.defaults(), List.of(hostConfigs), FifoQueueSpec.named("node-requests"));
+        return new Bench(SimulatorConfig.defaults(), List.of(hostConfigs), FifoQueueSpec.named("node-requests"),
+                Duration.ZERO);
     }
 
     /** A bench with every part configurable. */
     public static Bench start(SimulatorConfig simulatorConfig, List<HostConfig> hostConfigs, FifoQueueSpec queueSpec) {
-        return new Bench(simulatorConfig, hostConfigs, queueSpec);
+        return new Bench(simulatorConfig, hostConfigs, queueSpec, Duration.ZERO);
+    }
+
+    /**
+     * A bench whose install-script stand-in spends {@code installDownload} in its package step, as AWS's script spends
+     * most of its time downloading (for scale runs with realistic installs).
+     */
+    public static Bench start(SimulatorConfig simulatorConfig, List<HostConfig> hostConfigs, FifoQueueSpec queueSpec,
+                              Duration installDownload) {
+        return new Bench(simulatorConfig, hostConfigs, queueSpec, installDownload);
     }
 
     public ControlPlaneSimulator simulator() {

@@ -22,7 +22,7 @@ public final class BenchMain {
             if ("--hosts".equals(args[i]) && i + 1 < args.length) {
                 hostCount = parseCount(args[++i]);
             } else {
-                System.err.println("usage: bin/bench [--hosts N]   (N from 0 to 20)");
+                System.err.println("usage: bin/bench [--hosts N]   (N from 0 to 250)");
                 System.exit(2);
             }
         }
@@ -44,13 +44,13 @@ public final class BenchMain {
     private static int parseCount(String text) {
         try {
             int n = Integer.parseInt(text);
-            if (n >= 0 && n <= 20) {
+            if (n >= 0 && n <= 250) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // fall through to the usage message
         }
-        System.err.println("--hosts takes a number from 0 to 20");
+        System.err.println("--hosts takes a number from 0 to 250");
         System.exit(2);
         return 0;
     }

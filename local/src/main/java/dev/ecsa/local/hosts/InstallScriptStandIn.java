@@ -7,6 +7,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 
 /**
@@ -18,18 +19,31 @@ public final class InstallScriptStandIn {
 
     /** The token the template carries in place of the simulator's base URL. */
     public static final String ENDPOINT_TOKEN = "@@SIMULATOR_ENDPOINT@@";
+    static final String DOWNLOAD_TOKEN = "@@DOWNLOAD_SECONDS@@";
 
     private InstallScriptStandIn() {
     }
 
     /** The script, pointing its fake agents at {@code simulatorEndpoint} (e.g. {@code http://127.0.0.1:4566}). */
     public static byte[] render(URI simulatorEndpoint) {
+        return render(simulatorEndpoint, Duration.ZERO);
+    }
+
+    /**
+     * The script, pointing its fake agents at {@code simulatorEndpoint}, spending {@code download} (whole seconds) in
+     * its package step as the real script spends its time downloading.
+     */
+    public static byte[] render(URI simulatorEndpoint, Duration download) {
+        if (download.isNegative() || download.toSeconds() > 3600) {
+            throw new IllegalArgumentException("download must be 0..3600 s, was " + download);
+        }
         String endpoint = simulatorEndpoint.toString().replaceAll("/+$", "");
         if (!endpoint.matches("https?://[A-Za-z0-9.:\\[\\]-]+(/[A-Za-z0-9._~/-]*)?")) {
             // The value lands inside a double-quoted shell string; refuse anything that could escape it.
             throw new IllegalArgumentException("unsupported simulator endpoint: " + simulatorEndpoint);
         }
-        return template().replace(ENDPOINT_TOKEN, endpoint).getBytes(StandardCharsets.UTF_8);
+        return template().replace(ENDPOINT_TOKEN, endpoint).replace(DOWNLOAD_TOKEN, Long.toString(download.toSeconds()))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     /** Lower-case hex SHA-256 of {@code bytes}, as {@code sha256sum} prints it. */

@@ -42,6 +42,9 @@ public final class LambdaFunction implements AutoCloseable {
     }
 
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
+    /** The runtime interface client's switch to load its native library from a given path instead of unpacking it. */
+    private static final String JNI_PROPERTY =
+            "com.amazonaws.services.lambda.runtime.api.client.runtimeapi.NativeClient.JNI";
 
     private final FunctionSpec spec;
     private final Setup setup;
@@ -211,6 +214,10 @@ public final class LambdaFunction implements AutoCloseable {
         // so an AWS endpoint the bench does not serve, or anything on the internet, fails as in a VPC without a
         // route out. (The bench's own endpoints are 127.0.0.1 addresses.)
         command.add("-Djdk.net.hosts.file=" + hostsFile());
+        // The runtime interface client would copy its native library to the fixed path /tmp/.libaws-lambda-jni.so at
+        // every start; Lambda gives each environment its own /tmp, the bench does not, so environments starting side
+        // by side would load each other's half-written copy. Each loads the one unpacked copy instead.
+        command.add("-D" + JNI_PROPERTY + "=" + nativeLibrary());
         command.add("-cp");
         command.add(runtimeClasspath());
         command.add(RIC_MAIN);
@@ -249,15 +256,58 @@ public final class LambdaFunction implements AutoCloseable {
     }
 
     private Path hostsFile() {
-        Path file = setup.workDir().resolve("hosts");
-        try {
-            if (!Files.exists(file)) {
-                Files.writeString(file, "127.0.0.1 localhost\n");
+        return onceInWorkDir("hosts", file -> Files.writeString(file, "127.0.0.1 localhost\n"));
+    }
+
+    /** The runtime interface client's native library for this machine, unpacked from its jar once per work dir. */
+    private Path nativeLibrary() {
+        String arch = System.getProperty("os.arch").matches("aarch64|arm64") ? "aarch_64" : "x86_64";
+        String entry = "jni/libaws-lambda-jni.linux-" + arch + ".so";
+        return onceInWorkDir("libaws-lambda-jni.so", file -> {
+            try (java.util.zip.ZipFile jar = new java.util.zip.ZipFile(runtimeClientJar().toFile())) {
+                ZipEntry e = jar.getEntry(entry);
+                if (e == null) {
+                    throw new IOException(entry + " is not in " + runtimeClientJar());
+                }
+                try (InputStream in = jar.getInputStream(e)) {
+                    Files.copy(in, file);
+                }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        });
+    }
+
+    private interface FileWriter {
+        void write(Path file) throws IOException;
+    }
+
+    /**
+     * A file in the work dir that every environment shares, written once and whole: to a temporary name, then moved
+     * into place, under a lock, so an environment starting alongside never sees it half-written.
+     */
+    private Path onceInWorkDir(String name, FileWriter writer) {
+        Path file = setup.workDir().resolve(name);
+        synchronized (LambdaFunction.class) {
+            try {
+                if (!Files.exists(file)) {
+                    Files.createDirectories(setup.workDir());
+                    Path tmp = Files.createTempFile(setup.workDir(), name, ".tmp");
+                    Files.delete(tmp);
+                    writer.write(tmp);
+                    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write " + file, e);
+            }
         }
         return file;
+    }
+
+    private Path runtimeClientJar() throws IOException {
+        try (Stream<Path> jars = Files.list(setup.runtimeLibs())) {
+            return jars.filter(p -> p.getFileName().toString().startsWith("aws-lambda-java-runtime-interface-client"))
+                    .findFirst().orElseThrow(() -> new IOException("no runtime interface client in "
+                            + setup.runtimeLibs()));
+        }
     }
 
     private String runtimeClasspath() {

@@ -25,6 +25,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -43,6 +45,8 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
  * zip ships AWS's signing key, which did not sign the stand-in).
  */
 public final class StackOnBench implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StackOnBench.class);
 
     /** The drain workflow's definition, written next to it. */
     public static final String DEFINITION = "infra-cdk/target/drain-workflow.asl.json";
@@ -91,6 +95,7 @@ public final class StackOnBench implements AutoCloseable {
     private final Map<String, String> bindings;
     private final Map<String, String> platform;
     private final LambdaFunction nodeRequest;
+    private final FunctionEnvironments nodeRequests;
     private final LambdaFunction drainStep;
     private final LambdaFunction reconcile;
 
@@ -138,6 +143,9 @@ public final class StackOnBench implements AutoCloseable {
             nodeRequest = join(nr);
             drainStep = join(ds);
             reconcile = join(rc);
+            // More environments of the node-request function start as the mapping's concurrency needs them.
+            nodeRequests = track(new FunctionEnvironments(nodeRequest, () -> start("NodeRequest", context),
+                    mappingConcurrency(template)));
 
             ExecutionOptions timing = new ExecutionOptions(null, Map.of(), options.retryPause(), Map.of());
             stepFunctions.register(iam.stateMachineArn(), LocalStepFunctions.readDefinition(root.resolve(DEFINITION)),
@@ -226,8 +234,30 @@ public final class StackOnBench implements AutoCloseable {
         return iam;
     }
 
+    /** The node-request function's first environment: the one every invocation gets while they come one by one. */
     public LambdaFunction nodeRequest() {
         return nodeRequest;
+    }
+
+    /** All the node-request function's environments, up to the mapping's maximum concurrency. */
+    public FunctionEnvironments nodeRequests() {
+        return nodeRequests;
+    }
+
+    /**
+     * The event source mapping's maximum concurrency in the template ({@code ScalingConfig.MaximumConcurrency}): how
+     * many batches the mapping hands the function at once.
+     */
+    static int mappingConcurrency(JsonNode template) {
+        for (JsonNode resource : template.path("Resources")) {
+            if (resource.path("Type").asText().equals("AWS::Lambda::EventSourceMapping")) {
+                int max = resource.path("Properties").path("ScalingConfig").path("MaximumConcurrency").asInt(0);
+                if (max > 0) {
+                    return max;
+                }
+            }
+        }
+        throw new IllegalStateException("the template's event source mapping sets no MaximumConcurrency");
     }
 
     public LambdaFunction drainStep() {
@@ -273,22 +303,27 @@ public final class StackOnBench implements AutoCloseable {
      */
     public SqsEventSourcePoller.BatchHandler nodeRequestConsumer() {
         return batch -> {
-            LambdaFunction.Invocation result = nodeRequest.invoke(sqsEvent(batch));
+            LambdaFunction.Invocation result = nodeRequests.invoke(sqsEvent(batch));
             Set<String> failed = new HashSet<>();
             if (!result.ok()) {
+                LOG.warn("the node-request function failed a batch of {}: {}", batch.size(), result.errorType());
                 batch.forEach(m -> failed.add(m.messageId()));
                 return failed;
             }
             JSON.readTree(result.body()).path("batchItemFailures")
                     .forEach(f -> failed.add(f.path("itemIdentifier").asText()));
+            if (!failed.isEmpty()) {
+                LOG.info("the node-request function asked for {} of {} messages again", failed.size(), batch.size());
+            }
             return failed;
         };
     }
 
     /**
      * The stack's event source mapping on the bench: polls the bench's queue through the SQS IAM front with the
-     * NodeRequest role's credentials (its SQS grants are checked as the mapping's are), batch size 1, and hands each
-     * batch to {@link #nodeRequestConsumer()}. Stopped first when the stack closes.
+     * NodeRequest role's credentials (its SQS grants are checked as the mapping's are), batch size 1, up to the
+     * mapping's maximum concurrency at once (one per message group: the FIFO queue holds a group's next message
+     * back), and hands each batch to {@link #nodeRequestConsumer()}. Stopped first when the stack closes.
      *
      * @param retryDelay how soon a message the function failed comes back (SQS's visibility timeout decides on AWS,
      *                   which would make a retry on the bench take minutes)
@@ -302,7 +337,8 @@ public final class StackOnBench implements AutoCloseable {
                 .httpClient(http)
                 .build());
         return mappings.track(SqsEventSourcePoller.start(sqs, SqsEventSourcePoller.Settings.of(
-                bench.queues().queueUrl()).withBatchSize(1).withRetryDelay(retryDelay), nodeRequestConsumer()));
+                bench.queues().queueUrl()).withBatchSize(1).withRetryDelay(retryDelay)
+                .withConcurrency(nodeRequests.limit()), nodeRequestConsumer()));
     }
 
     /** A batch as the event source mapping delivers it to the function (the Lambda SQS event's JSON). */

@@ -6,24 +6,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecsa.core.contract.FunctionEnvironment;
 import dev.ecsa.store.Json;
-import dev.ecsa.functions.aws.AwsClients;
 import dev.ecsa.store.DynamoDbNodeStore;
-import dev.ecsa.store.InventoryTable;
 import dev.ecsa.local.Bench;
 import dev.ecsa.local.Resources;
-import dev.ecsa.local.hosts.Dirs;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.local.hosts.SimulatedHost;
 import dev.ecsa.local.lambda.LambdaFunction;
 import dev.ecsa.local.lambda.StackOnBench;
-import dev.ecsa.local.sim.SimulatorConfig;
-import dev.ecsa.local.sqs.FifoQueueSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,9 +28,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 
 /**
  * The whole service on one machine (docs/local-mode.md), as it deploys: the {@link Bench} (simulator, ElasticMQ, dynalite,
@@ -56,8 +47,7 @@ public final class LocalMode implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LocalMode.class);
 
     /** The inventory table's name in the local mode. */
-    public static final String TABLE = "ecsa-local-inventory";
-    private static final String CREDENTIAL = "local";
+    public static final String TABLE = DeployedOnBench.TABLE;
 
     private final LocalModeSettings settings;
     private final Resources resources = new Resources();
@@ -75,27 +65,13 @@ public final class LocalMode implements AutoCloseable {
             for (int i = 1; i <= settings.hosts(); i++) {
                 hostConfigs.add(HostConfig.builder("node-" + i).build());
             }
-            FifoQueueSpec queueSpec = FifoQueueSpec.named("node-requests")
-                    .withMaxReceiveCount(FifoQueueSpec.DEFAULT_MAX_RECEIVE_COUNT)
-                    .withVisibilityTimeout(settings.visibilityTimeout());
-            bench = track(Bench.start(SimulatorConfig.defaults(), hostConfigs, queueSpec));
-            String region = bench.simulator().config().region();
-
-            AwsClients dynamoClients = track(new AwsClients(AwsClients.Settings.aws(Region.of(region))
-                    .withCredentials(credentials()).withEndpoint(bench.dynamo().endpoint())));
-            InventoryTable.ensure(dynamoClients.dynamoDb(), TABLE, Duration.ofSeconds(30));
-            store = new DynamoDbNodeStore(dynamoClients.dynamoDb(), TABLE, Duration.ofDays(90), Clock.systemUTC());
-
-            Path work = Files.createTempDirectory("ecsa-local-functions-");
-            resources.track(() -> Dirs.deleteRecursively(work));
-            stack = track(StackOnBench.start(bench, StackOnBench.Options.of(settings.repoRoot(), work, TABLE)
-                    .withContextValues(Map.of(
+            DeployedOnBench deployed = track(DeployedOnBench.start(new DeployedOnBench.Options(settings.repoRoot(),
+                    hostConfigs, Duration.ZERO, settings.visibilityTimeout(), settings.retryDelay(), Map.of(
                             FunctionEnvironment.DRAIN_TIMEOUT_SECONDS, Long.toString(settings.drainTimeout().toSeconds()),
-                            FunctionEnvironment.DRAIN_POLL_SECONDS, Long.toString(settings.drainPoll().toSeconds()),
-                            FunctionEnvironment.MAX_RECEIVES, Integer.toString(queueSpec.maxReceiveCount())))));
-
-            // The event source mapping polls the queue with the function's role: its SQS grants are checked too.
-            stack.startEventSourceMapping(settings.retryDelay());
+                            FunctionEnvironment.DRAIN_POLL_SECONDS, Long.toString(settings.drainPoll().toSeconds())))));
+            bench = deployed.bench();
+            store = deployed.store();
+            stack = deployed.stack();
 
             scheduler = Executors.newScheduledThreadPool(2, runnable -> {
                 Thread thread = new Thread(runnable, "local-mode-schedule");
@@ -112,9 +88,6 @@ public final class LocalMode implements AutoCloseable {
                     settings.reconcileInterval().toMillis(), TimeUnit.MILLISECONDS);
 
             writeStateFile();
-        } catch (IOException e) {
-            close();
-            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -306,10 +279,5 @@ public final class LocalMode implements AutoCloseable {
 
     private <T extends AutoCloseable> T track(T resource) {
         return resources.track(resource);
-    }
-
-    private static StaticCredentialsProvider credentials() {
-        // The bench does not check signatures; any static credentials keep the SDK from probing for real ones.
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create(CREDENTIAL, CREDENTIAL));
     }
 }

@@ -63,7 +63,7 @@ public final class LocalModeMain {
             }
             String value = args[++i];
             s = switch (option) {
-                case "--hosts" -> s.withHosts(number(option, value, 0, 20));
+                case "--hosts" -> s.withHosts(number(option, value, 0, 250));
                 case "--drain-timeout" -> s.withDrainTimeout(Duration.ofSeconds(number(option, value,
                         FieldRules.MIN_DRAIN_TIMEOUT_SECONDS, FieldRules.MAX_DRAIN_TIMEOUT_SECONDS)));
                 case "--drain-poll" -> s.withDrainPoll(Duration.ofSeconds(number(option, value,

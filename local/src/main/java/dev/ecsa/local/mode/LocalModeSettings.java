@@ -12,7 +12,7 @@ import java.util.Objects;
  * seconds rather than minutes: the drain is checked every 5 s (the stack's default: 15 s) and gives up after 60 s
  * (the stack's default: 10 minutes).
  *
- * @param hosts             simulated hosts {@code node-1..node-N}, 0..20
+ * @param hosts             simulated hosts {@code node-1..node-N}, 0..250
  * @param drainPoll         WaitForDrain's interval, whole seconds, 5..300
  * @param drainTimeout      the default drain deadline of a deregistration that names none, 60..3600 s
  * @param reconcileInterval how often the reconcile schedule fires (the stack: an EventBridge rate)
@@ -36,8 +36,8 @@ public record LocalModeSettings(int hosts, Duration drainPoll, Duration drainTim
         Objects.requireNonNull(retryDelay, "retryDelay");
         Objects.requireNonNull(stateFile, "stateFile");
         Objects.requireNonNull(repoRoot, "repoRoot");
-        if (hosts < 0 || hosts > 20) {
-            throw new IllegalArgumentException("hosts must be 0..20, was " + hosts);
+        if (hosts < 0 || hosts > 250) {
+            throw new IllegalArgumentException("hosts must be 0..250, was " + hosts);
         }
         if (drainPoll.toMillis() % 1000 != 0 || drainPoll.toSeconds() < FunctionBudgets.MIN_DRAIN_POLL_SECONDS
                 || drainPoll.toSeconds() > FunctionBudgets.MAX_DRAIN_POLL_SECONDS) {

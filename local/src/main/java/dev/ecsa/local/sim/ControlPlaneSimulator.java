@@ -86,6 +86,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
     private final SsmSimulation ssm;
     private final EcsSimulation ecs;
     private final EcsApi ecsApi;
+    private final java.util.concurrent.atomic.AtomicLong throttlingAnswers = new java.util.concurrent.atomic.AtomicLong();
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
     private volatile Authorizer authorizer;
     private final List<PublishedEvent> events = new ArrayList<>();
@@ -337,6 +338,11 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         return faults;
     }
 
+    /** How many calls were answered with ThrottlingException so far. */
+    public long throttlingAnswers() {
+        return throttlingAnswers.get();
+    }
+
     /** Calls of one operation, e.g. {@code calls("AmazonSSM.DescribeInstanceInformation")}; retries count. */
     public long calls(String operation) {
         return faults.calls(operation);
@@ -522,6 +528,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
             switch (f.kind()) {
                 case LATENCY -> sleep(f);
                 case THROTTLING -> {
+                    throttlingAnswers.incrementAndGet();
                     respond(exchange, 400, contentType, error("ThrottlingException", "Rate exceeded"));
                     return;
                 }

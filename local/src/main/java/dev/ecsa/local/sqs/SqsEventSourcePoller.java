@@ -21,8 +21,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 /**
- * The local mode's stand-in for Lambda's SQS event source mapping: one thread long-polls a queue, hands each
- * batch to a handler and settles the batch the way Lambda does with {@code ReportBatchItemFailures}.
+ * The local mode's stand-in for Lambda's SQS event source mapping: up to {@link Settings#concurrency()} threads
+ * long-poll a queue, each handing its batch to the handler and settling it the way Lambda does with
+ * {@code ReportBatchItemFailures}. For a FIFO queue the queue itself keeps one batch per message group in flight (a
+ * group's next message is not delivered while one is unacknowledged), so, as with Lambda's mapping, many groups are
+ * worked on at once and each group in order.
  *
  * <ul>
  *   <li>The handler returns the ids of the messages that failed (Lambda's {@code SQSBatchResponse}
@@ -62,8 +65,10 @@ public final class SqsEventSourcePoller implements AutoCloseable {
      * @param batchSize  1..10 messages per receive (the design uses 1: a registration can take minutes)
      * @param waitTime   long-poll wait per receive, 0..20 s; bounds how long {@link #close()} takes
      * @param retryDelay if present, failed messages get this visibility timeout instead of the queue's
+     * @param concurrency batches handled at once at most (the mapping's maximum concurrency), 1..1000
      */
-    public record Settings(String queueUrl, int batchSize, Duration waitTime, Optional<Duration> retryDelay) {
+    public record Settings(String queueUrl, int batchSize, Duration waitTime, Optional<Duration> retryDelay,
+                           int concurrency) {
         public Settings {
             Objects.requireNonNull(queueUrl, "queueUrl");
             Objects.requireNonNull(waitTime, "waitTime");
@@ -74,6 +79,9 @@ public final class SqsEventSourcePoller implements AutoCloseable {
             if (waitTime.isNegative() || waitTime.toSeconds() > 20) {
                 throw new IllegalArgumentException("waitTime must be 0..20 s, was " + waitTime);
             }
+            if (concurrency < 1 || concurrency > 1000) {
+                throw new IllegalArgumentException("concurrency must be 1..1000, was " + concurrency);
+            }
             retryDelay.ifPresent(d -> {
                 if (d.isNegative() || d.toSeconds() > 43_200) {
                     throw new IllegalArgumentException("retryDelay must be 0..43200 s, was " + d);
@@ -83,19 +91,23 @@ public final class SqsEventSourcePoller implements AutoCloseable {
 
         /** Batch size 1, a 2 s long poll, failures wait for the queue's visibility timeout. */
         public static Settings of(String queueUrl) {
-            return new Settings(queueUrl, 1, Duration.ofSeconds(2), Optional.empty());
+            return new Settings(queueUrl, 1, Duration.ofSeconds(2), Optional.empty(), 1);
         }
 
         public Settings withBatchSize(int size) {
-            return new Settings(queueUrl, size, waitTime, retryDelay);
+            return new Settings(queueUrl, size, waitTime, retryDelay, concurrency);
         }
 
         public Settings withWaitTime(Duration wait) {
-            return new Settings(queueUrl, batchSize, wait, retryDelay);
+            return new Settings(queueUrl, batchSize, wait, retryDelay, concurrency);
         }
 
         public Settings withRetryDelay(Duration delay) {
-            return new Settings(queueUrl, batchSize, waitTime, Optional.of(delay));
+            return new Settings(queueUrl, batchSize, waitTime, Optional.of(delay), concurrency);
+        }
+
+        public Settings withConcurrency(int n) {
+            return new Settings(queueUrl, batchSize, waitTime, retryDelay, n);
         }
     }
 
@@ -106,7 +118,7 @@ public final class SqsEventSourcePoller implements AutoCloseable {
     private final SqsClient sqs;
     private final Settings settings;
     private final BatchHandler handler;
-    private final Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
@@ -116,17 +128,22 @@ public final class SqsEventSourcePoller implements AutoCloseable {
         this.sqs = sqs;
         this.settings = settings;
         this.handler = handler;
-        this.thread = new Thread(this::run, "sqs-poller-" + queueName(settings.queueUrl()));
-        this.thread.setDaemon(true);
+        for (int i = 0; i < settings.concurrency(); i++) {
+            Thread t = new Thread(this::run, "sqs-poller-" + queueName(settings.queueUrl())
+                    + (settings.concurrency() == 1 ? "" : "-" + (i + 1)));
+            t.setDaemon(true);
+            threads.add(t);
+        }
     }
 
     /**
-     * Starts polling on a new thread. The client stays the caller's: it is not closed by {@link #close()}.
+     * Starts polling on new threads, one per unit of concurrency. The client stays the caller's: it is not closed by
+     * {@link #close()}.
      */
     public static SqsEventSourcePoller start(SqsClient sqs, Settings settings, BatchHandler handler) {
         SqsEventSourcePoller poller = new SqsEventSourcePoller(Objects.requireNonNull(sqs, "sqs"),
                 Objects.requireNonNull(settings, "settings"), Objects.requireNonNull(handler, "handler"));
-        poller.thread.start();
+        poller.threads.forEach(Thread::start);
         return poller;
     }
 
@@ -135,7 +152,7 @@ public final class SqsEventSourcePoller implements AutoCloseable {
     }
 
     public boolean isRunning() {
-        return thread.isAlive();
+        return threads.stream().anyMatch(Thread::isAlive);
     }
 
     private void run() {
@@ -244,20 +261,22 @@ public final class SqsEventSourcePoller implements AutoCloseable {
     }
 
     /**
-     * Stops polling and waits until the current receive returns and its batch is settled. Idempotent.
+     * Stops polling and waits until every thread's current receive returns and its batch is settled. Idempotent.
      */
     @Override
     public void close() {
         running = false;
-        if (Thread.currentThread() == thread) {
+        if (threads.contains(Thread.currentThread())) {
             return;
         }
         boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        for (Thread thread : threads) {
+            while (thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         if (interrupted) {

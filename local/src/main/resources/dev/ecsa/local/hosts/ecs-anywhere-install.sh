@@ -10,6 +10,8 @@ SIM_ENDPOINT="@@SIMULATOR_ENDPOINT@@"
 SIM_AGENT_VERSION="1.82.0"
 SIM_WAIT_TRIES=10
 SIM_WAIT_SLEEP=1
+# Seconds spent "downloading" the agents' packages: the real script spends most of its time there.
+SIM_DOWNLOAD_SECONDS=@@DOWNLOAD_SECONDS@@
 
 REGION=""
 ACTIVATION_CODE=""
@@ -295,6 +297,9 @@ UNIT
 }
 
 # Step 8: SSM agent.
+if [ "$SIM_DOWNLOAD_SECONDS" -gt 0 ]; then
+    sleep "$SIM_DOWNLOAD_SECONDS"
+fi
 if ! $SKIP_REGISTRATION; then
     if [ "$IP_COMPATIBILITY" == "ipv6" ] && [ ! -f /etc/amazon/ssm/amazon-ssm-agent.json ]; then
         mkdir -p /etc/amazon/ssm

@@ -149,7 +149,7 @@ final class DrainBench implements AutoCloseable {
         Path file = DynaliteServer.locateRepoRoot().resolve(StackOnBench.DEFINITION);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(file + " is missing: build infra-cdk in the same reactor "
-                    + "(./mvnw -pl shared,functions,infra-cdk,local verify ...)");
+                    + "(./mvnw -pl shared,store,functions,infra-cdk,local verify ...)");
         }
         definition = LocalStepFunctions.readDefinition(file);
         bench = resources.track(Bench.start(SimulatorConfig.defaults().withClock(clock), List.of(hosts),

@@ -249,7 +249,8 @@ public final class ServiceOnBench implements AutoCloseable {
     public synchronized void addConsumer() {
         if (options.zip()) {
             if (zipMappingStarted) {
-                throw new UnsupportedOperationException("on the zip the function has one environment: one consumer");
+                throw new UnsupportedOperationException("on the zip the stack's mapping is the one consumer; it scales to"
+                        + " its maximum concurrency itself");
             }
             zipMappingStarted = true;
             stack.startEventSourceMapping(options.retryDelay());

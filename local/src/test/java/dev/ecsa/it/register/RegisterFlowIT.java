@@ -75,7 +75,7 @@ class RegisterFlowIT {
         assertThat(codes).hasSizeGreaterThan(before);
         List<String> everything = new ArrayList<>(service.tableItems());
         service.bench().simulator().events().forEach(e -> everything.add(e.detail()));
-        everything.addAll(service.stack().nodeRequest().log());
+        everything.addAll(service.stack().nodeRequests().log());
         for (String code : codes.subList(before, codes.size())) {
             assertThat(everything).as("the activation code is in no item, event or line of the function's log")
                     .allSatisfy(text -> assertThat(text).doesNotContain(code));

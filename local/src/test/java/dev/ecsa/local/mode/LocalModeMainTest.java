@@ -32,8 +32,8 @@ class LocalModeMainTest {
 
     @Test
     void badOptionsAreRefusedWithTheirName() {
-        assertThatThrownBy(() -> LocalModeMain.parse(new String[] {"--hosts", "21"}, base))
-                .hasMessageContaining("--hosts takes a number from 0 to 20");
+        assertThatThrownBy(() -> LocalModeMain.parse(new String[] {"--hosts", "251"}, base))
+                .hasMessageContaining("--hosts takes a number from 0 to 250");
         assertThatThrownBy(() -> LocalModeMain.parse(new String[] {"--drain-timeout"}, base))
                 .hasMessageContaining("--drain-timeout needs a value");
         assertThatThrownBy(() -> LocalModeMain.parse(new String[] {"--colour", "red"}, base))

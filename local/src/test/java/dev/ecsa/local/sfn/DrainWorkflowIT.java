@@ -51,7 +51,7 @@ class DrainWorkflowIT {
         Path file = DynaliteServer.locateRepoRoot().resolve(StackOnBench.DEFINITION);
         if (!Files.isRegularFile(file)) {
             throw new IllegalStateException(file + " is missing: build infra-cdk first "
-                    + "(./mvnw -pl shared,functions,infra-cdk package -DskipTests)");
+                    + "(./mvnw -pl shared,store,functions,infra-cdk package -DskipTests)");
         }
         return LocalStepFunctions.readDefinition(file);
     }
