@@ -1,6 +1,5 @@
 package dev.ecsa.store;
 
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ecsa.core.contract.InventorySchema;
 import dev.ecsa.core.error.PermanentException;
@@ -49,8 +48,9 @@ import static dev.ecsa.store.Items.s;
  *
  * <p>A conditional write that fails is followed by a strongly consistent read, and the shared rule
  * {@link Transitions#decide} tells a replay (ALREADY_DONE) from a conflict; ReturnValuesOnConditionCheckFailure
- * would save that read, but dynalite (the offline bench) does not implement it. Steps are appended by an optimistic
- * read-modify-write guarded by a per-item revision counter, so concurrent steps are never lost.
+ * would save that read, but dynalite (the offline bench) does not implement it. A request's steps are a map keyed by
+ * start time and name ({@link Items#stepKey}): a step is written by one UpdateItem without a read, and concurrent
+ * writers never lose each other's steps.
  *
  * <p>Request items and history entries carry {@value InventoryTable#TTL_ATTRIBUTE} (epoch seconds) = finish time (or
  * receipt while running) + the retention. {@link #listNodesByState} reads the {@code byState} index, which is
@@ -185,17 +185,17 @@ public final class DynamoDbNodeStore implements ReconcileStore {
             Instant now = clock.instant();
             Map<String, String> names = new HashMap<>(Map.of("#pk", Items.PK, "#status", Items.STATUS,
                     "#outcome", Items.OUTCOME, "#finishedAt", Items.FINISHED_AT, "#expiresAt", Items.EXPIRES_AT,
-                    "#rev", Items.REVISION, "#failure", Items.FAILURE));
+                    "#failure", Items.FAILURE));
             Map<String, AttributeValue> values = new HashMap<>(Map.of(":completed", s(RequestStatus.COMPLETED.name()),
                     ":outcome", s(outcome.name()), ":now", Items.time(now),
-                    ":expires", n(now.plus(retention).getEpochSecond()), ":one", n(1)));
+                    ":expires", n(now.plus(retention).getEpochSecond())));
             StringBuilder steps = new StringBuilder();
             if (!distinct.isEmpty()) {
                 names.put("#steps", Items.STEPS);
                 stepAssignments(distinct, names, values, steps.append(", "));
             }
-            String set = "SET #status = :completed, #outcome = :outcome, #finishedAt = :now, #expiresAt = :expires, "
-                    + "#rev = #rev + :one" + steps;
+            String set = "SET #status = :completed, #outcome = :outcome, #finishedAt = :now, #expiresAt = :expires"
+                    + steps;
             String expression;
             if (failure != null) {
                 values.put(":failure", Items.failure(failure));

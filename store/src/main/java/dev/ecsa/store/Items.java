@@ -81,8 +81,6 @@ final class Items {
     static final String RECEIVED_AT = "receivedAt";
     static final String FINISHED_AT = "finishedAt";
     static final String EXPIRES_AT = InventorySchema.TTL_ATTRIBUTE;
-    /** Counts writes to a request item, for the optimistic read-modify-write of its step list. Not in the record. */
-    static final String REVISION = "revision";
 
     // nested maps
     static final String SSM_AGENT = "ssmAgent";
@@ -216,7 +214,6 @@ final class Items {
             item.put(FINISHED_AT, time(r.finishedAt()));
         }
         item.put(EXPIRES_AT, n(expiresAtEpochSecond));
-        item.put(REVISION, n(0));
         return item;
     }
 
@@ -247,11 +244,6 @@ final class Items {
         item.put(RECEIVED_AT, time(r.receivedAt()));
         item.put(EXPIRES_AT, n(expiresAtEpochSecond));
         return item;
-    }
-
-    static long revision(Map<String, AttributeValue> item) {
-        AttributeValue v = item.get(REVISION);
-        return v == null ? 0 : Long.parseLong(v.n());
     }
 
     /**

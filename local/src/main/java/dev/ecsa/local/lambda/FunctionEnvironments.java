@@ -64,11 +64,6 @@ public final class FunctionEnvironments implements AutoCloseable {
         }
     }
 
-    /** The first environment: the one a sequential caller always gets. */
-    public LambdaFunction first() {
-        return all.get(0);
-    }
-
     /** Every environment started so far. */
     public List<LambdaFunction> environments() {
         return List.copyOf(all);

@@ -52,11 +52,10 @@ public final class DeployedOnBench implements AutoCloseable {
     private final DynamoDbNodeStore store;
     private final StackOnBench stack;
     private final SqsEventSourcePoller mapping;
-    private final FifoQueueSpec queueSpec;
 
     private DeployedOnBench(Options options) {
         try {
-            queueSpec = FifoQueueSpec.named("node-requests")
+            FifoQueueSpec queueSpec = FifoQueueSpec.named("node-requests")
                     .withMaxReceiveCount(FifoQueueSpec.DEFAULT_MAX_RECEIVE_COUNT)
                     .withVisibilityTimeout(options.visibilityTimeout());
             bench = resources.track(Bench.start(SimulatorConfig.defaults(), options.hosts(), queueSpec,
@@ -111,10 +110,6 @@ public final class DeployedOnBench implements AutoCloseable {
     /** The stack's event source mapping on the bench. */
     public SqsEventSourcePoller mapping() {
         return mapping;
-    }
-
-    public FifoQueueSpec queueSpec() {
-        return queueSpec;
     }
 
     /** Stops the functions, the mapping and the bench; removes the functions' working directory. */

@@ -181,15 +181,15 @@ public final class ServiceOnBench implements AutoCloseable {
                         .withEndpoint(bench.simulator().endpoint())
                         .withEndpoint(AwsClients.Service.DYNAMODB, iam.dynamoEndpoint());
                 FunctionsConfig config = FunctionsConfig.from(Map.of(
-                        "ECSA_STACK_NAME", iam.stackName(),
-                        "ECSA_TABLE_NAME", TABLE,
-                        "ECSA_CLUSTER", Bench.CLUSTER,
-                        "ECSA_SSH_KEY_SECRET", Bench.SSH_KEY_SECRET,
-                        "ECSA_ECS_ANYWHERE_ROLE", BenchIam.ECS_ANYWHERE_ROLE,
-                        "ECSA_INSTALL_SCRIPT_URL", bench.installScriptUrl().toString(),
-                        "ECSA_REGISTRATION_BUDGET_SECONDS", Long.toString(options.budget().toSeconds()),
+                        FunctionEnvironment.STACK_NAME, iam.stackName(),
+                        FunctionEnvironment.TABLE_NAME, TABLE,
+                        FunctionEnvironment.CLUSTER, Bench.CLUSTER,
+                        FunctionEnvironment.SSH_KEY_SECRET, Bench.SSH_KEY_SECRET,
+                        FunctionEnvironment.ECS_ANYWHERE_ROLE, BenchIam.ECS_ANYWHERE_ROLE,
+                        FunctionEnvironment.INSTALL_SCRIPT_URL, bench.installScriptUrl().toString(),
+                        FunctionEnvironment.REGISTRATION_BUDGET_SECONDS, Long.toString(options.budget().toSeconds()),
                         // Registration never starts the drain workflow; the composition root only needs a valid ARN.
-                        "ECSA_DRAIN_STATE_MACHINE_ARN", iam.stateMachineArn()));
+                        FunctionEnvironment.DRAIN_STATE_MACHINE_ARN, iam.stateMachineArn()));
                 InstallScriptPin pin = options.pin() == Pin.GPG
                         ? new InstallScriptPin.Gpg(bench.signingKey().armoredPublicKey(), bench.signingKey().fingerprint())
                         : new InstallScriptPin.Sha256(bench.installScriptSha256());

@@ -35,9 +35,4 @@ public record Step(String name, Instant startedAt, Instant endedAt, StepResult r
     public Step end(Instant at, StepResult result, String detail) {
         return new Step(name, startedAt, at, result, detail, resourceId);
     }
-
-    /** This step, about {@code id}. */
-    public Step about(String id) {
-        return new Step(name, startedAt, endedAt, result, detail, id);
-    }
 }
