@@ -2,9 +2,7 @@ package dev.ecsa.functions;
 
 import dev.ecsa.store.Json;
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -15,6 +13,11 @@ import dev.ecsa.core.intake.AcceptNodeRequest;
 import dev.ecsa.core.request.Attempt;
 import dev.ecsa.core.request.IntakeResult;
 import dev.ecsa.functions.intake.Intake;
+import dev.ecsa.functions.sqs.SqsBatchResponse;
+import dev.ecsa.functions.sqs.SqsEvent;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +39,7 @@ import org.slf4j.MDC;
  *
  * <p>Logs carry {@code messageId}, {@code requestId} and {@code nodeId} in the MDC; bodies are never logged.
  */
-public final class NodeRequestHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
+public final class NodeRequestHandler implements RequestStreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(NodeRequestHandler.class);
     /** SQS's message attribute counting deliveries. */
@@ -44,6 +47,7 @@ public final class NodeRequestHandler implements RequestHandler<SQSEvent, SQSBat
     static final List<String> MDC_KEYS = List.of("messageId", "requestId", "nodeId");
 
     /** Duplicate keys are refused: with last-wins a second "nodeId" could slip past a reader of the first. */
+    private static final ObjectReader EVENT_READER = Json.mapper().readerFor(SqsEvent.class);
     private static final ObjectReader BODY_READER = Json.mapper().readerFor(new TypeReference<Map<String, Object>>() {
     }).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
@@ -63,31 +67,36 @@ public final class NodeRequestHandler implements RequestHandler<SQSEvent, SQSBat
         this.safetyMargin = intake.safetyMargin();
     }
 
+    /** Lambda's entry: the SQS event as JSON in, the batch item failures as JSON out. */
     @Override
-    public SQSBatchResponse handleRequest(SQSEvent event, Context context) {
-        List<SQSBatchResponse.BatchItemFailure> failures = new ArrayList<>();
-        List<SQSEvent.SQSMessage> records = event == null || event.getRecords() == null ? List.of()
-                : event.getRecords();
+    public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        SqsEvent event = EVENT_READER.readValue(input);
+        Json.mapper().writeValue(output, handle(event, context));
+    }
+
+    /** One batch: each message handled in order; the ones to deliver again come back as batch item failures. */
+    public SqsBatchResponse handle(SqsEvent event, Context context) {
+        List<SqsBatchResponse.ItemFailure> failures = new ArrayList<>();
+        List<SqsEvent.Message> records = event == null ? List.of() : event.records();
         try (InvocationMdc mdc = InvocationMdc.open(context)) {
-            for (SQSEvent.SQSMessage message : records) {
+            for (SqsEvent.Message message : records) {
                 if (!handle(message, context)) {
-                    failures.add(SQSBatchResponse.BatchItemFailure.builder()
-                            .withItemIdentifier(message.getMessageId()).build());
+                    failures.add(new SqsBatchResponse.ItemFailure(message.messageId()));
                 }
             }
         }
-        return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
+        return new SqsBatchResponse(failures);
     }
 
     /** Handles one message; {@code true} to acknowledge it. */
-    private boolean handle(SQSEvent.SQSMessage message, Context context) {
-        String messageId = message.getMessageId();
+    private boolean handle(SqsEvent.Message message, Context context) {
+        String messageId = message.messageId();
         MDC.put("messageId", String.valueOf(messageId));
         Attempt attempt = attempt(message, context);
         try {
             Map<String, Object> body;
             try {
-                body = decode(message.getBody());
+                body = decode(message.body());
             } catch (JsonProcessingException e) {
                 Object where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
                         + e.getLocation().getColumnNr() + ")";
@@ -131,10 +140,10 @@ public final class NodeRequestHandler implements RequestHandler<SQSEvent, SQSBat
         }
     }
 
-    private Attempt attempt(SQSEvent.SQSMessage message, Context context) {
+    private Attempt attempt(SqsEvent.Message message, Context context) {
         int count = 1;
-        Map<String, String> attributes = message.getAttributes();
-        if (attributes != null && attributes.get(RECEIVE_COUNT) != null) {
+        Map<String, String> attributes = message.attributes();
+        if (attributes.get(RECEIVE_COUNT) != null) {
             try {
                 count = Math.max(1, Integer.parseInt(attributes.get(RECEIVE_COUNT)));
             } catch (NumberFormatException e) {

@@ -1,9 +1,13 @@
 package dev.ecsa.functions;
 
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
-import com.amazonaws.services.lambda.runtime.tests.EventLoader;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecsa.functions.sqs.SqsBatchResponse;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import dev.ecsa.core.deregister.DeregisterSettings;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.event.NodeEvent;
@@ -32,7 +36,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,29 +103,43 @@ class NodeRequestHandlerTest {
     }
 
     /** A message as Lambda delivers it from the FIFO queue (the fixture), with this id, body and receive count. */
-    static SQSEvent.SQSMessage message(String id, String body, int receiveCount) {
-        SQSEvent.SQSMessage m = EventLoader.loadSQSEvent("events/sqs-fifo-node-request.json").getRecords().get(0);
-        m.setMessageId(id);
-        m.setBody(body);
-        Map<String, String> attributes = new HashMap<>(m.getAttributes());
-        attributes.put("ApproximateReceiveCount", Integer.toString(receiveCount));
-        m.setAttributes(attributes);
+    static ObjectNode message(String id, String body, int receiveCount) {
+        ObjectNode m;
+        try (InputStream in = NodeRequestHandlerTest.class.getResourceAsStream("/events/sqs-fifo-node-request.json")) {
+            m = (ObjectNode) Json.mapper().readTree(in).get("Records").get(0);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        m.put("messageId", id);
+        m.put("body", body);
+        ((ObjectNode) m.get("attributes")).put("ApproximateReceiveCount", Integer.toString(receiveCount));
         return m;
     }
 
-    static SQSEvent event(SQSEvent.SQSMessage... messages) {
-        SQSEvent e = new SQSEvent();
-        e.setRecords(List.of(messages));
+    static ObjectNode event(ObjectNode... messages) {
+        ObjectNode e = Json.mapper().createObjectNode();
+        e.putArray("Records").addAll(List.of(messages));
         return e;
     }
 
-    private List<String> failures(SQSBatchResponse r) {
-        return r.getBatchItemFailures().stream().map(SQSBatchResponse.BatchItemFailure::getItemIdentifier).toList();
+    /** One invocation through Lambda's entry: the event as JSON in, the response as JSON out. */
+    private SqsBatchResponse invoke(ObjectNode event, com.amazonaws.services.lambda.runtime.Context context) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            handler.handleRequest(new ByteArrayInputStream(Json.mapper().writeValueAsBytes(event)), out, context);
+            return Json.mapper().readValue(out.toByteArray(), SqsBatchResponse.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private List<String> failures(SqsBatchResponse r) {
+        return r.batchItemFailures().stream().map(SqsBatchResponse.ItemFailure::itemIdentifier).toList();
     }
 
     @Test
     void aValidRegistrationRunsAndIsAcknowledged() throws Exception {
-        SQSBatchResponse response = handler.handleRequest(
+        SqsBatchResponse response = invoke(
                 event(message("m-1", json(registerBody("req-1", "node-1")), 1)), null);
 
         assertThat(failures(response)).isEmpty();
@@ -141,7 +158,7 @@ class NodeRequestHandlerTest {
     @ValueSource(strings = {"{not json", "", "[1,2]", "\"register\"", "null",
         "{\"action\":\"register\",\"action\":\"deregister\"}"})
     void anUndecodableBodyIsRejectedUnderTheMessageIdAndAcknowledged(String body) {
-        SQSBatchResponse response = handler.handleRequest(event(message("6a1b-m2", body, 1)), null);
+        SqsBatchResponse response = invoke(event(message("6a1b-m2", body, 1)), null);
 
         assertThat(failures(response)).isEmpty();
         RequestRecord record = store.getRequest("sqs-6a1b-m2").orElseThrow();
@@ -193,7 +210,7 @@ class NodeRequestHandlerTest {
             default -> body.put(field, field.equals("port") && !payload.isEmpty() ? "22" + payload : payload);
         }
 
-        SQSBatchResponse response = handler.handleRequest(event(message("m-9", json(body), 1)), null);
+        SqsBatchResponse response = invoke(event(message("m-9", json(body), 1)), null);
 
         assertThat(failures(response)).isEmpty();
         assertThat(remote.runs()).isEmpty();
@@ -217,7 +234,7 @@ class NodeRequestHandlerTest {
         Map<String, Object> body = registerBody("req-1", "node-1");
         body.put("cluster", "--help");
 
-        SQSBatchResponse response = handler.handleRequest(event(message("m-1", json(body), 1)), null);
+        SqsBatchResponse response = invoke(event(message("m-1", json(body), 1)), null);
 
         assertThat(failures(response)).isEmpty();
         assertThat(remote.runs()).isEmpty();
@@ -233,12 +250,12 @@ class NodeRequestHandlerTest {
         remote.setReachable(ADDRESS, 22, false);
         String body = json(registerBody("req-1", "node-1"));
 
-        SQSBatchResponse first = handler.handleRequest(event(message("m-1", body, 1)), null);
+        SqsBatchResponse first = invoke(event(message("m-1", body, 1)), null);
 
         assertThat(failures(first)).containsExactly("m-1");
         assertThat(store.getRequest("req-1").orElseThrow().completed()).isFalse();
 
-        SQSBatchResponse last = handler.handleRequest(event(message("m-1", body, Intake.DEFAULT_MAX_RECEIVES)), null);
+        SqsBatchResponse last = invoke(event(message("m-1", body, Intake.DEFAULT_MAX_RECEIVES)), null);
 
         assertThat(failures(last)).isEmpty();
         RequestRecord record = store.getRequest("req-1").orElseThrow();
@@ -252,7 +269,7 @@ class NodeRequestHandlerTest {
         Map<String, Object> elsewhere = registerBody("req-3", "node-3");
         elsewhere.put("address", "10.0.0.99");
 
-        SQSBatchResponse response = handler.handleRequest(event(
+        SqsBatchResponse response = invoke(event(
                 message("m-1", json(registerBody("req-1", "node-1")), 1),
                 message("m-2", "{oops", 1),
                 message("m-3", json(elsewhere), 2)), null);
@@ -264,9 +281,9 @@ class NodeRequestHandlerTest {
 
     @Test
     void aPermanentFailureIsAcknowledgedAndTheOtherRequestLeftAlone() {
-        handler.handleRequest(event(message("m-1", json(registerBody("req-1", "node-1")), 1)), null);
+        invoke(event(message("m-1", json(registerBody("req-1", "node-1")), 1)), null);
 
-        SQSBatchResponse response = handler.handleRequest(
+        SqsBatchResponse response = invoke(
                 event(message("m-2", json(registerBody("req-1", "node-2")), 1)), null);
 
         assertThat(failures(response)).isEmpty();
@@ -276,7 +293,7 @@ class NodeRequestHandlerTest {
 
     @Test
     void aDeregistrationStartsTheDrainWorkflow() {
-        handler.handleRequest(event(message("m-1", json(registerBody("req-1", "node-1")), 1)), null);
+        invoke(event(message("m-1", json(registerBody("req-1", "node-1")), 1)), null);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("action", "deregister");
         body.put("requestId", "req-2");
@@ -285,7 +302,7 @@ class NodeRequestHandlerTest {
         body.put("onTimeout", "keep");
         body.put("requestedBy", "operator");
 
-        SQSBatchResponse response = handler.handleRequest(event(message("m-2", json(body), 1)), null);
+        SqsBatchResponse response = invoke(event(message("m-2", json(body), 1)), null);
 
         assertThat(failures(response)).isEmpty();
         assertThat(store.getRequest("req-2").orElseThrow().status()).isEqualTo(RequestStatus.IN_PROGRESS);
@@ -307,9 +324,9 @@ class NodeRequestHandlerTest {
         System.setErr(capture);
         System.setOut(capture);
         try {
-            handler.handleRequest(event(message("m-1", json(registerBody("req-1", "node-1")), 1)), null);
+            invoke(event(message("m-1", json(registerBody("req-1", "node-1")), 1)), null);
             host.failInstallAndLeak = false;
-            handler.handleRequest(event(message("m-2", json(registerBody("req-2", "node-2")), 1)), null);
+            invoke(event(message("m-2", json(registerBody("req-2", "node-2")), 1)), null);
         } finally {
             System.setErr(originalErr);
             System.setOut(originalOut);
@@ -336,7 +353,7 @@ class NodeRequestHandlerTest {
 
     @Test
     void theLambdaTimeLeftBoundsTheRegistration() {
-        SQSBatchResponse response = handler.handleRequest(
+        SqsBatchResponse response = invoke(
                 event(message("m-1", json(registerBody("req-1", "node-1")), 1)), new TestContext(45_000));
 
         assertThat(failures(response)).isEmpty();

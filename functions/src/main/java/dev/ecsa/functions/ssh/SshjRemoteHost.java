@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import net.schmizz.sshj.Config;
 import net.schmizz.sshj.DefaultConfig;
@@ -38,7 +39,8 @@ import net.schmizz.sshj.userauth.keyprovider.KeyProviderUtil;
  *   <li>Host keys are verified against the policy during key exchange; a mismatch aborts the connection before
  *       authentication, so nothing runs (HOST_KEY_CHANGED, naming the expected and presented fingerprints).</li>
  *   <li>The private key is parsed from the secret's text in memory (OpenSSH or PEM: ed25519, ECDSA, RSA), never
- *       written to disk and never named in a message.</li>
+ *       written to disk and never named in a message. Everything runs on the JDK's cryptography ({@link JdkKeys}):
+ *       encrypted PEM keys and PuTTY keys, which would need BouncyCastle, are refused as unparsable.</li>
  *   <li>The script goes to the command's stdin, followed by EOF; stdout and stderr are drained concurrently so
  *       neither side blocks on a full window, and only bounded tails are kept.</li>
  *   <li>{@code connectTimeout} bounds TCP connect, key exchange and authentication together; {@code commandTimeout}
@@ -80,6 +82,7 @@ public final class SshjRemoteHost implements RemoteHost {
      */
     public SshjRemoteHost(Config config) {
         this.config = Objects.requireNonNull(config, "config");
+        JdkKeys.install();
     }
 
     /**
@@ -137,6 +140,11 @@ public final class SshjRemoteHost implements RemoteHost {
         } catch (IOException | RuntimeException e) {
             if (e instanceof NodeOperationException n) {
                 throw n;
+            }
+            // A PKCS#8 EC key without its public point (as the JDK writes them) defeats SSHJ's reader.
+            Optional<KeyPair> jdk = JdkKeys.fromPkcs8(key.keyText());
+            if (jdk.isPresent()) {
+                return jdk.get();
             }
             // The cause is left out on purpose: parser messages are not guaranteed free of key material.
             throw badKey(key, "it could not be parsed (" + e.getClass().getSimpleName()

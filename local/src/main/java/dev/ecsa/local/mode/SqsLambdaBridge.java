@@ -1,99 +1,64 @@
 package dev.ecsa.local.mode;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import com.amazonaws.services.lambda.runtime.RequestHandler;
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
+import dev.ecsa.functions.sqs.SqsBatchResponse;
+import dev.ecsa.functions.sqs.SqsEvent;
 import dev.ecsa.local.sqs.SqsEventSourcePoller;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiFunction;
 import software.amazon.awssdk.services.sqs.model.Message;
-import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
- * Runs a Lambda SQS handler ({@code RequestHandler<SQSEvent, SQSBatchResponse>}) behind the local
- * {@link SqsEventSourcePoller}: each received batch becomes the {@link SQSEvent} Lambda would deliver (message id,
- * receipt handle, body, system attributes such as {@code ApproximateReceiveCount} and {@code MessageGroupId}, message
- * attributes, event source ARN and region) and the handler's {@code batchItemFailures} become the ids to retry.
- * Each invocation gets a {@link LocalLambdaContext} with the function's timeout as its budget.
+ * Runs the node-request handler in-process ({@code NodeRequestHandler::handle}) behind the local
+ * {@link SqsEventSourcePoller}: each received batch becomes the {@link SqsEvent} the handler reads (message id, body,
+ * system attributes such as {@code ApproximateReceiveCount} and {@code MessageGroupId}) and the handler's
+ * {@code batchItemFailures} become the ids to retry. Each invocation gets a {@link LocalLambdaContext} with the
+ * function's timeout as its budget. (The function from the zip gets Lambda's whole event as JSON instead:
+ * {@code StackOnBench}.)
  */
 public final class SqsLambdaBridge implements SqsEventSourcePoller.BatchHandler {
 
-    private final RequestHandler<SQSEvent, SQSBatchResponse> handler;
-    private final String queueArn;
-    private final String region;
+    private final BiFunction<SqsEvent, Context, SqsBatchResponse> handler;
     private final String functionName;
     private final Duration timeout;
 
     /**
      * @param handler      the function
-     * @param queueArn     the queue's ARN, as {@code eventSourceARN}
-     * @param region       {@code awsRegion} of every record
      * @param functionName the name the context reports
      * @param timeout      the function's timeout (the context's remaining time starts there)
      */
-    public SqsLambdaBridge(RequestHandler<SQSEvent, SQSBatchResponse> handler, String queueArn, String region,
-                           String functionName, Duration timeout) {
+    public SqsLambdaBridge(BiFunction<SqsEvent, Context, SqsBatchResponse> handler, String functionName,
+                           Duration timeout) {
         this.handler = Objects.requireNonNull(handler, "handler");
-        this.queueArn = Objects.requireNonNull(queueArn, "queueArn");
-        this.region = Objects.requireNonNull(region, "region");
         this.functionName = Objects.requireNonNull(functionName, "functionName");
         this.timeout = Objects.requireNonNull(timeout, "timeout");
     }
 
     @Override
     public Set<String> handle(List<Message> batch) {
-        SQSBatchResponse response = handler.handleRequest(toEvent(batch), new LocalLambdaContext(functionName, timeout));
+        SqsBatchResponse response = handler.apply(toEvent(batch), new LocalLambdaContext(functionName, timeout));
         Set<String> failed = new LinkedHashSet<>();
-        if (response != null && response.getBatchItemFailures() != null) {
-            for (SQSBatchResponse.BatchItemFailure f : response.getBatchItemFailures()) {
+        if (response != null) {
+            for (SqsBatchResponse.ItemFailure f : response.batchItemFailures()) {
                 // A null id fails the whole batch, as with Lambda: the poller sees an id that is not in the batch.
-                failed.add(String.valueOf(f.getItemIdentifier()));
+                failed.add(String.valueOf(f.itemIdentifier()));
             }
         }
         return failed;
     }
 
-    /** The event Lambda's SQS integration would deliver for this batch. */
-    public SQSEvent toEvent(List<Message> batch) {
-        List<SQSEvent.SQSMessage> records = new ArrayList<>(batch.size());
+    /** The event for this batch, as the handler reads it. */
+    public static SqsEvent toEvent(List<Message> batch) {
+        List<SqsEvent.Message> records = new ArrayList<>(batch.size());
         for (Message m : batch) {
-            SQSEvent.SQSMessage r = new SQSEvent.SQSMessage();
-            r.setMessageId(m.messageId());
-            r.setReceiptHandle(m.receiptHandle());
-            r.setBody(m.body());
-            r.setMd5OfBody(m.md5OfBody());
-            r.setMd5OfMessageAttributes(m.md5OfMessageAttributes());
-            r.setAttributes(new HashMap<>(m.attributesAsStrings()));
-            r.setMessageAttributes(attributes(m.messageAttributes()));
-            r.setEventSource("aws:sqs");
-            r.setEventSourceArn(queueArn);
-            r.setAwsRegion(region);
-            records.add(r);
+            records.add(new SqsEvent.Message(m.messageId(), m.body(), m.attributesAsStrings()));
         }
-        SQSEvent event = new SQSEvent();
-        event.setRecords(records);
-        return event;
-    }
-
-    private static Map<String, SQSEvent.MessageAttribute> attributes(Map<String, MessageAttributeValue> in) {
-        Map<String, SQSEvent.MessageAttribute> out = new HashMap<>();
-        in.forEach((name, v) -> {
-            SQSEvent.MessageAttribute a = new SQSEvent.MessageAttribute();
-            a.setDataType(v.dataType());
-            a.setStringValue(v.stringValue());
-            if (v.binaryValue() != null) {
-                a.setBinaryValue(v.binaryValue().asByteBuffer());
-            }
-            out.put(name, a);
-        });
-        return out;
+        return new SqsEvent(records);
     }
 
     /** The Lambda context of one local invocation: its remaining time counts down from the function's timeout. */

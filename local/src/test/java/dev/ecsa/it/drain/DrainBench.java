@@ -1,8 +1,8 @@
 package dev.ecsa.it.drain;
 
-import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
-import com.amazonaws.services.lambda.runtime.events.SQSEvent;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ecsa.functions.sqs.SqsBatchResponse;
+import dev.ecsa.functions.sqs.SqsEvent;
 import dev.ecsa.core.deregister.DeregisterSettings;
 import dev.ecsa.core.deregister.DrainSettings;
 import dev.ecsa.core.model.NodeRecord;
@@ -301,18 +301,16 @@ final class DrainBench implements AutoCloseable {
 
     /** Hands one message to the handler as Lambda's SQS integration would; fails unless it was acknowledged. */
     void send(Map<String, Object> body) {
-        SQSEvent.SQSMessage m = new SQSEvent.SQSMessage();
-        m.setMessageId("m-" + messages.incrementAndGet());
+        String text;
         try {
-            m.setBody(Json.mapper().writeValueAsString(body));
+            text = Json.mapper().writeValueAsString(body);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        m.setAttributes(Map.of("ApproximateReceiveCount", "1"));
-        SQSEvent event = new SQSEvent();
-        event.setRecords(List.of(m));
-        SQSBatchResponse response = handler.handleRequest(event, null);
-        if (!response.getBatchItemFailures().isEmpty()) {
+        SqsEvent event = new SqsEvent(List.of(new SqsEvent.Message("m-" + messages.incrementAndGet(), text,
+                Map.of("ApproximateReceiveCount", "1"))));
+        SqsBatchResponse response = handler.handle(event, null);
+        if (!response.batchItemFailures().isEmpty()) {
             throw new IllegalStateException("the handler asked for a redelivery of " + body.get("requestId"));
         }
     }

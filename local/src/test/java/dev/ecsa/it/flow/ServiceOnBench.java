@@ -212,8 +212,7 @@ public final class ServiceOnBench implements AutoCloseable {
                         options.maxReceiveCount(), production.safetyMargin());
                 handler = new NodeRequestHandler(intake);
                 // Lambda's context: the stack's consumer timeout (15 min at most), so the handler's own budget rules.
-                bridge = new SqsLambdaBridge(handler, bench.queues().queueArn(), "us-east-1", "NodeRequest",
-                        Duration.ofMinutes(15));
+                bridge = new SqsLambdaBridge(handler::handle, "NodeRequest", Duration.ofMinutes(15));
                 store = intake.store();
             }
 
