@@ -32,12 +32,15 @@ import software.amazon.awssdk.services.ssm.SsmClient;
 /**
  * Builds each AWS SDK client once, on first use, and keeps it for the life of the process (a Lambda execution
  * environment): explicit region and credentials provider, the lightweight {@link UrlConnectionHttpClient} (shared by
- * all clients), an optional endpoint override for the offline bench, and the SDK's <b>standard</b> retry strategy.
+ * all clients), an optional endpoint override for the offline bench, and the SDK's <b>adaptive</b> retry strategy.
  *
- * <p>Retry policy: the SDK's standard strategy ({@link AwsRetryStrategy#standardRetryStrategy()}): retries throttling,
- * 5xx and I/O errors with jittered exponential backoff (a longer base delay for throttling, capped at 20 s) behind a
- * client-side retry token bucket (500 tokens; a retry spends some, a success returns them), for {@link Settings#maxAttempts()} attempts in all (3 by default, the standard
- * mode's own default). What is still failing after that reaches {@link AwsErrors} and becomes a domain error that the
+ * <p>Retry policy: the SDK's adaptive strategy ({@link AwsRetryStrategy#adaptiveRetryStrategy()}): the standard
+ * strategy's retries of throttling, 5xx and I/O errors with jittered exponential backoff (a longer base delay for
+ * throttling, capped at 20 s) behind a client-side retry token bucket, plus a client-side rate limiter: once a
+ * service answers with throttling, the client measures the rate it gets through and holds its own sending rate
+ * below it (growing it back as calls succeed), so every call of the environment through that client, on any thread,
+ * slows down together instead of each retrying into the same limit (docs/bench.md, "AWS's rate limits").
+ * {@link Settings#maxAttempts()} attempts in all (3 by default, the SDK's own default). What is still failing after that reaches {@link AwsErrors} and becomes a domain error that the
  * workflow or queue retries later. Every attempt is also bounded by {@link Settings#attemptTimeout()} and every call
  * by {@link Settings#callTimeout()}, so a hung connection cannot eat a Lambda's whole budget.
  */
@@ -51,7 +54,7 @@ public final class AwsClients implements AutoCloseable {
      * @param endpointOverride one endpoint for every service (the bench's simulator), empty for AWS itself
      * @param serviceEndpoints endpoints of single services, winning over {@code endpointOverride} (the bench serves
      *                         DynamoDB from dynalite, the rest from the simulator); empty for AWS itself
-     * @param maxAttempts      attempts per call including the first (standard retry strategy)
+     * @param maxAttempts      attempts per call including the first (adaptive retry strategy)
      * @param connectTimeout   TCP connect timeout
      * @param attemptTimeout   limit of one HTTP attempt
      * @param callTimeout      limit of one call including its retries
@@ -220,7 +223,7 @@ public final class AwsClients implements AutoCloseable {
                 .credentialsProvider(settings.credentials())
                 .httpClient(http)
                 .overrideConfiguration(ClientOverrideConfiguration.builder()
-                        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+                        .retryStrategy(AwsRetryStrategy.adaptiveRetryStrategy().toBuilder()
                                 .maxAttempts(settings.maxAttempts())
                                 .build())
                         .apiCallAttemptTimeout(settings.attemptTimeout())

@@ -7,6 +7,7 @@ import dev.ecsa.local.Resources;
 import dev.ecsa.local.hosts.Dirs;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.local.lambda.StackOnBench;
+import dev.ecsa.local.sim.RateLimits;
 import dev.ecsa.local.sim.SimulatorConfig;
 import dev.ecsa.local.sqs.FifoQueueSpec;
 import dev.ecsa.local.sqs.SqsEventSourcePoller;
@@ -25,7 +26,8 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.regions.Region;
 
 /**
- * The service as it deploys, on a bench: the bench (simulator, queue with its DLQ, dynalite, hosts), the inventory
+ * The service as it deploys, on a bench: the bench (simulator enforcing AWS's API rate limits, queue with its DLQ,
+ * dynalite, hosts), the inventory
  * table, the three functions from the zip with the template's environment and IAM, and the stack's event source
  * mapping polling the queue. What the local mode and the scale benchmark both run.
  */
@@ -60,6 +62,8 @@ public final class DeployedOnBench implements AutoCloseable {
                     .withVisibilityTimeout(options.visibilityTimeout());
             bench = resources.track(Bench.start(SimulatorConfig.defaults(), options.hosts(), queueSpec,
                     options.installDownload()));
+            // AWS's API rate limits, as a deployed stack meets them (RateLimits: ECS's documented buckets, SSM's assumed).
+            bench.simulator().enforce(RateLimits.aws());
             String region = bench.simulator().config().region();
             // The bench does not check signatures; any static credentials keep the SDK from probing for real ones.
             AwsClients dynamoClients = resources.track(new AwsClients(AwsClients.Settings.aws(Region.of(region))

@@ -48,7 +48,8 @@ public final class ScaleBench {
 
     /** One phase's figures. */
     record Phase(String name, int requests, Duration wall, Duration p50, Duration p95, long throttles,
-                 long redeliveries, List<String> failures, Map<String, Integer> retried) {
+                 Map<String, Long> throttledCalls, long redeliveries, List<String> failures,
+                 Map<String, Integer> retried) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -92,6 +93,10 @@ public final class ScaleBench {
             System.out.printf("node-request environments started: %d of %d%n",
                     deployed.stack().nodeRequests().environments().size(), deployed.stack().nodeRequests().limit());
             for (Phase p : List.of(oneIn, oneOut, allIn, allOut)) {
+                if (!p.throttledCalls().isEmpty()) {
+                    System.out.println("  " + p.name() + " throttled (each answer retried by the SDK): "
+                            + p.throttledCalls());
+                }
                 p.failures().forEach(f -> System.out.println("  " + p.name() + " failed: " + f));
                 p.retried().forEach((why, n) -> System.out.println("  " + p.name() + " retried " + n + "x: " + why));
             }
@@ -125,6 +130,7 @@ public final class ScaleBench {
     private Phase run(String name, List<String> nodes, Request request, Outcome expected) throws Exception {
         SqsEventSourcePoller.Stats before = deployed.mapping().stats();
         long throttlesBefore = throttles();
+        Map<String, Long> throttledBefore = deployed.bench().simulator().throttlingAnswersByOperation();
         String prefix = name.replace(' ', '-') + "-";
         Instant start = Instant.now();
         for (String node : nodes) {
@@ -160,8 +166,15 @@ public final class ScaleBench {
         pending.forEach(node -> failures.add(node + " no outcome within " + PHASE_BOUND.toMinutes() + " min"));
         took.sort(null);
         SqsEventSourcePoller.Stats after = deployed.mapping().stats();
+        Map<String, Long> throttled = new java.util.TreeMap<>();
+        deployed.bench().simulator().throttlingAnswersByOperation().forEach((op, n) -> {
+            long inPhase = n - throttledBefore.getOrDefault(op, 0L);
+            if (inPhase > 0) {
+                throttled.put(op.substring(op.indexOf('.') + 1), inPhase);
+            }
+        });
         return new Phase(name, nodes.size(), wall, percentile(took, 50), percentile(took, 95),
-                throttles() - throttlesBefore, after.failed() - before.failed(), failures, retried);
+                throttles() - throttlesBefore, throttled, after.failed() - before.failed(), failures, retried);
     }
 
     /** The reason code at the head of a failed step's detail ("REASON: message"). */

@@ -87,6 +87,8 @@ public final class ControlPlaneSimulator implements AutoCloseable {
     private final EcsSimulation ecs;
     private final EcsApi ecsApi;
     private final java.util.concurrent.atomic.AtomicLong throttlingAnswers = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<String, java.util.concurrent.atomic.AtomicLong> throttledByOperation = new ConcurrentHashMap<>();
+    private volatile RateLimits rateLimits = RateLimits.none();
     private final Map<String, Secret> secrets = new LinkedHashMap<>();
     private volatile Authorizer authorizer;
     private final List<PublishedEvent> events = new ArrayList<>();
@@ -338,9 +340,25 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         return faults;
     }
 
-    /** How many calls were answered with ThrottlingException so far. */
+    /** How many calls were answered with ThrottlingException so far (injected faults and rate limits). */
     public long throttlingAnswers() {
         return throttlingAnswers.get();
+    }
+
+    /** The ThrottlingException answers so far, by operation, sorted by name. */
+    public Map<String, Long> throttlingAnswersByOperation() {
+        Map<String, Long> copy = new java.util.TreeMap<>();
+        throttledByOperation.forEach((k, v) -> copy.put(k, v.get()));
+        return copy;
+    }
+
+    /**
+     * Enforces these rate limits from now on ({@link RateLimits#aws()} for AWS's; {@link RateLimits#none()}, the
+     * default, for none). Every call is counted before its limit applies, so throttled calls and their retries show
+     * in {@link #calls(String)}.
+     */
+    public void enforce(RateLimits limits) {
+        this.rateLimits = java.util.Objects.requireNonNull(limits, "limits");
     }
 
     /** Calls of one operation, e.g. {@code calls("AmazonSSM.DescribeInstanceInformation")}; retries count. */
@@ -520,6 +538,12 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         }
     }
 
+    private void throttle(HttpExchange exchange, String name, String contentType) throws IOException {
+        throttlingAnswers.incrementAndGet();
+        throttledByOperation.computeIfAbsent(name, k -> new java.util.concurrent.atomic.AtomicLong()).incrementAndGet();
+        respond(exchange, 400, contentType, error("ThrottlingException", "Rate exceeded"));
+    }
+
     private void callOperation(HttpExchange exchange, String name, Function<JsonNode, JsonNode> op, byte[] body,
                                String contentType) throws IOException {
         Optional<Fault> fault = faults.onCall(name);
@@ -528,8 +552,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
             switch (f.kind()) {
                 case LATENCY -> sleep(f);
                 case THROTTLING -> {
-                    throttlingAnswers.incrementAndGet();
-                    respond(exchange, 400, contentType, error("ThrottlingException", "Rate exceeded"));
+                    throttle(exchange, name, contentType);
                     return;
                 }
                 case SERVER_ERROR -> {
@@ -537,6 +560,10 @@ public final class ControlPlaneSimulator implements AutoCloseable {
                     return;
                 }
             }
+        }
+        if (!rateLimits.tryAcquire(name)) {
+            throttle(exchange, name, contentType);
+            return;
         }
         if (op == null) {
             respond(exchange, 400, contentType, error("UnknownOperationException", "Unsupported operation: " + name));

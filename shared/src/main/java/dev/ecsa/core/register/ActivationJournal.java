@@ -18,6 +18,7 @@ import java.util.Map;
  * every delivery that resumes the request sees what earlier ones left: each creation and deletion is a step whose {@link Step#resourceId()} is
  * the activation id. An activation is recorded before it is used, so none can be live without the trail knowing —
  * except one whose creation a crash cut short (the step stays STARTED); SSM finds that one by its request-id tag.
+ * Creation and deletion wait out AWS throttling ({@link Patience}).
  */
 final class ActivationJournal {
 
@@ -29,13 +30,15 @@ final class ActivationJournal {
     private final NodeStore store;
     private final HybridActivations activations;
     private final Delivery delivery;
+    private final Patience patience;
     private Activation current;
     private boolean currentDeleted;
 
-    ActivationJournal(NodeStore store, HybridActivations activations, Delivery delivery) {
+    ActivationJournal(NodeStore store, HybridActivations activations, Delivery delivery, Patience patience) {
         this.store = store;
         this.activations = activations;
         this.delivery = delivery;
+        this.patience = patience;
     }
 
     /**
@@ -76,7 +79,7 @@ final class ActivationJournal {
     /** Creates this delivery's activation, recording its id before anyone uses it. */
     Activation create(ActivationSpec spec) {
         return delivery.durableStep(STEP_CREATE, () -> {
-            current = activations.create(spec);
+            current = patience.call(() -> activations.create(spec));
             delivery.keepSecret(current.code());
             return current;
         }, a -> "activation " + a.activationId() + " expires " + a.expiresAt(), Activation::activationId);
@@ -93,7 +96,7 @@ final class ActivationJournal {
     boolean delete(String id) {
         Instant at = delivery.now();
         try {
-            activations.delete(id);
+            patience.run(() -> activations.delete(id));
             delivery.append(new Step(STEP_DELETE, at, delivery.now(), StepResult.SUCCEEDED, "activation " + id, id));
             return true;
         } catch (NodeOperationException e) {

@@ -164,7 +164,7 @@ public final class RegisterNode {
             this.cluster = delivery.cluster;
             this.requestId = delivery.requestId;
             this.nodeId = delivery.nodeId;
-            this.journal = new ActivationJournal(store, activations, delivery);
+            this.journal = new ActivationJournal(store, activations, delivery, new Patience(sleeper, delivery));
             this.bootstrap = new HostBootstrap(remoteHost, scripts, store, settings, delivery);
             this.check = new RegistrationCheck(activations, managedInstances, containerInstances, sleeper,
                     settings.verifyPollInterval(), delivery);

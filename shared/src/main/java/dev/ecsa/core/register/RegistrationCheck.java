@@ -141,10 +141,22 @@ final class RegistrationCheck {
                         || ci.managedInstanceId().equals(mi));
     }
 
-    /** Calls {@code look} until it finds something or the budget runs out. */
+    /**
+     * Calls {@code look} until it finds something or the budget runs out. A look that AWS throttled (after the
+     * SDK's own retries) counts as not found yet: the next look comes an interval later, so many registrations
+     * polling at once slow down instead of failing their deliveries.
+     */
     private <T> Optional<T> poll(Supplier<Optional<T>> look) {
         while (true) {
-            Optional<T> found = look.get();
+            Optional<T> found;
+            try {
+                found = look.get();
+            } catch (RetryableException e) {
+                if (e.reason() != Reason.THROTTLED) {
+                    throw e;
+                }
+                found = Optional.empty();
+            }
             if (found.isPresent()) {
                 return found;
             }

@@ -457,4 +457,56 @@ class RegisterNodeTest {
         assertThat(w.events.eventsOf(NodeEvent.NodeRegistrationFailed.class)).last()
                 .satisfies(e -> assertThat(e.reason()).isEqualTo(reason.name()));
     }
+
+    /** The world's activations, with {@code method} answering THROTTLED for its first {@code times} calls. */
+    private dev.ecsa.core.port.HybridActivations throttling(String method, java.util.concurrent.atomic.AtomicInteger times) {
+        return (dev.ecsa.core.port.HybridActivations) java.lang.reflect.Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {dev.ecsa.core.port.HybridActivations.class},
+                (proxy, m, args) -> {
+                    if (m.getName().equals(method) && times.getAndDecrement() > 0) {
+                        throw new RetryableException(Reason.THROTTLED, "Rate exceeded");
+                    }
+                    try {
+                        return m.invoke(w.activations, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    private IntakeResult registerWith(dev.ecsa.core.port.HybridActivations activations) {
+        return new RegisterNode(w.store, activations, w.managed, w.containers, w.remote, w.secrets, w.scripts,
+                w.events, w.clock, w.clock::advance, w.settings)
+                .register(request("req-1", "node-1"), Attempt.first(RegisterWorld.MAX_RECEIVES));
+    }
+
+    @Test
+    void aThrottledLookWhileWaitingForTheNodeIsLookedAgainNotFailed() {
+        java.util.concurrent.atomic.AtomicInteger throttles = new java.util.concurrent.atomic.AtomicInteger(3);
+
+        assertThat(registerWith(throttling("findManagedInstance", throttles)).outcome())
+                .isEqualTo(Outcome.REGISTERED);
+        assertThat(throttles.get()).as("every throttled look was followed by another").isNegative();
+    }
+
+    @Test
+    void aThrottledActivationIsCreatedAfterJitteredWaitsWithinTheDelivery() {
+        java.util.concurrent.atomic.AtomicInteger throttles = new java.util.concurrent.atomic.AtomicInteger(4);
+        java.time.Instant before = w.clock.instant();
+
+        assertThat(registerWith(throttling("create", throttles)).outcome()).isEqualTo(Outcome.REGISTERED);
+        // waits of 0.5-1, 1-2, 2-4 and 4-8 s: at least 7.5 s of the delivery went to waiting
+        assertThat(Duration.between(before, w.clock.instant())).isGreaterThanOrEqualTo(Duration.ofMillis(7500));
+        assertThat(w.activations.all()).allMatch(InMemoryHybridActivations.Stored::deleted);
+    }
+
+    @Test
+    void throttlingPastAQuarterOfTheBudgetGoesBackToTheQueue() {
+        java.util.concurrent.atomic.AtomicInteger forever = new java.util.concurrent.atomic.AtomicInteger(1_000_000);
+
+        assertThatThrownBy(() -> registerWith(throttling("create", forever)))
+                .isInstanceOfSatisfying(RetryableException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.THROTTLED));
+        assertThat(1_000_000 - forever.get()).as("calls before giving the delivery back").isBetween(5, 60);
+    }
 }
