@@ -25,6 +25,7 @@ import dev.ecsa.functions.intake.Intake;
 import dev.ecsa.functions.intake.TemplateBootstrapScripts;
 import dev.ecsa.functions.metrics.EmfOutcomeMetrics;
 import dev.ecsa.functions.reconcile.ReconcileDeps;
+import dev.ecsa.functions.ssh.LazyRemoteHost;
 import dev.ecsa.functions.ssh.SshjRemoteHost;
 import java.time.Clock;
 import java.util.Set;
@@ -71,6 +72,7 @@ public final class CompositionRoot {
                     FunctionsConfig config = FunctionsConfig.from(System.getenv());
                     c = new Components(config, AwsClients.Settings.lambda(), () -> productionPin(config),
                             Clock.systemUTC());
+                    SnapshotPriming.register(c.clients());
                     shared = c;
                 }
             }
@@ -85,19 +87,30 @@ public final class CompositionRoot {
         return new Components(config, aws, () -> pin, clock);
     }
 
-    /** Every adapter, built once. */
+    /**
+     * Every adapter, each built once, when a function first needs it: the reconciler never builds the SSH adapter or
+     * the Secrets Manager client, and no function builds SSHJ's configuration before it contacts a host
+     * ({@link LazyRemoteHost}), so each init pays for its own function only.
+     */
     public static final class Components {
         private final FunctionsConfig config;
         private final AwsClients clients;
-        private final ReconcileStore store;
-        private final HybridActivations activations;
-        private final ManagedInstances managedInstances;
-        private final ContainerInstances containerInstances;
-        private final RemoteHost remoteHost;
-        private final SecretSource secrets;
-        private final EventPublisher events;
         private final Clock clock;
         private final Supplier<TemplateBootstrapScripts.Settings> scriptSettings;
+        private final Once<ReconcileStore> store = new Once<>(() -> new DynamoDbNodeStore(clients().dynamoDb(),
+                config().tableName(), config().requestRetention(), clock()));
+        private final Once<HybridActivations> activations = new Once<>(() -> new SsmHybridActivations(clients().ssm(),
+                config().ecsAnywhereRole(), config().stackName()));
+        private final Once<ManagedInstances> managedInstances = new Once<>(
+                () -> new SsmManagedInstances(clients().ssm()));
+        private final Once<ContainerInstances> containerInstances = new Once<>(
+                () -> new EcsContainerInstances(clients().ecs()));
+        private final Once<RemoteHost> remoteHost = new Once<>(() -> new LazyRemoteHost(SshjRemoteHost::new));
+        private final Once<SecretSource> secrets = new Once<>(
+                () -> new SecretsManagerSecretSource(clients().secretsManager()));
+        private final Once<EventPublisher> events = new Once<>(() -> new EmfOutcomeMetrics(
+                new EventBridgeEventPublisher(clients().eventBridge(), config().eventBus()), config().stackName(),
+                System.out, clock()));
 
         /** The pin is asked for only when the node-request function's dependencies are built. */
         Components(FunctionsConfig config, AwsClients.Settings aws, Supplier<InstallScriptPin> pin, Clock clock) {
@@ -116,30 +129,22 @@ public final class CompositionRoot {
             this.config = config;
             this.clock = clock;
             this.clients = new AwsClients(aws);
-            this.store = new DynamoDbNodeStore(clients.dynamoDb(), config.tableName(), config.requestRetention(), clock);
-            this.activations = new SsmHybridActivations(clients.ssm(), config.ecsAnywhereRole(), config.stackName());
-            this.managedInstances = new SsmManagedInstances(clients.ssm());
-            this.containerInstances = new EcsContainerInstances(clients.ecs());
-            this.remoteHost = new SshjRemoteHost();
-            this.secrets = new SecretsManagerSecretSource(clients.secretsManager());
-            this.events = new EmfOutcomeMetrics(new EventBridgeEventPublisher(clients.eventBridge(),
-                    config.eventBus()), config.stackName(), System.out, clock);
             this.scriptSettings = scripts;
         }
 
         /** What the node-request function needs. */
         public Intake intake() {
-            return new Intake(store, activations, managedInstances, containerInstances, remoteHost, secrets,
-                    new TemplateBootstrapScripts(scriptSettings.get()),
-                    drainWorkflow(), events, clock,
+            return new Intake(reconcileStore(), activations(), managedInstances(), containerInstances(), remoteHost(),
+                    secrets(), new TemplateBootstrapScripts(scriptSettings.get()),
+                    drainWorkflow(), events(), clock,
                     Intake.registrationSettings(config), Intake.deregisterSettings(config),
                     config.maxReceives(), Intake.DEFAULT_SAFETY_MARGIN, Set.copyOf(config.clusters()));
         }
 
         /** What the reconcile function needs; {@code env} carries the reconciler's own settings. */
         public ReconcileDeps reconcileDeps(java.util.Map<String, String> env) {
-            return new ReconcileDeps(store, activations, managedInstances, containerInstances, drainWorkflow(),
-                    events, clock, ReconcileDeps.settings(env, config), config.stackName());
+            return new ReconcileDeps(reconcileStore(), activations(), managedInstances(), containerInstances(),
+                    drainWorkflow(), events(), clock, ReconcileDeps.settings(env, config), config.stackName());
         }
 
         private SfnDrainWorkflow drainWorkflow() {
@@ -148,8 +153,8 @@ public final class CompositionRoot {
 
         /** What the drain function needs. */
         public DrainPorts drainSteps() {
-            return new DrainPorts(store, containerInstances, managedInstances, remoteHost, secrets, events, clock,
-                    DrainPorts.settings(config));
+            return new DrainPorts(reconcileStore(), containerInstances(), managedInstances(), remoteHost(), secrets(),
+                    events(), clock, DrainPorts.settings(config));
         }
 
         public FunctionsConfig config() {
@@ -161,27 +166,56 @@ public final class CompositionRoot {
         }
 
         public NodeStore store() {
-            return store;
+            return store.get();
+        }
+
+        private ReconcileStore reconcileStore() {
+            return store.get();
         }
 
         public HybridActivations activations() {
-            return activations;
+            return activations.get();
         }
 
         public ManagedInstances managedInstances() {
-            return managedInstances;
+            return managedInstances.get();
         }
 
         public ContainerInstances containerInstances() {
-            return containerInstances;
+            return containerInstances.get();
+        }
+
+        private RemoteHost remoteHost() {
+            return remoteHost.get();
+        }
+
+        private SecretSource secrets() {
+            return secrets.get();
         }
 
         public EventPublisher events() {
-            return events;
+            return events.get();
         }
 
         public Clock clock() {
             return clock;
+        }
+    }
+
+    /** A value built by its first {@link #get()}, then kept. */
+    private static final class Once<T> {
+        private final Supplier<T> factory;
+        private T value;
+
+        Once(Supplier<T> factory) {
+            this.factory = factory;
+        }
+
+        synchronized T get() {
+            if (value == null) {
+                value = factory.get();
+            }
+            return value;
         }
     }
 

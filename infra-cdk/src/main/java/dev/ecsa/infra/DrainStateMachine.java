@@ -25,6 +25,7 @@ import software.amazon.awscdk.services.stepfunctions.StateMachine;
 import software.amazon.awscdk.services.stepfunctions.StateMachineType;
 import software.amazon.awscdk.services.stepfunctions.Succeed;
 import software.amazon.awscdk.services.stepfunctions.TaskInput;
+import software.amazon.awscdk.services.stepfunctions.Timeout;
 import software.amazon.awscdk.services.stepfunctions.Wait;
 import software.amazon.awscdk.services.stepfunctions.WaitTime;
 import software.amazon.awscdk.services.stepfunctions.tasks.LambdaInvoke;
@@ -66,9 +67,23 @@ public final class DrainStateMachine extends Construct {
 
     private final StateMachine stateMachine;
 
+    /**
+     * Slack over the drain function's own timeout for each Task: the Task never gives up on an invocation that the
+     * function would still finish, and never waits forever (AWS sets no Task timeout unless one is given; the
+     * States Language's default of 60 s, which local interpreters apply, is shorter than a host cleanup).
+     */
+    public static final int TASK_TIMEOUT_SLACK_SECONDS = 30;
+
+    private final int taskTimeoutSeconds;
+
+    /**
+     * @param drainFunctionTimeoutSeconds the drain function's timeout: each Task's timeout is it plus
+     *                                    {@link #TASK_TIMEOUT_SLACK_SECONDS}
+     */
     public DrainStateMachine(Construct scope, String id, String stateMachineName, IFunction drainFunction,
-            RetentionDays logRetention) {
+            int drainFunctionTimeoutSeconds, RetentionDays logRetention) {
         super(scope, id);
+        this.taskTimeoutSeconds = drainFunctionTimeoutSeconds + TASK_TIMEOUT_SLACK_SECONDS;
 
         LambdaInvoke startDrain = step(START_DRAIN, drainFunction);
         LambdaInvoke checkDrain = step(CHECK_DRAIN, drainFunction);
@@ -82,6 +97,7 @@ public final class DrainStateMachine extends Construct {
                         "state", JsonPath.objectAt("$"))))
                 .payloadResponseOnly(true)
                 .resultPath(JsonPath.DISCARD)
+                .taskTimeout(Timeout.duration(Duration.seconds(taskTimeoutSeconds)))
                 .build();
         // Recording a failure can itself meet throttling; retry it the same way, then give up loudly.
         recordFailure.addRetry(retryable());
@@ -154,6 +170,7 @@ public final class DrainStateMachine extends Construct {
                         "state", JsonPath.objectAt("$"))))
                 // The function returns the whole next workflow state.
                 .payloadResponseOnly(true)
+                .taskTimeout(Timeout.duration(Duration.seconds(taskTimeoutSeconds)))
                 .build();
     }
 

@@ -249,7 +249,8 @@ public final class EcsaStack extends Stack {
         Alias reconcileLive = live(reconcile);
 
         String stateMachineName = config.stackName() + "-drain";
-        DrainStateMachine workflow = new DrainStateMachine(this, "DrainStateMachine", stateMachineName, drainLive, logRetention);
+        DrainStateMachine workflow = new DrainStateMachine(this, "DrainStateMachine", stateMachineName, drainLive,
+                drainStepTimeout, logRetention);
         String drainExecutions = "arn:" + getPartition() + ":states:" + getRegion() + ":" + getAccount()
                 + ":execution:" + stateMachineName + ":*";
         nodeRequest.addEnvironment(FunctionEnvironment.DRAIN_STATE_MACHINE_ARN,

@@ -50,6 +50,19 @@ class DrainWorkflowDefinitionTest {
         }
     }
 
+    /** AWS gives a Task no timeout unless one is set, a local interpreter 60 s: each Task states its own. */
+    @Test
+    void everyTaskTimesOutJustAfterTheDrainFunctionItself() {
+        int expected = dev.ecsa.core.contract.FunctionBudgets.drainStepTimeoutSeconds(
+                dev.ecsa.core.deregister.DrainSettings.defaults("")) + DrainStateMachine.TASK_TIMEOUT_SLACK_SECONDS;
+        for (String task : List.of(DrainStateMachine.START_DRAIN, DrainStateMachine.CHECK_DRAIN,
+                DrainStateMachine.APPLY_TIMEOUT_POLICY, DrainStateMachine.DEREGISTER, DrainStateMachine.CLEAN_HOST,
+                DrainStateMachine.RECORD_FAILURE)) {
+            assertThat(definition.path("States").path(task).path("TimeoutSeconds").asInt()).as(task)
+                    .isEqualTo(expected);
+        }
+    }
+
     /** A throttled invoke (the function's concurrency used up) ran nothing: every Task waits and invokes again. */
     @Test
     void everyTaskRetriesAThrottledInvokeWithBackoffAndJitter() {

@@ -234,6 +234,14 @@ public final class AwsClients implements AutoCloseable {
         return builder;
     }
 
+    /**
+     * Primes every client built so far with one call that reaches nothing ({@link ClientPriming}): for SnapStart's
+     * {@code beforeCheckpoint}, so that the snapshot holds a client that has already made a call.
+     */
+    public synchronized void primeBuiltClients() {
+        ClientPriming.prime(ssm, ecs, dynamoDb, secretsManager, eventBridge, sfn);
+    }
+
     /** Closes every client built so far and the shared HTTP client. */
     @Override
     public synchronized void close() {

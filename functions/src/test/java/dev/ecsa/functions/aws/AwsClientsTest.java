@@ -101,4 +101,45 @@ class AwsClientsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> AwsClients.Settings.lambda(Map.of()))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("AWS_REGION");
     }
+
+    @Test
+    void theClientsRetryAdaptively() {
+        try (AwsClients clients = new AwsClients(settings)) {
+            assertThat(clients.ssm().serviceClientConfiguration().overrideConfiguration().retryStrategy())
+                    .hasValueSatisfying(strategy -> assertThat(strategy)
+                            .isInstanceOf(software.amazon.awssdk.retries.AdaptiveRetryStrategy.class));
+        }
+    }
+
+    @Test
+    void primingReachesNeitherTheEndpointNorTheCredentials() throws Exception {
+        HttpServer endpoint = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        List<String> reached = new CopyOnWriteArrayList<>();
+        endpoint.createContext("/", exchange -> {
+            reached.add(exchange.getRequestURI().toString());
+            exchange.sendResponseHeaders(500, -1);
+            exchange.close();
+        });
+        endpoint.start();
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        AwsClients.Settings counting = settings.withEndpoint(URI.create("http://127.0.0.1:"
+                        + endpoint.getAddress().getPort()))
+                .withCredentials(() -> {
+                    asked.incrementAndGet();
+                    return AwsBasicCredentials.create("AKIDLOCAL", "local");
+                });
+        try (AwsClients clients = new AwsClients(counting)) {
+            clients.ssm();
+            clients.ecs();
+            clients.dynamoDb();
+            clients.secretsManager();
+            clients.eventBridge();
+            clients.sfn();
+            clients.primeBuiltClients();
+        } finally {
+            endpoint.stop(0);
+        }
+        assertThat(reached).isEmpty();
+        assertThat(asked).hasValue(0);
+    }
 }

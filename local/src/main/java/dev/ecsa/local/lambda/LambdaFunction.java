@@ -37,8 +37,26 @@ public final class LambdaFunction implements AutoCloseable {
     public record Invocation(boolean ok, String body, String errorType, Duration took) {
     }
 
-    /** Where things are. */
-    public record Setup(Path zip, Path runtimeLibs, Path workDir, String region, String account) {
+    /**
+     * Where things are.
+     *
+     * @param launcher a command the function's JVM runs under (e.g. {@code taskset -c 1} for one CPU); empty for none
+     */
+    public record Setup(Path zip, Path runtimeLibs, Path workDir, String region, String account,
+                        List<String> launcher) {
+
+        public Setup {
+            launcher = List.copyOf(launcher);
+        }
+
+        public Setup(Path zip, Path runtimeLibs, Path workDir, String region, String account) {
+            this(zip, runtimeLibs, workDir, region, account, List.of());
+        }
+
+        /** The same with another zip, under {@code launcher}. */
+        public Setup with(Path otherZip, List<String> otherLauncher) {
+            return new Setup(otherZip, runtimeLibs, workDir, region, account, otherLauncher);
+        }
     }
 
     private static final String RIC_MAIN = "com.amazonaws.services.lambda.runtime.api.client.AWSLambda";
@@ -53,6 +71,7 @@ public final class LambdaFunction implements AutoCloseable {
     private final List<String> log = new CopyOnWriteArrayList<>();
     private RuntimeApi api;
     private volatile Process process;
+    private volatile long launchedNanos;
     private int starts;
 
     private LambdaFunction(FunctionSpec spec, Setup setup, Map<String, String> environment) {
@@ -132,6 +151,17 @@ public final class LambdaFunction implements AutoCloseable {
         };
     }
 
+    /** From the JVM's launch to the runtime's first request for an event: the environment's init, if it is done. */
+    public java.util.Optional<Duration> initDuration() {
+        long ready = api == null ? 0 : api.readyNanos();
+        return ready == 0 ? java.util.Optional.empty() : java.util.Optional.of(Duration.ofNanos(ready - launchedNanos));
+    }
+
+    /** {@code System.nanoTime()} at the current environment's launch. */
+    public long launchedNanos() {
+        return launchedNanos;
+    }
+
     /** Whether the runtime went through SnapStart's restore step (init, then {@code /runtime/restore/next}). */
     public boolean restoredFromSnapshot() {
         return api != null && api.restored();
@@ -206,10 +236,16 @@ public final class LambdaFunction implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(setup.launcher());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // Lambda sizes the heap from the function's memory; the JVM's own share leaves the rest.
         command.add("-Xmx" + Math.max(64, spec.memoryMb() * 85 / 100) + "m");
+        // The flags Lambda's managed Java runtime starts the JVM with: the serial collector, class data sharing,
+        // C1 only, org.crac's hooks bridged to the runtime interface client's (so a function's beforeCheckpoint and
+        // afterRestore run around SnapStart's snapshot, here around the restore step), IPv4 first.
+        command.addAll(List.of("-XX:+UseSerialGC", "-Xshare:auto", "-XX:+TieredCompilation",
+                "-XX:TieredStopAtLevel=1", "-Dorg.crac.Core.Compat=com.amazonaws.services.lambda.crac",
+                "-Djava.net.preferIPv4Stack=true"));
         // Nothing but the bench is reachable: the JVM resolves names from a hosts file that knows only localhost,
         // so an AWS endpoint the bench does not serve, or anything on the internet, fails as in a VPC without a
         // route out. (The bench's own endpoints are 127.0.0.1 addresses.)
@@ -229,6 +265,7 @@ public final class LambdaFunction implements AutoCloseable {
         pb.environment().put("LAMBDA_RUNTIME_DIR", setup.runtimeLibs().toString());
         pb.environment().put("AWS_LAMBDA_RUNTIME_API", api.address());
         try {
+            launchedNanos = System.nanoTime();
             process = pb.start();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + spec.name(), e);

@@ -48,6 +48,8 @@ final class RuntimeApi implements AutoCloseable {
     private final Map<String, Pending> running = new ConcurrentHashMap<>();
     private final CompletableFuture<Outcome> initError = new CompletableFuture<>();
     private volatile boolean restored;
+    /** System.nanoTime() when the runtime first asked for work (init done), or 0 before. */
+    private volatile long readyNanos;
 
     RuntimeApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
@@ -74,6 +76,11 @@ final class RuntimeApi implements AutoCloseable {
         return restored;
     }
 
+    /** {@code System.nanoTime()} when the runtime first asked for an event (its init was done), 0 until then. */
+    long readyNanos() {
+        return readyNanos;
+    }
+
     /** Completes when the runtime reports a failed init. */
     CompletableFuture<Outcome> initError() {
         return initError;
@@ -82,6 +89,9 @@ final class RuntimeApi implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         String path = exchange.getRequestURI().getPath().substring(PREFIX.length());
         byte[] body = exchange.getRequestBody().readAllBytes();
+        if (readyNanos == 0 && (path.equals("invocation/next") || path.equals("restore/next"))) {
+            readyNanos = System.nanoTime();
+        }
         try {
             if (path.equals("invocation/next") && exchange.getRequestMethod().equals("GET")) {
                 Pending next = queue.poll(1, TimeUnit.HOURS);

@@ -215,6 +215,17 @@ public final class StackOnBench implements AutoCloseable {
     }
 
     /**
+     * A function from another zip (or the stack's), started under {@code launcher} (e.g. {@code taskset -c 1}), with
+     * the stack's bindings, platform, credentials and IAM: what bin/bench-coldstart measures. Closed with the stack.
+     */
+    public LambdaFunction startFrom(Path zip, FunctionSpec spec, List<String> launcher) {
+        LambdaFunction fn = LambdaFunction.start(spec, setup.with(zip, launcher), bindings, platform,
+                iam.credentials());
+        extra.add(fn);
+        return fn;
+    }
+
+    /**
      * One of the template's functions with none of the bench's AWS endpoints: every AWS API has its real name, which
      * the function's JVM cannot resolve (nothing but the bench is reachable), as in a VPC with no route out and no
      * endpoints. Its init must still succeed.
@@ -287,13 +298,18 @@ public final class StackOnBench implements AutoCloseable {
 
     /** Invokes the reconciler as its EventBridge schedule does (a Scheduled Event, whose id is the run id). */
     public LambdaFunction.Invocation reconcileNow() {
+        return reconcile.invoke(scheduledEvent());
+    }
+
+    /** The event the stack's reconcile schedule sends (EventBridge's Scheduled Event). */
+    public String scheduledEvent() {
         ObjectNode event = JSON.createObjectNode().put("version", "0").put("id", UUID.randomUUID().toString())
                 .put("detail-type", "Scheduled Event").put("source", "aws.events").put("account", account)
                 .put("region", region).put("time", java.time.Instant.now().toString());
         event.putArray("resources").add("arn:aws:events:" + region + ":" + account + ":rule/" + iam.stackName()
                 + "-reconcile");
         event.putObject("detail");
-        return reconcile.invoke(event.toString());
+        return event.toString();
     }
 
     /**

@@ -73,6 +73,9 @@ public final class ScaleBench {
         Instant setup = Instant.now();
         try (DeployedOnBench deployed = DeployedOnBench.start(new DeployedOnBench.Options(repoRoot, configs,
                 Duration.ofSeconds(installSeconds), Duration.ofSeconds(900), Duration.ofSeconds(2), Map.of()))) {
+            // Ctrl-C or a kill: the function JVMs, dynalite and the interpreter are child processes; stop them too.
+            Thread cleanup = new Thread(deployed::close, "bench-scale-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanup);
             ScaleBench bench = new ScaleBench(deployed);
             System.out.printf("bench-scale: %d hosts, install %d s, mapping concurrency %d (the template's), "
                             + "bench up in %d s%n", hosts, installSeconds, deployed.stack().nodeRequests().limit(),

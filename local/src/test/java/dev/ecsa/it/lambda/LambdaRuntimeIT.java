@@ -152,6 +152,9 @@ class LambdaRuntimeIT {
                 "AWS_SESSION_TOKEN");
         assertThat(stack.iam().credentials().served()).isPositive();
         assertThat(fn.restoredFromSnapshot()).as("init, snapshot, restore, as SnapStart runs it").isTrue();
+        // SnapStart's beforeCheckpoint ran the service's org.crac hook, bridged to the runtime as Lambda does.
+        assertThat(jsonLines(fn)).anySatisfy(line -> assertThat(line.path("message").asText())
+                .startsWith("primed the AWS clients for the snapshot in"));
         // JSON logs with the request, the node and Lambda's request id on the line.
         assertThat(jsonLines(fn)).anySatisfy(line -> {
             assertThat(line.path("level").asText()).isEqualTo("INFO");
@@ -162,7 +165,7 @@ class LambdaRuntimeIT {
         });
         // The outcome counted in CloudWatch's Embedded Metric Format, as the stack's dashboard reads it.
         assertThat(jsonLines(fn)).anySatisfy(line -> {
-            assertThat(line.path("_aws").path("CloudWatchMetrics").get(0).path("Namespace").asText())
+            assertThat(line.path("_aws").path("CloudWatchMetrics").path(0).path("Namespace").asText())
                     .isEqualTo("EcsaLifecycle");
             assertThat(line.path("RequestRejected").asInt()).isEqualTo(1);
             assertThat(line.path("Service").asText()).isEqualTo("EcsaLifecycle");
