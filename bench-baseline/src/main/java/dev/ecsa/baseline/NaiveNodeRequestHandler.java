@@ -22,8 +22,9 @@ import software.amazon.awssdk.services.ssm.SsmClient;
  */
 public class NaiveNodeRequestHandler implements RequestHandler<SQSEvent, SQSBatchResponse> {
 
-    private static final SsmClient SSM = SsmClient.create();
-    private static final EcsClient ECS = EcsClient.create();
+    // Built at class load though this handler never calls them, as a consumer that may need them often is.
+    static final SsmClient SSM = SsmClient.create();
+    static final EcsClient ECS = EcsClient.create();
     private static final DynamoDbClient DYNAMO = DynamoDbClient.create();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,10 +46,5 @@ public class NaiveNodeRequestHandler implements RequestHandler<SQSEvent, SQSBatc
             }
         }
         return SQSBatchResponse.builder().withBatchItemFailures(failures).build();
-    }
-
-    /** Keeps the two clients a consumer like this one builds "in case" reachable. */
-    static List<Object> clients() {
-        return List.of(SSM, ECS, DYNAMO);
     }
 }

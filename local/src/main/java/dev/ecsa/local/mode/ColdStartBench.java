@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
@@ -70,8 +71,8 @@ public final class ColdStartBench {
             FunctionSpec nodeRequest = FunctionSpec.named(template, "NodeRequest");
             FunctionSpec reconcile = FunctionSpec.named(template, "Reconcile");
             Path zip = repoRoot.resolve(StackOnBench.ZIP);
-            int[] sent = {0};
-            Supplier<String> request = () -> stack.sqsEvent(List.of(message(++sent[0])));
+            AtomicInteger sent = new AtomicInteger();
+            Supplier<String> request = () -> stack.sqsEvent(List.of(message(sent.incrementAndGet())));
             List<Subject> subjects = List.of(
                     new Subject("NodeRequest", nodeRequest, zip, request),
                     new Subject("Reconcile", reconcile, zip, stack::scheduledEvent));

@@ -1,9 +1,11 @@
 package dev.ecsa.local.sim;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -95,8 +97,8 @@ public final class RateLimits {
     }
 
     /** The category that limits {@code operation} (a wire name such as {@code AmazonSSM.CreateActivation}), if any. */
-    public java.util.Optional<Category> categoryOf(String operation) {
-        return java.util.Optional.ofNullable(byOperation.get(operation)).map(b -> b.category);
+    public Optional<Category> categoryOf(String operation) {
+        return Optional.ofNullable(byOperation.get(operation)).map(b -> b.category);
     }
 
     /** Takes a token for {@code operation}; {@code false} means throttled. Operations outside the table pass. */
@@ -106,11 +108,11 @@ public final class RateLimits {
     }
 
     private static List<String> ecs(String... names) {
-        return java.util.Arrays.stream(names).map(n -> ECS + n).toList();
+        return Arrays.stream(names).map(n -> ECS + n).toList();
     }
 
     private static List<String> ssm(String... names) {
-        return java.util.Arrays.stream(names).map(n -> SSM + n).toList();
+        return Arrays.stream(names).map(n -> SSM + n).toList();
     }
 
     private static final class Bucket {

@@ -16,10 +16,15 @@ import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.core.port.HostKeyPolicy;
 import dev.ecsa.core.port.ScriptRun;
 import dev.ecsa.core.request.Attempt;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import dev.ecsa.core.port.HybridActivations;
+import java.util.concurrent.atomic.AtomicInteger;
 import dev.ecsa.core.request.IntakeResult;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -459,22 +464,22 @@ class RegisterNodeTest {
     }
 
     /** The world's activations, with {@code method} answering THROTTLED for its first {@code times} calls. */
-    private dev.ecsa.core.port.HybridActivations throttling(String method, java.util.concurrent.atomic.AtomicInteger times) {
-        return (dev.ecsa.core.port.HybridActivations) java.lang.reflect.Proxy.newProxyInstance(
-                getClass().getClassLoader(), new Class<?>[] {dev.ecsa.core.port.HybridActivations.class},
+    private HybridActivations throttling(String method, AtomicInteger times) {
+        return (HybridActivations) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {HybridActivations.class},
                 (proxy, m, args) -> {
                     if (m.getName().equals(method) && times.getAndDecrement() > 0) {
                         throw new RetryableException(Reason.THROTTLED, "Rate exceeded");
                     }
                     try {
                         return m.invoke(w.activations, args);
-                    } catch (java.lang.reflect.InvocationTargetException e) {
+                    } catch (InvocationTargetException e) {
                         throw e.getCause();
                     }
                 });
     }
 
-    private IntakeResult registerWith(dev.ecsa.core.port.HybridActivations activations) {
+    private IntakeResult registerWith(HybridActivations activations) {
         return new RegisterNode(w.store, activations, w.managed, w.containers, w.remote, w.secrets, w.scripts,
                 w.events, w.clock, w.clock::advance, w.settings)
                 .register(request("req-1", "node-1"), Attempt.first(RegisterWorld.MAX_RECEIVES));
@@ -482,7 +487,7 @@ class RegisterNodeTest {
 
     @Test
     void aThrottledLookWhileWaitingForTheNodeIsLookedAgainNotFailed() {
-        java.util.concurrent.atomic.AtomicInteger throttles = new java.util.concurrent.atomic.AtomicInteger(3);
+        AtomicInteger throttles = new AtomicInteger(3);
 
         assertThat(registerWith(throttling("findManagedInstance", throttles)).outcome())
                 .isEqualTo(Outcome.REGISTERED);
@@ -491,8 +496,8 @@ class RegisterNodeTest {
 
     @Test
     void aThrottledActivationIsCreatedAfterJitteredWaitsWithinTheDelivery() {
-        java.util.concurrent.atomic.AtomicInteger throttles = new java.util.concurrent.atomic.AtomicInteger(4);
-        java.time.Instant before = w.clock.instant();
+        AtomicInteger throttles = new AtomicInteger(4);
+        Instant before = w.clock.instant();
 
         assertThat(registerWith(throttling("create", throttles)).outcome()).isEqualTo(Outcome.REGISTERED);
         // waits of 0.5-1, 1-2, 2-4 and 4-8 s: at least 7.5 s of the delivery went to waiting
@@ -502,7 +507,7 @@ class RegisterNodeTest {
 
     @Test
     void throttlingPastAQuarterOfTheBudgetGoesBackToTheQueue() {
-        java.util.concurrent.atomic.AtomicInteger forever = new java.util.concurrent.atomic.AtomicInteger(1_000_000);
+        AtomicInteger forever = new AtomicInteger(1_000_000);
 
         assertThatThrownBy(() -> registerWith(throttling("create", forever)))
                 .isInstanceOfSatisfying(RetryableException.class,
