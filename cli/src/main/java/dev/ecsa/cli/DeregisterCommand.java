@@ -39,6 +39,11 @@ final class DeregisterCommand implements Callable<Integer> {
                     + "(stay DRAINING).")
     String onTimeout;
 
+    @Option(names = "--host-key-fingerprint", paramLabel = "SHA256:...",
+            description = "The host's new key, when it was reinstalled since it registered: the cleanup expects it "
+                    + "instead of the pinned one.")
+    String hostKeyFingerprint;
+
     @Override
     public Integer call() throws Exception {
         try (Connections connections = root.connect(backend)) {
@@ -47,6 +52,7 @@ final class DeregisterCommand implements Callable<Integer> {
             body.put("nodeId", nodeId);
             RegisterCommand.putIfPresent(body, "drainTimeoutSeconds", drainTimeoutSeconds);
             RegisterCommand.putIfPresent(body, "onTimeout", onTimeout);
+            RegisterCommand.putIfPresent(body, "hostKeyFingerprint", hostKeyFingerprint);
             send.fill(body, root.env);
             RequestSender.Sent sent = RequestSender.send(connections, body);
             return Sending.report(root, connections, sent, send, output);

@@ -31,11 +31,13 @@ import org.slf4j.MDC;
  * it decodes the body and hands it to the one use case, {@link AcceptNodeRequest}, which validates and routes it;
  * invalid input becomes a REJECTED request record, never an exception loop.
  *
- * <p>Acknowledgement: a message is acknowledged once its request has an outcome or a workflow owns it, and when it
- * failed permanently (recorded by the use case, or an id conflict that must not touch another request's record). It is
- * returned as a batch item failure — so SQS redelivers it — when a use case throws {@link RetryableException} (the use
- * cases turn retryable conditions into outcomes on the last delivery themselves, so what still escapes there is the
- * store or event bus failing, and the dead-letter queue takes it), or on an unexpected error.
+ * <p>Acknowledgement: a message is acknowledged once its request has a recorded outcome (a rejection, a conflict over
+ * its request id recorded under the message's own key, a failure) or a workflow owns it. It is returned as a batch
+ * item failure — so SQS redelivers it, and after the last delivery the dead-letter queue keeps it — whenever no
+ * outcome could be recorded: a use case throws {@link RetryableException} (the use cases turn retryable conditions
+ * into outcomes on the last delivery themselves, so what still escapes there is the store or event bus failing), a
+ * {@link PermanentException} escapes (the store refused the record), or an unexpected error. Nothing is acknowledged
+ * without a record.
  *
  * <p>Logs carry {@code messageId}, {@code requestId} and {@code nodeId} in the MDC; bodies are never logged.
  */
@@ -118,8 +120,13 @@ public final class NodeRequestHandler implements RequestStreamHandler {
             LOG.warn("delivery {} of {} will be retried: {}", attempt.receiveCount(), maxReceives, e.getMessage());
             return false;
         } catch (PermanentException e) {
-            LOG.error("request failed permanently; acknowledged: {}", e.getMessage());
-            return true;
+            // The use cases record their permanent failures themselves; one that escapes means the outcome could not
+            // be recorded (the store refused the write). Acknowledging would lose the message: it is delivered again
+            // and, after the queue's last delivery, kept in the dead-letter queue.
+            LOG.error("delivery {} of {} failed permanently without a recorded outcome; the message is returned"
+                    + " (after the last delivery it goes to the dead-letter queue): {}", attempt.receiveCount(),
+                    maxReceives, e.getMessage());
+            return false;
         } catch (RuntimeException e) {
             LOG.error("unexpected failure at delivery {} of {}; the message will be retried", attempt.receiveCount(),
                     maxReceives, e);

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import dev.ecsa.core.deregister.DeregisterSettings;
+import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.fakes.InMemoryContainerInstances;
@@ -280,7 +281,7 @@ class NodeRequestHandlerTest {
     }
 
     @Test
-    void aPermanentFailureIsAcknowledgedAndTheOtherRequestLeftAlone() {
+    void aRequestIdReusedForAnotherNodeIsRecordedUnderTheMessagesKeyAndTheProducerTold() {
         invoke(event(message("m-1", json(registerBody("req-1", "node-1")), 1)), null);
 
         SqsBatchResponse response = invoke(
@@ -289,6 +290,28 @@ class NodeRequestHandlerTest {
         assertThat(failures(response)).isEmpty();
         assertThat(store.getNode("node-2")).isEmpty();
         assertThat(store.getRequest("req-1").orElseThrow().nodeId()).isEqualTo("node-1");
+        RequestRecord conflict = store.getRequest("sqs-m-2").orElseThrow();
+        assertThat(conflict.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(conflict.nodeId()).isEqualTo("node-2");
+        assertThat(conflict.failure().reason()).isEqualTo(Reason.CONFLICT);
+        assertThat(conflict.failure().message()).contains("req-1", "node-1", "new request id");
+        assertThat(published.events()).filteredOn(e -> e instanceof NodeEvent.NodeRequestRejected)
+                .singleElement().satisfies(e -> {
+                    NodeEvent.NodeRequestRejected rejected = (NodeEvent.NodeRequestRejected) e;
+                    assertThat(rejected.requestId()).as("under the id the producer sent").isEqualTo("req-1");
+                    assertThat(rejected.nodeId()).isEqualTo("node-2");
+                });
+    }
+
+    @Test
+    void aMessageWhoseOutcomeCannotBeRecordedIsReturnedForTheDeadLetterQueueNotAcknowledged() {
+        store.refuseRequestWrites(new PermanentException(Reason.INTERNAL, "item size has exceeded the maximum"));
+
+        SqsBatchResponse response = invoke(event(message("m-1", json(registerBody("req-1", "node-1")), 5)),
+                null);
+
+        assertThat(failures(response)).as("returned: SQS moves it to the DLQ after this last delivery")
+                .containsExactly("m-1");
     }
 
     @Test

@@ -96,9 +96,11 @@ public record EcsaConfig(
         if (reconcileFixBudget < 0 || reconcileFixBudget > 100) {
             throw new IllegalArgumentException("ecsa:reconcileFixBudget must be 0-100");
         }
-        if (registrationBudgetSeconds < 120 || registrationBudgetSeconds > 840) {
-            // Lambda's hard limit is 900 s; the function keeps 60 s to record the outcome and clean up.
-            throw new IllegalArgumentException("ecsa:registrationBudgetSeconds must be 120-840");
+        long minBudget = dev.ecsa.core.register.RegistrationSettings.MIN_BUDGET.toSeconds();
+        if (registrationBudgetSeconds < minBudget || registrationBudgetSeconds > 840) {
+            // Lambda's hard limit is 900 s; the function keeps 60 s to record the outcome and clean up. Below the
+            // minimum, a registration never gets as far as the host (the bootstrap needs 2 min, verifying 90 s).
+            throw new IllegalArgumentException("ecsa:registrationBudgetSeconds must be " + minBudget + "-840");
         }
         if (maxConcurrency < 2 || maxConcurrency > 1000) {
             // The event source mapping's ScalingConfig.MaximumConcurrency range.

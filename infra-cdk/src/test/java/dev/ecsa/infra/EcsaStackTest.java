@@ -40,6 +40,17 @@ class EcsaStackTest {
     }
 
     @Test
+    void aRegistrationBudgetTooSmallToReachTheHostIsRefusedAtSynth() {
+        App small = new App(software.amazon.awscdk.AppProps.builder()
+                .context(Map.of("ecsa:registrationBudgetSeconds", "239")).build());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EcsaConfig.fromContext(small.getNode()))
+                .hasMessage("ecsa:registrationBudgetSeconds must be 240-840");
+        App smallest = new App(software.amazon.awscdk.AppProps.builder()
+                .context(Map.of("ecsa:registrationBudgetSeconds", "240")).build());
+        assertThat(EcsaConfig.fromContext(smallest.getNode()).registrationBudgetSeconds()).isEqualTo(240);
+    }
+
+    @Test
     void cdkNagLeavesNoUnacknowledgedFinding() {
         List<String> errors = describe(annotations.findError("*", Match.stringLikeRegexp("AwsSolutions-.*")));
         List<String> warnings = describe(annotations.findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*")));

@@ -53,6 +53,7 @@ class DrainWorkflowBenchIT {
                 HostConfig.builder("drn-keep").build(),
                 HostConfig.builder("drn-retry").build(),
                 HostConfig.builder("drn-rekeyed").build(),
+                HostConfig.builder("drn-rekeyed-known").build(),
                 HostConfig.builder("drn-offline").build(),
                 HostConfig.builder("drn-small").build(),
                 HostConfig.builder("drn-large").build());
@@ -319,27 +320,43 @@ class DrainWorkflowBenchIT {
     }
 
     @Test
-    void aChangedHostKeyDuringCleanupIsAPermanentErrorRecordedAsDeregistrationFailed() {
+    void aChangedHostKeyDuringCleanupLeavesTheNodeDeregisteredWithTheHostNotCleaned() {
         SimulatedHost host = d.host("drn-rekeyed");
         NodeRecord registered = d.register(host, cluster());
         host.replaceHostKey(); // the machine was reinstalled behind the node's back
 
         ExecutionResult result = d.deregister("dereg-rekeyed", "drn-rekeyed", Map.of());
 
-        assertThat(result.status()).isEqualTo(ExecutionStatus.FAILED);
-        assertThat(result.enteredStates()).endsWith("Deregister", "CleanHost", "RecordFailure", "DrainFailed");
+        // Treated like an unreachable host: the node is registered nowhere, and nothing was sent to the host.
+        assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(result.timesEntered("RecordFailure")).isZero();
         assertThat(result.count(ExecutionEvent.STATE_RETRIED, "CleanHost")).as("permanent: not retried").isZero();
         assertThat(ecsStatus(registered)).isEqualTo("INACTIVE");
         assertThat(ssmDeregistered(registered)).isTrue();
         assertThat(agentPathsOn(host)).as("nothing ran on a host whose key changed").containsAll(AGENT_PATHS);
         NodeRecord node = node("drn-rekeyed");
-        assertThat(node.state()).isEqualTo(NodeState.DEREGISTRATION_FAILED);
+        assertThat(node.state()).isEqualTo(NodeState.DEREGISTERED);
         assertThat(node.lastError().reason()).isEqualTo(Reason.HOST_KEY_CHANGED);
         RequestRecord record = request("dereg-rekeyed");
-        assertThat(record.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(record.outcome()).isEqualTo(Outcome.DEREGISTERED);
         assertThat(record.failure().reason()).isEqualTo(Reason.HOST_KEY_CHANGED);
-        assertThat(record.failure().message()).contains("ECS and SSM");
-        assertThat(eventsFor("drn-rekeyed")).contains("NodeDeregistrationFailed");
+        assertThat(record.failure().message()).contains("ECS and SSM", "not cleaned");
+        assertThat(eventsFor("drn-rekeyed")).contains("NodeDeregistered").doesNotContain("NodeDeregistrationFailed");
+    }
+
+    @Test
+    void aDeregistrationNamingTheHostsNewKeyCleansAHostWhoseKeyChanged() {
+        SimulatedHost host = d.host("drn-rekeyed-known");
+        d.register(host, cluster());
+        String newKey = host.replaceHostKey();
+
+        ExecutionResult result = d.deregister("dereg-rekeyed-known", "drn-rekeyed-known",
+                Map.of("hostKeyFingerprint", newKey));
+
+        assertThat(result.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(agentPathsOn(host)).as("cleaned").isEmpty();
+        assertThat(node("drn-rekeyed-known").lastError()).isNull();
+        assertThat(request("dereg-rekeyed-known").failure()).isNull();
     }
 
     @Test

@@ -25,14 +25,16 @@ import java.time.Clock;
  * The CleanHost Task: runs the cleanup script on the host over SSH, verified against the node's pinned host key, then
  * completes the deregistration: node → DEREGISTERED, request finished, NodeDeregistered published.
  *
- * <p>The node has already left ECS and SSM when this runs, so a host that cannot be cleaned does not undo that:
+ * <p>The node has already left ECS and SSM when this runs, so a host that cannot be cleaned does not undo that: the
+ * node is recorded DEREGISTERED (it is registered nowhere) with a warning "host not cleaned" and the reason, which the
+ * request's failure field and the node's last error carry; the outcome stays a success. The cases:
  * <ul>
- *   <li>unreachable (or timing out) — retried by the state machine; the {@code cleanupAttempts}-th attempt gives up
- *       and the node is recorded DEREGISTERED with a warning "host not cleaned" and the reason (the request's failure
- *       field and the node's last error carry it, the outcome stays a success);</li>
- *   <li>no address or no pinned host key, or the script could not remove everything — the same warning;</li>
- *   <li>a changed host key, refused authentication, or output that is not the script's — permanent errors: the
- *       workflow records a failure (the host may not be who it claims; a person must look).</li>
+ *   <li>unreachable (or timing out) — retried by the state machine; the {@code cleanupAttempts}-th attempt gives up;
+ *   </li>
+ *   <li>no address or no pinned host key, or the script could not remove everything;</li>
+ *   <li>a changed host key (HOST_KEY_CHANGED: nothing was sent to the host; if it was reinstalled there is nothing to
+ *       clean, otherwise a person checks it, and a deregistration naming its new {@code hostKeyFingerprint} cleans
+ *       it), refused authentication, or output that is not the script's — not retried.</li>
  * </ul>
  * Idempotent: the script checks before it acts, the node move is conditional, the request's first finish wins.
  */
@@ -94,6 +96,10 @@ public final class CleanHost {
         ScriptResult result;
         try {
             result = hosts.run(run);
+        } catch (PermanentException e) {
+            journal.record(state.requestId(), ATTEMPT + (journal.count(state.requestId(), ATTEMPT) + 1),
+                    StepResult.FAILED, e.reason() + ": " + e.detail());
+            return notCleaned(state, e.reason(), e.detail());
         } catch (RetryableException e) {
             long attempt = journal.count(state.requestId(), ATTEMPT) + 1;
             journal.record(state.requestId(), ATTEMPT + attempt, StepResult.FAILED,

@@ -83,7 +83,7 @@ public final class DeregisterIntake {
      *     runs
      * @throws RetryableException NODE_BUSY while the node is busy with another request (unless {@code attempt} is the
      *     last, which rejects the request instead), or an AWS/store failure worth a redelivery
-     * @throws PermanentException CONFLICT if the request id is already used by another request
+     * @throws dev.ecsa.core.request.RequestIdConflict if the request id is already used by another request
      */
     public IntakeResult accept(DeregisterRequest request, Attempt attempt) {
         RequestRecord record = RequestRecords.recordOrFind(store, request, clock.instant());
@@ -92,7 +92,7 @@ public final class DeregisterIntake {
         }
         NodeGuard.Decision decision = guard.take(new NodeGuard.Claim(request.nodeId(), request.requestId(),
                 NodeState.DRAINING, DRAINABLE, DeregisterIntake::ownedStates,
-                node -> NodeUpdate.none().withLastRequestId(request.requestId()).clearingLastError(), null));
+                node -> drainingUpdate(request), null));
         NodeRecord node = decision.node();
         return switch (decision.kind()) {
             case ABSENT -> reject(request, Reason.NOT_REGISTERED, "node " + request.nodeId()
@@ -107,6 +107,16 @@ public final class DeregisterIntake {
             // DEREGISTERED, REGISTRATION_FAILED
             case FOUND -> notRegistered(request, record, node, attempt);
         };
+    }
+
+    /**
+     * What the move to DRAINING writes: this request's id, and the host key it names (the operator's statement that
+     * the host was reinstalled: the cleanup expects that key instead of the pinned one).
+     */
+    private static NodeUpdate drainingUpdate(DeregisterRequest request) {
+        NodeUpdate update = NodeUpdate.none().withLastRequestId(request.requestId()).clearingLastError();
+        return request.hostKeyFingerprint() == null ? update
+                : update.withHostKeyFingerprint(request.hostKeyFingerprint());
     }
 
     /** States a node can be in after this request moved it to DRAINING (the workflow may have moved it on). */

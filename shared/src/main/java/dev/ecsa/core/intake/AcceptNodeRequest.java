@@ -7,6 +7,7 @@ import dev.ecsa.core.model.RegisterRequest;
 import dev.ecsa.core.register.RegisterNode;
 import dev.ecsa.core.request.Attempt;
 import dev.ecsa.core.request.IntakeResult;
+import dev.ecsa.core.request.RequestIdConflict;
 import dev.ecsa.core.validation.RequestValidator;
 import dev.ecsa.core.validation.ValidationResult;
 import java.util.Map;
@@ -62,7 +63,13 @@ public final class AcceptNodeRequest {
             return rejections.invalid(validation, body.get("requestedBy") instanceof String s ? s : null, messageId);
         }
         NodeRequest request = validation.request().orElseThrow();
-        return request instanceof RegisterRequest r ? registration.register(r, attempt)
-                : deregistration.accept((DeregisterRequest) request, attempt);
+        try {
+            return request instanceof RegisterRequest r ? registration.register(r, attempt)
+                    : deregistration.accept((DeregisterRequest) request, attempt);
+        } catch (RequestIdConflict e) {
+            // The id belongs to another request: recorded under the message's key, and the producer is told.
+            return rejections.conflict(request.requestId(), request.nodeId(), request.action(),
+                    request.requestedBy(), e.getMessage(), messageId);
+        }
     }
 }

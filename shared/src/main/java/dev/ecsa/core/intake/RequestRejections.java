@@ -61,8 +61,39 @@ public final class RequestRejections {
         if (validation.isValid()) {
             throw new IllegalArgumentException("a valid request is not rejected for its content");
         }
+        String sentence = validation.sentence();
+        if (validation.requestId().isPresent()) {
+            sentence += " Send the corrected request with a new requestId: " + validation.requestId().get()
+                    + " stays rejected.";
+        }
         return reject(validation.requestId().orElse(null), validation.nodeId().orElse(null),
-                validation.action().orElse(null), requestedBy, validation.sentence(), messageId);
+                validation.action().orElse(null), requestedBy, sentence, messageId);
+    }
+
+    /**
+     * Rejects a message whose request id already belongs to another request (another node or action, another body
+     * rejected earlier, or a rejected request resent corrected). That request's record is left alone; this one is
+     * recorded under {@link #fallbackId} of the message id with reason CONFLICT, and NodeRequestRejected is published
+     * under the id the producer sent, so the producer learns it.
+     *
+     * @param why what the id is already used for
+     */
+    public IntakeResult conflict(String requestId, String nodeId, Action action, String requestedBy, String why,
+                                 String messageId) {
+        String key = fallbackId(messageId);
+        String message = "Request id " + requestId + " cannot be used: " + why + ". Recorded under " + key + ".";
+        String node = nodeId == null ? UNKNOWN_NODE : nodeId;
+        Failure failure = new Failure(Reason.CONFLICT, message);
+        RequestRecord record = RequestRecord.rejected(key, node, action == null ? Action.REGISTER : action,
+                safeRequestedBy(requestedBy), failure, clock.instant());
+        boolean stored = store.putRequestIfAbsent(record);
+        events.publish(new NodeEvent.NodeRequestRejected(node, requestId,
+                action == null ? "unknown" : action.wireName(), message));
+        return IntakeResult.of(stored ? record : store.getRequest(key).orElse(record), !stored);
+    }
+
+    private static String safeRequestedBy(String requestedBy) {
+        return requestedBy != null && FieldRules.requestedBy(requestedBy) == null ? requestedBy : "";
     }
 
     /** Rejects a message whose body is not a JSON object at all ({@code why} must not quote the body). */
@@ -80,18 +111,21 @@ public final class RequestRejections {
         }
         String node = nodeId == null ? UNKNOWN_NODE : nodeId;
         Action recordedAction = action == null ? Action.REGISTER : action;
-        String by = requestedBy != null && FieldRules.requestedBy(requestedBy) == null ? requestedBy : "";
+        String by = safeRequestedBy(requestedBy);
         Failure failure = new Failure(Reason.INVALID_REQUEST, message);
         RequestRecord record = RequestRecord.rejected(key, node, recordedAction, by, failure, clock.instant());
         boolean stored = store.putRequestIfAbsent(record);
         RequestRecord existing = stored ? record : store.getRequest(key).orElse(record);
         boolean sameRejection = existing.outcome() == Outcome.REJECTED && failure.equals(existing.failure());
-        if (stored || sameRejection) {
-            // Published after the record, and again on a redelivery of the same message: at least once.
-            events.publish(new NodeEvent.NodeRequestRejected(node, key,
-                    action == null ? "unknown" : action.wireName(), message));
+        if (!stored && !sameRejection) {
+            // A different request already owns the key (a reused id, or the same id with another invalid body).
+            return conflict(key, nodeId, action, requestedBy, "it is already recorded for a "
+                    + existing.action().wireName() + " request for node " + existing.nodeId()
+                    + (existing.outcome() == null ? "" : " (" + existing.outcome() + ")"), messageId);
         }
-        // A different request already owns the key (a reused id): its record is left alone.
-        return IntakeResult.of(sameRejection ? existing : record, !stored);
+        // Published after the record, and again on a redelivery of the same message: at least once.
+        events.publish(new NodeEvent.NodeRequestRejected(node, key,
+                action == null ? "unknown" : action.wireName(), message));
+        return IntakeResult.of(existing, !stored);
     }
 }

@@ -131,7 +131,7 @@ public final class RegisterNode {
      * @return the completed request (REGISTERED, ALREADY_REGISTERED, REJECTED, FAILED, TIMED_OUT), or a replay's report
      * @throws RetryableException when a retryable condition (a busy node, an unreachable host, throttling...) should
      *     be retried by redelivery; never on the last attempt
-     * @throws PermanentException CONFLICT if the request id is already used by another request
+     * @throws dev.ecsa.core.request.RequestIdConflict if the request id is already used by another request
      */
     public IntakeResult register(RegisterRequest request, Attempt attempt) {
         Instant start = clock.instant();

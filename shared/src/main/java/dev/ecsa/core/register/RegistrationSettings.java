@@ -48,10 +48,22 @@ public record RegistrationSettings(String stackName, String defaultCluster, Stri
         }
     }
 
+    /** The default {@link #minimumHostTime}: the bootstrap is not started with less left. */
+    public static final Duration DEFAULT_MINIMUM_HOST_TIME = Duration.ofMinutes(2);
+    /** The default {@link #verifyReserve}. */
+    public static final Duration DEFAULT_VERIFY_RESERVE = Duration.ofSeconds(90);
+    /**
+     * The smallest budget a stack may set (ecsa:registrationBudgetSeconds): the bootstrap's minimum time, the
+     * verification's reserve and half a minute for the record, the SSH key and the activation. Below it every
+     * registration would end TIMED_OUT before reaching the host (the soak found the stack allowing 120 s).
+     */
+    public static final Duration MIN_BUDGET = DEFAULT_MINIMUM_HOST_TIME.plus(DEFAULT_VERIFY_RESERVE)
+            .plusSeconds(30);
+
     /** Defaults for a stack: 1 h activations, a 12-minute budget, 30 s to connect, 5 min agent wait. */
     public static RegistrationSettings defaults(String stackName, String defaultCluster, String sshKeySecretId) {
         return new RegistrationSettings(stackName, defaultCluster, sshKeySecretId, MAX_ACTIVATION_EXPIRY,
-                Duration.ofMinutes(12), Duration.ofSeconds(30), Duration.ofMinutes(2), Duration.ofSeconds(90),
+                Duration.ofMinutes(12), Duration.ofSeconds(30), DEFAULT_MINIMUM_HOST_TIME, DEFAULT_VERIFY_RESERVE,
                 Duration.ofSeconds(5), Duration.ofMinutes(5));
     }
 

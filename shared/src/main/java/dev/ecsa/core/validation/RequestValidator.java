@@ -27,10 +27,11 @@ import java.util.regex.Pattern;
 public final class RequestValidator {
 
     /** Fields common to both actions. */
-    public static final Set<String> COMMON_FIELDS = Set.of("action", "requestId", "nodeId", "requestedBy", "reason");
+    public static final Set<String> COMMON_FIELDS =
+            Set.of("action", "requestId", "nodeId", "requestedBy", "reason", "hostKeyFingerprint");
     /** Fields only a registration may carry. */
     public static final Set<String> REGISTER_FIELDS =
-            Set.of("address", "port", "sshUser", "hostKeyFingerprint", "cluster", "attributes", "tags");
+            Set.of("address", "port", "sshUser", "cluster", "attributes", "tags");
     /** Fields only a deregistration may carry. */
     public static final Set<String> DEREGISTER_FIELDS = Set.of("drainTimeoutSeconds", "onTimeout");
 
@@ -68,6 +69,7 @@ public final class RequestValidator {
         String nodeId = requiredText(in, "nodeId", FieldRules::nodeId, out);
         String requestedBy = requiredText(in, "requestedBy", FieldRules::requestedBy, out);
         String reason = optionalText(in, "reason", FieldRules::reason, out);
+        String fingerprint = optionalText(in, "hostKeyFingerprint", FieldRules::hostKeyFingerprint, out);
 
         checkUnknownFields(in, action, out);
 
@@ -76,7 +78,6 @@ public final class RequestValidator {
             String address = requiredText(in, "address", FieldRules::address, out);
             Long port = optionalInteger(in, "port", FieldRules::port, out);
             String sshUser = requiredText(in, "sshUser", FieldRules::sshUser, out);
-            String fingerprint = optionalText(in, "hostKeyFingerprint", FieldRules::hostKeyFingerprint, out);
             String cluster = optionalText(in, "cluster", FieldRules::cluster, out);
             if (cluster != null && !managedClusters.isEmpty() && !managedClusters.contains(cluster)) {
                 out.add(new Violation("cluster", "must be a cluster this stack manages ("
@@ -104,7 +105,7 @@ public final class RequestValidator {
             }
             if (out.isEmpty()) {
                 request = new DeregisterRequest(requestId, nodeId, timeout == null ? null : timeout.intValue(), policy,
-                        requestedBy, reason);
+                        requestedBy, reason, fingerprint);
             }
         }
         return request != null ? ValidationResult.valid(request)

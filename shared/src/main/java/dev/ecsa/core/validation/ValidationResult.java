@@ -13,8 +13,16 @@ import java.util.stream.Collectors;
  */
 public final class ValidationResult {
 
+    /**
+     * The most violations a result keeps and reports. A hostile body can break thousands of rules (a map of 27,000
+     * bad attributes); the rejection must still fit a DynamoDB item, an event and a log line, so the first ones are
+     * listed and the rest counted.
+     */
+    public static final int MAX_REPORTED = 10;
+
     private final NodeRequest request;
     private final List<Violation> violations;
+    private final int total;
     private final String requestId;
     private final String nodeId;
     private final Action action;
@@ -22,7 +30,8 @@ public final class ValidationResult {
     private ValidationResult(NodeRequest request, List<Violation> violations, String requestId, String nodeId,
                              Action action) {
         this.request = request;
-        this.violations = List.copyOf(violations);
+        this.violations = List.copyOf(violations.subList(0, Math.min(violations.size(), MAX_REPORTED)));
+        this.total = violations.size();
         this.requestId = requestId;
         this.nodeId = nodeId;
         this.action = action;
@@ -50,9 +59,14 @@ public final class ValidationResult {
         return Optional.ofNullable(request);
     }
 
-    /** Every broken rule, in field order; empty when valid. */
+    /** The first {@value #MAX_REPORTED} broken rules, in field order; empty when valid. */
     public List<Violation> violations() {
         return violations;
+    }
+
+    /** How many rules the request broke in all ({@link #violations()} lists at most {@value #MAX_REPORTED}). */
+    public int violationCount() {
+        return total;
     }
 
     /** The request id, if it passed its rule (even when other fields did not). */
@@ -71,15 +85,18 @@ public final class ValidationResult {
     }
 
     /**
-     * One sentence listing every violation, for the request record, the event and the operator:
-     * {@code "Invalid request (2 problems): nodeId must match …; port must be an integer from 1 to 65535."}
+     * One sentence listing the violations (at most {@value #MAX_REPORTED}), for the request record, the event and the
+     * operator: {@code "Invalid request (2 problems): nodeId must match …; port must be an integer from 1 to 65535."}
      */
     public String sentence() {
         if (isValid()) {
             return "Valid request.";
         }
         String list = violations.stream().map(v -> v.field() + " " + v.rule()).collect(Collectors.joining("; "));
-        String count = violations.size() == 1 ? "1 problem" : violations.size() + " problems";
+        String count = total == 1 ? "1 problem" : total + " problems";
+        if (total > violations.size()) {
+            count += ", the first " + violations.size() + " listed";
+        }
         return "Invalid request (" + count + "): " + list + ".";
     }
 

@@ -281,8 +281,19 @@ class DeregisterIntakeTest {
         intake().accept(request("dereg-1", null, null), Attempt.first(MAX));
 
         assertThatThrownBy(() -> intake().accept(new DeregisterRequest("dereg-1", "node-2", null, null, "o", ""),
-                Attempt.first(MAX))).isInstanceOfSatisfying(PermanentException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
+                Attempt.first(MAX))).isInstanceOf(dev.ecsa.core.request.RequestIdConflict.class)
+                .hasMessageContaining("already used by a deregister request for node node-1");
+    }
+
+    @Test
+    void aDeregistrationNamingTheHostsNewKeyPinsItForTheCleanup() {
+        registeredNode();
+        String reinstalled = "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8";
+
+        intake().accept(new DeregisterRequest("dereg-1", "node-1", null, null, "operator", "", reinstalled),
+                Attempt.first(MAX));
+
+        assertThat(store.getNode("node-1").orElseThrow().hostKeyFingerprint()).isEqualTo(reinstalled);
     }
 
     private void moveTo(NodeState... path) {

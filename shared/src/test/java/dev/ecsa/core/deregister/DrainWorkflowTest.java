@@ -243,19 +243,22 @@ class DrainWorkflowTest {
     }
 
     @Test
-    void aChangedHostKeyIsAPermanentFailureAndNothingIsSentToTheHost() {
+    void aChangedHostKeyLeavesTheNodeDeregisteredWithTheHostNotCleanedAndNothingSentToIt() {
         f.hosts.changeHostKey(DrainFixture.ADDRESS, 22, "SHA256:impostorimpostorimpostorimpostorimpostor000");
 
         StateMachineDriver.Run run = run(TimeoutPolicy.REVERT);
 
-        assertThat(run.states()).endsWith("CleanHost", "RecordFailure", "DrainFailed");
+        // Like an unreachable host: the node is registered nowhere, so DEREGISTRATION_FAILED would be untrue.
+        assertThat(run.states()).endsWith("Deregister", "CleanHost", "NodeDeregistered").doesNotContain("RecordFailure");
+        assertThat(run.retries()).as("a changed key is not retried").isZero();
         assertThat(f.cleanupRuns).hasValue(0);
-        assertThat(f.node().state()).isEqualTo(NodeState.DEREGISTRATION_FAILED);
+        assertThat(f.node().state()).isEqualTo(NodeState.DEREGISTERED);
         assertThat(f.node().lastError().reason()).isEqualTo(Reason.HOST_KEY_CHANGED);
-        assertThat(f.request().outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(f.request().outcome()).isEqualTo(Outcome.DEREGISTERED);
+        assertThat(f.request().failure().reason()).isEqualTo(Reason.HOST_KEY_CHANGED);
         assertThat(f.request().failure().message()).startsWith("deregistered from ECS and SSM, but the host was not");
-        assertThat(f.events.eventsOf(NodeEvent.NodeDeregistrationFailed.class)).singleElement()
-                .satisfies(e -> assertThat(e.reason()).isEqualTo("HOST_KEY_CHANGED"));
+        assertThat(f.events.eventsOf(NodeEvent.NodeDeregistered.class)).hasSize(1);
+        assertThat(f.events.eventsOf(NodeEvent.NodeDeregistrationFailed.class)).isEmpty();
     }
 
     @Test

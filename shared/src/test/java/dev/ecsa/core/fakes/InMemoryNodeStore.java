@@ -37,13 +37,22 @@ public final class InMemoryNodeStore implements ReconcileStore {
     private final Map<String, RequestRecord> requests = new HashMap<>();
     private final List<ReconcileRun> runs = new ArrayList<>();
     private int writes;
+    private RuntimeException requestWriteRefusal;
 
     public InMemoryNodeStore(Clock clock) {
         this.clock = clock;
     }
 
+    /** Every later request write throws {@code refusal}, as DynamoDB refuses an item it cannot store. */
+    public synchronized void refuseRequestWrites(RuntimeException refusal) {
+        this.requestWriteRefusal = refusal;
+    }
+
     @Override
     public synchronized boolean putRequestIfAbsent(RequestRecord request) {
+        if (requestWriteRefusal != null) {
+            throw requestWriteRefusal;
+        }
         if (requests.containsKey(request.requestId())) {
             return false;
         }

@@ -4,6 +4,7 @@ package dev.ecsa.core.intake;
 import dev.ecsa.core.deregister.DeregisterIntake;
 import dev.ecsa.core.deregister.DeregisterSettings;
 import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.fakes.InMemoryContainerInstances;
 import dev.ecsa.core.fakes.InMemoryDrainWorkflow;
 import dev.ecsa.core.fakes.InMemoryEventPublisher;
@@ -105,5 +106,70 @@ class AcceptNodeRequestTest {
         assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(store.getRequest("req-2").orElseThrow().failure().reason()).isEqualTo(Reason.NOT_REGISTERED);
         assertThat(identified).containsExactly("req-2", "node-9");
+    }
+
+    @Test
+    void aBodyWithTwentySevenThousandBadAttributesIsRecordedRejectedWithABoundedMessageAndPublished() {
+        Map<String, Object> body = register("edge");
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        for (int i = 0; i < 27_000; i++) {
+            attributes.put("bad key " + i, "bad value;" + i);
+        }
+        body.put("attributes", attributes);
+
+        IntakeResult result = accept(body);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
+        RequestRecord record = store.getRequest("req-1").orElseThrow();
+        assertThat(record.failure().message()).startsWith("Invalid request (54001 problems, the first 10 listed): ")
+                .hasSizeLessThan(2_000);
+        assertThat(events.events()).singleElement().isInstanceOf(NodeEvent.NodeRequestRejected.class);
+    }
+
+    @Test
+    void aRejectionTellsTheProducerThatACorrectedRequestNeedsANewRequestId() {
+        Map<String, Object> body = register("edge");
+        body.put("address", "10.0.0.7;reboot");
+
+        accept(body);
+
+        assertThat(store.getRequest("req-1").orElseThrow().failure().message())
+                .endsWith("Send the corrected request with a new requestId: req-1 stays rejected.");
+    }
+
+    @Test
+    void aCorrectedResendUnderTheRejectedIdIsRecordedAsAConflictNotSilentlyReplayed() {
+        Map<String, Object> bad = register("edge");
+        bad.put("address", "10.0.0.7;reboot");
+        accept(bad);
+
+        IntakeResult result = requests.accept(register("edge"), "m-2", Attempt.first(5), (r, n) -> { });
+
+        assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(result.requestId()).isEqualTo("sqs-m-2");
+        assertThat(store.getRequest("sqs-m-2").orElseThrow().failure().message())
+                .contains("req-1 was rejected as invalid", "new request id");
+        assertThat(store.getRequest("req-1").orElseThrow().failure().message()).as("the rejection is kept")
+                .contains("address must be");
+        assertThat(events.events()).hasSize(2).last().isInstanceOfSatisfying(NodeEvent.NodeRequestRejected.class,
+                e -> assertThat(e.requestId()).isEqualTo("req-1"));
+        assertThat(activations.all()).as("nothing ran").isEmpty();
+    }
+
+    @Test
+    void theSameIdWithAnotherInvalidBodyIsRecordedAsAConflictAndTheFirstRejectionKept() {
+        Map<String, Object> first = register("edge");
+        first.put("port", 0);
+        accept(first);
+        String firstMessage = store.getRequest("req-1").orElseThrow().failure().message();
+        Map<String, Object> second = register("edge");
+        second.put("sshUser", "Root Admin");
+
+        IntakeResult result = requests.accept(second, "m-3", Attempt.first(5), (r, n) -> { });
+
+        assertThat(result.requestId()).isEqualTo("sqs-m-3");
+        assertThat(store.getRequest("sqs-m-3").orElseThrow().failure().reason()).isEqualTo(Reason.CONFLICT);
+        assertThat(store.getRequest("req-1").orElseThrow().failure().message()).isEqualTo(firstMessage);
+        assertThat(events.events()).hasSize(2);
     }
 }

@@ -49,7 +49,8 @@ class RequestRejectionsTest {
         assertThat(record.action()).isEqualTo(Action.REGISTER);
         assertThat(record.requestedBy()).isEqualTo("ops");
         assertThat(record.failure().reason()).isEqualTo(Reason.INVALID_REQUEST);
-        assertThat(record.failure().message()).isEqualTo(v.sentence()).contains("sshUser");
+        assertThat(record.failure().message()).startsWith(v.sentence()).contains("sshUser")
+                .endsWith("Send the corrected request with a new requestId: req-1 stays rejected.");
         assertThat(result.outcome()).isEqualTo(Outcome.REJECTED);
         assertThat(events.eventsOf(NodeEvent.NodeRequestRejected.class)).singleElement().satisfies(e -> {
             assertThat(e.requestId()).isEqualTo("req-1");
@@ -95,7 +96,7 @@ class RequestRejectionsTest {
     }
 
     @Test
-    void anInvalidCopyOfAnExistingRequestsIdLeavesThatRecordAlone() {
+    void anInvalidCopyOfAnExistingRequestsIdLeavesThatRecordAloneAndIsRecordedAsAConflict() {
         store.putRequestIfAbsent(RequestRecord.received(
                 new DeregisterRequest("req-1", "node-1", null, null, "ops", ""), clock.instant()));
         ValidationResult v = RequestValidator.validate(body("action", "deregister", "requestId", "req-1",
@@ -104,7 +105,10 @@ class RequestRejectionsTest {
         rejections.invalid(v, "ops", MESSAGE_ID);
 
         assertThat(store.getRequest("req-1").orElseThrow().completed()).isFalse();
-        assertThat(events.events()).isEmpty();
+        String key = RequestRejections.fallbackId(MESSAGE_ID);
+        assertThat(store.getRequest(key).orElseThrow().failure().reason()).isEqualTo(Reason.CONFLICT);
+        assertThat(events.eventsOf(NodeEvent.NodeRequestRejected.class)).singleElement()
+                .satisfies(e -> assertThat(e.message()).contains("already recorded", key));
     }
 
     @Test
