@@ -95,6 +95,18 @@ public final class SimulatedHost implements AutoCloseable {
         return sandbox;
     }
 
+    /**
+     * Cuts every SSH connection open right now, as a network failure or a reboot mid-script would: the client sees
+     * the connection end, the script's process on the host is not waited for.
+     *
+     * @return how many connections were cut
+     */
+    public int dropConnections() {
+        var sessions = server.getActiveSessions();
+        sessions.forEach(s -> s.close(true));
+        return sessions.size();
+    }
+
     /** Runs {@code command} in the sandbox without SSH. */
     public ExecResult exec(String command) {
         return sandbox.exec(command);

@@ -311,6 +311,21 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         });
     }
 
+    /** Every managed instance ever registered, deregistered ones included. */
+    public List<ManagedInstanceView> allManagedInstances() {
+        return locked(ssm::allInstances);
+    }
+
+    /** Activations that were not deleted (expired ones included). */
+    public List<ActivationView> liveActivations() {
+        return locked(ssm::liveActivations);
+    }
+
+    /** Every container instance of every cluster, INACTIVE ones included. */
+    public List<ContainerInstanceView> allContainerInstances() {
+        return locked(ecs::allInstances);
+    }
+
     /** Registered (not deregistered) managed instances. */
     public int managedInstanceCount() {
         return locked(ssm::activeInstanceCount);

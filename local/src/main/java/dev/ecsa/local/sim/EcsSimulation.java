@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -206,6 +207,15 @@ final class EcsSimulation {
             i.agentConnected = connected;
             i.version++;
         }
+    }
+
+    /** Every container instance of every cluster, INACTIVE ones too (ground truth for the soak's checks). */
+    List<ContainerInstanceView> allInstances() {
+        List<ContainerInstanceView> all = new ArrayList<>();
+        for (Cluster c : clusters.values()) {
+            c.instances.values().forEach(i -> all.add(i.view()));
+        }
+        return all;
     }
 
     Instance instanceByArn(String arn) {

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Operations are named as on the wire: {@code "AmazonSSM.DescribeInstanceInformation"},
  * {@code "AmazonEC2ContainerServiceV20141113.ListTasks"}, {@code "secretsmanager.GetSecretValue"},
  * {@code "AWSEvents.PutEvents"}; the agent endpoints by path ({@code "/_sim/agent/ssm/register"}). The name
- * {@code "*"} in a rule matches every operation. Every call is counted before any fault applies, so an SDK's
+ * {@code "*"} in a rule matches every operation, and {@code "AmazonSSM.*"} every operation of one service. Every call is counted before any fault applies, so an SDK's
  * retries show in {@link #calls(String)}.
  */
 public final class Faults {
@@ -87,12 +87,21 @@ public final class Faults {
         counters.clear();
     }
 
+    /** {@code "*"} matches everything, {@code "AmazonSSM.*"} every operation of a service, else the exact name. */
+    private static boolean matches(String rule, String operation) {
+        if (rule.equals(ANY)) {
+            return true;
+        }
+        return rule.endsWith(".*") ? operation.startsWith(rule.substring(0, rule.length() - 1))
+                : rule.equals(operation);
+    }
+
     /** Counts a call and returns the fault to apply to it, if any. */
     synchronized Optional<Fault> onCall(String operation) {
         counters.computeIfAbsent(operation, k -> new AtomicLong()).incrementAndGet();
         for (int i = 0; i < rules.size(); i++) {
             Rule rule = rules.get(i);
-            if (!rule.operation.equals(ANY) && !rule.operation.equals(operation)) {
+            if (!matches(rule.operation, operation)) {
                 continue;
             }
             if (rule.remaining > 0) {

@@ -412,6 +412,18 @@ final class SsmSimulation {
         return live.size();
     }
 
+    /** Every managed instance ever registered, deregistered ones too (ground truth for the soak's checks). */
+    List<ManagedInstanceView> allInstances() {
+        return instances.values().stream().map(Instance::view).toList();
+    }
+
+    /** Activations not deleted: id, default instance name and expiry (ground truth for the soak's leak check). */
+    List<ActivationView> liveActivations() {
+        return activations.values().stream()
+                .map(a -> new ActivationView(a.id, a.defaultInstanceName, a.expirationDate, a.registrationsCount))
+                .toList();
+    }
+
     private Instance newInstance(String activationId, String iamRole, String name, String ip, String hostname,
                                  String platformName, String platformVersion) {
         String id;

@@ -19,6 +19,7 @@ import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.core.port.DrainWorkflow;
 import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.ManagedInstances;
+import dev.ecsa.core.port.TransitionResult;
 import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.request.Attempt;
 import dev.ecsa.core.request.IntakeResult;
@@ -26,6 +27,7 @@ import dev.ecsa.core.request.NodeGuard;
 import dev.ecsa.core.request.RequestRecords;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
+import dev.ecsa.core.state.TransitionDecision;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +50,8 @@ public final class DeregisterIntake {
 
     /** Step name: the per-node guard (the move to DRAINING). */
     public static final String STEP_GUARD = NodeGuard.STEP;
+    /** Step name: a failed registration's node taken to DEREGISTERING, so the workflow removes its leftovers. */
+    public static final String STEP_CLAIM_LEFTOVERS = "claim-leftovers";
     /** Step name: starting the drain workflow execution. */
     public static final String STEP_START_WORKFLOW = "start-drain-workflow";
 
@@ -97,8 +101,10 @@ public final class DeregisterIntake {
         return switch (decision.kind()) {
             case ABSENT -> reject(request, Reason.NOT_REGISTERED, "node " + request.nodeId()
                     + " has never been registered by this service");
-            case OWN -> node.state() == NodeState.DRAINING ? startWorkflow(request, record, node, attempt)
-                    : alreadyStarted(request, node);
+            case OWN -> node.state() == NodeState.DRAINING
+                    || node.state() == NodeState.DEREGISTERING && succeeded(record, STEP_CLAIM_LEFTOVERS)
+                    && !workflowMoved(record)
+                    ? startWorkflow(request, record, node, attempt) : alreadyStarted(request, node);
             case TAKEN -> {
                 store.appendStep(request.requestId(), decision.step());
                 yield startWorkflow(request, record, node, attempt);
@@ -199,11 +205,20 @@ public final class DeregisterIntake {
             leftovers.add("ECS still lists " + node.containerInstanceArn());
         }
         if (!leftovers.isEmpty() && node.state() == NodeState.REGISTRATION_FAILED) {
+            // Taken like any other node (DEREGISTERING for this request, so a registration waits), or a registration
+            // could start on the host while the workflow removes its leftovers.
             Instant at = clock.instant();
-            store.appendStep(request.requestId(), new Step(STEP_GUARD, at, at, StepResult.SKIPPED,
-                    "the registration failed but " + String.join(" and ", leftovers)
+            TransitionResult moved = store.transition(request.nodeId(), new Transition(
+                    NodeState.REGISTRATION_FAILED, NodeState.DEREGISTERING, node.version()),
+                    NodeUpdate.none().withLastRequestId(request.requestId()));
+            if (moved.decision() == TransitionDecision.CONFLICT) {
+                return busy(request, moved.node() == null ? node : moved.node(), attempt);
+            }
+            store.appendStep(request.requestId(), new Step(STEP_CLAIM_LEFTOVERS, at, clock.instant(),
+                    StepResult.SUCCEEDED, "REGISTRATION_FAILED -> DEREGISTERING at version " + moved.node().version()
+                            + ": the registration failed but " + String.join(" and ", leftovers)
                             + "; the workflow deregisters what it left behind"));
-            return startWorkflow(request, record, node, attempt);
+            return startWorkflow(request, record, moved.node(), attempt);
         }
         boolean everHadIds = node.managedInstanceId() != null || node.containerInstanceArn() != null;
         if (leftovers.isEmpty() && (everHadIds || node.state() == NodeState.DEREGISTERED)) {
@@ -228,6 +243,11 @@ public final class DeregisterIntake {
         events.publish(new NodeEvent.NodeRequestRejected(request.nodeId(), request.requestId(),
                 request.action().wireName(), reason + ": " + message));
         return IntakeResult.of(store.finishRequest(request.requestId(), Outcome.REJECTED, failure), false);
+    }
+
+    /** Whether the workflow's Deregister step already ran for this request (the node moved on from the claim). */
+    private static boolean workflowMoved(RequestRecord record) {
+        return record.steps().stream().anyMatch(s -> s.name().equals(Deregister.STEP));
     }
 
     private static boolean succeeded(RequestRecord record, String step) {

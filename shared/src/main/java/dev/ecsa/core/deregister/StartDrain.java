@@ -109,8 +109,9 @@ public final class StartDrain {
     /**
      * Moves the node to DRAINING for this request, or recognises that it already is: the request's intake may have
      * taken the guard itself (node DRAINING at the version it handed over), or this step ran before (DRAINING one
-     * version later, moved by this request). A node whose registration failed cannot drain; it is left as it is
-     * and Deregister takes it from there.
+     * version later, moved by this request). A node whose registration failed cannot drain: the intake took it to
+     * DEREGISTERING for this request (or, from an intake before that, it is still REGISTRATION_FAILED), and
+     * Deregister takes it from there.
      */
     private NodeRecord claim(NodeRecord node, DrainStart start) {
         long v = start.nodeVersion();
@@ -123,6 +124,10 @@ public final class StartDrain {
             return node;
         }
         if (node.state() == NodeState.REGISTRATION_FAILED && node.version() == v) {
+            return node;
+        }
+        // A failed registration's leftovers: the intake took the node straight to DEREGISTERING for this request.
+        if (node.state() == NodeState.DEREGISTERING && ours && node.version() == v) {
             return node;
         }
         if (!node.state().canMoveTo(NodeState.DRAINING)) {

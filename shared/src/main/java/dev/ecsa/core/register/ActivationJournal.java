@@ -67,6 +67,15 @@ final class ActivationJournal {
         return ids;
     }
 
+    /** Every activation this request created, earlier deliveries' and this one's. */
+    java.util.Set<String> all() {
+        java.util.Set<String> ids = new java.util.LinkedHashSet<>(earlier().keySet());
+        if (current != null) {
+            ids.add(current.activationId());
+        }
+        return ids;
+    }
+
     /** Deletes every activation of this request that is not recorded as deleted. */
     void deleteEarlier() {
         earlier().forEach((id, deleted) -> {

@@ -87,6 +87,8 @@ public final class RegisterNode {
     public static final String STEP_VERIFY = "verify";
     /** Step: the move to REGISTERED. */
     public static final String STEP_RECORD = "record";
+    /** Step: deregistering a managed instance an earlier delivery's activation registered and the host left. */
+    public static final String STEP_STRAYS = "stray-managed-instance";
     /** Step: deleting an activation; its {@link Step#resourceId()} is the activation id. */
     public static final String STEP_DELETE_ACTIVATION = ActivationJournal.STEP_DELETE;
 
@@ -157,6 +159,8 @@ public final class RegisterNode {
         private NodeRecord node;
         private boolean resumed;
         private boolean registered;
+        /** What the host reported, once the bootstrap ran. */
+        private BootstrapReport reported;
 
         Run(Delivery delivery) {
             this.delivery = delivery;
@@ -385,6 +389,7 @@ public final class RegisterNode {
             BootstrapReport report = delivery.durableStep(STEP_BOOTSTRAP, () -> bootstrap.run(prepared),
                     r -> r.ok() ? "the host reports " + r.managedInstanceId() + " / " + r.containerInstanceArn()
                             : "the host reports an existing registration " + r.managedInstanceId());
+            reported = report;
             if (report.ok()) {
                 return delivery.durableStep(STEP_VERIFY, () -> check.verify(report, activation.activationId()),
                         Verified::how);
@@ -407,9 +412,34 @@ public final class RegisterNode {
                     .orThrow(), n -> "REGISTERED at version " + n.version());
             registered = true;
             journal.deleteCurrent();
+            deregisterStrays(v.managedInstanceId());
             events.publish(new NodeEvent.NodeRegistered(nodeId, requestId, cluster, v.managedInstanceId(),
                     v.containerInstanceArn()));
             return IntakeResult.of(delivery.finish(Outcome.REGISTERED, null), false);
+        }
+
+        /**
+         * Deregisters the managed instances that earlier deliveries' activations registered and the host does not
+         * use (it runs {@code kept}). Only a resumed run can have any; a failure is recorded, not thrown (the
+         * reconciler reports orphans by tag).
+         */
+        private void deregisterStrays(String kept) {
+            if (!resumed) {
+                return;
+            }
+            Instant at = clock.instant();
+            List<String> strays = check.strays(journal.earlier().keySet(), kept);
+            for (String mi : strays) {
+                try {
+                    managedInstances.deregister(mi);
+                    delivery.append(new Step(STEP_STRAYS, at, clock.instant(), StepResult.SUCCEEDED,
+                            "deregistered " + mi + ": an earlier delivery's activation registered it, the host runs "
+                                    + kept, mi));
+                } catch (NodeOperationException e) {
+                    delivery.append(new Step(STEP_STRAYS, at, clock.instant(), StepResult.FAILED,
+                            mi + " " + e.reason() + ": " + e.detail() + " (the reconciler reports it)", mi));
+                }
+            }
         }
 
         private IntakeResult fail(NodeOperationException e) {
@@ -433,8 +463,19 @@ public final class RegisterNode {
                 message += " (gave up after " + attempt.receiveCount() + " deliveries)";
             }
             Failure failure = new Failure(e.reason(), message);
+            // A host that got as far as registering with one of this request's activations left a managed (maybe a
+            // container) instance behind: recorded on the node, so a deregistration removes it and cleans the host.
+            NodeUpdate update = NodeUpdate.none().withLastError(failure);
+            Optional<RegistrationCheck.Leftover> leftover = check.leftover(journal.all(),
+                    reported == null ? null : reported.managedInstanceId());
+            if (leftover.isPresent()) {
+                update = update.withManagedInstanceId(leftover.get().managedInstanceId());
+                if (leftover.get().containerInstanceArn() != null) {
+                    update = update.withContainerInstanceArn(leftover.get().containerInstanceArn());
+                }
+            }
             store.transition(nodeId, new Transition(NodeState.REGISTERING, NodeState.REGISTRATION_FAILED,
-                    node.version()), NodeUpdate.none().withLastError(failure));
+                    node.version()), update);
             journal.deleteCurrent();
             events.publish(new NodeEvent.NodeRegistrationFailed(nodeId, requestId, e.reason().name(), message));
             return IntakeResult.of(delivery.finish(outcomeFor(e.reason()), failure), false);

@@ -12,7 +12,9 @@ import dev.ecsa.core.port.HybridActivations;
 import dev.ecsa.core.port.ManagedInstance;
 import dev.ecsa.core.port.ManagedInstances;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -56,6 +58,60 @@ final class RegistrationCheck {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * What a failed registration left in AWS: the managed instance the host registered through one of this request's
+     * activations (or reported as its own, under this node's name), and its container instance if ECS lists one.
+     * Empty when nothing is found, or when AWS cannot be asked now (the reconciler finds orphans by tag).
+     *
+     * @param reported the managed instance id the host reported as its existing registration, or {@code null}
+     */
+    Optional<Leftover> leftover(Collection<String> activationIds, String reported) {
+        try {
+            String mi = null;
+            for (String id : activationIds) {
+                Optional<ManagedInstance> found = activations.findManagedInstance(id);
+                if (found.isPresent()) {
+                    mi = found.get().instanceId();
+                    break;
+                }
+            }
+            if (mi == null && reported != null && !reported.isEmpty() && managedInstances.describe(reported)
+                    .filter(m -> delivery.nodeId.equals(m.name())).isPresent()) {
+                mi = reported;
+            }
+            if (mi == null) {
+                return Optional.empty();
+            }
+            String ci = findContainerInstance(mi).filter(c -> !c.status().isGone()).map(ContainerInstance::arn)
+                    .orElse(null);
+            return Optional.of(new Leftover(mi, ci));
+        } catch (NodeOperationException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Managed instances registered through {@code activationIds} other than {@code keep}: a bootstrap cut short after
+     * SSM registered the host but before the host stored its identity leaves one that nothing uses (the next run
+     * registers again). Empty when AWS cannot be asked now (the reconciler finds orphans by tag).
+     */
+    List<String> strays(Collection<String> activationIds, String keep) {
+        List<String> out = new ArrayList<>();
+        try {
+            for (String id : activationIds) {
+                activations.findManagedInstance(id).map(ManagedInstance::instanceId)
+                        .filter(mi -> !mi.equals(keep)).ifPresent(out::add);
+            }
+        } catch (NodeOperationException e) {
+            return List.of();
+        }
+        return out;
+    }
+
+    /** A partial registration: the managed instance, and the container instance or {@code null}. */
+    record Leftover(String managedInstanceId, String containerInstanceArn) {
     }
 
     /** The host says it registered with {@code activationId}: SSM and ECS must say the same. */

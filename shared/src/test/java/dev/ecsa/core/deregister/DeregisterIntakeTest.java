@@ -228,21 +228,22 @@ class DeregisterIntakeTest {
     }
 
     @Test
-    void aFailedRegistrationThatLeftAManagedInstanceIsHandedToTheWorkflowAsItIs() {
+    void aFailedRegistrationThatLeftAManagedInstanceIsTakenForTheWorkflowSoNoRegistrationStartsMeanwhile() {
         RegisterRequest reg = new RegisterRequest("reg-1", "node-1", "10.0.0.7", 22, "ecsa", null, null, null, null,
                 "p", "");
         store.createNodeIfAbsent(NodeRecord.newRegistration(reg, "edge", clock.instant()));
         managed.add(new ManagedInstance("mi-0bbbbbbbbbbbbbbbb", "act-1", "node-1", PingStatus.ONLINE, "3.3", null));
-        NodeRecord failed = store.transition("node-1", new Transition(NodeState.REGISTERING,
-                NodeState.REGISTRATION_FAILED, 1), NodeUpdate.none().withManagedInstanceId("mi-0bbbbbbbbbbbbbbbb"))
-                .orThrow();
+        store.transition("node-1", new Transition(NodeState.REGISTERING, NodeState.REGISTRATION_FAILED, 1),
+                NodeUpdate.none().withManagedInstanceId("mi-0bbbbbbbbbbbbbbbb")).orThrow();
 
         IntakeResult result = intake().accept(request("dereg-1", null, null), Attempt.first(MAX));
 
         assertThat(result.status()).isEqualTo(RequestStatus.IN_PROGRESS);
-        assertThat(store.getNode("node-1").orElseThrow().state()).isEqualTo(NodeState.REGISTRATION_FAILED);
+        NodeRecord taken = store.getNode("node-1").orElseThrow();
+        assertThat(taken.state()).isEqualTo(NodeState.DEREGISTERING);
+        assertThat(taken.lastRequestId()).isEqualTo("dereg-1");
         assertThat(workflow.started()).singleElement()
-                .satisfies(s -> assertThat(s.nodeVersion()).isEqualTo(failed.version()));
+                .satisfies(s -> assertThat(s.nodeVersion()).isEqualTo(taken.version()));
         assertThat(store.getRequest("dereg-1").orElseThrow().steps().get(0).detail())
                 .contains("SSM still lists mi-0bbbbbbbbbbbbbbbb");
     }

@@ -278,6 +278,24 @@ class DrainWorkflowTest {
     }
 
     @Test
+    void aNodeTheIntakeTookToDeregisteringIsDeregisteredAndCleanedWithoutADrain() {
+        // The intake takes a failed registration's node straight to DEREGISTERING for the request.
+        long v = f.store.transition(NODE, new dev.ecsa.core.state.Transition(NodeState.REGISTERED,
+                NodeState.DEREGISTERING, f.node().version()), dev.ecsa.core.model.NodeUpdate.none()
+                .withLastRequestId(REQUEST)).orThrow().version();
+        dev.ecsa.core.port.DrainStart start = new dev.ecsa.core.port.DrainStart(REQUEST, NODE, CLUSTER, f.arn,
+                f.clock.instant().plusSeconds(600), TimeoutPolicy.REVERT, v);
+
+        StateMachineDriver.Run run = new StateMachineDriver(f.tasks(), f.clock).run(start);
+
+        assertThat(run.states()).containsExactly("StartDrain", "DrainDecision", "Deregister", "CleanHost",
+                "NodeDeregistered");
+        assertThat(f.containers.statusChanges()).containsExactly(f.arn + " DEREGISTERED");
+        assertThat(f.node().state()).isEqualTo(NodeState.DEREGISTERED);
+        assertThat(f.cleanupRuns).hasValue(1);
+    }
+
+    @Test
     void aFailureBeforeTheNodeIsClaimedLeavesTheNodeAlone() {
         // The request saw version 1, but the node has moved on since (version 2): another operation got there first.
         dev.ecsa.core.port.DrainStart stale = new dev.ecsa.core.port.DrainStart(REQUEST, NODE, CLUSTER, f.arn,

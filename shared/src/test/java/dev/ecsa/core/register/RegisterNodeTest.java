@@ -247,6 +247,55 @@ class RegisterNodeTest {
     }
 
     @Test
+    void aFailedRegistrationRecordsTheManagedInstanceTheHostLeftSoADeregistrationRemovesIt() {
+        w.host.skipEcs = true;
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        NodeRecord node = w.store.getNode("node-1").orElseThrow();
+        assertThat(node.state()).isEqualTo(NodeState.REGISTRATION_FAILED);
+        assertThat(node.managedInstanceId()).as("the host registered in SSM before ECS failed")
+                .isNotNull().isEqualTo(w.managed.all().get(0).instanceId());
+        IntakeResult deregistration = new dev.ecsa.core.deregister.DeregisterIntake(w.store, w.managed, w.containers,
+                new dev.ecsa.core.fakes.InMemoryDrainWorkflow(), w.events, w.clock,
+                dev.ecsa.core.deregister.DeregisterSettings.defaults()).accept(new dev.ecsa.core.model.DeregisterRequest(
+                "dereg-1", "node-1", null, null, "operator", ""), Attempt.first(RegisterWorld.MAX_RECEIVES));
+        assertThat(deregistration.outcome()).as("handed to the drain workflow, which removes it and cleans the host")
+                .isNull();
+    }
+
+    @Test
+    void aManagedInstanceAnEarlierDeliveryLeftUnusedIsDeregisteredWhenTheRegistrationCompletes() {
+        // The first delivery's bootstrap gets as far as SSM (the host registers, ECS never hears of it), then the
+        // connection drops: the host kept nothing, and the next delivery registers it afresh.
+        java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        w.remote.addHost(RegisterWorld.ADDRESS, RegisterWorld.PORT, RegisterWorld.HOST_KEY, RegisterWorld.USER,
+                RegisterWorld.KEY_TEXT, run -> {
+                    if (runs.incrementAndGet() == 1) {
+                        w.host.skipEcs = true;
+                        w.host.apply(run);
+                        w.host.skipEcs = false;
+                        w.host.managedInstanceId = null; // the identity was never written on the host
+                        w.host.containerInstanceArn = null;
+                        throw new RetryableException(Reason.HOST_UNREACHABLE, "connection reset mid-script");
+                    }
+                    return w.host.apply(run);
+                });
+        assertThatThrownBy(() -> w.register(request("req-1", "node-1"))).isInstanceOf(RetryableException.class);
+        String stray = w.managed.all().get(0).instanceId();
+
+        IntakeResult result = w.register(request("req-1", "node-1"), 2);
+
+        assertThat(result.outcome()).as(String.valueOf(result.failure())).isEqualTo(Outcome.REGISTERED);
+        String kept = w.store.getNode("node-1").orElseThrow().managedInstanceId();
+        assertThat(kept).isNotEqualTo(stray);
+        assertThat(w.managed.deregisteredIds()).containsExactly(stray);
+        assertThat(w.store.getRequest("req-1").orElseThrow().steps()).anySatisfy(st ->
+                assertThat(st.name()).isEqualTo(RegisterNode.STEP_STRAYS));
+    }
+
+    @Test
     void aRejectedSshKeyFailsWithoutRunningAnything() {
         w.secrets.put(RegisterWorld.SECRET_ID, "another key");
 

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -20,6 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import tools.jackson.databind.json.JsonMapper;
+import static dev.ecsa.core.validation.RequestValidatorTest.deregister;
+import static dev.ecsa.core.validation.RequestValidatorTest.register;
+import static dev.ecsa.core.validation.RequestValidatorTest.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -71,23 +73,23 @@ class RequestSchemaTest {
             "hostKeyFingerprint, SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8",
     })
     void edgeCasesGetTheSameVerdict(String field, String value) {
-        assertSameVerdict(with(registration(), field, value));
+        assertSameVerdict(with(register(), field, value));
     }
 
     @Test
     void aDeregistrationMayNameTheHostsNewKeyAndNothingElseOfARegistration() {
-        Map<String, Object> d = deregistration();
+        Map<String, Object> d = deregister();
         d.put("hostKeyFingerprint", "SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8");
         assertThat(assertSameVerdict(d)).isTrue();
-        assertThat(assertSameVerdict(with(deregistration(), "address", "10.0.0.1"))).isFalse();
-        assertThat(assertSameVerdict(with(deregistration(), "onTimeout", "explode"))).isFalse();
-        assertThat(assertSameVerdict(with(deregistration(), "drainTimeoutSeconds", 59))).isFalse();
-        assertThat(assertSameVerdict(with(deregistration(), "drainTimeoutSeconds", 3600))).isTrue();
+        assertThat(assertSameVerdict(with(deregister(), "address", "10.0.0.1"))).isFalse();
+        assertThat(assertSameVerdict(with(deregister(), "onTimeout", "explode"))).isFalse();
+        assertThat(assertSameVerdict(with(deregister(), "drainTimeoutSeconds", 59))).isFalse();
+        assertThat(assertSameVerdict(with(deregister(), "drainTimeoutSeconds", 3600))).isTrue();
     }
 
     @Property(tries = 1500)
     void hostileFieldValuesGetTheSameVerdict(@ForAll("fieldValues") Tuple.Tuple2<String, Object> field) {
-        assertSameVerdict(with(registration(), field.get1(), field.get2()));
+        assertSameVerdict(with(register(), field.get1(), field.get2()));
     }
 
     @Provide
@@ -109,31 +111,5 @@ class RequestSchemaTest {
         boolean schema = SCHEMA.validate(JSON.writeValueAsString(body), InputFormat.JSON).isEmpty();
         assertThat(schema).as("the schema's verdict on %s (the service says %s)", body, service).isEqualTo(service);
         return service;
-    }
-
-    private static Map<String, Object> with(Map<String, Object> base, String field, Object value) {
-        Map<String, Object> m = new LinkedHashMap<>(base);
-        m.put(field, value);
-        return m;
-    }
-
-    private static Map<String, Object> registration() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("action", "register");
-        m.put("requestId", "req-1");
-        m.put("nodeId", "node-1");
-        m.put("address", "10.0.0.7");
-        m.put("sshUser", "ecsa");
-        m.put("requestedBy", "provisioner");
-        return m;
-    }
-
-    private static Map<String, Object> deregistration() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("action", "deregister");
-        m.put("requestId", "req-2");
-        m.put("nodeId", "node-1");
-        m.put("requestedBy", "operator");
-        return m;
     }
 }
