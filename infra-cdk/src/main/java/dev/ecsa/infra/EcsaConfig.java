@@ -1,6 +1,7 @@
 package dev.ecsa.infra;
 
 import dev.ecsa.core.contract.FunctionBudgets;
+import dev.ecsa.core.register.RegistrationSettings;
 import dev.ecsa.core.validation.FieldRules;
 import java.util.List;
 import java.util.Objects;
@@ -96,7 +97,7 @@ public record EcsaConfig(
         if (reconcileFixBudget < 0 || reconcileFixBudget > 100) {
             throw new IllegalArgumentException("ecsa:reconcileFixBudget must be 0-100");
         }
-        long minBudget = dev.ecsa.core.register.RegistrationSettings.MIN_BUDGET.toSeconds();
+        long minBudget = RegistrationSettings.MIN_BUDGET.toSeconds();
         if (registrationBudgetSeconds < minBudget || registrationBudgetSeconds > 840) {
             // Lambda's hard limit is 900 s; the function keeps 60 s to record the outcome and clean up. Below the
             // minimum, a registration never gets as far as the host (the bootstrap needs 2 min, verifying 90 s).

@@ -10,8 +10,10 @@ import dev.ecsa.core.port.HybridActivations;
 import dev.ecsa.core.port.NodeStore;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The activations a registration request created, and which of them it deleted, kept in the request's trail so that
@@ -68,8 +70,8 @@ final class ActivationJournal {
     }
 
     /** Every activation this request created, earlier deliveries' and this one's. */
-    java.util.Set<String> all() {
-        java.util.Set<String> ids = new java.util.LinkedHashSet<>(earlier().keySet());
+    Set<String> all() {
+        Set<String> ids = new LinkedHashSet<>(earlier().keySet());
         if (current != null) {
             ids.add(current.activationId());
         }

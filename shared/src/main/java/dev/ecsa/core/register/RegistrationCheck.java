@@ -69,14 +69,7 @@ final class RegistrationCheck {
      */
     Optional<Leftover> leftover(Collection<String> activationIds, String reported) {
         try {
-            String mi = null;
-            for (String id : activationIds) {
-                Optional<ManagedInstance> found = activations.findManagedInstance(id);
-                if (found.isPresent()) {
-                    mi = found.get().instanceId();
-                    break;
-                }
-            }
+            String mi = registeredThrough(activationIds).stream().findFirst().orElse(null);
             if (mi == null && reported != null && !reported.isEmpty() && managedInstances.describe(reported)
                     .filter(m -> delivery.nodeId.equals(m.name())).isPresent()) {
                 mi = reported;
@@ -98,14 +91,18 @@ final class RegistrationCheck {
      * registers again). Empty when AWS cannot be asked now (the reconciler finds orphans by tag).
      */
     List<String> strays(Collection<String> activationIds, String keep) {
-        List<String> out = new ArrayList<>();
         try {
-            for (String id : activationIds) {
-                activations.findManagedInstance(id).map(ManagedInstance::instanceId)
-                        .filter(mi -> !mi.equals(keep)).ifPresent(out::add);
-            }
+            return registeredThrough(activationIds).stream().filter(mi -> !mi.equals(keep)).toList();
         } catch (NodeOperationException e) {
             return List.of();
+        }
+    }
+
+    /** The managed instances SSM lists as registered through {@code activationIds}, in their order. */
+    private List<String> registeredThrough(Collection<String> activationIds) {
+        List<String> out = new ArrayList<>();
+        for (String id : activationIds) {
+            activations.findManagedInstance(id).map(ManagedInstance::instanceId).ifPresent(out::add);
         }
         return out;
     }

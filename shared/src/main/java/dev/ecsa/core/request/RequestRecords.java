@@ -3,6 +3,7 @@ package dev.ecsa.core.request;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.model.NodeRequest;
+import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.port.NodeStore;
 import java.time.Instant;
@@ -43,8 +44,8 @@ public final class RequestRecords {
     }
 
     /** A record written by {@link dev.ecsa.core.intake.RequestRejections}: REJECTED for its content, nothing run. */
-    public static boolean isInvalidBodyRejection(RequestRecord record) {
-        return record.outcome() == dev.ecsa.core.model.Outcome.REJECTED && record.failure() != null
+    private static boolean isInvalidBodyRejection(RequestRecord record) {
+        return record.outcome() == Outcome.REJECTED && record.failure() != null
                 && record.failure().reason() == Reason.INVALID_REQUEST && record.steps().isEmpty();
     }
 }
