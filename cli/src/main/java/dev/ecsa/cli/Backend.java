@@ -15,11 +15,12 @@ import java.util.Optional;
  * @param local        whether this is the local mode (dummy credentials; simulated hosts known by name)
  * @param endpoints    per service ({@code sqs}, {@code dynamodb}, {@code stepfunctions}, {@code cloudformation}),
  *                     or {@code *} for all; empty for AWS
+ * @param profile      the AWS named profile for credentials, or {@code null} for the default chain
  * @param hosts        the local mode's simulated hosts by nodeId, so {@code register node-1} needs no address
  */
-public record Backend(String description, boolean local, String region, Map<String, URI> endpoints,
+public record Backend(String description, boolean local, String region, String profile, Map<String, URI> endpoints,
                       String queueUrlOrNull, String dlqUrlOrNull, String tableOrNull, String stateMachineArnOrNull,
-                      Map<String, LocalHost> hosts) {
+                      String reconcileFunctionOrNull, Map<String, LocalHost> hosts) {
 
     /** A simulated host of the local mode: what a registration needs to reach it. */
     public record LocalHost(String nodeId, String address, int port, String sshUser, String hostKeyFingerprint) {
@@ -45,6 +46,15 @@ public record Backend(String description, boolean local, String region, Map<Stri
 
     public String stateMachineArn() {
         return require(stateMachineArnOrNull, "the drain workflow's ARN", "--state-machine-arn");
+    }
+
+    /** The reconcile function's name (stack output ReconcileFunction), for {@code ecsa reconcile --now}. */
+    public String reconcileFunction() {
+        if (reconcileFunctionOrNull == null || reconcileFunctionOrNull.isBlank()) {
+            throw CliException.usage(description + " does not say its reconcile function: give --stack (a stack "
+                    + "deployed from this version has the output ReconcileFunction) or run the local mode");
+        }
+        return reconcileFunctionOrNull;
     }
 
     private String require(String value, String what, String option) {

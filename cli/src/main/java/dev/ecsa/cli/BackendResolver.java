@@ -24,16 +24,22 @@ final class BackendResolver {
     private final Map<String, String> env;
     private final Path workingDirectory;
     private final Function<Backend, StackOutputs> stacks;
+    private final Function<String, Optional<String>> profileRegions;
 
     /** Reads a deployed stack's outputs (CloudFormation DescribeStacks); a seam only so resolution can be tested. */
     interface StackOutputs {
         Map<String, String> outputs(String stackName);
     }
 
-    BackendResolver(Map<String, String> env, Path workingDirectory, Function<Backend, StackOutputs> stacks) {
+    /**
+     * @param profileRegions the region a named profile configures (the AWS config file), a seam for tests
+     */
+    BackendResolver(Map<String, String> env, Path workingDirectory, Function<Backend, StackOutputs> stacks,
+                    Function<String, Optional<String>> profileRegions) {
         this.env = env;
         this.workingDirectory = workingDirectory;
         this.stacks = stacks;
+        this.profileRegions = profileRegions;
     }
 
     Backend resolve(BackendOptions o) {
@@ -43,7 +49,8 @@ final class BackendResolver {
             base = fromStack(stack, o);
         } else if (o.explicit() && o.stateFile == null) {
             base = new Backend("the given options", false, region(o).orElseThrow(() -> CliException.usage(
-                    "no region: give --region or set AWS_REGION")), Map.of(), null, null, null, null, Map.of());
+                    "no region: give --region, set AWS_REGION, or name a profile that has one")), profile(o),
+                    Map.of(), null, null, null, null, null, Map.of());
         } else {
             base = fromStateFile(o);
         }
@@ -52,12 +59,15 @@ final class BackendResolver {
 
     private Backend fromStack(String stack, BackendOptions o) {
         String region = region(o).orElseThrow(() -> CliException.usage(
-                "no region for stack " + stack + ": give --region or set AWS_REGION"));
+                "no region for stack " + stack + ": give --region, set AWS_REGION, or name a profile that has one"));
         Map<String, URI> endpoints = o.endpoint == null ? Map.of() : Map.of("*", o.endpoint);
-        Backend bare = new Backend("stack " + stack, false, region, endpoints, null, null, null, null, Map.of());
+        String description = "stack " + stack + " (" + region + ")";
+        Backend bare = new Backend(description, false, region, profile(o), endpoints, null, null, null, null, null,
+                Map.of());
         Map<String, String> outputs = stacks.apply(bare).outputs(stack);
-        return new Backend("stack " + stack, false, region, endpoints, outputs.get("QueueUrl"),
-                outputs.get("DlqUrl"), outputs.get("TableName"), outputs.get("StateMachineArn"), Map.of());
+        return new Backend(description, false, region, profile(o), endpoints, outputs.get("QueueUrl"),
+                outputs.get("DlqUrl"), outputs.get("TableName"), outputs.get("StateMachineArn"),
+                outputs.get("ReconcileFunction"), Map.of());
     }
 
     private Backend fromStateFile(BackendOptions o) {
@@ -85,9 +95,9 @@ final class BackendResolver {
                     h.path("address").asText(), h.path("port").asInt(22), h.path("sshUser").asText(),
                     blankToNull(h.path("hostKeyFingerprint").asText(null))));
         }
-        return new Backend("local mode (pid " + pid + ")", true, state.path("region").asText("us-east-1"), map,
+        return new Backend("local mode (pid " + pid + ")", true, state.path("region").asText("us-east-1"), null, map,
                 text(state, "queueUrl"), text(state, "dlqUrl"), text(state, "tableName"),
-                text(state, "stateMachineArn"), hosts);
+                text(state, "stateMachineArn"), text(state, "reconcileFunction"), hosts);
     }
 
     /** The state file to read: --state-file, ECSA_LOCAL_STATE, ECSA_HOME/.ecsa/local.json, or up from the cwd. */
@@ -125,20 +135,27 @@ final class BackendResolver {
             endpoints.put("*", o.endpoint);
         }
         return new Backend(b.description(), b.local() && o.endpoint == null,
-                o.region != null ? o.region : b.region(), endpoints,
+                o.region != null ? o.region : b.region(), b.profile(), endpoints,
                 o.queueUrl != null ? o.queueUrl : b.queueUrlOrNull(),
                 b.dlqUrlOrNull(),
                 o.table != null ? o.table : b.tableOrNull(),
                 o.stateMachineArn != null ? o.stateMachineArn : b.stateMachineArnOrNull(),
-                b.hosts());
+                b.reconcileFunctionOrNull(), b.hosts());
     }
 
+    /** --region, AWS_REGION, AWS_DEFAULT_REGION, then the region of the profile (named or default). */
     private Optional<String> region(BackendOptions o) {
         if (o.region != null) {
             return Optional.of(o.region);
         }
         return Optional.ofNullable(blankToNull(env.get("AWS_REGION")))
-                .or(() -> Optional.ofNullable(blankToNull(env.get("AWS_DEFAULT_REGION"))));
+                .or(() -> Optional.ofNullable(blankToNull(env.get("AWS_DEFAULT_REGION"))))
+                .or(() -> profileRegions.apply(profile(o) == null ? "default" : profile(o)));
+    }
+
+    /** --profile, else AWS_PROFILE, else none (the SDK's default chain). */
+    private String profile(BackendOptions o) {
+        return o.profile != null ? o.profile : blankToNull(env.get("AWS_PROFILE"));
     }
 
     private static String text(JsonNode node, String field) {

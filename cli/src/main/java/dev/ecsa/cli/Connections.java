@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -20,6 +21,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.lambda.LambdaClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -36,6 +38,7 @@ final class Connections implements AutoCloseable {
     private final Backend backend;
     private final List<AutoCloseable> opened = new ArrayList<>();
     private SqsClient sqs;
+    private LambdaClient lambda;
     private DynamoDbNodeStore store;
 
     Connections(Backend backend) {
@@ -61,6 +64,19 @@ final class Connections implements AutoCloseable {
             sqs = track(configure(SqsClient.builder(), "sqs").build());
         }
         return sqs;
+    }
+
+    /** Lambda, for {@code ecsa reconcile --now}: one attempt (an invocation is not retried by the CLI). */
+    synchronized LambdaClient lambda() {
+        if (lambda == null) {
+            lambda = track(configure(LambdaClient.builder(), "lambda")
+                    .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(16))
+                            .apiCallAttemptTimeout(Duration.ofMinutes(16)).retryStrategy(r -> r.maxAttempts(1)))
+                    .httpClient(track(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT)
+                            .socketTimeout(Duration.ofMinutes(16)).build()))
+                    .build());
+        }
+        return lambda;
     }
 
     /** The CLI's limits for one service's client: short timeouts, one retry, the backend's region and endpoint. */
@@ -93,7 +109,28 @@ final class Connections implements AutoCloseable {
             // The local mode does not check signatures; static credentials keep the SDK from probing for real ones.
             return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
         }
-        return DefaultCredentialsProvider.builder().build();
+        return backend.profile() == null ? DefaultCredentialsProvider.builder().build()
+                : ProfileCredentialsProvider.builder().profileName(backend.profile()).build();
+    }
+
+    /** Whether the SDK failed because no credentials could be found (the chain's long message is not for people). */
+    static boolean noCredentials(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if (t instanceof SdkClientException && m != null && (m.startsWith("Unable to load credentials")
+                    || m.contains("Profile file contained no credentials"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** What to say when {@link #noCredentials} holds. */
+    static CliException noCredentialsError(Backend backend) {
+        return new CliException(ExitCodes.UNREACHABLE, "no AWS credentials"
+                + (backend.profile() == null ? "" : " for profile " + backend.profile()) + " to reach "
+                + backend.description() + ": set AWS_PROFILE (or --profile NAME) to a configured profile, or log in "
+                + "(aws sso login, aws configure); see docs/cli.md#credentials");
     }
 
     private <T extends AutoCloseable> T track(T resource) {
@@ -109,10 +146,16 @@ final class Connections implements AutoCloseable {
         try {
             return action.get();
         } catch (NodeOperationException e) {
+            if (noCredentials(e)) {
+                throw noCredentialsError(backend);
+            }
             boolean noAnswer = e.getCause() instanceof SdkClientException;
             throw new CliException(noAnswer ? ExitCodes.UNREACHABLE : ExitCodes.BACKEND_ERROR,
                     what + " failed on " + backend.description() + ": " + e.getMessage(), e);
         } catch (SdkClientException e) {
+            if (noCredentials(e)) {
+                throw noCredentialsError(backend);
+            }
             throw new CliException(ExitCodes.UNREACHABLE, what + " failed: " + backend.description()
                     + " does not answer (" + rootMessage(e) + ")", e);
         } catch (AwsServiceException e) {

@@ -46,6 +46,7 @@ final class DeregisterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        RegisterCommand.checkNodeId(nodeId);
         try (Connections connections = root.connect(backend)) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("action", "deregister");
@@ -54,8 +55,15 @@ final class DeregisterCommand implements Callable<Integer> {
             RegisterCommand.putIfPresent(body, "onTimeout", onTimeout);
             RegisterCommand.putIfPresent(body, "hostKeyFingerprint", hostKeyFingerprint);
             send.fill(body, root.env);
-            RequestSender.Sent sent = RequestSender.send(connections, body);
-            return Sending.report(root, connections, sent, send, output);
+            RequestSender.validate(body);
+            if (!send.dryRun && connections.call("GetItem " + nodeId,
+                    () -> connections.store().getNode(nodeId)).isEmpty()) {
+                // The service would reject it (NOT_REGISTERED); say so now instead of "sent".
+                throw CliException.notFound("no node " + nodeId + " is recorded in "
+                        + connections.backend().description() + "; nothing was sent (ecsa status lists the nodes; "
+                        + "a node registered by other means is adopted by registering it: docs/migration.md)");
+            }
+            return Sending.send(root, connections, body, send, output);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.ecsa.cli;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /** Short human renderings of durations and ages ("850ms", "12.4s", "3m05s", "2h10m", "4d3h"). */
 final class Durations {
@@ -49,6 +50,18 @@ final class Durations {
             return String.format("%dm%02ds", s / 60, s % 60);
         }
         return String.format("%dh%02dm", s / 3600, (s % 3600) / 60);
+    }
+
+    /** "90s", "10m", "1h", "2h30m" or a number of seconds; {@code option} names the option in the error. */
+    static Duration parse(String text, String option) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        if (t.matches("\\d{1,9}")) {
+            return Duration.ofSeconds(Long.parseLong(t));
+        }
+        if (t.matches("(\\d{1,6}h)?(\\d{1,6}m)?(\\d{1,9}s)?") && !t.isEmpty()) {
+            return Duration.parse("PT" + t.toUpperCase(Locale.ROOT));
+        }
+        throw CliException.usage(option + " takes a duration such as 90s, 10m or 1h, not '" + text + "'");
     }
 
     static String between(Instant from, Instant to) {

@@ -6,11 +6,14 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
+import software.amazon.awssdk.profiles.ProfileFile;
 import software.amazon.awssdk.services.cloudformation.CloudFormationClient;
 import software.amazon.awssdk.services.cloudformation.model.CloudFormationException;
 import software.amazon.awssdk.services.cloudformation.model.Output;
@@ -22,31 +25,50 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
  */
 @Command(name = "ecsa", mixinStandardHelpOptions = true, version = "ecsa 0.1.0",
         description = "Operate the ECS Anywhere node lifecycle service: send requests, read nodes and requests.",
-        subcommands = {RegisterCommand.class, DeregisterCommand.class, StatusCommand.class, HistoryCommand.class,
-                WatchCommand.class, FindingsCommand.class, CommandLine.HelpCommand.class},
+        synopsisSubcommandLabel = "COMMAND",
+        subcommands = {RegisterCommand.class, DeregisterCommand.class, StatusCommand.class, WaitCommand.class,
+                HistoryCommand.class, WatchCommand.class, FindingsCommand.class, ReconcileCommand.class,
+                LocalCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-            "0:done (watch: the request succeeded)",
-            "1:watch: the request ended without success",
+            "0:done (watch, wait, --watch: the request succeeded or the state was reached)",
+            "1:the request was rejected or ended without success; wait: the node reached another end state",
             "2:bad usage or invalid request (nothing was sent)",
             "3:node, request or stack not found",
             "4:no backend (no local mode running, no stack named) or it does not answer",
             "5:the backend answered with an error",
-            "6:watch: gave up before the request ended"},
-        footer = {"", "Without --stack or other backend options, commands use the running local mode (./ecsa local)."})
+            "6:watch, wait: gave up at --timeout (the request goes on)"},
+        footer = {"", "Without --stack or other backend options, commands use the running local mode (./ecsa local).",
+            "Backend and output options go before or after the command: ecsa --stack S --region R status -o wide."})
 public final class EcsaCli implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
+    /** The global backend options (a command's own take precedence). */
+    @Mixin
+    BackendOptions backend;
+
+    /** The global output options (a command's own take precedence). */
+    @Mixin
+    OutputOptions output;
+
     final Map<String, String> env;
     final Path workingDirectory;
     final Clock clock;
+    final boolean terminal;
 
-    EcsaCli(Map<String, String> env, Path workingDirectory, Clock clock) {
+    EcsaCli(Map<String, String> env, Path workingDirectory, Clock clock, boolean terminal) {
         this.env = env;
         this.workingDirectory = workingDirectory;
         this.clock = clock;
+        this.terminal = terminal;
+    }
+
+    /** How a command prints: its own -o, else the global one; colour only on a terminal without NO_COLOR. */
+    Printer printer(OutputOptions commandOutput) {
+        OutputOptions.Format format = commandOutput == null ? output.format(null) : commandOutput.format(output);
+        return new Printer(spec.commandLine().getOut(), format, Printer.colourAllowed(terminal, env));
     }
 
     @Override
@@ -54,17 +76,32 @@ public final class EcsaCli implements Callable<Integer> {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
-    /** Resolves the backend for a command and opens its connections. */
+    /** Whether a live status line may be redrawn in place: a terminal that is not TERM=dumb. */
+    boolean liveLines() {
+        return terminal && !"dumb".equals(env.get("TERM"));
+    }
+
+    /** Resolves the backend for a command (its options over the global ones) and opens its connections. */
     Connections connect(BackendOptions options) {
-        Backend backend = new BackendResolver(env, workingDirectory, EcsaCli::stackOutputs).resolve(options);
-        return new Connections(backend);
+        Backend resolved = new BackendResolver(env, workingDirectory, EcsaCli::stackOutputs, EcsaCli::profileRegion)
+                .resolve(options == null ? backend : options.over(backend));
+        return new Connections(resolved);
+    }
+
+    /** The region a profile of the AWS config file names, if any. */
+    private static Optional<String> profileRegion(String profile) {
+        try {
+            return ProfileFile.defaultProfileFile().profile(profile).flatMap(p -> p.property("region"));
+        } catch (RuntimeException e) {
+            return Optional.empty(); // no or unreadable config file: the caller asks for --region
+        }
     }
 
     private static BackendResolver.StackOutputs stackOutputs(Backend bare) {
         return stackName -> {
             try (CloudFormationClient cfn = Connections.cloudFormation(bare)) {
                 Connections probe = new Connections(bare);
-                Stack stack = probe.call("DescribeStacks " + stackName, () -> {
+                Stack stack = probe.call("DescribeStacks " + stackName + " (reading its outputs)", () -> {
                     try {
                         return cfn.describeStacks(r -> r.stackName(stackName)).stacks().get(0);
                     } catch (CloudFormationException e) {
@@ -89,7 +126,8 @@ public final class EcsaCli implements Callable<Integer> {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-        int code = run(args, out, err, System.getenv(), Path.of("").toAbsolutePath(), Clock.systemUTC());
+        int code = run(args, out, err, System.getenv(), Path.of("").toAbsolutePath(), Clock.systemUTC(),
+                System.console() != null);
         out.flush();
         err.flush();
         System.exit(code);
@@ -101,7 +139,13 @@ public final class EcsaCli implements Callable<Integer> {
      */
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env,
                           Path workingDirectory, Clock clock) {
-        CommandLine cli = new CommandLine(new EcsaCli(env, workingDirectory, clock));
+        return run(args, out, err, env, workingDirectory, clock, false);
+    }
+
+    /** As {@link #run(String[], PrintWriter, PrintWriter, Map, Path, Clock)}, saying whether out is a terminal. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env,
+                          Path workingDirectory, Clock clock, boolean terminal) {
+        CommandLine cli = new CommandLine(new EcsaCli(env, workingDirectory, clock, terminal));
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);

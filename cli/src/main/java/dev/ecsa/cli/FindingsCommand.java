@@ -1,7 +1,6 @@
 package dev.ecsa.cli;
 
 import dev.ecsa.core.reconcile.ReconcileRun;
-import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,11 +27,14 @@ final class FindingsCommand implements Callable<Integer> {
             ReconcileRun run = connections.call("Query reconcile runs",
                     () -> connections.store().lastReconcileRun()).orElseThrow(() -> CliException.notFound(
                     "no reconcile run is recorded in " + connections.backend().description()
-                            + " yet (the schedule runs it; the local mode every 5 minutes)"));
-            PrintWriter out = root.spec.commandLine().getOut();
-            out.print(output.json ? Views.write(Views.runJson(run), true) + "\n"
-                    : Views.findingsText(run, root.clock.instant()));
-            out.flush();
+                            + " yet: its schedule runs it (the local mode's every 5 minutes); run one now with "
+                            + "ecsa reconcile --now"));
+            Printer printer = root.printer(output);
+            if (printer.structured()) {
+                printer.document(Views.runJson(run));
+            } else {
+                printer.text(Views.findingsText(run, root.clock.instant()));
+            }
             return ExitCodes.OK;
         }
     }

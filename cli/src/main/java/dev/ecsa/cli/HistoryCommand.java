@@ -1,7 +1,6 @@
 package dev.ecsa.cli;
 
 import dev.ecsa.core.model.RequestRecord;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,10 +44,12 @@ final class HistoryCommand implements Callable<Integer> {
                 throw CliException.notFound("no node " + nodeId + " is recorded in "
                         + connections.backend().description());
             }
-            PrintWriter out = root.spec.commandLine().getOut();
-            out.print(output.json ? Views.write(Views.historyJson(nodeId, requests), true) + "\n"
-                    : Views.historyText(nodeId, requests));
-            out.flush();
+            Printer printer = root.printer(output);
+            if (printer.structured()) {
+                printer.document(Views.historyJson(nodeId, requests));
+            } else {
+                printer.text(Views.historyText(nodeId, requests));
+            }
             return ExitCodes.OK;
         }
     }

@@ -1,5 +1,6 @@
 package dev.ecsa.cli;
 
+import dev.ecsa.core.validation.FieldRules;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -55,6 +56,7 @@ final class RegisterCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkNodeId(nodeId);
         try (Connections connections = root.connect(backend)) {
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("action", "register");
@@ -79,8 +81,15 @@ final class RegisterCommand implements Callable<Integer> {
             putIfPresent(body, "attributes", attributes);
             putIfPresent(body, "tags", tags);
             send.fill(body, root.env);
-            RequestSender.Sent sent = RequestSender.send(connections, body);
-            return Sending.report(root, connections, sent, send, output);
+            return Sending.send(root, connections, body, send, output);
+        }
+    }
+
+    /** NODE is checked before anything else, so a bad one is not reported as a missing --address. */
+    static void checkNodeId(String nodeId) {
+        String broken = FieldRules.nodeId(nodeId);
+        if (broken != null) {
+            throw CliException.usage("NODE " + broken + "; nothing was sent");
         }
     }
 

@@ -21,6 +21,15 @@ public final class SendOptions {
     @Option(names = "--watch", description = "Follow the request's progress until it ends (as `ecsa watch`).")
     boolean watch;
 
+    @Option(names = "--dry-run", description = "Print the exact message (queue, group id, deduplication id, body) "
+            + "and send nothing.")
+    boolean dryRun;
+
+    @Option(names = "--confirm-timeout", paramLabel = "SECONDS", defaultValue = "10",
+            description = "After sending, wait up to this long for the service to record the request, and say "
+                    + "whether it was accepted or rejected (0: do not wait; default ${DEFAULT-VALUE}).")
+    int confirmSeconds;
+
     void fill(Map<String, Object> body, Map<String, String> env) {
         body.put("requestId", requestId != null ? requestId : UUID.randomUUID().toString());
         String user = env.getOrDefault("USER", "operator");

@@ -4,22 +4,25 @@ import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.store.DynamoDbNodeStore;
-import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code ecsa status [NODE]}: the nodes as the inventory records them. */
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "Show every node (or one): state, cluster, managed instance, container instance, last outcome "
-                + "and how long it has been in its state.")
+        description = {"Show every node (a table), or one node in full (every field, its last request and last "
+                + "error).",
+            "Filters: --state (repeatable), --cluster. -o wide adds the address, agent versions and last error."})
 final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -31,22 +34,33 @@ final class StatusCommand implements Callable<Integer> {
     @Mixin
     OutputOptions output;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "NODE", description = "Only this node.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "NODE", description = "Only this node, in full.")
     String nodeId;
+
+    @Option(names = "--state", paramLabel = "STATE", split = ",",
+            description = "Only nodes in these states (repeatable or comma-separated): ${COMPLETION-CANDIDATES}.")
+    Set<NodeState> states;
+
+    @Option(names = "--cluster", paramLabel = "NAME", description = "Only nodes of this ECS cluster.")
+    String cluster;
 
     @Override
     public Integer call() {
+        Printer printer = root.printer(output);
         try (Connections connections = root.connect(backend)) {
             DynamoDbNodeStore store = connections.store();
             List<NodeRecord> nodes = new ArrayList<>();
             if (nodeId != null) {
                 nodes.add(connections.call("GetItem " + nodeId, () -> store.getNode(nodeId)).orElseThrow(
                         () -> CliException.notFound("no node " + nodeId + " is recorded in "
-                                + connections.backend().description())));
+                                + connections.backend().description() + " (ecsa status lists the nodes)")));
             } else {
                 // One Query per state on the byState index: the table is never scanned.
-                for (NodeState state : NodeState.values()) {
+                for (NodeState state : states == null || states.isEmpty() ? EnumSet.allOf(NodeState.class) : states) {
                     nodes.addAll(connections.call("Query " + state, () -> store.listNodesByState(state)));
+                }
+                if (cluster != null) {
+                    nodes.removeIf(n -> !cluster.equals(n.cluster()));
                 }
                 nodes.sort(Comparator.comparing(NodeRecord::nodeId));
             }
@@ -56,17 +70,17 @@ final class StatusCommand implements Callable<Integer> {
                         : connections.call("GetItem " + n.lastRequestId(), () -> store.getRequest(n.lastRequestId()));
                 views.add(new Views.NodeView(n, last));
             }
-            PrintWriter out = root.spec.commandLine().getOut();
             Instant now = root.clock.instant();
-            if (output.json) {
-                out.println(Views.write(nodeId != null ? Views.nodeJson(views.get(0), now)
-                        : Views.statusJson(views, now), true));
+            if (printer.structured()) {
+                printer.document(Views.statusJson(views, now));
+            } else if (nodeId != null) {
+                printer.text(Views.nodeDetail(views.get(0), now, printer));
             } else if (views.isEmpty()) {
-                out.println("no nodes recorded in " + connections.backend().description());
+                printer.text("no nodes" + (states != null || cluster != null ? " match" : " recorded") + " in "
+                        + connections.backend().description() + "\n");
             } else {
-                out.print(Views.statusTable(views, now));
+                printer.text(Views.statusTable(views, now, printer));
             }
-            out.flush();
             return ExitCodes.OK;
         }
     }

@@ -3,9 +3,15 @@ package dev.ecsa.cli;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 
-/** A plain-text table with a header row and left-aligned columns two spaces apart. Null cells print as "-". */
+/**
+ * A plain-text table with a header row and left-aligned columns two spaces apart. Null cells print as "-"; colour
+ * escapes in a cell do not count towards its width.
+ */
 final class Table {
+
+    private static final Pattern ESCAPE = Pattern.compile("\u001b\\[[0-9;]*m");
 
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
@@ -31,7 +37,7 @@ final class Table {
         for (int i = 0; i < widths.length; i++) {
             widths[i] = header.get(i).length();
             for (List<String> row : rows) {
-                widths[i] = Math.max(widths[i], row.get(i).length());
+                widths[i] = Math.max(widths[i], visible(row.get(i)));
             }
         }
         StringBuilder out = new StringBuilder();
@@ -42,6 +48,11 @@ final class Table {
         return out.toString();
     }
 
+    /** The printed width: colour escapes take no column. */
+    static int visible(String cell) {
+        return ESCAPE.matcher(cell).replaceAll("").length();
+    }
+
     private static void line(StringBuilder out, List<String> cells, int[] widths) {
         StringBuilder line = new StringBuilder();
         for (int i = 0; i < cells.size(); i++) {
@@ -50,7 +61,7 @@ final class Table {
             }
             line.append(cells.get(i));
             if (i < cells.size() - 1) {
-                line.append(" ".repeat(widths[i] - cells.get(i).length()));
+                line.append(" ".repeat(widths[i] - visible(cells.get(i))));
             }
         }
         out.append(line.toString().stripTrailing()).append('\n');

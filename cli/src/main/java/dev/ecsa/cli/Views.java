@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ecsa.core.deregister.CheckDrain;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.Step;
@@ -12,7 +13,10 @@ import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.store.Json;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * How nodes, requests and steps are shown: as tables for people and as JSON for scripts. Pure functions of the
@@ -21,6 +25,8 @@ import java.util.Optional;
 final class Views {
 
     private static final ObjectMapper JSON = Json.mapper();
+    private static final Pattern ARN = Pattern.compile(
+            "arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\\d*:[^\\s,;()\\]]*[/:]([A-Za-z0-9._-]+)");
 
     private Views() {
     }
@@ -31,22 +37,83 @@ final class Views {
 
     // ---- status ----
 
-    static String statusTable(List<NodeView> nodes, Instant now) {
-        Table t = new Table("NODE", "STATE", "CLUSTER", "MANAGED INSTANCE", "CONTAINER INSTANCE", "LAST OUTCOME", "AGE");
+    static String statusTable(List<NodeView> nodes, Instant now, Printer p) {
+        Table t = p.wide()
+                ? new Table("NODE", "STATE", "CLUSTER", "MANAGED INSTANCE", "CONTAINER INSTANCE", "ADDRESS",
+                        "ECS AGENT", "SSM AGENT", "LAST OUTCOME", "LAST ERROR", "AGE")
+                : new Table("NODE", "STATE", "CLUSTER", "MANAGED INSTANCE", "CONTAINER INSTANCE", "LAST OUTCOME",
+                        "AGE");
         for (NodeView v : nodes) {
             NodeRecord n = v.node();
-            t.row(n.nodeId(), n.state(), n.cluster(), n.managedInstanceId(), shortArn(n.containerInstanceArn()),
-                    lastOutcome(v), Durations.age(n.stateChangedAt(), now));
+            String outcome = lastOutcome(v);
+            if (p.wide()) {
+                String address = n.address() == null ? null : n.address() + (n.port() == 22 ? "" : ":" + n.port());
+                String error = n.lastError() == null ? null : n.lastError().reason().name();
+                t.row(n.nodeId(), p.state(n.state().name()), n.cluster(), n.managedInstanceId(),
+                        shortArn(n.containerInstanceArn()), address, n.agentVersions().ecsAgent(),
+                        n.agentVersions().ssmAgent(), p.state(outcome), error, Durations.age(n.stateChangedAt(), now));
+            } else {
+                t.row(n.nodeId(), p.state(n.state().name()), n.cluster(), n.managedInstanceId(),
+                        shortArn(n.containerInstanceArn()), p.state(outcome), Durations.age(n.stateChangedAt(), now));
+            }
         }
         return t.render();
     }
 
+    /** {@code status}'s JSON, one shape with or without NODE: {@code {"nodes": [...]}}. */
     static JsonNode statusJson(List<NodeView> nodes, Instant now) {
-        ArrayNode out = JSON.createArrayNode();
+        ObjectNode o = JSON.createObjectNode();
+        ArrayNode out = o.putArray("nodes");
         for (NodeView v : nodes) {
             out.add(nodeJson(v, now));
         }
-        return out;
+        return o;
+    }
+
+    /** One node in full, as {@code ecsa status NODE} prints it: every field, the last request and the last error. */
+    static String nodeDetail(NodeView v, Instant now, Printer p) {
+        NodeRecord n = v.node();
+        StringBuilder b = new StringBuilder();
+        field(b, "node", n.nodeId());
+        field(b, "state", p.state(n.state().name()) + "  (since " + n.stateChangedAt() + ", "
+                + Durations.age(n.stateChangedAt(), now) + " ago)");
+        field(b, "cluster", n.cluster());
+        field(b, "managed instance", n.managedInstanceId());
+        field(b, "container instance", n.containerInstanceArn());
+        field(b, "address", n.address() == null ? null : n.sshUser() + "@" + n.address() + ":" + n.port());
+        field(b, "host key", n.hostKeyFingerprint());
+        String agents = String.join(", ", Stream.of(
+                n.agentVersions().ecsAgent() == null ? null : "ecs-agent " + n.agentVersions().ecsAgent(),
+                n.agentVersions().ecsInit() == null ? null : "ecs-init " + n.agentVersions().ecsInit(),
+                n.agentVersions().ssmAgent() == null ? null : "amazon-ssm-agent " + n.agentVersions().ssmAgent())
+                .filter(Objects::nonNull).toList());
+        field(b, "agents", agents);
+        if (v.lastRequest().isPresent()) {
+            RequestRecord r = v.lastRequest().get();
+            String result = r.outcome() != null ? p.state(r.outcome().name()) : r.status().name();
+            field(b, "last request", r.requestId() + "  " + r.action().wireName() + " " + result + "  received "
+                    + r.receivedAt() + (r.requestedBy().isEmpty() ? "" : " by " + r.requestedBy()));
+            if (r.failure() != null) {
+                field(b, "  failure", r.failure().reason() + ": " + r.failure().message());
+            }
+        } else if (n.lastRequestId() != null) {
+            field(b, "last request", n.lastRequestId() + " (no longer stored)");
+        }
+        if (n.lastError() != null) {
+            field(b, "last error", p.red(n.lastError().reason().name()) + ": "
+                    + n.lastError().message());
+            field(b, "what to do", "docs/troubleshooting.md#" + n.lastError().reason().name().toLowerCase()
+                    .replace('_', '-'));
+        } else {
+            field(b, "last error", "none");
+        }
+        field(b, "updated", n.updatedAt() + "  (version " + n.version() + ")");
+        b.append(p.dim("history: ecsa history " + n.nodeId())).append('\n');
+        return b.toString();
+    }
+
+    private static void field(StringBuilder b, String name, String value) {
+        b.append(String.format("%-20s %s%n", name + ":", value == null || value.isEmpty() ? "-" : value));
     }
 
     static ObjectNode nodeJson(NodeView v, Instant now) {
@@ -60,6 +127,7 @@ final class Views {
         o.put("containerInstanceArn", n.containerInstanceArn());
         o.put("address", n.address());
         o.put("port", n.port());
+        o.put("sshUser", n.sshUser());
         o.put("hostKeyFingerprint", n.hostKeyFingerprint());
         o.set("agentVersions", JSON.valueToTree(n.agentVersions()));
         o.put("lastRequestId", n.lastRequestId());
@@ -71,6 +139,8 @@ final class Views {
         if (n.lastError() != null) {
             o.putObject("lastError").put("reason", n.lastError().reason().name())
                     .put("message", n.lastError().message());
+        } else {
+            o.putNull("lastError");
         }
         o.put("stateChangedAt", n.stateChangedAt().toString());
         o.put("updatedAt", n.updatedAt().toString());
@@ -133,25 +203,48 @@ final class Views {
     static String stepLine(Instant origin, Step s) {
         String offset = "+" + Durations.between(origin, s.startedAt());
         String took = s.endedAt() == null ? "…" : Durations.between(s.startedAt(), s.endedAt());
-        String line = String.format("%-8s %-28s %-9s %-7s %s", offset, s.name(), s.result(), took, s.detail());
+        // A drain check that found tasks left succeeded as a check, but the drain is still waiting.
+        String result = s.name().equals(CheckDrain.STEP) && s.endedAt() != null
+                && !s.detail().endsWith(CheckDrain.DRAINED) ? "WAITING" : s.result().name();
+        String line = String.format("%-8s %-28s %-9s %-7s %s", offset, s.name(), result, took, shortIds(s.detail()));
         return line.stripTrailing();
     }
 
+    /** Every ARN in {@code text} replaced by its last id ({@code arn:...:container-instance/c/0a1b} → {@code 0a1b}). */
+    static String shortIds(String text) {
+        return text == null ? null : ARN.matcher(text).replaceAll("$1");
+    }
+
+    /** {@code history}'s JSON: {@code {"nodeId", "requests": [...]}}, newest first. */
     static JsonNode historyJson(String nodeId, List<RequestRecord> requests) {
         ObjectNode o = JSON.createObjectNode();
         o.put("nodeId", nodeId);
-        o.set("requests", JSON.valueToTree(requests));
+        ArrayNode list = o.putArray("requests");
+        requests.forEach(r -> list.add(requestJson(r)));
         return o;
     }
 
-    static JsonNode requestJson(RequestRecord r) {
-        return JSON.valueToTree(r);
+    /** A request record; the action as the request schema spells it ({@code register}, not {@code REGISTER}). */
+    static ObjectNode requestJson(RequestRecord r) {
+        ObjectNode o = JSON.valueToTree(r);
+        o.put("action", r.action().wireName());
+        return o;
     }
 
+    /** {@code watch}'s line for a step: {@code {"type": "step", "requestId", "step": {...}}}. */
     static JsonNode stepJson(String requestId, Step s) {
         ObjectNode o = JSON.createObjectNode();
+        o.put("type", "step");
         o.put("requestId", requestId);
         o.set("step", JSON.valueToTree(s));
+        return o;
+    }
+
+    /** {@code watch}'s last line: {@code {"type": "request", "request": {...}}}. */
+    static JsonNode endJson(RequestRecord r) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("type", "request");
+        o.set("request", requestJson(r));
         return o;
     }
 

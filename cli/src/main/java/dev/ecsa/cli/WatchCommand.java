@@ -45,9 +45,9 @@ final class WatchCommand implements Callable<Integer> {
             throw CliException.usage("--interval must be at least 50 ms; --timeout and --wait-recorded at least 0");
         }
         try (Connections connections = root.connect(backend)) {
-            return new Watcher(connections, root.spec.commandLine().getOut(), root.clock,
-                    Duration.ofMillis(intervalMillis), Duration.ofSeconds(timeoutSeconds),
-                    Duration.ofSeconds(waitRecordedSeconds), output.json).watch(requestId);
+            return new Watcher(connections, root.printer(output), root.clock, Duration.ofMillis(intervalMillis),
+                    Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(waitRecordedSeconds), root.liveLines())
+                    .watch(requestId);
         }
     }
 }

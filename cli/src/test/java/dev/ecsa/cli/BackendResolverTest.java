@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,8 +27,9 @@ class BackendResolverTest {
         return new BackendResolver(env, dir, bare -> name -> {
             stacksAsked.add(name + "@" + bare.region());
             return Map.of("QueueUrl", "https://sqs/q.fifo", "DlqUrl", "https://sqs/d.fifo", "TableName", "inv",
-                    "StateMachineArn", "arn:aws:states:eu-west-1:1:stateMachine:drain");
-        });
+                    "StateMachineArn", "arn:aws:states:eu-west-1:1:stateMachine:drain",
+                    "ReconcileFunction", "arn:aws:lambda:eu-west-1:1:function:rec:live");
+        }, profile -> profile.equals("ops") ? Optional.of("ap-south-1") : Optional.empty());
     }
 
     private void writeState(Path root) throws IOException {
@@ -55,7 +57,9 @@ class BackendResolverTest {
         assertThat(b.queueUrl()).isEqualTo("https://sqs/q.fifo");
         assertThat(b.table()).isEqualTo("inv");
         assertThat(b.endpoint("dynamodb")).isEmpty();
-        assertThat(b.description()).isEqualTo("stack ecsa-prod");
+        assertThat(b.description()).isEqualTo("stack ecsa-prod (eu-west-1)");
+        assertThat(b.reconcileFunction()).isEqualTo("arn:aws:lambda:eu-west-1:1:function:rec:live");
+        assertThat(b.profile()).isNull();
     }
 
     @Test
@@ -67,6 +71,35 @@ class BackendResolverTest {
 
         assertThat(stacksAsked).containsExactly("ecsa-dev@us-west-2");
         assertThat(b.table()).isEqualTo("other-table");
+        assertThat(b.queueUrl()).isEqualTo("https://sqs/q.fifo");
+    }
+
+    @Test
+    void aProfileGivesCredentialsAndItsRegionWhenNoneIsGiven() {
+        BackendOptions o = new BackendOptions();
+        o.stack = "ecsa-prod";
+        o.profile = "ops";
+
+        Backend b = resolver(Map.of()).resolve(o);
+        Backend fromEnv = resolver(Map.of("AWS_PROFILE", "ops", "ECSA_STACK", "ecsa-prod")).resolve(new BackendOptions());
+
+        assertThat(b.profile()).isEqualTo("ops");
+        assertThat(b.region()).isEqualTo("ap-south-1");
+        assertThat(fromEnv.profile()).isEqualTo("ops");
+        assertThat(stacksAsked).containsExactly("ecsa-prod@ap-south-1", "ecsa-prod@ap-south-1");
+    }
+
+    @Test
+    void globalOptionsApplyUnlessTheCommandGivesItsOwn() {
+        BackendOptions global = new BackendOptions();
+        global.stack = "ecsa-prod";
+        global.region = "eu-west-1";
+        BackendOptions own = new BackendOptions();
+        own.region = "us-east-2";
+
+        Backend b = resolver(Map.of()).resolve(own.over(global));
+
+        assertThat(stacksAsked).containsExactly("ecsa-prod@us-east-2");
         assertThat(b.queueUrl()).isEqualTo("https://sqs/q.fifo");
     }
 
@@ -84,7 +117,7 @@ class BackendResolverTest {
         writeState(dir);
         Path nested = Files.createDirectories(dir.resolve("a/b"));
 
-        Backend b = new BackendResolver(Map.of(), nested, bare -> name -> Map.of()).resolve(new BackendOptions());
+        Backend b = new BackendResolver(Map.of(), nested, bare -> name -> Map.of(), p -> Optional.empty()).resolve(new BackendOptions());
 
         assertThat(b.local()).isTrue();
         assertThat(b.table()).isEqualTo("local-t");

@@ -98,12 +98,15 @@ class EcsaCliTest {
         stateFile(ProcessHandle.current().pid());
 
         CliHarness status = ecsa("status", "node-1");
-        CliHarness send = ecsa("deregister", "node-1");
+        CliHarness send = ecsa("register", "node-1");
+        CliHarness precheck = ecsa("deregister", "node-1");
 
         assertThat(status.exitCode()).as(status.toString()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(status.err()).startsWith("ecsa: ").contains("local mode (pid").doesNotContain("\tat ");
         assertThat(send.exitCode()).as(send.toString()).isEqualTo(ExitCodes.UNREACHABLE);
         assertThat(send.err()).contains("SendMessage").contains("does not answer");
+        assertThat(precheck.exitCode()).as(precheck.toString()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(precheck.err()).contains("GetItem node-1").contains("no answer");
     }
 
     @Test
@@ -116,11 +119,12 @@ class EcsaCliTest {
         CliHarness notANumber = ecsa("register", "node-1", "--port", "twenty-two");
 
         assertThat(badNode.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(badNode.err()).contains("nodeId").contains("nothing was sent");
+        assertThat(badNode.err()).contains("NODE must be 1 to 63 letters").contains("nothing was sent")
+                .doesNotContain("--address", "^[");
         assertThat(badTimeout.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(badTimeout.err()).contains("drainTimeoutSeconds");
+        assertThat(badTimeout.err()).contains("--drain-timeout must be an integer from 60 to 3600");
         assertThat(badAttribute.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(badAttribute.err()).contains("attributes");
+        assertThat(badAttribute.err()).contains("--attribute ecs.reserved: name must not start with 'ecs.'");
         assertThat(notANumber.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(notANumber.err()).contains("--port");
     }

@@ -17,17 +17,26 @@ import dev.ecsa.core.reconcile.FindingType;
 import dev.ecsa.core.reconcile.FixAction;
 import dev.ecsa.core.reconcile.FixKind;
 import dev.ecsa.core.reconcile.ReconcileRun;
-import java.util.Map;
+import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.state.NodeState;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Table and JSON rendering of nodes, requests and steps. */
 class ViewsTest {
 
+    private static final Printer PLAIN = new Printer(new PrintWriter(new StringWriter()), OutputOptions.Format.table,
+            false);
+    private static final Printer WIDE = new Printer(new PrintWriter(new StringWriter()), OutputOptions.Format.wide,
+            false);
+    private static final Printer COLOUR = new Printer(new PrintWriter(new StringWriter()), OutputOptions.Format.table,
+            true);
     private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
     private static final String ARN = "arn:aws:ecs:us-east-1:123456789012:container-instance/edge/0123456789abcdef";
 
@@ -54,7 +63,7 @@ class ViewsTest {
                 new Views.NodeView(node("edge-3", NodeState.DRAINING, "mi-0ccc", ARN, "r-3"),
                         Optional.of(deregistration("r-3", "edge-3"))));
 
-        String table = Views.statusTable(nodes, T0.plus(Duration.ofMinutes(5)));
+        String table = Views.statusTable(nodes, T0.plus(Duration.ofMinutes(5)), PLAIN);
 
         List<String> lines = table.lines().toList();
         assertThat(lines).hasSize(4);
@@ -75,7 +84,7 @@ class ViewsTest {
                 node("edge-2", NodeState.DEREGISTERED, "mi-0bbb", ARN, "r-2"), Optional.of(finished))),
                 T0.plusSeconds(90));
 
-        JsonNode n = json.get(0);
+        JsonNode n = json.path("nodes").get(0);
         assertThat(n.path("nodeId").asText()).isEqualTo("edge-2");
         assertThat(n.path("state").asText()).isEqualTo("DEREGISTERED");
         assertThat(n.path("containerInstanceArn").asText()).isEqualTo(ARN);
@@ -103,6 +112,8 @@ class ViewsTest {
         JsonNode json = Views.historyJson("edge-3", List.of(deregistration("r-3", "edge-3")));
 
         assertThat(json.path("nodeId").asText()).isEqualTo("edge-3");
+        assertThat(json.path("requests").get(0).path("action").asText()).as("the schema's spelling")
+                .isEqualTo("deregister");
         JsonNode steps = json.path("requests").get(0).path("steps");
         assertThat(steps).extracting(s -> s.path("name").asText()).containsExactly("start-drain", "check-drain");
         assertThat(steps.get(0).path("result").asText()).isEqualTo("SUCCEEDED");
@@ -146,5 +157,104 @@ class ViewsTest {
         assertThat(t.render()).isEqualTo("A  B\nx  -\n");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> t.row("only-one"))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theWideTableAddsAddressAgentsAndTheLastError() {
+        NodeRecord failed = node("edge-4", NodeState.REGISTRATION_FAILED, null, null, null)
+                .with(NodeUpdate.none().withLastError(new Failure(Reason.HOST_UNREACHABLE, "connect timed out")), T0);
+
+        String table = Views.statusTable(List.of(new Views.NodeView(failed, Optional.empty())), T0, WIDE);
+
+        assertThat(table.lines().findFirst().orElseThrow()).contains("ADDRESS", "ECS AGENT", "SSM AGENT",
+                "LAST ERROR");
+        assertThat(table).contains("10.0.0.7", "HOST_UNREACHABLE");
+    }
+
+    @Test
+    void oneNodeInFullShowsItsLastErrorAndWhereToReadAboutIt() {
+        NodeRecord failed = node("edge-4", NodeState.REGISTRATION_FAILED, null, null, null)
+                .with(NodeUpdate.none().withLastError(new Failure(Reason.HOST_UNREACHABLE, "connect timed out")), T0);
+
+        String detail = Views.nodeDetail(new Views.NodeView(failed, Optional.empty()), T0.plusSeconds(60), PLAIN);
+
+        assertThat(detail).contains("state:", "REGISTRATION_FAILED", "30s ago")
+                .containsPattern("last error:\\s+HOST_UNREACHABLE: connect timed out")
+                .contains("docs/troubleshooting.md#host-unreachable")
+                .contains("ecsa@10.0.0.7:22");
+    }
+
+    @Test
+    void colourMarksStatesOnlyWhenAllowedAndKeepsColumnsAligned() {
+        List<Views.NodeView> nodes = List.of(
+                new Views.NodeView(node("edge-1", NodeState.REGISTERED, "mi-0aaa", ARN, null), Optional.empty()),
+                new Views.NodeView(node("edge-22", NodeState.DEREGISTRATION_FAILED, "mi-0bbb", ARN, null),
+                        Optional.empty()));
+
+        String coloured = Views.statusTable(nodes, T0, COLOUR);
+        String plain = Views.statusTable(nodes, T0, PLAIN);
+
+        assertThat(coloured).contains("\u001b[32mREGISTERED\u001b[0m", "\u001b[31mDEREGISTRATION_FAILED\u001b[0m");
+        assertThat(coloured.replaceAll("\u001b\\[[0-9;]*m", "")).isEqualTo(plain);
+        assertThat(plain).doesNotContain("\u001b");
+        assertThat(Printer.colourAllowed(true, Map.of())).isTrue();
+        assertThat(Printer.colourAllowed(true, Map.of("NO_COLOR", ""))).as("any value, even empty").isFalse();
+        assertThat(Printer.colourAllowed(true, Map.of("TERM", "dumb"))).isFalse();
+        assertThat(Printer.colourAllowed(false, Map.of())).isFalse();
+        assertThat(new Printer(new PrintWriter(new StringWriter()), OutputOptions.Format.json, true).state("OK"))
+                .as("never in json").isEqualTo("OK");
+    }
+
+    @Test
+    void yamlIsTheSameDocumentAsJson() throws Exception {
+        JsonNode json = Views.statusJson(List.of(new Views.NodeView(
+                node("edge-1", NodeState.REGISTERED, "mi-0aaa", ARN, null), Optional.empty())), T0);
+
+        String yaml = Printer.yaml(json);
+
+        assertThat(yaml).startsWith("nodes:\n- nodeId: edge-1\n");
+        JsonNode back = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml);
+        assertThat(back.toString()).isEqualTo(json.toString());
+    }
+
+    @Test
+    void stepLinesShortenArnsAndADrainCheckWithTasksLeftIsWaiting() {
+        Step waiting = new Step("check-drain", T0.plusSeconds(5), T0.plusSeconds(6), StepResult.SUCCEEDED,
+                "check 2: 2 service tasks on " + ARN);
+        Step drained = new Step("check-drain", T0.plusSeconds(10), T0.plusSeconds(11), StepResult.SUCCEEDED,
+                "check 3: " + dev.ecsa.core.deregister.CheckDrain.DRAINED);
+
+        assertThat(Views.stepLine(T0, waiting)).containsPattern("check-drain\\s+WAITING\\s+1\\.0s\\s+check 2: 2 "
+                + "service tasks on 0123456789abcdef$");
+        assertThat(Views.stepLine(T0, drained)).contains("SUCCEEDED");
+        assertThat(Views.shortIds("execution arn:aws:states:us-east-1:1:execution:ecsa-drain:r-7 started"))
+                .isEqualTo("execution r-7 started");
+    }
+
+    @Test
+    void validationProblemsAreSaidWithTheOptionsTheOperatorTyped() {
+        Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("action", "register", "nodeId", "edge-1",
+                "requestId", "r-1", "address", "10.0.0.7", "requestedBy", "cli:t"));
+        body.put("tags", Map.of("team", "two words"));
+        body.put("port", 70000);
+
+        String sentence = Terms.sentence(dev.ecsa.core.validation.RequestValidator.validate(body));
+
+        assertThat(sentence).contains("--ssh-user is required", "--port must be an integer from 1 to 65535",
+                "--tag team: value must be").doesNotContain("sshUser", "^[");
+        assertThat(Terms.option("attributes[#2]")).isEqualTo("--attribute #2");
+        assertThat(Terms.option("drainTimeoutSeconds")).isEqualTo("--drain-timeout");
+    }
+
+    @Test
+    void durationsParseAsOperatorsWriteThem() {
+        assertThat(Durations.parse("90s", "--timeout")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Durations.parse("10m", "--timeout")).isEqualTo(Duration.ofMinutes(10));
+        assertThat(Durations.parse("1h30m", "--timeout")).isEqualTo(Duration.ofMinutes(90));
+        assertThat(Durations.parse("45", "--timeout")).isEqualTo(Duration.ofSeconds(45));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Durations.parse("soon", "--timeout"))
+                .isInstanceOfSatisfying(CliException.class, e -> assertThat(e.getMessage()).contains("--timeout",
+                        "90s"));
     }
 }

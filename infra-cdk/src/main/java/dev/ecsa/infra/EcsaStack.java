@@ -518,6 +518,8 @@ public final class EcsaStack extends Stack {
         output("DlqUrl", dlq.getQueueUrl(), "Requests whose outcome could not be recorded after 5 deliveries");
         output("TableName", table.getTableName(), "The inventory: node items and request records");
         output("StateMachineArn", workflow.stateMachine().getStateMachineArn(), "The drain workflow");
+        output("ReconcileFunction", reconcileLive.getFunctionArn(),
+                "The reconciler's live alias: ecsa reconcile --now invokes it (Lambda Invoke)");
         output("SshKeySecretArn", sshKey.getSecretArn(),
                 "Put the SSH private key the hosts authorize here (aws secretsmanager put-secret-value)");
         output("DashboardUrl", "https://console.aws.amazon.com/cloudwatch/home?region=" + getRegion()

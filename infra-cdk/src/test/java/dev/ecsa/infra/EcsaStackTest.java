@@ -207,9 +207,14 @@ class EcsaStackTest {
 
     @Test
     void outputsTellOperatorsWhereEverythingIs() {
-        for (String output : List.of("QueueUrl", "DlqUrl", "TableName", "StateMachineArn", "DashboardUrl")) {
+        for (String output : List.of("QueueUrl", "DlqUrl", "TableName", "StateMachineArn", "ReconcileFunction",
+                "DashboardUrl")) {
             assertThat(template.findOutputs(output)).as(output).isNotEmpty();
         }
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> outputs = (Map<String, Map<String, Object>>) template.toJSON().get("Outputs");
+        assertThat(outputs.values()).as("every output says what it is for")
+                .allSatisfy(o -> assertThat((String) o.get("Description")).isNotBlank());
     }
 
     @Test

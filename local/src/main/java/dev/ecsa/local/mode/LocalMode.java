@@ -46,6 +46,11 @@ public final class LocalMode implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalMode.class);
 
+    /** The reconcile function's name, for Lambda Invoke ({@code ecsa reconcile --now}). */
+    public static final String RECONCILE_FUNCTION = "Reconcile";
+    /** When the first reconcile runs after start (or at the interval, if shorter). */
+    static final Duration FIRST_RECONCILE = Duration.ofSeconds(10);
+
     /** The inventory table's name in the local mode. */
     public static final String TABLE = DeployedOnBench.TABLE;
 
@@ -56,11 +61,13 @@ public final class LocalMode implements AutoCloseable {
     private final StackOnBench stack;
     private final ScheduledExecutorService scheduler;
     private final TaskSeeder seeder;
+    private final LambdaInvokeEndpoint lambda;
     private final Instant startedAt = Instant.now();
 
     private LocalMode(LocalModeSettings settings) {
         this.settings = settings;
         try {
+            track(SingleInstance.acquire(settings.stateFile()));
             List<HostConfig> hostConfigs = new ArrayList<>();
             for (int i = 1; i <= settings.hosts(); i++) {
                 hostConfigs.add(HostConfig.builder("node-" + i).build());
@@ -84,10 +91,16 @@ public final class LocalMode implements AutoCloseable {
             });
             seeder = new TaskSeeder(bench.simulator(), store, bench.hosts().stream().map(h -> h.config().name()).toList());
             scheduler.scheduleWithFixedDelay(this::seed, 1, 1, TimeUnit.SECONDS);
-            scheduler.scheduleAtFixedRate(this::scheduledReconcile, settings.reconcileInterval().toMillis(),
-                    settings.reconcileInterval().toMillis(), TimeUnit.MILLISECONDS);
+            // The first run soon after start, so `ecsa findings` has something to show; then on the schedule.
+            long every = settings.reconcileInterval().toMillis();
+            scheduler.scheduleAtFixedRate(this::scheduledReconcile, Math.min(every, FIRST_RECONCILE.toMillis()), every,
+                    TimeUnit.MILLISECONDS);
+            lambda = track(new LambdaInvokeEndpoint(Map.of(RECONCILE_FUNCTION, stack::reconcileNow)));
 
             writeStateFile();
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -191,10 +204,12 @@ public final class LocalMode implements AutoCloseable {
         endpoints.put("dynamodb", bench.dynamo().endpoint().toString());
         endpoints.put("stepfunctions", stack.stepFunctions().endpoint().toString());
         endpoints.put("simulator", bench.simulator().endpoint().toString());
+        endpoints.put("lambda", lambda.endpoint().toString());
         root.put("queueUrl", bench.queues().queueUrl());
         root.put("dlqUrl", bench.queues().dlqUrl());
         root.put("tableName", TABLE);
         root.put("stateMachineArn", stack.stateMachineArn());
+        root.put("reconcileFunction", RECONCILE_FUNCTION);
         root.put("cluster", Bench.CLUSTER);
         root.put("drainTimeoutSeconds", settings.drainTimeout().toSeconds());
         root.put("drainPollSeconds", settings.drainPoll().toSeconds());
@@ -251,7 +266,9 @@ public final class LocalMode implements AutoCloseable {
         row(b, "drain", "poll " + settings.drainPoll().toSeconds() + " s, deadline "
                 + settings.drainTimeout().toSeconds() + " s (the stack's defaults: 15 s and 10 min)");
         row(b, "node requests", "consumed by the NodeRequest function (batch 1, partial failures)");
-        row(b, "reconcile", "every " + settings.reconcileInterval().toSeconds() + " s");
+        row(b, "reconcile", "every " + settings.reconcileInterval().toSeconds() + " s (the first "
+                + Math.min(settings.reconcileInterval().toSeconds(), FIRST_RECONCILE.toSeconds()) + " s after start); "
+                + "Lambda Invoke at " + lambda.endpoint());
         for (SimulatedHost host : bench.hosts()) {
             row(b, "host " + host.config().name(), Bench.SSH_USER + "@" + host.address() + ":" + host.port()
                     + "  " + host.hostKeyFingerprint());
@@ -262,7 +279,8 @@ public final class LocalMode implements AutoCloseable {
         b.append("  ./ecsa watch <requestId>      # live progress of a request\n");
         b.append("  ./ecsa status                 # every node\n");
         b.append("  ./ecsa deregister node-1\n");
-        b.append("  ./ecsa history node-1\n\n");
+        b.append("  ./ecsa history node-1\n");
+        b.append("  ./ecsa reconcile --now        # compare the inventory with SSM and ECS now\n\n");
         b.append("Stop with Ctrl-C.\n");
         return b.toString();
     }

@@ -2,6 +2,7 @@ package dev.ecsa.it.localmode;
 
 import static dev.ecsa.it.localmode.CliRun.ecsa;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecsa.cli.ExitCodes;
@@ -20,6 +21,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,19 +104,51 @@ class CliAgainstLocalModeIT {
                 node.containerInstanceArn().substring(node.containerInstanceArn().lastIndexOf('/') + 1));
         assertThat(table.out().lines().findFirst().orElseThrow())
                 .contains("NODE", "STATE", "CLUSTER", "MANAGED INSTANCE", "CONTAINER INSTANCE", "LAST OUTCOME", "AGE");
-        JsonNode parsed = Json.mapper().readTree(json.out());
+        JsonNode parsed = Json.mapper().readTree(json.out()).path("nodes").get(0);
         assertThat(parsed.path("state").asText()).isEqualTo("REGISTERED");
         assertThat(parsed.path("managedInstanceId").asText()).startsWith("mi-").isEqualTo(node.managedInstanceId());
         assertThat(parsed.path("containerInstanceArn").asText()).isEqualTo(node.containerInstanceArn());
         assertThat(parsed.path("lastOutcome").asText()).isEqualTo("REGISTERED");
+
+        CliRun detail = ecsa(state, "status", "node-1");
+        CliRun wide = ecsa(state, "-o", "wide", "status");
+        CliRun yaml = ecsa(state, "status", "-o", "yaml", "--state", "registered");
+        CliRun filteredOut = ecsa(state, "status", "--state", "DRAINING,DEREGISTERED");
+        assertThat(detail.out()).containsPattern("state:\\s+REGISTERED").contains("last error:", "last request:",
+                "it-cli-reg-1", "ecs-agent");
+        assertThat(wide.out().lines().findFirst().orElseThrow()).contains("ADDRESS", "ECS AGENT", "LAST ERROR");
+        assertThat(yaml.out()).startsWith("nodes:\n- nodeId: node-1\n");
+        assertThat(filteredOut.out()).contains("no nodes match");
+    }
+
+    @Test
+    @Order(4)
+    void aDryRunPrintsTheExactMessageAndSendsNothing() throws Exception {
+        CliRun dry = ecsa(state, "register", "node-2", "--request-id", "it-cli-dry", "--dry-run", "-o", "json");
+
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        JsonNode message = Json.mapper().readTree(dry.out());
+        assertThat(message.path("messageGroupId").asText()).isEqualTo("node-2");
+        assertThat(message.path("messageDeduplicationId").asText()).isEqualTo("it-cli-dry");
+        assertThat(message.path("messageBody").path("action").asText()).isEqualTo("register");
+        assertThat(message.path("queueUrl").asText()).isEqualTo(mode.bench().queues().queueUrl());
+        assertThat(mode.store().getRequest("it-cli-dry")).isEmpty();
+        assertThat(mode.store().getNode("node-2")).isEmpty();
     }
 
     @Test
     @Order(5)
     void deregisterThenWatchShowsTheDrainUntilTheNodeIsGone() throws Exception {
         // node-1's service task needs another ACTIVE instance to move to, or its drain never ends.
-        CliRun second = ecsa(state, "register", "node-2", "--request-id", "it-cli-reg-2", "--watch");
+        CliRun second = ecsa(state, "register", "node-2", "--request-id", "it-cli-reg-2");
         assertThat(second.exitCode()).as(second.toString()).isZero();
+        assertThat(second.out()).contains("sent register request it-cli-reg-2").containsPattern("accepted|done");
+        CliRun waited = ecsa(state, "wait", "node-2", "--for", "state=REGISTERED", "--timeout", "3m");
+        assertThat(waited.exitCode()).as(waited.toString()).isZero();
+        assertThat(waited.out()).contains("node-2 is REGISTERED");
+        CliRun reused = ecsa(state, "register", "node-2", "--request-id", "it-cli-reg-1");
+        assertThat(reused.exitCode()).as(reused.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(reused.err()).contains("it-cli-reg-1 is already used", "register of node-1");
 
         CliRun sent = ecsa(state, "deregister", "node-1", "--request-id", "it-cli-dereg-1", "--json");
         assertThat(sent.exitCode()).as(sent.toString()).isZero();
@@ -144,30 +181,41 @@ class CliAgainstLocalModeIT {
 
     @Test
     @Order(7)
-    void watchingARejectedRequestExitsOneWithItsReason() {
-        CliRun sent = ecsa(state, "deregister", "ghost-7", "--request-id", "it-cli-ghost");
-        assertThat(sent.exitCode()).as(sent.toString()).isZero();
+    void anUnknownNodeIsRefusedBeforeSendingAndARejectionIsWatchedToItsReason() {
+        CliRun refused = ecsa(state, "deregister", "ghost-7", "--request-id", "it-cli-ghost");
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(refused.err()).contains("no node ghost-7 is recorded", "nothing was sent");
 
+        // Sent by another producer, the service rejects it; watch follows it to its reason.
+        try (SqsClient sqs = SqsClient.builder().endpointOverride(mode.bench().sqs().endpoint())
+                .region(Region.US_EAST_1).credentialsProvider(StaticCredentialsProvider.create(
+                        AwsBasicCredentials.create("local", "local"))).build()) {
+            sqs.sendMessage(b -> b.queueUrl(mode.bench().queues().queueUrl()).messageGroupId("ghost-7")
+                    .messageDeduplicationId("it-cli-ghost").messageBody("{\"action\":\"deregister\","
+                            + "\"requestId\":\"it-cli-ghost\",\"nodeId\":\"ghost-7\",\"requestedBy\":\"it\"}"));
+        }
         CliRun watch = ecsa(state, "watch", "it-cli-ghost", "--interval", "200", "--json");
 
         assertThat(watch.exitCode()).as(watch.toString()).isEqualTo(ExitCodes.REQUEST_FAILED);
         List<JsonNode> lines = new ArrayList<>();
         watch.out().lines().forEach(l -> lines.add(readTree(l)));
         JsonNode last = lines.get(lines.size() - 1);
-        assertThat(last.path("outcome").asText()).isEqualTo("REJECTED");
-        assertThat(last.path("failure").path("reason").asText()).isEqualTo("NOT_REGISTERED");
+        assertThat(last.path("type").asText()).isEqualTo("request");
+        assertThat(last.path("request").path("outcome").asText()).isEqualTo("REJECTED");
+        assertThat(last.path("request").path("action").asText()).isEqualTo("deregister");
+        assertThat(last.path("request").path("failure").path("reason").asText()).isEqualTo("NOT_REGISTERED");
     }
 
     @Test
     @Order(8)
-    void findingsShowTheLastReconcileRun() throws Exception {
-        CliRun before = ecsa(state, "findings");
-        assertThat(before.exitCode()).as(before.toString()).isEqualTo(ExitCodes.NOT_FOUND);
+    void reconcileNowRunsTheReconcilerAndFindingsShowItsRun() throws Exception {
         // A node registered in SSM and ECS under this stack's tag that the inventory does not know: an orphan.
         mode.bench().simulator().seedNodes("ecs-anywhere", 1, "stray",
                 java.util.Map.of("ecsa:stack", mode.stackName()));
 
-        mode.reconcileNow();
+        CliRun now = ecsa(state, "reconcile", "--now");
+        assertThat(now.exitCode()).as(now.toString()).isZero();
+        assertThat(now.out()).contains("running the reconciler", "ORPHAN_IN_", "stray-1");
         CliRun text = ecsa(state, "findings");
         CliRun json = ecsa(state, "findings", "--json");
 
@@ -193,15 +241,29 @@ class CliAgainstLocalModeIT {
         assertThat(unknownNode.err()).contains("no node nobody");
         assertThat(unknownRequest.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
         assertThat(badPort.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(badPort.err()).contains("port").contains("nothing was sent");
+        assertThat(badPort.err()).contains("--port must be an integer from 1 to 65535").contains("nothing was sent");
         assertThat(notAHost.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(notAHost.err()).contains("--address is required", "node-1, node-2");
         assertThat(badPolicy.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(badPolicy.err()).contains("onTimeout");
+        assertThat(badPolicy.err()).contains("--on-timeout must be one of revert, force, keep");
         assertThat(noStateFile.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
         for (CliRun run : List.of(unknownNode, unknownRequest, badPort, notAHost, badPolicy, noStateFile)) {
             assertThat(run.err()).as(run.toString()).startsWith("ecsa: ").doesNotContain("\tat ", "Exception");
         }
+    }
+
+    @Test
+    @Order(10)
+    void aSecondLocalModeForTheSameStateFileIsRefusedAndTheFirstKeepsRunning() throws Exception {
+        JsonNode before = Json.mapper().readTree(state.toFile());
+
+        assertThatThrownBy(() -> LocalMode.start(LocalModeSettings.defaults(DynaliteServer.locateRepoRoot())
+                .withHosts(1).withStateFile(state)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("another local mode is running")
+                .hasMessageContaining("pid " + ProcessHandle.current().pid());
+        assertThat(Json.mapper().readTree(state.toFile())).isEqualTo(before);
+        assertThat(ecsa(state, "status").exitCode()).isZero();
     }
 
     @Test

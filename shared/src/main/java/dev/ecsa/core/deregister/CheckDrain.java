@@ -14,7 +14,9 @@ import java.time.Clock;
  */
 public final class CheckDrain {
 
-    static final String STEP = "check-drain";
+    public static final String STEP = "check-drain";
+    /** The detail of the check that found the instance drained; every other check is still waiting. */
+    public static final String DRAINED = "no task left on the instance";
 
     private final ContainerInstances containers;
     private final Clock clock;
@@ -31,7 +33,7 @@ public final class CheckDrain {
                 containers.listTasks(state.cluster(), state.containerInstanceArn()));
         DrainState next = state.withCheck(check, state.checks() + 1);
         String detail = "check " + next.checks() + ": " + switch (check.decision()) {
-            case DRAINED -> "no task left on the instance";
+            case DRAINED -> DRAINED;
             case WAIT -> TaskText.summary(next.remainingTasks(), next.standaloneTasks(), next.blockingTasks());
             case DEADLINE_PASSED -> "deadline " + state.deadline() + " passed with "
                     + TaskText.summary(next.remainingTasks(), next.standaloneTasks(), next.blockingTasks());

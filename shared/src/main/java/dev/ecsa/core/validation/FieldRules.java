@@ -56,19 +56,20 @@ public final class FieldRules {
     }
 
     public static String nodeId(String v) {
-        return matches(NODE_ID, v);
+        return matches(NODE_ID, v, "must be 1 to 63 letters, digits, '.', '_' or '-', starting with a letter or digit");
     }
 
     public static String requestId(String v) {
-        return matches(REQUEST_ID, v);
+        return matches(REQUEST_ID, v, "must be 1 to 64 letters, digits, '_' or '-', starting with a letter or digit");
     }
 
     public static String sshUser(String v) {
-        return matches(SSH_USER, v);
+        return matches(SSH_USER, v, "must be a user name of 1 to 32 lower-case letters, digits, '_' or '-', starting "
+                + "with a letter or '_'");
     }
 
     public static String cluster(String v) {
-        return matches(CLUSTER, v);
+        return matches(CLUSTER, v, "must be 1 to 255 letters, digits, '_' or '-', not starting with '-'");
     }
 
     public static String hostKeyFingerprint(String v) {
@@ -92,7 +93,7 @@ public final class FieldRules {
     }
 
     public static String attributeName(String v) {
-        String r = matches(ATTRIBUTE_NAME, v);
+        String r = matches(ATTRIBUTE_NAME, v, "must be 1 to 128 letters, digits, '_', '.', '/' or '-'");
         if (r != null) {
             return r;
         }
@@ -104,11 +105,11 @@ public final class FieldRules {
     }
 
     public static String attributeValue(String v) {
-        return matches(ATTRIBUTE_VALUE, v);
+        return matches(ATTRIBUTE_VALUE, v, "must be 1 to 128 letters, digits, '_', '.', ':', '/', '@' or '-'");
     }
 
     public static String tagKey(String v) {
-        String r = matches(TAG_KEY, v);
+        String r = matches(TAG_KEY, v, "must be 1 to 128 letters, digits, '_', '.', ':', '/', '=', '+', '@' or '-'");
         if (r != null) {
             return r;
         }
@@ -121,7 +122,8 @@ public final class FieldRules {
     }
 
     public static String tagValue(String v) {
-        return matches(TAG_VALUE, v);
+        return matches(TAG_VALUE, v, "must be at most 256 letters, digits, '_', '.', ':', '/', '=', '+', '@' "
+                + "or '-'");
     }
 
     public static String requestedBy(String v) {
@@ -134,8 +136,9 @@ public final class FieldRules {
                 : "must be at most 1024 printable characters (no control or format characters)";
     }
 
-    private static String matches(Pattern p, String v) {
-        return p.matcher(v).matches() ? null : "must match " + p.pattern();
+    /** The rule in words (the pattern itself is in docs/node-request.schema.json, for programs). */
+    private static String matches(Pattern p, String v, String rule) {
+        return p.matcher(v).matches() ? null : rule;
     }
 
     /**

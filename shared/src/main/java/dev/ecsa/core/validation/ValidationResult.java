@@ -86,7 +86,7 @@ public final class ValidationResult {
 
     /**
      * One sentence listing the violations (at most {@value #MAX_REPORTED}), for the request record, the event and the
-     * operator: {@code "Invalid request (2 problems): nodeId must match …; port must be an integer from 1 to 65535."}
+     * operator: {@code "Invalid request (2 problems): nodeId must be 1 to 63 letters, …; port must be an integer from 1 to 65535."}
      */
     public String sentence() {
         if (isValid()) {
