@@ -6,6 +6,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Supplier;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -34,6 +38,8 @@ final class Connections implements AutoCloseable {
     private static final Duration CONNECT = Duration.ofSeconds(2);
     private static final Duration ATTEMPT = Duration.ofSeconds(10);
     private static final Duration CALL = Duration.ofSeconds(20);
+    /** Reads a command makes at once (DynamoDB's per-partition limits are far above a CLI's). */
+    private static final int PARALLEL_READS = 8;
 
     private final Backend backend;
     private final List<AutoCloseable> opened = new ArrayList<>();
@@ -164,6 +170,39 @@ final class Connections implements AutoCloseable {
                     + code + ": " + e.awsErrorDetails().errorMessage(), e);
         } catch (SdkException e) {
             throw new CliException(ExitCodes.BACKEND_ERROR, what + " failed: " + rootMessage(e), e);
+        }
+    }
+
+    /**
+     * Runs independent reads at once (a command's latency is its slowest read, not their sum) and returns their
+     * results in order; the first failure is rethrown as it was.
+     */
+    <T> List<T> parallel(List<Supplier<T>> reads) {
+        if (reads.size() <= 1) {
+            return reads.stream().map(Supplier::get).toList();
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(reads.size(), PARALLEL_READS), r -> {
+            Thread t = new Thread(r, "ecsa-read");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            List<Future<T>> futures = reads.stream().map(r -> pool.submit(r::get)).toList();
+            List<T> results = new ArrayList<>(futures.size());
+            for (Future<T> f : futures) {
+                results.add(f.get());
+            }
+            return results;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException(ExitCodes.BACKEND_ERROR, "interrupted");
+        } finally {
+            pool.shutdownNow();
         }
     }
 

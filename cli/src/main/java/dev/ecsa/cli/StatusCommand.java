@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -55,20 +56,23 @@ final class StatusCommand implements Callable<Integer> {
                         () -> CliException.notFound("no node " + nodeId + " is recorded in "
                                 + connections.backend().description() + " (ecsa status lists the nodes)")));
             } else {
-                // One Query per state on the byState index: the table is never scanned.
-                for (NodeState state : states == null || states.isEmpty() ? EnumSet.allOf(NodeState.class) : states) {
-                    nodes.addAll(connections.call("Query " + state, () -> store.listNodesByState(state)));
-                }
+                // One Query per state on the byState index, at once: the table is never scanned.
+                Set<NodeState> wanted = states == null || states.isEmpty() ? EnumSet.allOf(NodeState.class) : states;
+                nodes.addAll(connections.parallel(wanted.stream().map(state -> (Supplier<List<NodeRecord>>)
+                        () -> connections.call("Query " + state, () -> store.listNodesByState(state))).toList())
+                        .stream().flatMap(List::stream).toList());
                 if (cluster != null) {
                     nodes.removeIf(n -> !cluster.equals(n.cluster()));
                 }
                 nodes.sort(Comparator.comparing(NodeRecord::nodeId));
             }
+            List<Optional<RequestRecord>> lasts = connections.parallel(nodes.stream().map(n ->
+                    (Supplier<Optional<RequestRecord>>) () -> n.lastRequestId() == null ? Optional.empty()
+                            : connections.call("GetItem " + n.lastRequestId(), () -> store.getRequest(n.lastRequestId())))
+                    .toList());
             List<Views.NodeView> views = new ArrayList<>();
-            for (NodeRecord n : nodes) {
-                Optional<RequestRecord> last = n.lastRequestId() == null ? Optional.empty()
-                        : connections.call("GetItem " + n.lastRequestId(), () -> store.getRequest(n.lastRequestId()));
-                views.add(new Views.NodeView(n, last));
+            for (int i = 0; i < nodes.size(); i++) {
+                views.add(new Views.NodeView(nodes.get(i), lasts.get(i)));
             }
             Instant now = root.clock.instant();
             if (printer.structured()) {

@@ -1,5 +1,6 @@
 package dev.ecsa.local.mode;
 
+import dev.ecsa.store.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,15 +17,17 @@ import java.util.stream.Stream;
  * What a local mode leaves if it is killed without its shutdown ({@code kill -9}, an out-of-memory kill): its child
  * processes (dynalite, the Step Functions interpreter, the functions' JVMs) and its temporary directory. The local
  * mode keeps them in a list next to its state file ({@code local.leftovers}: lines {@code pid <pid> <start millis>}
- * and {@code dir <path>}), refreshed every few seconds; a watchdog process cleans them up as soon as the local mode's
- * process is gone, and the next local mode does it at start if the watchdog could not. A process is ended only if it
+ * and {@code dir <path>}), refreshed every few seconds; a watchdog process cleans them up (and the dead process's state
+ * file) as soon as the local mode's process is gone, and the next local mode does it at start if the watchdog could not. A process is ended only if it
  * is still the one recorded (same pid and start time), so a reused pid is never touched.
  */
 public final class Leftovers {
 
+    private final Path stateFile;
     private final Path file;
 
     Leftovers(Path stateFile) {
+        this.stateFile = stateFile;
         this.file = stateFile.resolveSibling(stateFile.getFileName() + ".leftovers");
     }
 
@@ -97,9 +100,22 @@ public final class Leftovers {
                 }
             }
         }
+        removeStateFileOf(owner);
         forget();
         return ended + dirs == 0 ? Optional.empty() : Optional.of("ended " + ended + " process(es) and removed " + dirs
                 + " temporary director" + (dirs == 1 ? "y" : "ies") + " left by local mode pid " + owner);
+    }
+
+    /** The state file, if the dead owner wrote it (the CLI would only call it stale). */
+    private void removeStateFileOf(long owner) {
+        try {
+            if (Files.isRegularFile(stateFile) && Json.mapper().readTree(stateFile.toFile()).path("pid").asLong()
+                    == owner) {
+                Files.deleteIfExists(stateFile);
+            }
+        } catch (IOException | RuntimeException e) {
+            // another local mode may be writing it: leave it
+        }
     }
 
     private static String line(String[] parts) {
