@@ -13,6 +13,7 @@ import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.store.Json;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -102,8 +103,8 @@ final class Views {
         if (n.lastError() != null) {
             field(b, "last error", p.red(n.lastError().reason().name()) + ": "
                     + n.lastError().message());
-            field(b, "what to do", "docs/troubleshooting.md#" + n.lastError().reason().name().toLowerCase()
-                    .replace('_', '-'));
+            // GitHub's anchor for the heading "## HOST_UNREACHABLE".
+            field(b, "what to do", "docs/troubleshooting.md#" + n.lastError().reason().name().toLowerCase(Locale.ROOT));
         } else {
             field(b, "last error", "none");
         }

@@ -180,7 +180,7 @@ class ViewsTest {
 
         assertThat(detail).contains("state:", "REGISTRATION_FAILED", "30s ago")
                 .containsPattern("last error:\\s+HOST_UNREACHABLE: connect timed out")
-                .contains("docs/troubleshooting.md#host-unreachable")
+                .contains("docs/troubleshooting.md#host_unreachable")
                 .contains("ecsa@10.0.0.7:22");
     }
 

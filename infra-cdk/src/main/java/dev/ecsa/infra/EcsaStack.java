@@ -514,6 +514,38 @@ public final class EcsaStack extends Stack {
                                 workflow.stateMachine().metricSucceeded(), workflow.stateMachine().metricFailed()))
                         .build());
 
+        // What an operator's CLI needs (docs/operator-iam.md): read the stack's outputs and the inventory, send requests,
+        // run the reconciler now. Nothing that changes AWS resources directly: every change goes through a request.
+        ManagedPolicy operator = ManagedPolicy.Builder.create(this, "OperatorPolicy")
+                .description("ecsa CLI against stack " + config.stackName() + ": read the inventory and the "
+                        + "stack's outputs, send node requests, run the reconciler now")
+                .statements(List.of(
+                        PolicyStatement.Builder.create().sid("ReadStackOutputs")
+                                .actions(List.of("cloudformation:DescribeStacks"))
+                                .resources(List.of("arn:" + getPartition() + ":cloudformation:" + getRegion() + ":"
+                                        + getAccount() + ":stack/" + config.stackName() + "/*")).build(),
+                        PolicyStatement.Builder.create().sid("SendNodeRequests")
+                                .actions(List.of("sqs:SendMessage", "sqs:GetQueueAttributes"))
+                                .resources(List.of(queue.getQueueArn())).build(),
+                        PolicyStatement.Builder.create().sid("ReadInventoryItems")
+                                .actions(List.of("dynamodb:GetItem"))
+                                .resources(List.of(table.getTableArn())).build(),
+                        PolicyStatement.Builder.create().sid("QueryInventory")
+                                .actions(List.of("dynamodb:Query"))
+                                .resources(List.of(table.getTableArn(), table.getTableArn() + "/index/*")).build(),
+                        PolicyStatement.Builder.create().sid("ReconcileNow")
+                                .actions(List.of("lambda:InvokeFunction"))
+                                .resources(List.of(reconcileLive.getFunctionArn())).build()))
+                .build();
+        NagSuppressions.addResourceSuppressions(operator, List.of(NagPackSuppression.builder().id("AwsSolutions-IAM5")
+                .reason("A stack's ARN ends in an id CloudFormation assigns at creation, so DescribeStacks is granted on "
+                        + "this stack's name followed by a wildcard; the inventory's indexes are read by Query "
+                        + "(status lists nodes by state on the byState index).")
+                .appliesTo(List.of(
+                        RegexAppliesTo.builder().regex("/^Resource::arn:.*:cloudformation:.*:stack\\/.*\\/\\*$/g").build(),
+                        RegexAppliesTo.builder().regex("/^Resource::.*Inventory.*\\/index\\/\\*$/g").build()))
+                .build()));
+
         output("QueueUrl", queue.getQueueUrl(), "Send node requests here (FIFO: group = nodeId, dedup = requestId)");
         output("DlqUrl", dlq.getQueueUrl(), "Requests whose outcome could not be recorded after 5 deliveries");
         output("TableName", table.getTableName(), "The inventory: node items and request records");
@@ -522,6 +554,8 @@ public final class EcsaStack extends Stack {
                 "The reconciler's live alias: ecsa reconcile --now invokes it (Lambda Invoke)");
         output("SshKeySecretArn", sshKey.getSecretArn(),
                 "Put the SSH private key the hosts authorize here (aws secretsmanager put-secret-value)");
+        output("OperatorPolicyArn", operator.getManagedPolicyArn(),
+                "Attach to the people and roles that run the ecsa CLI against this stack");
         output("DashboardUrl", "https://console.aws.amazon.com/cloudwatch/home?region=" + getRegion()
                 + "#dashboards:name=" + config.stackName() + "-fleet", "The fleet dashboard");
         if (alarmTopic != null) {

@@ -25,6 +25,13 @@ class DeployRehearsalTest {
         for (String fn : List.of("NodeRequest", "DrainStep", "Reconcile")) {
             assertThat(TemplateIam.mistypedGrants(synth.iam().grantsOf(fn), Synth.IAM_DATA)).as(fn).isEmpty();
         }
+        // The operator's policy: exactly what the CLI calls, each on its resource type (docs/operator-iam.md).
+        List<TemplateIam.Grant> operator = synth.iam().grantsOfManagedPolicy("OperatorPolicy");
+        assertThat(TemplateIam.mistypedGrants(operator, Synth.IAM_DATA)).as("operator policy").isEmpty();
+        assertThat(operator.stream().flatMap(g -> g.actions().stream()).sorted().toList()).containsExactly(
+                "cloudformation:DescribeStacks", "dynamodb:GetItem", "dynamodb:Query", "lambda:InvokeFunction",
+                "sqs:GetQueueAttributes", "sqs:SendMessage");
+        assertThat(operator).allSatisfy(g -> assertThat(g.resources()).doesNotContain("*"));
         // Every variable a function cannot start without is set (the reconciler once lacked the role).
         assertThat(synth.environmentOf("NodeRequest")).containsKeys(
                 FunctionEnvironment.NODE_REQUEST_REQUIRED.toArray(String[]::new));

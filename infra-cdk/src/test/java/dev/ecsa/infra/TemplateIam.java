@@ -76,6 +76,22 @@ final class TemplateIam {
         return grants;
     }
 
+    /** The statements of the customer managed policy whose logical id starts with {@code prefix}. */
+    List<Grant> grantsOfManagedPolicy(String prefix) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (e.getKey().startsWith(prefix) && e.getValue().path("Type").asText().equals("AWS::IAM::ManagedPolicy")) {
+                List<Grant> grants = new ArrayList<>();
+                for (JsonNode st : e.getValue().path("Properties").path("PolicyDocument").path("Statement")) {
+                    grants.add(new Grant(st.path("Sid").asText(""), values.values(st.path("Action")),
+                            values.values(st.path("Resource")), st.path("Condition")));
+                }
+                return grants;
+            }
+        }
+        throw new AssertionError("no managed policy " + prefix + "*");
+    }
+
     /** Action → the resources it is granted on, sorted, for a readable comparison. */
     Map<String, TreeSet<String>> permissionsOf(String functionPrefix) {
         Map<String, TreeSet<String>> out = new TreeMap<>();
@@ -107,6 +123,13 @@ final class TemplateIam {
                     anyRequired |= t.path("required").asBoolean();
                     String arn = resourceType(types, t.path("name").asText()).path("arn").asText();
                     allowed.add(arnPattern(arn));
+                    if (service.equals("lambda") && t.path("name").asText().equals("function")) {
+                        // Lambda's own docs (lambda-api-permissions-ref): actions on a function "can be restricted
+                        // to a specific function by function, version, or alias ARN"; the reference lists only the
+                        // unqualified form.
+                        allowed.add(arnPattern(resourceType(types, "function alias").path("arn").asText()));
+                        allowed.add(arnPattern(resourceType(types, "function version").path("arn").asText()));
+                    }
                 }
                 for (String resource : g.resources()) {
                     boolean ok = resource.equals("*") ? !anyRequired
@@ -154,6 +177,10 @@ final class TemplateIam {
             case "AWS::SecretsManager::Secret" -> "arn:aws:secretsmanager:" + region + ":" + account + ":secret:"
                     + logicalId + "-AbCdEf";
             case "AWS::SNS::Topic" -> "arn:aws:sns:" + region + ":" + account + ":" + logicalId;
+            // An alias's Ref is its ARN: the function's ARN and the alias name.
+            case "AWS::Lambda::Alias" -> "arn:aws:lambda:" + region + ":" + account + ":function:"
+                    + resources.path(logicalId).path("Properties").path("FunctionName").path("Ref").asText(logicalId)
+                    + ":" + resources.path(logicalId).path("Properties").path("Name").asText();
             default -> logicalId;
         };
     }
