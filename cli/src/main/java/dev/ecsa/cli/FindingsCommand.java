@@ -1,6 +1,5 @@
 package dev.ecsa.cli;
 
-import dev.ecsa.core.reconcile.ReconcileRun;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -24,17 +23,7 @@ final class FindingsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (Connections connections = root.connect(backend)) {
-            ReconcileRun run = connections.call("Query reconcile runs",
-                    () -> connections.store().lastReconcileRun()).orElseThrow(() -> CliException.notFound(
-                    "no reconcile run is recorded in " + connections.backend().description()
-                            + " yet: its schedule runs it (the local mode's every 5 minutes); run one now with "
-                            + "ecsa reconcile --now"));
-            Printer printer = root.printer(output);
-            if (printer.structured()) {
-                printer.document(Views.runJson(run));
-            } else {
-                printer.text(Views.findingsText(run, root.clock.instant()));
-            }
+            ReconcileCommand.printLastRun(root, connections, root.printer(output));
             return ExitCodes.OK;
         }
     }

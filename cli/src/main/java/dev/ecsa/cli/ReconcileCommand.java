@@ -6,7 +6,6 @@ import dev.ecsa.store.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -63,18 +62,21 @@ final class ReconcileCommand implements Callable<Integer> {
                             + error.path("errorMessage").asText("") + " (its log group has the details)");
                 }
             }
-            Optional<ReconcileRun> last = connections.call("Query reconcile runs",
-                    () -> connections.store().lastReconcileRun());
-            if (last.isEmpty()) {
-                throw CliException.notFound("no reconcile run is recorded in " + connections.backend().description()
-                        + " yet: its schedule runs it; run one now with ecsa reconcile --now");
-            }
-            if (printer.structured()) {
-                printer.document(Views.runJson(last.get()));
-            } else {
-                printer.text(Views.findingsText(last.get(), root.clock.instant()));
-            }
+            printLastRun(root, connections, printer);
             return ExitCodes.OK;
+        }
+    }
+
+    /** The last recorded run, as {@code findings} and {@code reconcile} print it; exit 3 when there is none yet. */
+    static void printLastRun(EcsaCli root, Connections connections, Printer printer) {
+        ReconcileRun run = connections.call("Query reconcile runs", () -> connections.store().lastReconcileRun())
+                .orElseThrow(() -> CliException.notFound("no reconcile run is recorded in "
+                        + connections.backend().description() + " yet: its schedule runs it (the local mode's 10 s "
+                        + "after start); run one now with ecsa reconcile --now"));
+        if (printer.structured()) {
+            printer.document(Views.runJson(run));
+        } else {
+            printer.text(Views.findingsText(run, root.clock.instant()));
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -23,7 +24,8 @@ import picocli.CommandLine.ParentCommand;
 @Command(name = "status", mixinStandardHelpOptions = true,
         description = {"Show every node (a table), or one node in full (every field, its last request and last "
                 + "error).",
-            "Filters: --state (repeatable), --cluster. -o wide adds the address, agent versions and last error."})
+            "Filters: --state (repeatable), --cluster, --attribute (repeatable). -o wide adds the address, agent "
+                + "versions, attributes and last error."})
 final class StatusCommand implements Callable<Integer> {
 
     @ParentCommand
@@ -45,6 +47,10 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "NAME", description = "Only nodes of this ECS cluster.")
     String cluster;
 
+    @Option(names = "--attribute", paramLabel = "NAME=VALUE",
+            description = "Only nodes whose last registration set this ECS attribute (repeatable: all must match).")
+    Map<String, String> attributes;
+
     @Override
     public Integer call() {
         Printer printer = root.printer(output);
@@ -64,6 +70,9 @@ final class StatusCommand implements Callable<Integer> {
                 if (cluster != null) {
                     nodes.removeIf(n -> !cluster.equals(n.cluster()));
                 }
+                if (attributes != null) {
+                    nodes.removeIf(n -> !n.attributes().entrySet().containsAll(attributes.entrySet()));
+                }
                 nodes.sort(Comparator.comparing(NodeRecord::nodeId));
             }
             List<Optional<RequestRecord>> lasts = connections.parallel(nodes.stream().map(n ->
@@ -80,7 +89,8 @@ final class StatusCommand implements Callable<Integer> {
             } else if (nodeId != null) {
                 printer.text(Views.nodeDetail(views.get(0), now, printer));
             } else if (views.isEmpty()) {
-                printer.text("no nodes" + (states != null || cluster != null ? " match" : " recorded") + " in "
+                printer.text("no nodes" + (states != null || cluster != null || attributes != null ? " match"
+                        : " recorded") + " in "
                         + connections.backend().description() + "\n");
             } else {
                 printer.text(Views.statusTable(views, now, printer));

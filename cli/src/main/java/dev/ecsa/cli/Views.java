@@ -41,7 +41,7 @@ final class Views {
     static String statusTable(List<NodeView> nodes, Instant now, Printer p) {
         Table t = p.wide()
                 ? new Table("NODE", "STATE", "CLUSTER", "MANAGED INSTANCE", "CONTAINER INSTANCE", "ADDRESS",
-                        "ECS AGENT", "SSM AGENT", "LAST OUTCOME", "LAST ERROR", "AGE")
+                        "ECS AGENT", "SSM AGENT", "ATTRIBUTES", "LAST OUTCOME", "LAST ERROR", "AGE")
                 : new Table("NODE", "STATE", "CLUSTER", "MANAGED INSTANCE", "CONTAINER INSTANCE", "LAST OUTCOME",
                         "AGE");
         for (NodeView v : nodes) {
@@ -52,7 +52,8 @@ final class Views {
                 String error = n.lastError() == null ? null : n.lastError().reason().name();
                 t.row(n.nodeId(), p.state(n.state().name()), n.cluster(), n.managedInstanceId(),
                         shortArn(n.containerInstanceArn()), address, n.agentVersions().ecsAgent(),
-                        n.agentVersions().ssmAgent(), p.state(outcome), error, Durations.age(n.stateChangedAt(), now));
+                        n.agentVersions().ssmAgent(), attributes(n), p.state(outcome), error,
+                        Durations.age(n.stateChangedAt(), now));
             } else {
                 t.row(n.nodeId(), p.state(n.state().name()), n.cluster(), n.managedInstanceId(),
                         shortArn(n.containerInstanceArn()), p.state(outcome), Durations.age(n.stateChangedAt(), now));
@@ -89,6 +90,7 @@ final class Views {
                 n.agentVersions().ssmAgent() == null ? null : "amazon-ssm-agent " + n.agentVersions().ssmAgent())
                 .filter(Objects::nonNull).toList());
         field(b, "agents", agents);
+        field(b, "attributes", attributes(n));
         if (v.lastRequest().isPresent()) {
             RequestRecord r = v.lastRequest().get();
             String result = r.outcome() != null ? p.state(r.outcome().name()) : r.status().name();
@@ -113,6 +115,11 @@ final class Views {
         return b.toString();
     }
 
+    /** {@code rack=r4,zone=a}, in name order. */
+    private static String attributes(NodeRecord n) {
+        return String.join(",", n.attributes().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList());
+    }
+
     private static void field(StringBuilder b, String name, String value) {
         b.append(String.format("%-20s %s%n", name + ":", value == null || value.isEmpty() ? "-" : value));
     }
@@ -131,6 +138,7 @@ final class Views {
         o.put("sshUser", n.sshUser());
         o.put("hostKeyFingerprint", n.hostKeyFingerprint());
         o.set("agentVersions", JSON.valueToTree(n.agentVersions()));
+        o.set("attributes", JSON.valueToTree(n.attributes()));
         o.put("lastRequestId", n.lastRequestId());
         v.lastRequest().ifPresent(r -> {
             o.put("lastAction", r.action().wireName());

@@ -493,6 +493,14 @@ public final class DynamoDbNodeStore implements ReconcileStore {
                     e.set(Items.AGENT_VERSIONS, agents);
                 }
             }
+            if (u.attributes() != null) {
+                AttributeValue attributes = Items.stringMap(u.attributes());
+                if (attributes == null) {
+                    e.remove(Items.ECS_ATTRIBUTES);
+                } else {
+                    e.set(Items.ECS_ATTRIBUTES, attributes);
+                }
+            }
             e.setIfPresent(Items.LAST_REQUEST_ID, u.lastRequestId());
             if (u.clearLastError()) {
                 e.remove(Items.LAST_ERROR);

@@ -63,6 +63,8 @@ final class Items {
     static final String PORT = "port";
     static final String SSH_USER = "sshUser";
     static final String AGENT_VERSIONS = "agentVersions";
+    /** The node's custom ECS attributes (a map of strings), as its last registration set them. */
+    static final String ECS_ATTRIBUTES = "attributes";
     static final String LAST_REQUEST_ID = "lastRequestId";
     static final String LAST_ERROR = "lastError";
     static final String CREATED_AT = "createdAt";
@@ -132,6 +134,10 @@ final class Items {
         if (agents != null) {
             item.put(AGENT_VERSIONS, agents);
         }
+        AttributeValue attributes = stringMap(n.attributes());
+        if (attributes != null) {
+            item.put(ECS_ATTRIBUTES, attributes);
+        }
         putIfPresent(item, LAST_REQUEST_ID, n.lastRequestId());
         if (n.lastError() != null) {
             item.put(LAST_ERROR, failure(n.lastError()));
@@ -159,7 +165,27 @@ final class Items {
                 toFailure(item.get(LAST_ERROR)),
                 instant(item, CREATED_AT),
                 instant(item, UPDATED_AT),
-                instant(item, STATE_CHANGED_AT));
+                instant(item, STATE_CHANGED_AT),
+                toStringMap(item.get(ECS_ATTRIBUTES)));
+    }
+
+    /** A map of strings as a DynamoDB map, or {@code null} when empty (the attribute is removed). */
+    static AttributeValue stringMap(Map<String, String> m) {
+        if (m.isEmpty()) {
+            return null;
+        }
+        Map<String, AttributeValue> out = new HashMap<>();
+        m.forEach((k, v) -> out.put(k, s(v)));
+        return AttributeValue.fromM(out);
+    }
+
+    private static Map<String, String> toStringMap(AttributeValue v) {
+        if (v == null || !v.hasM()) {
+            return Map.of();
+        }
+        Map<String, String> out = new HashMap<>();
+        v.m().forEach((k, a) -> out.put(k, a.s()));
+        return out;
     }
 
     /** The versions as a map of the known ones, or {@code null} when none is known (the attribute is removed). */

@@ -30,7 +30,8 @@ class ItemsTest {
         return new NodeRecord("node-7", NodeState.DRAIN_KEPT, 5, "edge", "mi-0123456789abcdef0",
                 "arn:aws:ecs:eu-west-1:123456789012:container-instance/edge/0f1e", "SHA256:abc+/def", "10.0.0.7", 2022,
                 "ecsa", new AgentVersions("3.3.1", "1.90.0", "1.90.0-1"), "req-9",
-                new Failure(Reason.TIMED_OUT, "3 tasks left"), T, T.plusNanos(123_456_789), T.plusSeconds(1));
+                new Failure(Reason.TIMED_OUT, "3 tasks left"), T, T.plusNanos(123_456_789), T.plusSeconds(1),
+                Map.of("rack", "r4", "gpu", "a10"));
     }
 
     private static RequestRecord fullRequest() {
@@ -67,7 +68,7 @@ class ItemsTest {
                 null, null, T, T, T);
         Map<String, AttributeValue> item = Items.fromNode(node);
         assertThat(Items.toNode(item)).isEqualTo(node);
-        assertThat(item).doesNotContainKeys("cluster", "managedInstanceId", "agentVersions", "lastError");
+        assertThat(item).doesNotContainKeys("cluster", "managedInstanceId", "agentVersions", "lastError", "attributes");
     }
 
     @Test

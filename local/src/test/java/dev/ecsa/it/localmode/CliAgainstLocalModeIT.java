@@ -119,6 +119,11 @@ class CliAgainstLocalModeIT {
         assertThat(wide.out().lines().findFirst().orElseThrow()).contains("ADDRESS", "ECS AGENT", "LAST ERROR");
         assertThat(yaml.out()).startsWith("nodes:\n- nodeId: node-1\n");
         assertThat(filteredOut.out()).contains("no nodes match");
+        CliRun byAttribute = ecsa(state, "status", "--attribute", "rack=r12");
+        CliRun noAttribute = ecsa(state, "status", "--attribute", "rack=r99");
+        assertThat(byAttribute.out()).contains("node-1");
+        assertThat(noAttribute.out()).contains("no nodes match");
+        assertThat(detail.out()).containsPattern("attributes:\\s+rack=r12");
     }
 
     @Test

@@ -2,8 +2,11 @@ package dev.ecsa.core.model;
 
 import dev.ecsa.core.state.NodeState;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The stored item for one node: its state (guarded by {@code version}) and what the service knows about it.
@@ -14,6 +17,8 @@ import java.util.Optional;
  * @param lastRequestId      the request that last moved the node
  * @param lastError          why the last operation failed, or {@code null}
  * @param stateChangedAt     when the node entered its current state
+ * @param attributes         the custom ECS attributes the last successful registration set (besides
+ *                           {@code ecsa.nodeId}), so nodes can be selected by them without asking ECS
  */
 public record NodeRecord(
         String nodeId,
@@ -31,7 +36,8 @@ public record NodeRecord(
         Failure lastError,
         Instant createdAt,
         Instant updatedAt,
-        Instant stateChangedAt) {
+        Instant stateChangedAt,
+        Map<String, String> attributes) {
 
     public NodeRecord {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -40,9 +46,19 @@ public record NodeRecord(
         Objects.requireNonNull(updatedAt, "updatedAt");
         Objects.requireNonNull(stateChangedAt, "stateChangedAt");
         agentVersions = agentVersions == null ? AgentVersions.unknown() : agentVersions;
+        attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(attributes));
         if (version < 1) {
             throw new IllegalArgumentException("version starts at 1");
         }
+    }
+
+    /** A node with no ECS attributes recorded. */
+    public NodeRecord(String nodeId, NodeState state, long version, String cluster, String managedInstanceId,
+                      String containerInstanceArn, String hostKeyFingerprint, String address, int port, String sshUser,
+                      AgentVersions agentVersions, String lastRequestId, Failure lastError, Instant createdAt,
+                      Instant updatedAt, Instant stateChangedAt) {
+        this(nodeId, state, version, cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address,
+                port, sshUser, agentVersions, lastRequestId, lastError, createdAt, updatedAt, stateChangedAt, Map.of());
     }
 
     /** The item a registration creates for a never-seen node (state {@link NodeState#initial()}, version 1). */
@@ -65,14 +81,14 @@ public record NodeRecord(
                 pick(update.agentVersions(), agentVersions),
                 pick(update.lastRequestId(), lastRequestId),
                 update.clearLastError() ? null : pick(update.lastError(), lastError),
-                createdAt, now, stateChangedAt);
+                createdAt, now, stateChangedAt, update.attributes() != null ? update.attributes() : attributes);
     }
 
     /** This record moved to {@code to} at {@code version}. */
     public NodeRecord movedTo(NodeState to, long newVersion, Instant now) {
         return new NodeRecord(nodeId, to, newVersion, cluster, managedInstanceId, containerInstanceArn,
                 hostKeyFingerprint, address, port, sshUser, agentVersions, lastRequestId, lastError,
-                createdAt, now, now);
+                createdAt, now, now, attributes);
     }
 
     /** The last error, if any. */

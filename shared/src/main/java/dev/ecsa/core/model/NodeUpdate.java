@@ -1,5 +1,7 @@
 package dev.ecsa.core.model;
 
+import java.util.Map;
+
 /**
  * Fields to set on a node item; {@code null} leaves a field as it is. {@code clearLastError} removes the last error
  * (a successful operation does so). Built with {@link #none()} and the {@code with…} methods.
@@ -15,12 +17,22 @@ public record NodeUpdate(
         AgentVersions agentVersions,
         String lastRequestId,
         Failure lastError,
-        boolean clearLastError) {
+        boolean clearLastError,
+        Map<String, String> attributes) {
 
     public NodeUpdate {
         if (clearLastError && lastError != null) {
             throw new IllegalArgumentException("either set or clear lastError, not both");
         }
+        attributes = attributes == null ? null : Map.copyOf(attributes);
+    }
+
+    /** An update that leaves the node's ECS attributes as they are. */
+    public NodeUpdate(String cluster, String managedInstanceId, String containerInstanceArn, String hostKeyFingerprint,
+                      String address, Integer port, String sshUser, AgentVersions agentVersions, String lastRequestId,
+                      Failure lastError, boolean clearLastError) {
+        this(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port, sshUser,
+                agentVersions, lastRequestId, lastError, clearLastError, null);
     }
 
     /** An update that changes nothing. */
@@ -30,47 +42,53 @@ public record NodeUpdate(
 
     public NodeUpdate withCluster(String v) {
         return new NodeUpdate(v, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port, sshUser,
-                agentVersions, lastRequestId, lastError, clearLastError);
+                agentVersions, lastRequestId, lastError, clearLastError, attributes);
     }
 
     public NodeUpdate withManagedInstanceId(String v) {
         return new NodeUpdate(cluster, v, containerInstanceArn, hostKeyFingerprint, address, port, sshUser,
-                agentVersions, lastRequestId, lastError, clearLastError);
+                agentVersions, lastRequestId, lastError, clearLastError, attributes);
     }
 
     public NodeUpdate withContainerInstanceArn(String v) {
         return new NodeUpdate(cluster, managedInstanceId, v, hostKeyFingerprint, address, port, sshUser,
-                agentVersions, lastRequestId, lastError, clearLastError);
+                agentVersions, lastRequestId, lastError, clearLastError, attributes);
     }
 
     public NodeUpdate withHostKeyFingerprint(String v) {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, v, address, port, sshUser,
-                agentVersions, lastRequestId, lastError, clearLastError);
+                agentVersions, lastRequestId, lastError, clearLastError, attributes);
     }
 
     /** SSH coordinates from a later registration request. */
     public NodeUpdate withSsh(String newAddress, int newPort, String newUser) {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, newAddress,
-                newPort, newUser, agentVersions, lastRequestId, lastError, clearLastError);
+                newPort, newUser, agentVersions, lastRequestId, lastError, clearLastError, attributes);
     }
 
     public NodeUpdate withAgentVersions(AgentVersions v) {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port,
-                sshUser, v, lastRequestId, lastError, clearLastError);
+                sshUser, v, lastRequestId, lastError, clearLastError, attributes);
     }
 
     public NodeUpdate withLastRequestId(String v) {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port,
-                sshUser, agentVersions, v, lastError, clearLastError);
+                sshUser, agentVersions, v, lastError, clearLastError, attributes);
     }
 
     public NodeUpdate withLastError(Failure v) {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port,
-                sshUser, agentVersions, lastRequestId, v, false);
+                sshUser, agentVersions, lastRequestId, v, false, attributes);
+    }
+
+    /** The ECS attributes the service set on the node's container instance at its registration. */
+    public NodeUpdate withAttributes(Map<String, String> v) {
+        return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port,
+                sshUser, agentVersions, lastRequestId, lastError, clearLastError, v);
     }
 
     public NodeUpdate clearingLastError() {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port,
-                sshUser, agentVersions, lastRequestId, null, true);
+                sshUser, agentVersions, lastRequestId, null, true, attributes);
     }
 }

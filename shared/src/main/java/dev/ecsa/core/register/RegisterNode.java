@@ -402,7 +402,7 @@ public final class RegisterNode {
         private IntakeResult complete(Verified v) {
             NodeUpdate update = NodeUpdate.none().withCluster(cluster).withManagedInstanceId(v.managedInstanceId())
                     .withContainerInstanceArn(v.containerInstanceArn()).withAgentVersions(v.versions())
-                    .withLastRequestId(requestId).clearingLastError();
+                    .withAttributes(request.attributes()).withLastRequestId(requestId).clearingLastError();
             if (bootstrap.observedHostKey() != null) {
                 update = update.withHostKeyFingerprint(bootstrap.observedHostKey());
             }

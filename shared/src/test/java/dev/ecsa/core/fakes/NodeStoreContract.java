@@ -382,18 +382,25 @@ public abstract class NodeStoreContract {
                 "SHA256:AAAAC3NzaC1lZDI1NTE5", "host.example.internal", 2222, "deploy",
                 new AgentVersions("3.3.0.0", "1.89.0", null), "req-full",
                 new Failure(Reason.AGENT_NOT_READY, "ecs agent not up after 120 s; \"quotes\" and ünïcode"),
-                odd, odd.plusMillis(1), odd.plusNanos(1));
+                odd, odd.plusMillis(1), odd.plusNanos(1), Map.of("rack", "r4", "site/zone", "eu.1:a"));
         assertThat(store.createNodeIfAbsent(full).created()).isTrue();
         assertThat(store.getNode("node-full")).contains(full);
         NodeRecord moved = store.transition("node-full",
                 new Transition(NodeState.REGISTERING, NodeState.REGISTERED, 1),
                 NodeUpdate.none().withAgentVersions(new AgentVersions(null, null, "1.89.0-1"))
-                        .withSsh("10.1.2.3", 22, "ecsa").withCluster("core")).orThrow();
+                        .withSsh("10.1.2.3", 22, "ecsa").withCluster("core")
+                        .withAttributes(Map.of("rack", "r5"))).orThrow();
         assertThat(moved.agentVersions()).isEqualTo(new AgentVersions(null, null, "1.89.0-1"));
+        assertThat(moved.attributes()).as("replaced as a whole").isEqualTo(Map.of("rack", "r5"));
         assertThat(moved.port()).isEqualTo(22);
         assertThat(moved.cluster()).isEqualTo("core");
         assertThat(store.getNode("node-full")).contains(moved);
         assertThat(store.listNodesByState(NodeState.REGISTERED)).containsExactly(moved);
+        NodeRecord kept = store.updateNode("node-full", NodeState.REGISTERED, NodeUpdate.none().withLastRequestId("r-2"));
+        assertThat(kept.attributes()).as("an update without attributes keeps them").isEqualTo(Map.of("rack", "r5"));
+        NodeRecord cleared = store.updateNode("node-full", NodeState.REGISTERED, NodeUpdate.none().withAttributes(Map.of()));
+        assertThat(cleared.attributes()).isEmpty();
+        assertThat(store.getNode("node-full")).contains(cleared);
     }
 
     @Test

@@ -24,6 +24,7 @@ import dev.ecsa.core.request.IntakeResult;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
 import java.time.Duration;
+import java.util.Map;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -57,6 +58,8 @@ class RegisterNodeTest {
         assertThat(node.agentVersions().ssmAgent()).isEqualTo("3.3.0.0");
         assertThat(node.agentVersions().ecsAgent()).isEqualTo("1.90.0");
         assertThat(node.lastRequestId()).isEqualTo("req-1");
+        assertThat(node.attributes()).as("the request's ECS attributes, for selecting nodes by them")
+                .isEqualTo(Map.of("rack", "r12"));
 
         RequestRecord record = w.store.getRequest("req-1").orElseThrow();
         assertThat(record.outcome()).isEqualTo(Outcome.REGISTERED);
