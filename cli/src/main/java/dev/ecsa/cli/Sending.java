@@ -52,8 +52,7 @@ final class Sending {
         RequestSender.Sent sent = RequestSender.send(connections, message);
         if (send.watch) {
             if (!printer.structured()) {
-                printer.text(String.format("sent %s request %s for %s to %s%n", sent.action(), sent.requestId(),
-                        sent.nodeId(), connections.backend().description()));
+                printer.text(sentLine(sent, connections));
             }
             return new Watcher(connections, printer, root.clock, Duration.ofSeconds(1), Duration.ofMinutes(30),
                     Watcher.NOT_RECORDED_YET, root.liveLines()).watch(sent.requestId());
@@ -74,8 +73,7 @@ final class Sending {
                     .put("reason", r.failure().reason().name()).put("message", r.failure().message()));
             printer.document(o);
         } else {
-            StringBuilder b = new StringBuilder(String.format("sent %s request %s for %s to %s%n", sent.action(),
-                    sent.requestId(), sent.nodeId(), connections.backend().description()));
+            StringBuilder b = new StringBuilder(sentLine(sent, connections));
             if (recorded.isEmpty()) {
                 b.append(send.confirmSeconds == 0 ? "" : "not picked up yet (the queue may be busy); ");
             } else if (rejected) {
@@ -97,6 +95,11 @@ final class Sending {
         }
         return recorded.filter(RequestRecord::completed).map(r -> r.outcome().success() ? ExitCodes.OK
                 : ExitCodes.REQUEST_FAILED).orElse(ExitCodes.OK);
+    }
+
+    private static String sentLine(RequestSender.Sent sent, Connections connections) {
+        return String.format("sent %s request %s for %s to %s%n", sent.action(), sent.requestId(), sent.nodeId(),
+                connections.backend().description());
     }
 
     /** "in progress (bootstrap)" or "in progress". */
