@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -26,9 +27,6 @@ import software.amazon.awssdk.services.cloudformation.model.Stack;
 @Command(name = "ecsa", mixinStandardHelpOptions = true, version = "ecsa 0.1.0",
         description = "Operate the ECS Anywhere node lifecycle service: send requests, read nodes and requests.",
         synopsisSubcommandLabel = "COMMAND",
-        subcommands = {RegisterCommand.class, DeregisterCommand.class, StatusCommand.class, WaitCommand.class,
-                HistoryCommand.class, WatchCommand.class, FindingsCommand.class, ReconcileCommand.class,
-                LocalCommand.class, CompletionCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done (watch, wait, --watch: the request succeeded or the state was reached)",
@@ -122,6 +120,57 @@ public final class EcsaCli implements Callable<Integer> {
         };
     }
 
+    /** The commands in the order --help lists them. */
+    private static final Map<String, Class<?>> COMMANDS = commands();
+
+    private static Map<String, Class<?>> commands() {
+        Map<String, Class<?>> m = new LinkedHashMap<>();
+        m.put("register", RegisterCommand.class);
+        m.put("deregister", DeregisterCommand.class);
+        m.put("status", StatusCommand.class);
+        m.put("wait", WaitCommand.class);
+        m.put("history", HistoryCommand.class);
+        m.put("watch", WatchCommand.class);
+        m.put("findings", FindingsCommand.class);
+        m.put("reconcile", ReconcileCommand.class);
+        m.put("local", LocalCommand.class);
+        m.put("completion", CompletionCommand.class);
+        m.put("help", CommandLine.HelpCommand.class);
+        return m;
+    }
+
+    /**
+     * Adds the command the arguments name, or every command when they name none, help or completion, or an unknown
+     * one (so help lists them all and a typo gets suggestions). Picocli builds a command's model by reflection when
+     * it is added: one command instead of eleven is part of a command's start time (docs/cli.md#start-time).
+     */
+    static void addCommands(CommandLine cli, String[] args) {
+        String named = commandName(cli.getCommandSpec(), args);
+        boolean one = named != null && COMMANDS.containsKey(named) && !named.equals("help")
+                && !named.equals("completion");
+        COMMANDS.forEach((name, type) -> {
+            if (!one || name.equals(named)) {
+                cli.addSubcommand(name, type);
+            }
+        });
+    }
+
+    /** The first argument that is neither a root option nor a root option's value. */
+    private static String commandName(CommandSpec root, String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (!a.startsWith("-")) {
+                return a;
+            }
+            CommandLine.Model.OptionSpec option = root.findOption(a.contains("=") ? a.substring(0, a.indexOf('='))
+                    : a);
+            if (option != null && !a.contains("=") && option.arity().max() > 0) {
+                i++;
+            }
+        }
+        return null;
+    }
+
     /** Runs the CLI with the process's environment and exits with its code. */
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
@@ -146,6 +195,7 @@ public final class EcsaCli implements Callable<Integer> {
     public static int run(String[] args, PrintWriter out, PrintWriter err, Map<String, String> env,
                           Path workingDirectory, Clock clock, boolean terminal) {
         CommandLine cli = new CommandLine(new EcsaCli(env, workingDirectory, clock, terminal));
+        addCommands(cli, args);
         cli.setOut(out);
         cli.setErr(err);
         cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -165,6 +215,9 @@ public final class EcsaCli implements Callable<Integer> {
         cli.setParameterExceptionHandler((e, args2) -> {
             CommandLine c = e.getCommandLine();
             c.getErr().println("ecsa: " + e.getMessage());
+            if (e instanceof CommandLine.UnmatchedArgumentException unmatched) {
+                CommandLine.UnmatchedArgumentException.printSuggestions(unmatched, c.getErr());
+            }
             c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });

@@ -153,4 +153,27 @@ class EcsaCliTest {
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.UNREACHABLE);
     }
+
+    @Test
+    void globalOptionsGoBeforeTheCommandAndTheCommandIsFoundBehindTheirValues() throws IOException {
+        Path file = stateFile(ProcessHandle.current().pid());
+
+        CliHarness before = ecsa("--state-file", file.toString(), "-o", "json", "status", "node-1");
+        CliHarness joined = ecsa("--state-file=" + file, "--output=yaml", "history", "node-1");
+        CliHarness stackHelp = ecsa("--stack", "X", "--region", "eu-west-1", "status", "--help");
+
+        assertThat(before.exitCode()).as(before.toString()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(before.err()).contains("GetItem node-1");
+        assertThat(joined.exitCode()).as(joined.toString()).isEqualTo(ExitCodes.UNREACHABLE);
+        assertThat(stackHelp.exitCode()).isZero();
+        assertThat(stackHelp.out()).contains("Usage: ecsa status");
+    }
+
+    @Test
+    void aMistypedCommandIsRefusedWithSuggestionsFromEveryCommand() {
+        CliHarness r = ecsa("--region", "eu-west-1", "stauts");
+
+        assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("stauts").contains("status");
+    }
 }
