@@ -14,10 +14,13 @@ import java.util.Map;
  */
 final class Printer {
 
-    private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
-            .build());
+    /** Built on first use: only -o yaml pays for loading the YAML writer. */
+    private static final class Yaml {
+        static final ObjectMapper MAPPER = new ObjectMapper(YAMLFactory.builder()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+                .build());
+    }
 
     private final PrintWriter out;
     private final OutputOptions.Format format;
@@ -99,7 +102,7 @@ final class Printer {
 
     static String yaml(JsonNode node) {
         try {
-            return YAML.writeValueAsString(node);
+            return Yaml.MAPPER.writeValueAsString(node);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree always serializes", e);
         }
