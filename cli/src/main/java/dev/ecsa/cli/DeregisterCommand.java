@@ -61,7 +61,7 @@ final class DeregisterCommand implements Callable<Integer> {
                 // The service would reject it (NOT_REGISTERED); say so now instead of "sent".
                 throw CliException.notFound("no node " + nodeId + " is recorded in "
                         + connections.backend().description() + "; nothing was sent (ecsa status lists the nodes; "
-                        + "a node registered by other means is adopted by registering it: docs/migration.md)");
+                        + "a node registered by other means is not the service's to remove: docs/migration.md)");
             }
             return Sending.send(root, connections, body, send, output);
         }
