@@ -7,25 +7,15 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code ecsa deregister NODE ...}: sends a deregister request (drain, deregister from ECS and SSM, clean up). */
 @Command(name = "deregister", mixinStandardHelpOptions = true,
         description = "Send a deregister request: the service drains NODE, deregisters it from ECS and SSM, and "
                 + "cleans the host.")
-final class DeregisterCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EcsaCli root;
-
-    @Mixin
-    BackendOptions backend;
+final class DeregisterCommand extends BackendCommand implements Callable<Integer> {
 
     @Mixin
     SendOptions send;
-
-    @Mixin
-    OutputOptions output;
 
     @Parameters(index = "0", paramLabel = "NODE", description = "The node's id.")
     String nodeId;

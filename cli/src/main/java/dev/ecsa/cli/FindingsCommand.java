@@ -2,23 +2,12 @@ package dev.ecsa.cli;
 
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code ecsa findings}: the last reconcile run, as the reconciler recorded it in the inventory. */
 @Command(name = "findings", mixinStandardHelpOptions = true,
         description = "Show the last reconcile run: counts per finding type and each finding (inventory vs SSM vs "
                 + "ECS) with what the run did about it.")
-final class FindingsCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EcsaCli root;
-
-    @Mixin
-    BackendOptions backend;
-
-    @Mixin
-    OutputOptions output;
+final class FindingsCommand extends BackendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {

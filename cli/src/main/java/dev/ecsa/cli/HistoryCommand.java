@@ -4,25 +4,14 @@ import dev.ecsa.core.model.RequestRecord;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code ecsa history NODE}: the node's requests, newest first, with their steps and timings. */
 @Command(name = "history", mixinStandardHelpOptions = true,
         description = "Show a node's requests, newest first, each with its steps: offset from receipt, result, "
                 + "duration and detail.")
-final class HistoryCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EcsaCli root;
-
-    @Mixin
-    BackendOptions backend;
-
-    @Mixin
-    OutputOptions output;
+final class HistoryCommand extends BackendCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "NODE", description = "The node's id.")
     String nodeId;

@@ -9,9 +9,7 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParentCommand;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.lambda.model.InvocationType;
 import software.amazon.awssdk.services.lambda.model.InvokeResponse;
@@ -24,16 +22,7 @@ import software.amazon.awssdk.services.lambda.model.InvokeResponse;
         description = {"Show when the reconciler last ran and what it found; with --now, run it now (the reconcile "
                 + "function, invoked as its schedule does) and print its findings.",
             "Exits 0 when the run is recorded, 5 when the function failed."})
-final class ReconcileCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EcsaCli root;
-
-    @Mixin
-    BackendOptions backend;
-
-    @Mixin
-    OutputOptions output;
+final class ReconcileCommand extends BackendCommand implements Callable<Integer> {
 
     @Option(names = "--now", description = "Run the reconciler now and wait for it (a fleet of thousands takes "
             + "minutes).")

@@ -8,26 +8,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code ecsa register NODE ...}: sends a register request (every field of the request schema is an option). */
 @Command(name = "register", mixinStandardHelpOptions = true,
         description = {"Send a register request: the service joins NODE to SSM and ECS over SSH.",
             "Against the local mode, --address, --port, --ssh-user and --host-key-fingerprint default to the "
                 + "simulated host named NODE."})
-final class RegisterCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EcsaCli root;
-
-    @Mixin
-    BackendOptions backend;
+final class RegisterCommand extends BackendCommand implements Callable<Integer> {
 
     @Mixin
     SendOptions send;
-
-    @Mixin
-    OutputOptions output;
 
     @Parameters(index = "0", paramLabel = "NODE", description = "The node's id (SSM instance name, ECS attribute).")
     String nodeId;

@@ -15,10 +15,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code ecsa status [NODE]}: the nodes as the inventory records them. */
 @Command(name = "status", mixinStandardHelpOptions = true,
@@ -26,16 +24,7 @@ import picocli.CommandLine.ParentCommand;
                 + "error).",
             "Filters: --state (repeatable), --cluster, --attribute (repeatable). -o wide adds the address, agent "
                 + "versions, attributes and last error."})
-final class StatusCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EcsaCli root;
-
-    @Mixin
-    BackendOptions backend;
-
-    @Mixin
-    OutputOptions output;
+final class StatusCommand extends BackendCommand implements Callable<Integer> {
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "NODE", description = "Only this node, in full.")
     String nodeId;

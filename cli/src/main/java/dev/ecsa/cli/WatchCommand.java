@@ -3,25 +3,14 @@ package dev.ecsa.cli;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParentCommand;
 
 /** {@code ecsa watch REQUEST}: live progress of a request's steps until it ends. */
 @Command(name = "watch", mixinStandardHelpOptions = true,
         description = {"Follow a request: print each step as it starts and ends, then the outcome.",
             "Exits 0 when the request succeeded, 1 when it ended otherwise, 6 at --timeout."})
-final class WatchCommand implements Callable<Integer> {
-
-    @ParentCommand
-    EcsaCli root;
-
-    @Mixin
-    BackendOptions backend;
-
-    @Mixin
-    OutputOptions output;
+final class WatchCommand extends BackendCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "REQUEST", description = "The request's id.")
     String requestId;

@@ -486,20 +486,10 @@ public final class DynamoDbNodeStore implements ReconcileStore {
             }
             e.setIfPresent(Items.SSH_USER, u.sshUser());
             if (u.agentVersions() != null) {
-                AttributeValue agents = Items.agentVersions(u.agentVersions());
-                if (agents == null) {
-                    e.remove(Items.AGENT_VERSIONS);
-                } else {
-                    e.set(Items.AGENT_VERSIONS, agents);
-                }
+                e.setOrRemove(Items.AGENT_VERSIONS, Items.agentVersions(u.agentVersions()));
             }
             if (u.attributes() != null) {
-                AttributeValue attributes = Items.stringMap(u.attributes());
-                if (attributes == null) {
-                    e.remove(Items.ECS_ATTRIBUTES);
-                } else {
-                    e.set(Items.ECS_ATTRIBUTES, attributes);
-                }
+                e.setOrRemove(Items.ECS_ATTRIBUTES, Items.stringMap(u.attributes()));
             }
             e.setIfPresent(Items.LAST_REQUEST_ID, u.lastRequestId());
             if (u.clearLastError()) {
@@ -514,6 +504,15 @@ public final class DynamoDbNodeStore implements ReconcileStore {
         void setIfPresent(String attribute, String value) {
             if (value != null) {
                 set(attribute, s(value));
+            }
+        }
+
+        /** Sets the attribute, or removes it when there is nothing to store (an empty map). */
+        void setOrRemove(String attribute, AttributeValue valueOrNull) {
+            if (valueOrNull == null) {
+                remove(attribute);
+            } else {
+                set(attribute, valueOrNull);
             }
         }
 
