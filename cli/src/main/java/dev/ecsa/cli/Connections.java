@@ -75,11 +75,11 @@ final class Connections implements AutoCloseable {
     /** Lambda, for {@code ecsa reconcile --now}: one attempt (an invocation is not retried by the CLI). */
     synchronized LambdaClient lambda() {
         if (lambda == null) {
-            lambda = track(configure(LambdaClient.builder(), "lambda")
-                    .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMinutes(16))
-                            .apiCallAttemptTimeout(Duration.ofMinutes(16)).retryStrategy(r -> r.maxAttempts(1)))
-                    .httpClient(track(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT)
-                            .socketTimeout(Duration.ofMinutes(16)).build()))
+            // An invocation runs as long as the function may (15 minutes): the socket waits that long, and only once.
+            Duration invocation = Duration.ofMinutes(16);
+            lambda = track(configure(LambdaClient.builder(), "lambda", invocation)
+                    .overrideConfiguration(c -> c.apiCallTimeout(invocation).apiCallAttemptTimeout(invocation)
+                            .retryStrategy(r -> r.maxAttempts(1)))
                     .build());
         }
         return lambda;
@@ -87,9 +87,14 @@ final class Connections implements AutoCloseable {
 
     /** The CLI's limits for one service's client: short timeouts, one retry, the backend's region and endpoint. */
     private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, String service) {
+        return configure(builder, service, ATTEMPT);
+    }
+
+    private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(B builder, String service,
+                                                                                       Duration socketTimeout) {
         builder.region(Region.of(backend.region())).credentialsProvider(credentials())
-                .httpClient(track(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT).socketTimeout(ATTEMPT)
-                        .build()))
+                .httpClient(track(UrlConnectionHttpClient.builder().connectionTimeout(CONNECT)
+                        .socketTimeout(socketTimeout).build()))
                 .overrideConfiguration(c -> c.apiCallTimeout(CALL).apiCallAttemptTimeout(ATTEMPT)
                         .retryStrategy(r -> r.maxAttempts(2)));
         backend.endpoint(service).ifPresent(builder::endpointOverride);

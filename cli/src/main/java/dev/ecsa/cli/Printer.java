@@ -37,10 +37,6 @@ final class Printer {
         return terminal && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
     }
 
-    OutputOptions.Format format() {
-        return format;
-    }
-
     boolean structured() {
         return OutputOptions.structured(format);
     }

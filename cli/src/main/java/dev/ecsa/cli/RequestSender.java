@@ -18,7 +18,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageResponse;
 final class RequestSender {
 
     /** The exact SQS message a request becomes ({@code --dry-run} prints it). */
-    record Message(String queueUrl, String groupId, String deduplicationId, String body) {
+    record Message(String queueUrl, String groupId, String deduplicationId, String action, String body) {
 
         JsonNode json() {
             ObjectNode o = Json.mapper().createObjectNode();
@@ -59,7 +59,7 @@ final class RequestSender {
             throw new IllegalStateException("a map of strings and numbers always serializes", e);
         }
         return new Message(connections.backend().queueUrl(), (String) body.get("nodeId"),
-                (String) body.get("requestId"), json);
+                (String) body.get("requestId"), (String) body.get("action"), json);
     }
 
     static Sent send(Connections connections, Message m) {
@@ -68,13 +68,6 @@ final class RequestSender {
                 .messageBody(m.body())
                 .messageGroupId(m.groupId())
                 .messageDeduplicationId(m.deduplicationId())));
-        JsonNode body;
-        try {
-            body = Json.mapper().readTree(m.body());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("the body was written by the same mapper", e);
-        }
-        return new Sent(m.deduplicationId(), m.groupId(), body.path("action").asText(), r.messageId(),
-                r.sequenceNumber());
+        return new Sent(m.deduplicationId(), m.groupId(), m.action(), r.messageId(), r.sequenceNumber());
     }
 }

@@ -34,11 +34,6 @@ final class Watcher {
     private final Duration notFoundAfter;
     private final boolean live;
 
-    Watcher(Connections connections, Printer printer, Clock clock, Duration interval, Duration timeout,
-            Duration notFoundAfter) {
-        this(connections, printer, clock, interval, timeout, notFoundAfter, false);
-    }
-
     /** @param live whether to keep a live status line (a terminal that understands carriage returns) */
     Watcher(Connections connections, Printer printer, Clock clock, Duration interval, Duration timeout,
             Duration notFoundAfter, boolean live) {

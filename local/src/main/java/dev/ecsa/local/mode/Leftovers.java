@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -69,31 +68,29 @@ public final class Leftovers {
         }
         List<String> lines = Files.readAllLines(file);
         long owner = -1;
-        int ended = 0;
-        int dirs = 0;
-        List<String[]> entries = new ArrayList<>();
         for (String line : lines) {
-            String[] parts = line.split(" ", 3);
-            if (parts[0].equals("owner") && parts.length == 2) {
-                owner = Long.parseLong(parts[1]);
-            } else {
-                entries.add(parts);
+            if (line.startsWith("owner ")) {
+                owner = Long.parseLong(line.substring("owner ".length()));
             }
         }
         if (owner > 0 && ProcessHandle.of(owner).map(ProcessHandle::isAlive).orElse(false)) {
             return Optional.empty(); // still running: nothing is a leftover
         }
-        for (String[] e : entries) {
-            if (e[0].equals("pid") && e.length == 3) {
-                long started = Long.parseLong(e[2]);
-                Optional<ProcessHandle> p = ProcessHandle.of(Long.parseLong(e[1])).filter(ProcessHandle::isAlive)
+        int ended = 0;
+        int dirs = 0;
+        for (String line : lines) {
+            if (line.startsWith("pid ")) {
+                String[] pidAndStart = line.substring("pid ".length()).split(" ");
+                long started = Long.parseLong(pidAndStart[1]);
+                Optional<ProcessHandle> p = ProcessHandle.of(Long.parseLong(pidAndStart[0]))
+                        .filter(ProcessHandle::isAlive)
                         .filter(h -> h.info().startInstant().map(Instant::toEpochMilli).orElse(-1L) == started);
                 if (p.isPresent()) {
                     p.get().destroyForcibly();
                     ended++;
                 }
-            } else if (e[0].equals("dir") && e.length >= 2) {
-                Path dir = Path.of(line(e));
+            } else if (line.startsWith("dir ")) {
+                Path dir = Path.of(line.substring("dir ".length()));
                 if (Files.isDirectory(dir)) {
                     deleteTree(dir);
                     dirs++;
@@ -116,10 +113,6 @@ public final class Leftovers {
         } catch (IOException | RuntimeException e) {
             // another local mode may be writing it: leave it
         }
-    }
-
-    private static String line(String[] parts) {
-        return parts.length == 2 ? parts[1] : parts[1] + " " + parts[2];
     }
 
     static void deleteTree(Path dir) throws IOException {
