@@ -102,7 +102,7 @@ public final class CompositionRoot {
         private final Once<HybridActivations> activations = new Once<>(() -> new SsmHybridActivations(clients().ssm(),
                 config().ecsAnywhereRole(), config().stackName()));
         private final Once<ManagedInstances> managedInstances = new Once<>(
-                () -> new SsmManagedInstances(clients().ssm()));
+                () -> new SsmManagedInstances(clients().ssm(), config().stackName()));
         private final Once<ContainerInstances> containerInstances = new Once<>(
                 () -> new EcsContainerInstances(clients().ecs()));
         private final Once<RemoteHost> remoteHost = new Once<>(() -> new LazyRemoteHost(SshjRemoteHost::new));

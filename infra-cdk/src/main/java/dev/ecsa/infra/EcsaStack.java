@@ -353,6 +353,18 @@ public final class EcsaStack extends Stack {
                 .resources(containerInstances)
                 .build());
         drain.addToRolePolicy(PolicyStatement.Builder.create()
+                // Deregister looks for managed instances of the node that its record does not name (by this stack's
+                // tags), and for their container instances.
+                .sid("FindUnrecordedInstancesOfTheNode")
+                .actions(List.of("ssm:DescribeInstanceInformation"))
+                .resources(List.of("*"))
+                .build());
+        drain.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("FindContainerInstancesOfTheNode")
+                .actions(List.of("ecs:ListContainerInstances"))
+                .resources(clusterArns)
+                .build());
+        drain.addToRolePolicy(PolicyStatement.Builder.create()
                 .sid("DescribeTasksOnTheInstance")
                 .actions(List.of("ecs:DescribeTasks"))
                 .resources(tasks)

@@ -60,6 +60,8 @@ class StackIamTest {
         assertThat(synth.iam().permissionsOf("DrainStep").keySet()).containsExactlyInAnyOrderElementsOf(with(DRAIN_INVENTORY, Set.of(
                 "ecs:DescribeContainerInstances", "ecs:UpdateContainerInstancesState", "ecs:ListTasks",
                 "ecs:DescribeTasks", "ecs:DeregisterContainerInstance", "ssm:DeregisterManagedInstance",
+                // Deregister also removes the node's instances that its record does not name.
+                "ssm:DescribeInstanceInformation", "ecs:ListContainerInstances",
                 "secretsmanager:GetSecretValue")));
     }
 

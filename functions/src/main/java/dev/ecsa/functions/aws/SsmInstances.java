@@ -8,6 +8,7 @@ import dev.ecsa.core.port.ManagedInstance;
 import dev.ecsa.core.port.PingStatus;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -68,8 +69,14 @@ final class SsmInstances {
      * carry a token). Cost: ceil(N / 50) calls, plus the empty pages SSM may interleave.
      */
     static List<ListedManagedInstance> listAll(SsmClient ssm, String filterKey, String value) {
+        return listAll(ssm, Map.of(filterKey, value));
+    }
+
+    /** Every instance matching all of {@code filters} (key → value; SSM ANDs the filters), page by page. */
+    static List<ListedManagedInstance> listAll(SsmClient ssm, Map<String, String> filters) {
         DescribeInstanceInformationRequest.Builder request = DescribeInstanceInformationRequest.builder()
-                .filters(InstanceInformationStringFilter.builder().key(filterKey).values(value).build())
+                .filters(filters.entrySet().stream().map(f -> InstanceInformationStringFilter.builder()
+                        .key(f.getKey()).values(f.getValue()).build()).toList())
                 .maxResults(PAGE_SIZE);
         List<ListedManagedInstance> out = new ArrayList<>();
         String token = null;

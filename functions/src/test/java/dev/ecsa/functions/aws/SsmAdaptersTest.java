@@ -92,7 +92,7 @@ class SsmAdaptersTest {
 
     private final ScriptedSsm ssm = new ScriptedSsm();
     private final SsmHybridActivations activations = new SsmHybridActivations(ssm, "ecsAnywhereRole", "EcsaTest");
-    private final SsmManagedInstances managed = new SsmManagedInstances(ssm);
+    private final SsmManagedInstances managed = new SsmManagedInstances(ssm, "EcsaTest");
 
     @Test
     void createsSingleUseActivationNamedAfterTheNodeWithServiceTags() {

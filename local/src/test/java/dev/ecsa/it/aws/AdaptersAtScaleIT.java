@@ -49,7 +49,7 @@ class AdaptersAtScaleIT {
         fleet = SIM.simulator().seedNodes(CLUSTER, FLEET, "seeded");
         clients = SimulatorClients.of(SIM.simulator());
         activations = new SsmHybridActivations(clients.ssm(), "ecsAnywhereRole", "EcsaIT");
-        managed = new SsmManagedInstances(clients.ssm());
+        managed = new SsmManagedInstances(clients.ssm(), "EcsaIT");
         ecs = new EcsContainerInstances(clients.ecs());
     }
 

@@ -47,7 +47,7 @@ class SsmAdaptersIT {
     static void build() {
         clients = SimulatorClients.of(SIM.simulator());
         activations = new SsmHybridActivations(clients.ssm(), "ecsAnywhereRole", "EcsaIT");
-        managed = new SsmManagedInstances(clients.ssm());
+        managed = new SsmManagedInstances(clients.ssm(), "EcsaIT");
     }
 
     @AfterAll
@@ -122,6 +122,24 @@ class SsmAdaptersIT {
 
         assertThat(describeActivation(a.activationId())).isNull();
         assertThat(managed.describe(mi)).map(ManagedInstance::instanceId).contains(mi);
+    }
+
+    @Test
+    void theNodesInstancesAreFoundByThisStacksTagsAndNoOtherStacksOrNodes() {
+        Activation first = activations.create(spec("node-tags"));
+        Activation second = activations.create(spec("node-tags"));
+        Activation otherNode = activations.create(spec("node-tags-2"));
+        Activation otherStack = new SsmHybridActivations(clients.ssm(), "ecsAnywhereRole", "OtherStack")
+                .create(spec("node-tags"));
+        String a = SIM.simulator().registerManagedInstance(first.activationId(), first.code(), "h1", "192.0.2.21");
+        String b = SIM.simulator().registerManagedInstance(second.activationId(), second.code(), "h2", "192.0.2.22");
+        SIM.simulator().registerManagedInstance(otherNode.activationId(), otherNode.code(), "h3", "192.0.2.23");
+        SIM.simulator().registerManagedInstance(otherStack.activationId(), otherStack.code(), "h4", "192.0.2.24");
+
+        assertThat(managed.registeredFor("node-tags")).containsExactlyInAnyOrder(a, b);
+        managed.deregister(a);
+        assertThat(managed.registeredFor("node-tags")).containsExactly(b);
+        assertThat(managed.registeredFor("node-never")).isEmpty();
     }
 
     @Test

@@ -188,7 +188,8 @@ final class DrainBench implements AutoCloseable {
             var ssh = new SshjRemoteHost();
             DrainStepHandler drain = new DrainStepHandler(new DrainPorts(
                     new DynamoDbNodeStore(drainStepAws.dynamoDb(), TABLE, Duration.ofDays(1), clock),
-                    new EcsContainerInstances(drainStepAws.ecs()), new SsmManagedInstances(drainStepAws.ssm()), ssh,
+                    new EcsContainerInstances(drainStepAws.ecs()),
+                    new SsmManagedInstances(drainStepAws.ssm(), iam.stackName()), ssh,
                     new SecretsManagerSecretSource(drainStepAws.secretsManager()),
                     new EventBridgeEventPublisher(drainStepAws.eventBridge(), "default"), clock,
                     DrainSettings.defaults(Bench.SSH_KEY_SECRET)));
@@ -206,7 +207,8 @@ final class DrainBench implements AutoCloseable {
             handler = new NodeRequestHandler(new Intake(
                     new DynamoDbNodeStore(nodeRequestAws.dynamoDb(), TABLE, Duration.ofDays(1), clock),
                     new SsmHybridActivations(nodeRequestAws.ssm(), BenchIam.ECS_ANYWHERE_ROLE, iam.stackName()),
-                    new SsmManagedInstances(nodeRequestAws.ssm()), new EcsContainerInstances(nodeRequestAws.ecs()),
+                    new SsmManagedInstances(nodeRequestAws.ssm(), iam.stackName()),
+                    new EcsContainerInstances(nodeRequestAws.ecs()),
                     ssh, new SecretsManagerSecretSource(nodeRequestAws.secretsManager()), scripts,
                     new SfnDrainWorkflow(nodeRequestAws.sfn(), STATE_MACHINE_ARN),
                     new EventBridgeEventPublisher(nodeRequestAws.eventBridge(), "default"), clock, registration,

@@ -215,6 +215,17 @@ class RoleGrantsIT {
     void aDeregistrationDrainsATaskDeregistersEverywhereAndCleansTheHost() throws Exception {
         NodeRecord node = registered("rg-drain");
         String task = bench.simulator().runServiceTask(Bench.CLUSTER, node.containerInstanceArn(), "web");
+        // A second registration of the node that its record does not name (a registration cut short, whose look for
+        // what it left could not reach SSM): the deregistration finds it by the stack's tags and removes it too.
+        var unrecorded = inspector.ssm().createActivation(b -> b.iamRole(BenchIam.ECS_ANYWHERE_ROLE)
+                .defaultInstanceName("rg-drain").registrationLimit(1).expirationDate(Instant.now().plusSeconds(600))
+                .tags(Tag.builder().key(SsmHybridActivations.STACK_TAG).value(stack.stackName()).build(),
+                        Tag.builder().key(SsmHybridActivations.NODE_ID_TAG).value("rg-drain").build()));
+        String strayMi = bench.simulator().registerManagedInstance(unrecorded.activationId(),
+                unrecorded.activationCode(), "rg-drain", "192.0.2.31");
+        String strayArn = bench.simulator().registerContainerInstance(Bench.CLUSTER, strayMi,
+                Map.of("ecsa.nodeId", "rg-drain"), Map.of());
+        inspector.ssm().deleteActivation(b -> b.activationId(unrecorded.activationId()));
         service.send(deregisterRequest("rg-drain-deregister", "rg-drain"));
         // ECS replaces a service's task elsewhere once its instance drains; here the bench stops it.
         await("the instance DRAINING", () -> "DRAINING".equals(bench.simulator()
@@ -228,6 +239,8 @@ class RoleGrantsIT {
         assertThat(bench.simulator().managedInstance(node.managedInstanceId()).orElseThrow().deregistered()).isTrue();
         assertThat(bench.simulator().containerInstance(node.containerInstanceArn()).orElseThrow().status())
                 .isEqualTo("INACTIVE");
+        assertThat(bench.simulator().managedInstance(strayMi).orElseThrow().deregistered()).isTrue();
+        assertThat(bench.simulator().containerInstance(strayArn).orElseThrow().status()).isEqualTo("INACTIVE");
     }
 
     @Test

@@ -69,7 +69,7 @@ final class ReconcileBench {
         InventoryTable.ensure(dynamoClient, table, Duration.ofSeconds(30));
         this.store = new DynamoDbNodeStore(dynamoClient, table, Duration.ofDays(30), clock);
         this.activations = new SsmHybridActivations(clients.ssm(), role, stack);
-        this.managed = new SsmManagedInstances(clients.ssm());
+        this.managed = new SsmManagedInstances(clients.ssm(), stack);
         this.containers = new EcsContainerInstances(clients.ecs());
         this.events = new EventBridgeEventPublisher(clients.eventBridge(), "default");
     }

@@ -11,10 +11,13 @@ import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
 import java.time.Clock;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * The Deregister Task: node → DEREGISTERING, then DeregisterContainerInstance (with force only when the force policy
- * decided so at the deadline) and DeregisterManagedInstance.
+ * decided so at the deadline) and DeregisterManagedInstance of the node's recorded managed instance and of any other
+ * that SSM lists under this stack's tags for the node.
  *
  * <p>Idempotent: the node move is conditional (a replay is ALREADY_DONE) and both ports count an instance that is
  * already gone as done.
@@ -54,11 +57,30 @@ public final class Deregister {
         } else {
             detail.append("no container instance recorded");
         }
+        // The recorded managed instance, and any other SSM lists under this stack's tags for the node: a registration
+        // cut short (its look for what it left could not reach SSM) leaves one that the record does not name.
+        Set<String> managedIds = new LinkedHashSet<>();
         if (node.managedInstanceId() != null) {
-            managed.deregister(node.managedInstanceId());
-            detail.append("; managed instance ").append(node.managedInstanceId()).append(" deregistered");
-        } else {
-            detail.append("; no managed instance recorded");
+            managedIds.add(node.managedInstanceId());
+        }
+        managedIds.addAll(managed.registeredFor(state.nodeId()));
+        for (String mi : managedIds) {
+            if (!mi.equals(node.managedInstanceId()) && state.cluster() != null) {
+                // Its container instance, if its agent got as far as joining the cluster, goes first (ECS, then SSM,
+                // as for the recorded one). It was never recorded, so nothing was placed there through this service.
+                containers.findByManagedInstanceId(state.cluster(), mi).filter(c -> !c.status().isGone())
+                        .ifPresent(c -> {
+                            containers.deregister(state.cluster(), c.arn(), state.forced());
+                            detail.append("; container instance ").append(c.arn()).append(" of ").append(mi)
+                                    .append(" deregistered");
+                        });
+            }
+            managed.deregister(mi);
+            detail.append("; managed instance ").append(mi).append(" deregistered")
+                    .append(mi.equals(node.managedInstanceId()) ? "" : " (not recorded on the node)");
+        }
+        if (managedIds.isEmpty()) {
+            detail.append("; no managed instance recorded or listed");
         }
         journal.record(state.requestId(), STEP, StepResult.SUCCEEDED, detail.toString());
         return state.withNode(node.state(), node.version()).deregisteredInAws();

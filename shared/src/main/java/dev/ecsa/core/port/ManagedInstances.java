@@ -1,5 +1,6 @@
 package dev.ecsa.core.port;
 
+import java.util.List;
 import java.util.Optional;
 
 /** SSM managed instances ({@code mi-…}). */
@@ -13,4 +14,12 @@ public interface ManagedInstances {
      * (SSM's InvalidInstanceId) counts as done.
      */
     void deregister(String managedInstanceId);
+
+    /**
+     * The managed instances SSM still lists that this stack registered for {@code nodeId}: SSM copies an
+     * activation's tags ({@code ecsa:stack}, {@code ecsa:nodeId}) onto the instance registered with it. A registration
+     * cut short can leave one that its node's record does not name; a deregistration removes those too. Read-only;
+     * one DescribeInstanceInformation call per 50 instances (normally one call).
+     */
+    List<String> registeredFor(String nodeId);
 }

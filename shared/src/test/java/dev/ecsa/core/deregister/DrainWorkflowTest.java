@@ -11,9 +11,12 @@ import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.ContainerInstance;
 import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.core.port.ContainerInstances;
+import dev.ecsa.core.port.ManagedInstance;
+import dev.ecsa.core.port.PingStatus;
 import dev.ecsa.core.state.NodeState;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import static dev.ecsa.core.deregister.DrainFixture.CLUSTER;
@@ -327,6 +330,26 @@ class DrainWorkflowTest {
         assertThat(f.cleanupRuns).hasValue(1);
         assertThat(f.node().state()).isEqualTo(NodeState.DEREGISTERED);
         assertThat(f.events.events()).extracting(NodeEvent::detailType).containsExactly("NodeDeregistered");
+    }
+
+    @Test
+    void anInstanceTheRecordDoesNotNameIsDeregisteredToo() {
+        // A registration cut short registered the host again and could not reach SSM to record what it left.
+        String stray = "mi-0fedcba9876543210";
+        f.managed.add(new ManagedInstance(stray, "act-2", NODE, PingStatus.ONLINE, "3.3.0", DrainFixture.ADDRESS));
+        String strayArn = f.containers.register(CLUSTER, stray, Map.of("ecsa.nodeId", NODE)).arn();
+        f.managed.add(new ManagedInstance("mi-00000000000000099", "act-3", "another-node", PingStatus.ONLINE,
+                "3.3.0", "192.0.2.99"));
+
+        run(TimeoutPolicy.REVERT);
+
+        assertThat(f.managed.deregisteredIds()).containsExactly(MI, stray);
+        assertThat(f.managed.registeredFor(NODE)).isEmpty();
+        assertThat(f.managed.registeredFor("another-node")).hasSize(1);
+        assertThat(f.containers.statusChanges()).contains(strayArn + " DEREGISTERED");
+        assertThat(f.step(Deregister.STEP).detail()).contains("managed instance " + stray
+                + " deregistered (not recorded on the node)", "container instance " + strayArn + " of " + stray);
+        assertThat(f.node().state()).isEqualTo(NodeState.DEREGISTERED);
     }
 
     @Test

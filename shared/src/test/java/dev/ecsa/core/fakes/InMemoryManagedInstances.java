@@ -30,6 +30,13 @@ public final class InMemoryManagedInstances implements ManagedInstances {
         }
     }
 
+    /** {@inheritDoc} Here: the instances named {@code nodeId} (a fake holds one stack's instances). */
+    @Override
+    public synchronized List<String> registeredFor(String nodeId) {
+        return instances.values().stream().filter(i -> nodeId.equals(i.name())).map(ManagedInstance::instanceId)
+                .toList();
+    }
+
     /** Adds (or replaces) an instance, as a host registering with SSM would. */
     public synchronized void add(ManagedInstance instance) {
         instances.put(instance.instanceId(), instance);
