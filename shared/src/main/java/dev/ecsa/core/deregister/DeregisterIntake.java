@@ -188,8 +188,8 @@ public final class DeregisterIntake {
     }
 
     /**
-     * DEREGISTERED or REGISTRATION_FAILED: ALREADY_GONE if AWS knows none of its ids. A failed registration that left
-     * a managed or container instance behind is handed to the workflow as it is (StartDrain leaves such a node alone
+     * DEREGISTERED or REGISTRATION_FAILED: ALREADY_GONE if AWS knows none of its ids (nor SSM any instance under the
+     * stack's tags for the node). A failed registration that left a managed or container instance behind is handed to the workflow as it is (StartDrain leaves such a node alone
      * and Deregister removes what it left); a DEREGISTERED node that AWS still lists is NOT_REGISTERED, with the
      * leftovers named (the reconciler's case: the item and AWS disagree).
      */
@@ -204,6 +204,11 @@ public final class DeregisterIntake {
                 .isPresent()) {
             leftovers.add("ECS still lists " + node.containerInstanceArn());
         }
+        // A registration cut short can leave a managed instance its record does not name; SSM lists it by the
+        // stack's tags.
+        managedInstances.registeredFor(request.nodeId()).stream()
+                .filter(mi -> !mi.equals(node.managedInstanceId()))
+                .forEach(mi -> leftovers.add("SSM still lists " + mi + " (not recorded on the node)"));
         if (!leftovers.isEmpty() && node.state() == NodeState.REGISTRATION_FAILED) {
             // Taken like any other node (DEREGISTERING for this request, so a registration waits), or a registration
             // could start on the host while the workflow removes its leftovers.

@@ -249,6 +249,25 @@ class DeregisterIntakeTest {
     }
 
     @Test
+    void aFailedRegistrationThatLeftAnInstanceItsRecordDoesNotNameIsTakenForTheWorkflowToo() {
+        // The registration's look for what it left could not reach SSM: no id recorded, but SSM lists one by tag.
+        RegisterRequest reg = new RegisterRequest("reg-1", "node-1", "10.0.0.7", 22, "ecsa", null, null, null, null,
+                "p", "");
+        store.createNodeIfAbsent(NodeRecord.newRegistration(reg, "edge", clock.instant()));
+        managed.add(new ManagedInstance("mi-0cccccccccccccccc", "act-1", "node-1", PingStatus.ONLINE, "3.3", null));
+        store.transition("node-1", new Transition(NodeState.REGISTERING, NodeState.REGISTRATION_FAILED, 1),
+                NodeUpdate.none()).orThrow();
+
+        IntakeResult result = intake().accept(request("dereg-1", null, null), Attempt.first(MAX));
+
+        assertThat(result.status()).isEqualTo(RequestStatus.IN_PROGRESS);
+        assertThat(store.getNode("node-1").orElseThrow().state()).isEqualTo(NodeState.DEREGISTERING);
+        assertThat(workflow.started()).hasSize(1);
+        assertThat(store.getRequest("dereg-1").orElseThrow().steps().get(0).detail())
+                .contains("SSM still lists mi-0cccccccccccccccc (not recorded on the node)");
+    }
+
+    @Test
     void aBusyNodeIsRetriedThenRejectedAtTheBound() {
         RegisterRequest reg = new RegisterRequest("reg-1", "node-1", "10.0.0.7", 22, "ecsa", null, null, null, null,
                 "p", "");
