@@ -315,16 +315,16 @@ public final class StackOnBench implements AutoCloseable {
     /**
      * The node-request function behind an SQS event-source poller, as the stack's event source mapping invokes it:
      * each batch as an SQS event, the response's {@code batchItemFailures} the messages to retry, and a function
-     * error (an exception, a timeout) failing the whole batch.
+     * error (a crash, a timeout) failing the whole batch until the queue's visibility timeout brings it back.
      */
     public SqsEventSourcePoller.BatchHandler nodeRequestConsumer() {
         return batch -> {
             LambdaFunction.Invocation result = nodeRequests.invoke(sqsEvent(batch));
             Set<String> failed = new HashSet<>();
             if (!result.ok()) {
-                LOG.warn("the node-request function failed a batch of {}: {}", batch.size(), result.errorType());
-                batch.forEach(m -> failed.add(m.messageId()));
-                return failed;
+                // A crash or a timeout: Lambda leaves the batch to the queue's visibility timeout.
+                throw new SqsEventSourcePoller.FunctionError("the node-request function failed a batch of "
+                        + batch.size() + ": " + result.errorType());
             }
             JSON.readTree(result.body()).path("batchItemFailures")
                     .forEach(f -> failed.add(f.path("itemIdentifier").asText()));

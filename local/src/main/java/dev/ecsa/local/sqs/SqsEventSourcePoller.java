@@ -33,6 +33,9 @@ import java.util.stream.Collectors;
  *   <li>Failed messages are left alone and reappear after the queue's visibility timeout, or after
  *       {@link Settings#retryDelay()} if one is set (Lambda has no such knob; it makes local retries quick).</li>
  *   <li>A handler exception, or a failure id that is not in the batch, fails the whole batch, as Lambda does.</li>
+ *   <li>A {@link FunctionError} (the function crashed or timed out) fails the whole batch and leaves it to the
+ *       queue's visibility timeout even with a retry delay set: that is when SQS brings such a message back under
+ *       Lambda, and what the service's registration lease is sized against.</li>
  *   <li>Redrive to the DLQ is the queue's business: after maxReceiveCount receives the server moves the
  *       message, so nothing here counts receives.</li>
  * </ul>
@@ -111,6 +114,21 @@ public final class SqsEventSourcePoller implements AutoCloseable {
         }
     }
 
+    /**
+     * Thrown by a {@link BatchHandler} when the function itself failed (its environment crashed or the invocation
+     * timed out), as opposed to reporting failed messages: the batch comes back after the queue's visibility timeout,
+     * never sooner.
+     */
+    public static final class FunctionError extends Exception {
+        public FunctionError(String message) {
+            super(message);
+        }
+    }
+
+    /** What one invocation left to settle: the messages to retry, and whether the function failed as a whole. */
+    private record Handled(Set<String> retry, boolean functionError) {
+    }
+
     /** Counts since start, for the local mode's status output and for tests. */
     public record Stats(long batches, long succeeded, long failed) {
     }
@@ -182,28 +200,33 @@ public final class SqsEventSourcePoller implements AutoCloseable {
     }
 
     /** Runs the handler; returns the ids to retry (all of them if the batch failed as a whole). */
-    private Set<String> invoke(List<Message> batch) {
+    private Handled invoke(List<Message> batch) {
         Set<String> all = batch.stream().map(Message::messageId).collect(Collectors.toSet());
         Set<String> failures;
         try {
             failures = handler.handle(List.copyOf(batch));
+        } catch (FunctionError e) {
+            LOG.warn("the function failed a batch of {} from {}: {}; it comes back after the visibility timeout",
+                    batch.size(), settings.queueUrl(), e.getMessage());
+            return new Handled(all, true);
         } catch (Exception e) {
             // Log the class and message only: the handler owns its errors, and bodies may be sensitive.
             LOG.warn("handler failed a batch of {} from {}: {}", batch.size(), settings.queueUrl(), e.toString());
-            return all;
+            return new Handled(all, false);
         }
         if (failures == null) {
-            return Set.of();
+            return new Handled(Set.of(), false);
         }
         if (!all.containsAll(failures)) {
             // Lambda treats an unknown, null or empty itemIdentifier as a failure of the whole batch.
             LOG.warn("handler reported failure ids that are not in the batch; failing the whole batch");
-            return all;
+            return new Handled(all, false);
         }
-        return failures;
+        return new Handled(failures, false);
     }
 
-    private void settle(List<Message> batch, Set<String> failures) {
+    private void settle(List<Message> batch, Handled handled) {
+        Set<String> failures = handled.retry();
         batches.incrementAndGet();
         List<Message> done = new ArrayList<>();
         List<Message> retry = new ArrayList<>();
@@ -212,7 +235,9 @@ public final class SqsEventSourcePoller implements AutoCloseable {
         }
         try {
             delete(done);
-            settings.retryDelay().ifPresent(delay -> changeVisibility(retry, delay));
+            if (!handled.functionError()) {
+                settings.retryDelay().ifPresent(delay -> changeVisibility(retry, delay));
+            }
         } catch (SdkException e) {
             // Undeleted messages come back after the visibility timeout: at-least-once, as with Lambda.
             LOG.warn("settling a batch on {} failed: {}", settings.queueUrl(), e.toString());

@@ -166,6 +166,35 @@ class SqsEventSourcePollerIT {
         assertThat(deliveries.get("a")).containsExactly(1, 2);
     }
 
+    /**
+     * A crashed or timed-out function is not a reported failure: Lambda leaves its batch to the queue's visibility
+     * timeout, and the retry delay (the bench's shortcut for reported failures) must not bring it back sooner.
+     */
+    @Test
+    void aFunctionErrorLeavesTheBatchToTheVisibilityTimeoutDespiteARetryDelay() throws Exception {
+        FifoQueues q = queues(FifoQueueSpec.named(unique("crash")).withVisibilityTimeout(Duration.ofSeconds(8)));
+        send(q.queueUrl(), "node-a", "a");
+
+        SqsEventSourcePoller.Settings settings = SqsEventSourcePoller.Settings.of(q.queueUrl())
+                .withWaitTime(Duration.ofSeconds(1)).withRetryDelay(Duration.ZERO);
+        try (SqsEventSourcePoller poller = SqsEventSourcePoller.start(sqs, settings, batch -> {
+            record(batch);
+            if (receiveCount(batch.get(0)) == 1) {
+                throw new SqsEventSourcePoller.FunctionError("Runtime.ExitError");
+            }
+            return Set.of();
+        })) {
+            await("the crash settled", () -> poller.stats().failed() == 1);
+            // With the retry delay applied the message would be visible again at once.
+            Map<String, String> counts = sqs.getQueueAttributes(b -> b.queueUrl(q.queueUrl()).attributeNamesWithStrings(
+                    "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible")).attributesAsStrings();
+            assertThat(counts).containsEntry("ApproximateNumberOfMessagesNotVisible", "1")
+                    .containsEntry("ApproximateNumberOfMessages", "0");
+            await("a redelivered after the visibility timeout", () -> poller.stats().succeeded() == 1);
+        }
+        assertThat(deliveries.get("a")).containsExactly(1, 2);
+    }
+
     @Test
     void aMessageThatAlwaysFailsEndsInTheDlqAfterMaxReceiveCount() throws Exception {
         FifoQueues q = queues(FifoQueueSpec.named(unique("poison")).withMaxReceiveCount(3));

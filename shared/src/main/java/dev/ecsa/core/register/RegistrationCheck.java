@@ -25,6 +25,9 @@ import java.util.function.Supplier;
  */
 final class RegistrationCheck {
 
+    /** How many times a failed registration looks for what it left when SSM or ECS fails the look retryably. */
+    static final int LEFTOVER_LOOKS = 3;
+
     private final HybridActivations activations;
     private final ManagedInstances managedInstances;
     private final ContainerInstances containerInstances;
@@ -63,26 +66,39 @@ final class RegistrationCheck {
     /**
      * What a failed registration left in AWS: the managed instance the host registered through one of this request's
      * activations (or reported as its own, under this node's name), and its container instance if ECS lists one.
-     * Empty when nothing is found, or when AWS cannot be asked now (the reconciler finds orphans by tag).
+     * A look that SSM or ECS fails retryably is repeated ({@link #LEFTOVER_LOOKS} in all, a poll interval apart, within
+     * the delivery's budget): an unrecorded leftover stays in SSM until a deregistration finds it by tag. Empty when
+     * nothing is found, or when AWS cannot be asked now (the reconciler reports orphans by tag).
      *
      * @param reported the managed instance id the host reported as its existing registration, or {@code null}
      */
     Optional<Leftover> leftover(Collection<String> activationIds, String reported) {
-        try {
-            String mi = registeredThrough(activationIds).stream().findFirst().orElse(null);
-            if (mi == null && reported != null && !reported.isEmpty() && managedInstances.describe(reported)
-                    .filter(m -> delivery.nodeId.equals(m.name())).isPresent()) {
-                mi = reported;
-            }
-            if (mi == null) {
+        for (int look = 1; ; look++) {
+            try {
+                return lookForLeftover(activationIds, reported);
+            } catch (RetryableException e) {
+                if (look == LEFTOVER_LOOKS || delivery.remaining().compareTo(pollInterval.multipliedBy(2)) < 0
+                        || !pause()) {
+                    return Optional.empty();
+                }
+            } catch (NodeOperationException e) {
                 return Optional.empty();
             }
-            String ci = findContainerInstance(mi).filter(c -> !c.status().isGone()).map(ContainerInstance::arn)
-                    .orElse(null);
-            return Optional.of(new Leftover(mi, ci));
-        } catch (NodeOperationException e) {
+        }
+    }
+
+    private Optional<Leftover> lookForLeftover(Collection<String> activationIds, String reported) {
+        String mi = registeredThrough(activationIds).stream().findFirst().orElse(null);
+        if (mi == null && reported != null && !reported.isEmpty() && managedInstances.describe(reported)
+                .filter(m -> delivery.nodeId.equals(m.name())).isPresent()) {
+            mi = reported;
+        }
+        if (mi == null) {
             return Optional.empty();
         }
+        String ci = findContainerInstance(mi).filter(c -> !c.status().isGone()).map(ContainerInstance::arn)
+                .orElse(null);
+        return Optional.of(new Leftover(mi, ci));
     }
 
     /**
@@ -222,6 +238,17 @@ final class RegistrationCheck {
                 Thread.currentThread().interrupt();
                 throw new RetryableException(Reason.TIMED_OUT, "interrupted while waiting for SSM and ECS");
             }
+        }
+    }
+
+    /** Waits a poll interval; false if interrupted (the interrupt is kept). */
+    private boolean pause() {
+        try {
+            sleeper.sleep(pollInterval);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.ecsa.core.fakes;
 
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.model.Activation;
 import dev.ecsa.core.port.ActivationInfo;
 import dev.ecsa.core.port.ActivationSpec;
@@ -35,6 +36,7 @@ public final class InMemoryHybridActivations implements HybridActivations {
     private final InMemoryManagedInstances managedInstances;
     private final Map<String, Stored> activations = new LinkedHashMap<>();
     private final Map<String, Instant> createdAt = new HashMap<>();
+    private int lookupFaults;
 
     public InMemoryHybridActivations(Clock clock, InMemoryManagedInstances managedInstances) {
         this.clock = clock;
@@ -60,8 +62,17 @@ public final class InMemoryHybridActivations implements HybridActivations {
         }
     }
 
+    /** The next {@code n} lookups of an activation's managed instance fail as a 5xx from SSM would. */
+    public synchronized void failNextLookups(int n) {
+        lookupFaults = n;
+    }
+
     @Override
     public synchronized Optional<ManagedInstance> findManagedInstance(String activationId) {
+        if (lookupFaults > 0) {
+            lookupFaults--;
+            throw new RetryableException(Reason.AWS_UNAVAILABLE, "SSM answered 503 (injected)");
+        }
         Stored s = activations.get(activationId);
         if (s == null || s.managedInstanceId() == null) {
             return Optional.empty();

@@ -5,6 +5,7 @@ import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.fakes.InMemoryHybridActivations;
+import dev.ecsa.core.fakes.InMemoryRemoteHost;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.model.Outcome;
@@ -266,6 +267,28 @@ class RegisterNodeTest {
                 "dereg-1", "node-1", null, null, "operator", ""), Attempt.first(RegisterWorld.MAX_RECEIVES));
         assertThat(deregistration.outcome()).as("handed to the drain workflow, which removes it and cleans the host")
                 .isNull();
+    }
+
+    @Test
+    void theLookForWhatAFailedRegistrationLeftIsRepeatedWhenSsmFailsIt() {
+        // The host registers in SSM, then its ECS agent never comes up; SSM fails the first two looks for what the
+        // registration left.
+        w.remote.addHost(RegisterWorld.ADDRESS, RegisterWorld.PORT, RegisterWorld.HOST_KEY, RegisterWorld.USER,
+                RegisterWorld.KEY_TEXT, run -> {
+                    w.host.skipEcs = true;
+                    w.host.apply(run);
+                    w.activations.failNextLookups(RegistrationCheck.LEFTOVER_LOOKS - 1);
+                    return new InMemoryRemoteHost.Reply(3, "RESULT ok=false|step=wait|reason=AGENT_NOT_READY"
+                            + "|code=AGENT_NOT_REGISTERED|message=the ECS agent did not report a container instance\n",
+                            "");
+                });
+
+        IntakeResult result = w.register(request("req-1", "node-1"), RegisterWorld.MAX_RECEIVES);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(w.store.getNode("node-1").orElseThrow().managedInstanceId())
+                .as("recorded on the third look, so a deregistration removes it")
+                .isEqualTo(w.managed.all().get(0).instanceId());
     }
 
     @Test
