@@ -128,6 +128,7 @@ public final class EcsaCli implements Callable<Integer> {
         m.put("register", RegisterCommand.class);
         m.put("deregister", DeregisterCommand.class);
         m.put("status", StatusCommand.class);
+        m.put("versions", VersionsCommand.class);
         m.put("wait", WaitCommand.class);
         m.put("history", HistoryCommand.class);
         m.put("watch", WatchCommand.class);

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecsa.core.deregister.CheckDrain;
+import dev.ecsa.core.model.AgentVersions;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.Step;
@@ -12,10 +13,13 @@ import dev.ecsa.core.reconcile.Finding;
 import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.store.Json;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -41,7 +45,8 @@ final class Views {
     static String statusTable(List<NodeView> nodes, Instant now, Printer p) {
         Table t = p.wide()
                 ? new Table("NODE", "STATE", "CLUSTER", "MANAGED INSTANCE", "CONTAINER INSTANCE", "ADDRESS",
-                        "ECS AGENT", "SSM AGENT", "ATTRIBUTES", "LAST OUTCOME", "LAST ERROR", "AGE")
+                        "ECS AGENT", "SSM AGENT", "DOCKER", "PLATFORM", "ATTRIBUTES", "LAST OUTCOME", "LAST ERROR",
+                        "AGE")
                 : new Table("NODE", "STATE", "CLUSTER", "MANAGED INSTANCE", "CONTAINER INSTANCE", "LAST OUTCOME",
                         "AGE");
         for (NodeView v : nodes) {
@@ -52,7 +57,8 @@ final class Views {
                 String error = n.lastError() == null ? null : n.lastError().reason().name();
                 t.row(n.nodeId(), p.state(n.state().name()), n.cluster(), n.managedInstanceId(),
                         shortArn(n.containerInstanceArn()), address, n.agentVersions().ecsAgent(),
-                        n.agentVersions().ssmAgent(), attributes(n), p.state(outcome), error,
+                        n.agentVersions().ssmAgent(), n.agentVersions().docker(), platform(n.agentVersions()),
+                        attributes(n), p.state(outcome), error,
                         Durations.age(n.stateChangedAt(), now));
             } else {
                 t.row(n.nodeId(), p.state(n.state().name()), n.cluster(), n.managedInstanceId(),
@@ -87,9 +93,12 @@ final class Views {
         String agents = String.join(", ", Stream.of(
                 n.agentVersions().ecsAgent() == null ? null : "ecs-agent " + n.agentVersions().ecsAgent(),
                 n.agentVersions().ecsInit() == null ? null : "ecs-init " + n.agentVersions().ecsInit(),
-                n.agentVersions().ssmAgent() == null ? null : "amazon-ssm-agent " + n.agentVersions().ssmAgent())
+                n.agentVersions().ssmAgent() == null ? null : "amazon-ssm-agent " + n.agentVersions().ssmAgent(),
+                n.agentVersions().docker() == null ? null : "docker " + n.agentVersions().docker())
                 .filter(Objects::nonNull).toList());
-        field(b, "agents", agents);
+        field(b, "agents", agents + (agents.isEmpty() || n.agentVersions().observedAt() == null ? ""
+                : "  (as of " + n.agentVersions().observedAt() + ")"));
+        field(b, "platform", platform(n.agentVersions()));
         field(b, "attributes", attributes(n));
         if (v.lastRequest().isPresent()) {
             RequestRecord r = v.lastRequest().get();
@@ -113,6 +122,81 @@ final class Views {
         field(b, "updated", n.updatedAt() + "  (version " + n.version() + ")");
         b.append(p.dim("history: ecsa history " + n.nodeId())).append('\n');
         return b.toString();
+    }
+
+    /** {@code Ubuntu 22.04}, or {@code null} when SSM has not reported it. */
+    private static String platform(AgentVersions v) {
+        if (v.platformName() == null) {
+            return null;
+        }
+        return v.platformVersion() == null ? v.platformName() : v.platformName() + " " + v.platformVersion();
+    }
+
+    // ---- versions ----
+
+    /**
+     * The registered nodes counted per version of each component, in the order components are listed; a node with no
+     * recorded version of a component counts under {@code unknown}.
+     */
+    record FleetVersions(int nodes, Map<String, Map<String, Integer>> counts, ReconcileRun lastRun,
+                         List<Finding> behind) {
+
+        static final List<String> COMPONENTS = List.of("ecs-agent", "ecs-init", "ssm-agent", "docker", "platform");
+
+        static FleetVersions of(List<NodeRecord> nodes, ReconcileRun lastRun, List<Finding> behind) {
+            Map<String, Map<String, Integer>> counts = new LinkedHashMap<>();
+            COMPONENTS.forEach(c -> counts.put(c, new TreeMap<>()));
+            for (NodeRecord n : nodes) {
+                AgentVersions v = n.agentVersions();
+                count(counts, "ecs-agent", v.ecsAgent());
+                count(counts, "ecs-init", v.ecsInit());
+                count(counts, "ssm-agent", v.ssmAgent());
+                count(counts, "docker", v.docker());
+                count(counts, "platform", platform(v));
+            }
+            return new FleetVersions(nodes.size(), counts, lastRun, List.copyOf(behind));
+        }
+
+        private static void count(Map<String, Map<String, Integer>> counts, String component, String version) {
+            counts.get(component).merge(version == null ? "unknown" : version, 1, Integer::sum);
+        }
+    }
+
+    static String versionsText(FleetVersions f, Instant now, Printer p) {
+        if (f.nodes() == 0) {
+            return "no registered nodes\n";
+        }
+        Table t = new Table("COMPONENT", "VERSION", "NODES");
+        f.counts().forEach((component, byVersion) -> byVersion.forEach((version, n) ->
+                t.row(component, version, Integer.toString(n))));
+        StringBuilder b = new StringBuilder(t.render());
+        b.append(f.nodes()).append(" registered node").append(f.nodes() == 1 ? "" : "s").append('\n');
+        if (f.lastRun() == null) {
+            b.append(p.dim("no reconcile run yet: versions are as the registrations recorded them; "
+                    + "ecsa reconcile --now")).append('\n');
+        } else if (f.behind().isEmpty()) {
+            b.append("none behind the stack's target versions (reconcile " + Durations.age(f.lastRun().startedAt(), now)
+                    + " ago)\n");
+        } else {
+            b.append(p.red(f.behind().size() + " behind the stack's target versions")).append(" (reconcile ")
+                    .append(Durations.age(f.lastRun().startedAt(), now)).append(" ago):\n");
+            f.behind().forEach(x -> b.append("  ").append(x.subject()).append(": ").append(x.detail()).append('\n'));
+        }
+        return b.toString();
+    }
+
+    static JsonNode versionsJson(FleetVersions f) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("nodes", f.nodes());
+        ObjectNode counts = o.putObject("versions");
+        f.counts().forEach((component, byVersion) -> {
+            ObjectNode c = counts.putObject(component);
+            byVersion.forEach(c::put);
+        });
+        o.put("lastReconcileAt", f.lastRun() == null ? null : f.lastRun().startedAt().toString());
+        ArrayNode behind = o.putArray("behindTarget");
+        f.behind().forEach(x -> behind.addObject().put("nodeId", x.subject()).put("detail", x.detail()));
+        return o;
     }
 
     /** {@code rack=r4,zone=a}, in name order. */

@@ -60,15 +60,18 @@ public final class ReconcileHandler implements RequestStreamHandler {
             ReconcileResult result = reconcile.run(runId);
             ReconcileRun run = result.run();
             metrics.emit(run);
-            LOG.info("reconcile {}: {} findings ({} new, {} resolved), {} fixes, {} nodes OK", runId,
-                    run.totalFindings(), result.newFindings().size(), result.resolved().size(), run.fixes(),
-                    run.counts().get(FindingType.OK));
+            LOG.info("reconcile {}: {} findings ({} new, {} resolved), {} fixes, {} nodes OK, {} nodes' versions "
+                            + "recorded ({} left to the next runs)", runId, run.totalFindings(),
+                    result.newFindings().size(), result.resolved().size(), run.fixes(),
+                    run.counts().get(FindingType.OK), result.inventoryUpdated(), result.inventoryDeferred());
             if (result.eventFailures() > 0) {
                 LOG.warn("reconcile {}: {} drift events could not be published", runId, result.eventFailures());
             }
             ObjectNode summary = Json.mapper().createObjectNode().put("runId", runId)
                     .put("findings", run.totalFindings()).put("fixes", run.fixes())
-                    .put("new", result.newFindings().size()).put("resolved", result.resolved().size());
+                    .put("new", result.newFindings().size()).put("resolved", result.resolved().size())
+                    .put("versionsRecorded", result.inventoryUpdated())
+                    .put("versionsDeferred", result.inventoryDeferred());
             ObjectNode counts = summary.putObject("counts");
             run.counts().forEach((type, n) -> counts.put(type.name(), n));
             Json.mapper().writeValue(output, summary);

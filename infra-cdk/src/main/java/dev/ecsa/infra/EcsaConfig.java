@@ -43,6 +43,9 @@ import software.constructs.Node;
  * @param alarmTopic                where alarms notify: empty = nowhere, {@code create} = a new SNS topic, or an SNS
  *                                  topic ARN
  * @param functionsZip              path of the Lambda deployment zip built by the functions module
+ * @param targetEcsAgentVersion     the ECS agent version the fleet should run (the reconciler reports nodes behind it);
+ *                                  empty = no target
+ * @param targetSsmAgentVersion     the same for the SSM agent
  */
 public record EcsaConfig(
         String stackName,
@@ -71,7 +74,9 @@ public record EcsaConfig(
         int registrationBudgetSeconds,
         int maxConcurrency,
         String alarmTopic,
-        String functionsZip) {
+        String functionsZip,
+        String targetEcsAgentVersion,
+        String targetSsmAgentVersion) {
 
     /** The pinned primary key fingerprint of "Amazon ECS <ecs-security@amazon.com>" (AWS ECS Anywhere docs). */
     public static final String AWS_ECS_SIGNING_KEY_FINGERPRINT = "F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F";
@@ -118,6 +123,8 @@ public record EcsaConfig(
         if (!alarmTopic.isEmpty() && !alarmTopic.equals("create") && !alarmTopic.startsWith("arn:")) {
             throw new IllegalArgumentException("ecsa:alarmTopic must be empty, 'create' or an SNS topic ARN");
         }
+        // The same rule the reconciler applies: a bad target fails the synth, not the first reconcile.
+        new dev.ecsa.core.model.TargetVersions(emptyToNull(targetEcsAgentVersion), emptyToNull(targetSsmAgentVersion));
         if (additionalClusterNames.contains(clusterName)) {
             throw new IllegalArgumentException("ecsa:additionalClusterNames repeats ecsa:clusterName " + clusterName);
         }
@@ -159,7 +166,13 @@ public record EcsaConfig(
                 Integer.parseInt(text(node, "ecsa:registrationBudgetSeconds", "720")),
                 Integer.parseInt(text(node, "ecsa:maxConcurrency", "20")),
                 text(node, "ecsa:alarmTopic", ""),
-                text(node, "ecsa:functionsZip", "functions/target/ecsa-functions-lambda.zip"));
+                text(node, "ecsa:functionsZip", "functions/target/ecsa-functions-lambda.zip"),
+                text(node, "ecsa:targetEcsAgentVersion", ""),
+                text(node, "ecsa:targetSsmAgentVersion", ""));
+    }
+
+    private static String emptyToNull(String s) {
+        return s == null || s.isEmpty() ? null : s;
     }
 
     /** Every cluster the stack manages, the default first. */

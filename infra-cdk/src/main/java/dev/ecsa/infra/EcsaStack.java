@@ -241,6 +241,12 @@ public final class EcsaStack extends Stack {
         reconcileEnv.put(FunctionEnvironment.RECONCILE_MEMBERSHIP_FIXES,
                 Boolean.toString(config.reconcileMembershipFixes()));
         reconcileEnv.put(FunctionEnvironment.RECONCILE_FIX_BUDGET, Integer.toString(config.reconcileFixBudget()));
+        if (!config.targetEcsAgentVersion().isEmpty()) {
+            reconcileEnv.put(FunctionEnvironment.TARGET_ECS_AGENT_VERSION, config.targetEcsAgentVersion());
+        }
+        if (!config.targetSsmAgentVersion().isEmpty()) {
+            reconcileEnv.put(FunctionEnvironment.TARGET_SSM_AGENT_VERSION, config.targetSsmAgentVersion());
+        }
         Function reconcile = function("Reconcile", RECONCILE_HANDLER, code, reconcileEnv,
                 FunctionBudgets.RECONCILE_TIMEOUT_SECONDS, 2048, logRetention,
                 vpc, subnets, securityGroup);

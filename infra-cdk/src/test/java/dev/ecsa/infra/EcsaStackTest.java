@@ -27,7 +27,8 @@ class EcsaStackTest {
     static void synthesize() {
         App app = new App(software.amazon.awscdk.AppProps.builder()
                 .context(Map.of("ecsa:functionsZip", System.getProperty("ecsa.functions.zip",
-                        "../functions/target/ecsa-functions-lambda.zip")))
+                        "../functions/target/ecsa-functions-lambda.zip"),
+                        "ecsa:targetEcsAgentVersion", "1.90.0"))
                 .build());
         EcsaConfig config = EcsaConfig.fromContext(app.getNode());
         EcsaStack stack = new EcsaStack(app, "Test", StackProps.builder()
@@ -142,6 +143,19 @@ class EcsaStackTest {
                         "ECSA_RECONCILE_SAFE_FIXES", "true",
                         "ECSA_RECONCILE_MEMBERSHIP_FIXES", "false",
                         "ECSA_RECONCILE_FIX_BUDGET", "5")))))));
+    }
+
+    @Test
+    void theTargetVersionsReachTheReconcilerAndABadOneFailsTheSynth() {
+        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
+                "Handler", EcsaStack.RECONCILE_HANDLER,
+                "Environment", Match.objectLike(Map.of("Variables", Match.objectLike(Map.of(
+                        "ECSA_TARGET_ECS_AGENT_VERSION", "1.90.0",
+                        "ECSA_TARGET_SSM_AGENT_VERSION", Match.absent())))))));
+        App bad = new App(software.amazon.awscdk.AppProps.builder()
+                .context(Map.of("ecsa:targetSsmAgentVersion", "latest")).build());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> EcsaConfig.fromContext(bad.getNode()))
+                .hasMessageContaining("target SSM agent version must be two to four dot-separated numbers");
     }
 
     @Test

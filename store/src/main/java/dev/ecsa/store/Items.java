@@ -88,6 +88,10 @@ final class Items {
     static final String SSM_AGENT = "ssmAgent";
     static final String ECS_AGENT = "ecsAgent";
     static final String ECS_INIT = "ecsInit";
+    static final String DOCKER = "docker";
+    static final String PLATFORM_NAME = "platformName";
+    static final String PLATFORM_VERSION = "platformVersion";
+    static final String OBSERVED_AT = "observedAt";
     static final String NAME = "name";
     static final String STARTED_AT = "startedAt";
     static final String ENDED_AT = "endedAt";
@@ -194,7 +198,14 @@ final class Items {
         putIfPresent(m, SSM_AGENT, v.ssmAgent());
         putIfPresent(m, ECS_AGENT, v.ecsAgent());
         putIfPresent(m, ECS_INIT, v.ecsInit());
-        return m.isEmpty() ? null : AttributeValue.fromM(m);
+        putIfPresent(m, DOCKER, v.docker());
+        putIfPresent(m, PLATFORM_NAME, v.platformName());
+        putIfPresent(m, PLATFORM_VERSION, v.platformVersion());
+        if (m.isEmpty()) {
+            return null;
+        }
+        putIfPresent(m, OBSERVED_AT, v.observedAt() == null ? null : v.observedAt().toString());
+        return AttributeValue.fromM(m);
     }
 
     private static AgentVersions toAgentVersions(AttributeValue v) {
@@ -202,7 +213,9 @@ final class Items {
             return AgentVersions.unknown();
         }
         Map<String, AttributeValue> m = v.m();
-        return new AgentVersions(str(m, SSM_AGENT), str(m, ECS_AGENT), str(m, ECS_INIT));
+        String observed = str(m, OBSERVED_AT);
+        return new AgentVersions(str(m, SSM_AGENT), str(m, ECS_AGENT), str(m, ECS_INIT), str(m, DOCKER),
+                str(m, PLATFORM_NAME), str(m, PLATFORM_VERSION), observed == null ? null : Instant.parse(observed));
     }
 
     static AttributeValue failure(Failure f) {

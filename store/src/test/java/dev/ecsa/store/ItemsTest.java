@@ -29,7 +29,8 @@ class ItemsTest {
     private static NodeRecord fullNode() {
         return new NodeRecord("node-7", NodeState.DRAIN_KEPT, 5, "edge", "mi-0123456789abcdef0",
                 "arn:aws:ecs:eu-west-1:123456789012:container-instance/edge/0f1e", "SHA256:abc+/def", "10.0.0.7", 2022,
-                "ecsa", new AgentVersions("3.3.1", "1.90.0", "1.90.0-1"), "req-9",
+                "ecsa", new AgentVersions("3.3.1", "1.90.0", "1.90.0-1", "25.0.5", "Ubuntu", "22.04",
+                        T.plusSeconds(2)), "req-9",
                 new Failure(Reason.TIMED_OUT, "3 tasks left"), T, T.plusNanos(123_456_789), T.plusSeconds(1),
                 Map.of("rack", "r4", "gpu", "a10"));
     }
@@ -53,6 +54,9 @@ class ItemsTest {
         List<String> components = Arrays.stream(NodeRecord.class.getRecordComponents())
                 .map(RecordComponent::getName).toList();
         assertThat(item.keySet()).containsAll(components);
+        List<String> software = Arrays.stream(AgentVersions.class.getRecordComponents())
+                .map(RecordComponent::getName).toList();
+        assertThat(item.get("agentVersions").m().keySet()).containsExactlyInAnyOrderElementsOf(software);
         assertThat(item).containsEntry("pk", AttributeValue.fromS("NODE#node-7"))
                 .containsEntry("sk", AttributeValue.fromS("NODE"))
                 .containsEntry("state", AttributeValue.fromS("DRAIN_KEPT"))

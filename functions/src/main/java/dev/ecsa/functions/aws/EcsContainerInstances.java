@@ -285,9 +285,20 @@ public final class EcsContainerInstances implements ContainerInstances {
             attributes.put(a.name(), a.value() == null ? "" : a.value());
         }
         String agentVersion = ci.versionInfo() == null ? null : ci.versionInfo().agentVersion();
+        String dockerVersion = ci.versionInfo() == null ? null : dockerVersion(ci.versionInfo().dockerVersion());
         return new ContainerInstance(ci.containerInstanceArn(), cluster, ci.ec2InstanceId(), status(ci.status()),
                 Boolean.TRUE.equals(ci.agentConnected()), intOrZero(ci.runningTasksCount()),
-                intOrZero(ci.pendingTasksCount()), agentVersion, attributes);
+                intOrZero(ci.pendingTasksCount()), agentVersion, attributes, dockerVersion);
+    }
+
+    /** ECS reports Docker's version as {@code DockerVersion: 25.0.5}; the version alone, or {@code null}. */
+    static String dockerVersion(String reported) {
+        if (reported == null || reported.isBlank()) {
+            return null;
+        }
+        String v = reported.strip();
+        v = v.startsWith("DockerVersion:") ? v.substring("DockerVersion:".length()).strip() : v;
+        return v.isEmpty() ? null : v;
     }
 
     private static ContainerInstanceStatus status(String value) {

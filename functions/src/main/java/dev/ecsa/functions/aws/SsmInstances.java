@@ -101,7 +101,8 @@ final class SsmInstances {
 
     static ManagedInstance toManagedInstance(InstanceInformation info) {
         return new ManagedInstance(info.instanceId(), info.activationId(), info.name(),
-                pingStatus(info.pingStatusAsString()), info.agentVersion(), info.ipAddress());
+                pingStatus(info.pingStatusAsString()), info.agentVersion(), info.ipAddress(), info.platformName(),
+                info.platformVersion());
     }
 
     static PingStatus pingStatus(String value) {

@@ -1,6 +1,7 @@
 package dev.ecsa.functions.reconcile;
 
 import dev.ecsa.core.contract.FunctionEnvironment;
+import dev.ecsa.core.model.TargetVersions;
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.ContainerInstances;
 import dev.ecsa.core.port.DrainWorkflow;
@@ -54,7 +55,9 @@ public record ReconcileDeps(ReconcileStore store, HybridActivations activations,
      *   <li>{@code ECSA_RECONCILE_MEMBERSHIP_FIXES}: {@code false} (default) or {@code true};</li>
      *   <li>{@code ECSA_RECONCILE_FIX_BUDGET}: membership fixes per run (default 5);</li>
      *   <li>{@code ECSA_RECONCILE_STUCK_AFTER_SECONDS} (default 3600) and {@code ECSA_RECONCILE_GRACE_SECONDS}
-     *       (default 300).</li>
+     *       (default 300);</li>
+     *   <li>{@code ECSA_TARGET_ECS_AGENT_VERSION}, {@code ECSA_TARGET_SSM_AGENT_VERSION}: the versions the fleet should
+     *       run (unset: none); {@code ECSA_RECONCILE_INVENTORY_WRITES}: node items rewritten per run (default 1000).</li>
      * </ul>
      * A stuck drain whose policy cannot be read gets the stack's {@code ECSA_ON_DRAIN_TIMEOUT}.
      *
@@ -76,7 +79,11 @@ public record ReconcileDeps(ReconcileStore store, HybridActivations activations,
                         String.valueOf(d.stuckAfter().toSeconds())))),
                 Duration.ofSeconds(Long.parseLong(get(env, FunctionEnvironment.RECONCILE_GRACE_SECONDS,
                         String.valueOf(d.grace().toSeconds())))),
-                policy, d.maxStoredFindings());
+                policy, d.maxStoredFindings(),
+                new TargetVersions(env.get(FunctionEnvironment.TARGET_ECS_AGENT_VERSION),
+                        env.get(FunctionEnvironment.TARGET_SSM_AGENT_VERSION)),
+                Integer.parseInt(get(env, FunctionEnvironment.RECONCILE_INVENTORY_WRITES,
+                        String.valueOf(ReconcileSettings.DEFAULT_INVENTORY_WRITES))));
     }
 
     private static String get(Map<String, String> env, String key, String dflt) {

@@ -90,7 +90,7 @@ class EcsContainerInstancesTest {
         return software.amazon.awssdk.services.ecs.model.ContainerInstance.builder()
                 .containerInstanceArn(arn).ec2InstanceId(MI).status(status).agentConnected(true)
                 .runningTasksCount(2).pendingTasksCount(1).registeredAt(registeredAt)
-                .versionInfo(VersionInfo.builder().agentVersion("1.90.0").build())
+                .versionInfo(VersionInfo.builder().agentVersion("1.90.0").dockerVersion("DockerVersion: 25.0.5").build())
                 .attributes(Attribute.builder().name("ecsa.nodeId").value("node-1").build(),
                         Attribute.builder().name("ecs.capability.external").build())
                 .build();
@@ -106,6 +106,13 @@ class EcsContainerInstancesTest {
                 .failures(Failure.builder().arn(ARN).reason("MISSING").build()).build();
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(value = {"DockerVersion: 25.0.5|25.0.5", "20.10.17|20.10.17",
+            "'  '|", "DockerVersion:|"}, delimiter = '|')
+    void dockersVersionIsReadWithoutEcsPrefix(String reported, String expected) {
+        assertThat(EcsContainerInstances.dockerVersion(reported)).isEqualTo(expected);
+    }
+
     @Test
     void findsByManagedInstanceIdWithOneFilteredListAndOneDescribe() {
         script.thenReturn(ListContainerInstancesResponse.builder().containerInstanceArns(ARN).build())
@@ -114,7 +121,7 @@ class EcsContainerInstancesTest {
         ContainerInstance ci = ecs.findByManagedInstanceId("edge", MI).orElseThrow();
 
         assertThat(ci).isEqualTo(new ContainerInstance(ARN, "edge", MI, ContainerInstanceStatus.ACTIVE, true, 2, 1,
-                "1.90.0", java.util.Map.of("ecsa.nodeId", "node-1", "ecs.capability.external", "")));
+                "1.90.0", java.util.Map.of("ecsa.nodeId", "node-1", "ecs.capability.external", ""), "25.0.5"));
         ListContainerInstancesRequest list = script.requestsOf(ListContainerInstancesRequest.class).get(0);
         assertThat(list.cluster()).isEqualTo("edge");
         assertThat(list.filter()).isEqualTo("ec2InstanceId == " + MI);

@@ -155,12 +155,13 @@ class SsmAdaptersTest {
                 .then(r -> DescribeInstanceInformationResponse.builder().instanceInformationList(
                         InstanceInformation.builder().instanceId("mi-0123456789abcdef0").activationId("a-1")
                                 .name("node-1").pingStatus("Online").agentVersion("3.3.0.0")
-                                .ipAddress("192.0.2.10").build()).build());
+                                .ipAddress("192.0.2.10").platformName("Ubuntu").platformVersion("22.04").build())
+                        .build());
 
         Optional<ManagedInstance> found = activations.findManagedInstance("a-1");
 
         assertThat(found).contains(new ManagedInstance("mi-0123456789abcdef0", "a-1", "node-1", PingStatus.ONLINE,
-                "3.3.0.0", "192.0.2.10"));
+                "3.3.0.0", "192.0.2.10", "Ubuntu", "22.04"));
         assertThat(ssm.requests).hasSize(3).allSatisfy(r -> {
             DescribeInstanceInformationRequest d = (DescribeInstanceInformationRequest) r;
             assertThat(d.maxResults()).isEqualTo(50);

@@ -109,6 +109,7 @@ class EcsContainerInstancesIT {
         assertThat(byMi.status()).isEqualTo(ContainerInstanceStatus.ACTIVE);
         assertThat(byMi.agentConnected()).isTrue();
         assertThat(byMi.agentVersion()).isNotBlank();
+        assertThat(byMi.dockerVersion()).as("versionInfo.dockerVersion without its prefix").isEqualTo("25.0.5");
         assertThat(byMi.attributes()).containsEntry("ecsa.nodeId", node.nodeId())
                 .containsEntry("ecs.capability.external", "");
         assertThat(ecs.findByAttribute(CLUSTER, "ecsa.nodeId", node.nodeId())).contains(byMi);

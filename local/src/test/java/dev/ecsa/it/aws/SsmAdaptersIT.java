@@ -105,6 +105,8 @@ class SsmAdaptersIT {
         assertThat(found.name()).isEqualTo("node-find");
         assertThat(found.pingStatus()).isEqualTo(PingStatus.ONLINE);
         assertThat(found.ipAddress()).isEqualTo("192.0.2.7");
+        assertThat(found.platformName()).isEqualTo("Ubuntu");
+        assertThat(found.platformVersion()).isEqualTo("22.04");
         assertThat(SIM.simulator().managedInstance(mi)).map(ManagedInstanceView::tags).get()
                 .satisfies(tags -> assertThat(tags).containsEntry("ecsa:stack", "EcsaIT")
                         .containsEntry("ecsa:nodeId", "node-find"));

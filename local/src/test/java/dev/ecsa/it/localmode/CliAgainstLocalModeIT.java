@@ -116,7 +116,18 @@ class CliAgainstLocalModeIT {
         CliRun filteredOut = ecsa(state, "status", "--state", "DRAINING,DEREGISTERED");
         assertThat(detail.out()).containsPattern("state:\\s+REGISTERED").contains("last error:", "last request:",
                 "it-cli-reg-1", "ecs-agent");
-        assertThat(wide.out().lines().findFirst().orElseThrow()).contains("ADDRESS", "ECS AGENT", "LAST ERROR");
+        assertThat(wide.out().lines().findFirst().orElseThrow()).contains("ADDRESS", "ECS AGENT", "DOCKER",
+                "PLATFORM", "LAST ERROR");
+        // What the registration recorded from the host, SSM and ECS: the fleet's versions at a glance.
+        CliRun versions = ecsa(state, "versions");
+        CliRun versionsJson = ecsa(state, "versions", "-o", "json");
+        assertThat(versions.exitCode()).as(versions.toString()).isZero();
+        assertThat(versions.out()).contains("COMPONENT", "ecs-agent", node.agentVersions().ecsAgent(), "docker",
+                "25.0.5", "1 registered node");
+        JsonNode counts = Json.mapper().readTree(versionsJson.out()).path("versions");
+        assertThat(counts.path("docker").path("25.0.5").asInt()).isEqualTo(1);
+        assertThat(counts.path("ecs-agent").path(node.agentVersions().ecsAgent()).asInt()).isEqualTo(1);
+        assertThat(counts.path("platform").has("unknown")).as(versionsJson.out()).isFalse();
         assertThat(yaml.out()).startsWith("nodes:\n- nodeId: node-1\n");
         assertThat(filteredOut.out()).contains("no nodes match");
         CliRun byAttribute = ecsa(state, "status", "--attribute", "rack=r12");

@@ -82,6 +82,13 @@ class ReconcileAtScaleIT {
             assertThat(r.run().findings()).extracting(Finding::subject)
                     .containsExactlyInAnyOrder(fleet.get(17).nodeId(), strayMi);
             assertThat(events).as("one event per new finding").isEqualTo(2);
+            // The software inventory comes from the same answers: no call beyond the comparison's, and the items
+            // recorded without versions are written within the run's budget, the rest left to the next runs.
+            System.out.printf("inventory: %d node items written with the versions SSM and ECS report, %d left to the "
+                    + "next runs (budget %d per run)%n", r.inventoryUpdated(), r.inventoryDeferred(),
+                    bench.settings().inventoryWrites());
+            assertThat(r.inventoryUpdated()).isEqualTo(bench.settings().inventoryWrites());
+            assertThat(r.inventoryDeferred()).isEqualTo(FLEET - bench.settings().inventoryWrites());
         } finally {
             bench.close();
         }

@@ -39,6 +39,12 @@ public final class FunctionEnvironment {
     public static final String RECONCILE_FIX_BUDGET = "ECSA_RECONCILE_FIX_BUDGET";
     public static final String RECONCILE_GRACE_SECONDS = "ECSA_RECONCILE_GRACE_SECONDS";
     public static final String RECONCILE_STUCK_AFTER_SECONDS = "ECSA_RECONCILE_STUCK_AFTER_SECONDS";
+    /** At most this many node items a reconcile run rewrites with the software versions SSM and ECS report. */
+    public static final String RECONCILE_INVENTORY_WRITES = "ECSA_RECONCILE_INVENTORY_WRITES";
+    /** The ECS agent version the fleet should run; nodes behind it are AGENT_OUTDATED findings. Unset: no target. */
+    public static final String TARGET_ECS_AGENT_VERSION = "ECSA_TARGET_ECS_AGENT_VERSION";
+    /** The same for the SSM agent. */
+    public static final String TARGET_SSM_AGENT_VERSION = "ECSA_TARGET_SSM_AGENT_VERSION";
     /** Metric namespace of the functions' EMF lines; the stack's alarms read the same. */
     public static final String METRIC_NAMESPACE = "EcsaLifecycle";
     /** The one dimension of every service metric; its value is the stack name. */

@@ -8,10 +8,20 @@ import java.util.Objects;
  *
  * @param managedInstanceId ECS's {@code ec2InstanceId}, which holds the {@code mi-…} id for external instances
  * @param runningTasksCount tasks whose desired status is RUNNING (ECS's counter; not enough to call a drain done)
+ * @param dockerVersion     Docker's version as the agent reports it ({@code versionInfo.dockerVersion} without its
+ *                          {@code DockerVersion: } prefix), or {@code null}
  */
 public record ContainerInstance(String arn, String cluster, String managedInstanceId, ContainerInstanceStatus status,
                                 boolean agentConnected, int runningTasksCount, int pendingTasksCount,
-                                String agentVersion, Map<String, String> attributes) {
+                                String agentVersion, Map<String, String> attributes, String dockerVersion) {
+
+    /** An instance whose Docker version is not known. */
+    public ContainerInstance(String arn, String cluster, String managedInstanceId, ContainerInstanceStatus status,
+                             boolean agentConnected, int runningTasksCount, int pendingTasksCount,
+                             String agentVersion, Map<String, String> attributes) {
+        this(arn, cluster, managedInstanceId, status, agentConnected, runningTasksCount, pendingTasksCount,
+                agentVersion, attributes, null);
+    }
 
     public ContainerInstance {
         Objects.requireNonNull(arn, "arn");

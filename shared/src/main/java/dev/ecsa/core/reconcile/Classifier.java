@@ -1,5 +1,6 @@
 package dev.ecsa.core.reconcile;
 
+import dev.ecsa.core.model.AgentVersions;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.port.ActivationInfo;
 import dev.ecsa.core.port.ContainerInstance;
@@ -45,6 +46,7 @@ final class Classifier {
     private final Set<String> claimedMi = new HashSet<>();
     private final Set<String> claimedArn = new HashSet<>();
     private final List<Finding> findings = new ArrayList<>();
+    private final List<InventoryUpdate> inventory = new ArrayList<>();
     private int ok;
 
     Classifier(Fleet fleet, ReconcileSettings settings, Instant now) {
@@ -68,8 +70,15 @@ final class Classifier {
         }
     }
 
-    /** The findings and the number of nodes with nothing to report. */
-    record Result(List<Finding> findings, int ok) {
+    /**
+     * The findings, the number of nodes with nothing to report, and the nodes whose software, as SSM and ECS report it
+     * now, differs from what their items hold.
+     */
+    record Result(List<Finding> findings, int ok, List<InventoryUpdate> inventory) {
+    }
+
+    /** A node item to rewrite with the versions observed now (conditional on the node still being in {@code state}). */
+    record InventoryUpdate(String nodeId, NodeState state, AgentVersions versions) {
     }
 
     Result classify() {
@@ -85,7 +94,7 @@ final class Classifier {
         strayManagedInstances();
         strayContainerInstances();
         activations();
-        return new Result(List.copyOf(findings), ok);
+        return new Result(List.copyOf(findings), ok, List.copyOf(inventory));
     }
 
     // ---- nodes of the inventory ----
@@ -199,6 +208,15 @@ final class Classifier {
         if (!disconnected.isEmpty()) {
             add(node(FindingType.AGENT_DISCONNECTED, n, String.join("; ", disconnected), since, FixKind.NONE));
         }
+        AgentVersions observed = observed(n.agentVersions(), ssm, ci);
+        if (!observed.sameSoftware(n.agentVersions())) {
+            inventory.add(new InventoryUpdate(n.nodeId(), n.state(), observed.observedAt(now)));
+        }
+        List<String> behind = settings.targets().behind(observed);
+        if (!behind.isEmpty()) {
+            add(node(FindingType.AGENT_OUTDATED, n, "behind the stack's target: " + String.join("; ", behind), now,
+                    FixKind.NONE));
+        }
         if (ci != null && ci.status() == ContainerInstanceStatus.DRAINING && n.state() == NodeState.REGISTERED) {
             add(node(FindingType.STUCK_OPERATION, n, "container instance " + ci.arn() + " is DRAINING but no drain "
                     + "of this service runs (the node is REGISTERED): someone else drained it", now, FixKind.NONE));
@@ -206,6 +224,26 @@ final class Classifier {
         if (findings.size() == before) {
             ok++;
         }
+    }
+
+    /**
+     * What runs on the node as SSM and ECS report it now; what they do not report (ecs-init's version, or anything
+     * when an instance is missing from a listing) stays as recorded.
+     */
+    private static AgentVersions observed(AgentVersions recorded, ListedManagedInstance ssm, ContainerInstance ci) {
+        ManagedInstance mi = ssm == null ? null : ssm.instance();
+        return new AgentVersions(
+                pick(mi == null ? null : mi.agentVersion(), recorded.ssmAgent()),
+                pick(ci == null ? null : ci.agentVersion(), recorded.ecsAgent()),
+                recorded.ecsInit(),
+                pick(ci == null ? null : ci.dockerVersion(), recorded.docker()),
+                pick(mi == null ? null : mi.platformName(), recorded.platformName()),
+                pick(mi == null ? null : mi.platformVersion(), recorded.platformVersion()),
+                recorded.observedAt());
+    }
+
+    private static String pick(String reported, String recorded) {
+        return reported == null || reported.isBlank() ? recorded : reported;
     }
 
     /** A node that should have nothing left in AWS: what it left behind is an orphan of that node. */

@@ -24,7 +24,9 @@ public enum FindingType {
     /** An activation of this stack that was not deleted (expired, used up, or unused after its registration). */
     LEFTOVER_ACTIVATION,
     /** Stored ids that differ from what AWS reports (or a registered node that neither SSM nor ECS knows). */
-    MISMATCH;
+    MISMATCH,
+    /** A registered node whose ECS or SSM agent, as AWS reports it, is older than the stack's target version. */
+    AGENT_OUTDATED;
 
     /** The EMF metric name of the type's count ({@code AgentDisconnected}, ...). */
     public String metricName() {

@@ -139,6 +139,7 @@ public final class Reconcile {
                 .sorted(Comparator.comparing((Finding f) -> f.action() == FixAction.REPORTED ? 1 : 0)
                         .thenComparing(f -> before.containsKey(f.key()) ? 1 : 0))
                 .limit(settings.maxStoredFindings()).toList();
+        int[] inventory = recordInventory(classified.inventory());
         int containerCount = fleet.containerInstances().size();
         ReconcileRun run = new ReconcileRun(runId, startedAt, clock.instant(), counts, stored,
                 stored.size() < acted.size(), fixes, resolved.size(), fleet.nodes().size(),
@@ -154,7 +155,28 @@ public final class Reconcile {
             failures += publish(new NodeEvent.NodeDriftResolved(subjectNode(f), runId, f.type().name(), f.subject(),
                     f.since().toString()));
         }
-        return new ReconcileResult(run, fresh, resolved, failures);
+        return new ReconcileResult(run, fresh, resolved, failures, inventory[0], inventory[1]);
+    }
+
+    /**
+     * Rewrites the nodes whose software changed, within the run's write budget, each conditional on the node's state as
+     * read (a node that moved since is left to the next run). Returns {written, deferred}.
+     */
+    private int[] recordInventory(List<Classifier.InventoryUpdate> updates) {
+        int written = 0;
+        int budget = settings.inventoryWrites();
+        for (Classifier.InventoryUpdate u : updates) {
+            if (written >= budget) {
+                break;
+            }
+            try {
+                store.updateNode(u.nodeId(), u.state(), NodeUpdate.none().withAgentVersions(u.versions()));
+                written++;
+            } catch (NodeOperationException e) {
+                // Moved on (CONFLICT) or the store refused: the next run observes it again.
+            }
+        }
+        return new int[] {written, Math.max(0, updates.size() - budget)};
     }
 
     // ---- reading ----

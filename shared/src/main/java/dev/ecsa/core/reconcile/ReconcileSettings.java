@@ -1,5 +1,6 @@
 package dev.ecsa.core.reconcile;
 
+import dev.ecsa.core.model.TargetVersions;
 import dev.ecsa.core.model.TimeoutPolicy;
 import java.time.Duration;
 import java.util.List;
@@ -23,10 +24,25 @@ import java.util.Objects;
  *                          listing may not show yet; default 5 min
  * @param defaultPolicy     the timeout policy for a stuck drain whose execution input cannot be read
  * @param maxStoredFindings findings kept in the run record (default 200: the record is one DynamoDB item, at most 400 KB)
+ * @param targets           the agent versions the fleet should run: a node behind one is an {@code AGENT_OUTDATED}
+ *                          finding (default none)
+ * @param inventoryWrites   at most this many node items a run rewrites with the software versions SSM and ECS report
+ *                          (only where they changed; default 1000, so the first run over a large fleet spreads its
+ *                          writes over a few runs)
  */
 public record ReconcileSettings(List<String> clusters, boolean safeFixes, boolean membershipFixes, int fixBudget,
                                 Duration stuckAfter, Duration grace,
-                                TimeoutPolicy defaultPolicy, int maxStoredFindings) {
+                                TimeoutPolicy defaultPolicy, int maxStoredFindings, TargetVersions targets,
+                                int inventoryWrites) {
+
+    /** Settings without version targets, with the default inventory write budget. */
+    public ReconcileSettings(List<String> clusters, boolean safeFixes, boolean membershipFixes, int fixBudget,
+                             Duration stuckAfter, Duration grace, TimeoutPolicy defaultPolicy, int maxStoredFindings) {
+        this(clusters, safeFixes, membershipFixes, fixBudget, stuckAfter, grace, defaultPolicy, maxStoredFindings,
+                TargetVersions.none(), DEFAULT_INVENTORY_WRITES);
+    }
+
+    public static final int DEFAULT_INVENTORY_WRITES = 1000;
 
     public ReconcileSettings {
         clusters = List.copyOf(Objects.requireNonNull(clusters, "clusters"));
@@ -39,6 +55,10 @@ public record ReconcileSettings(List<String> clusters, boolean safeFixes, boolea
         if (maxStoredFindings < 1) {
             throw new IllegalArgumentException("maxStoredFindings must be positive");
         }
+        Objects.requireNonNull(targets, "targets");
+        if (inventoryWrites < 0) {
+            throw new IllegalArgumentException("inventoryWrites must not be negative");
+        }
     }
 
     /** The defaults for a stack reconciling {@code clusters}. */
@@ -47,10 +67,22 @@ public record ReconcileSettings(List<String> clusters, boolean safeFixes, boolea
     }
 
     public ReconcileSettings withMembershipFixes(boolean on, int budget) {
-        return new ReconcileSettings(clusters, safeFixes, on, budget, stuckAfter, grace, defaultPolicy, maxStoredFindings);
+        return new ReconcileSettings(clusters, safeFixes, on, budget, stuckAfter, grace, defaultPolicy,
+                maxStoredFindings, targets, inventoryWrites);
     }
 
     public ReconcileSettings withSafeFixes(boolean on) {
-        return new ReconcileSettings(clusters, on, membershipFixes, fixBudget, stuckAfter, grace, defaultPolicy, maxStoredFindings);
+        return new ReconcileSettings(clusters, on, membershipFixes, fixBudget, stuckAfter, grace, defaultPolicy,
+                maxStoredFindings, targets, inventoryWrites);
+    }
+
+    public ReconcileSettings withTargets(TargetVersions v) {
+        return new ReconcileSettings(clusters, safeFixes, membershipFixes, fixBudget, stuckAfter, grace, defaultPolicy,
+                maxStoredFindings, v, inventoryWrites);
+    }
+
+    public ReconcileSettings withInventoryWrites(int n) {
+        return new ReconcileSettings(clusters, safeFixes, membershipFixes, fixBudget, stuckAfter, grace, defaultPolicy,
+                maxStoredFindings, targets, n);
     }
 }

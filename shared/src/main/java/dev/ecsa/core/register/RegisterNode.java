@@ -401,7 +401,8 @@ public final class RegisterNode {
 
         private IntakeResult complete(Verified v) {
             NodeUpdate update = NodeUpdate.none().withCluster(cluster).withManagedInstanceId(v.managedInstanceId())
-                    .withContainerInstanceArn(v.containerInstanceArn()).withAgentVersions(v.versions())
+                    .withContainerInstanceArn(v.containerInstanceArn())
+                    .withAgentVersions(v.versions().observedAt(clock.instant()))
                     .withAttributes(request.attributes()).withLastRequestId(requestId).clearingLastError();
             if (bootstrap.observedHostKey() != null) {
                 update = update.withHostKeyFingerprint(bootstrap.observedHostKey());

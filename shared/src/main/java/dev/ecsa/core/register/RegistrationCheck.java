@@ -55,7 +55,7 @@ final class RegistrationCheck {
                         .filter(RegistrationCheck::ready);
                 if (ci.isPresent()) {
                     return Optional.of(new Verified(mi.get().instanceId(), ci.get().arn(),
-                            new AgentVersions(mi.get().agentVersion(), ci.get().agentVersion(), null),
+                            software(mi.get().agentVersion(), ci.get().agentVersion(), null, mi.get(), ci.get()),
                             "the host registered with earlier activation " + id));
                 }
             }
@@ -147,9 +147,8 @@ final class RegistrationCheck {
                     + ", ECS lists " + ci.arn() + " for " + mi.instanceId());
         }
         AgentVersions reported = report.agentVersions();
-        return new Verified(mi.instanceId(), ci.arn(), new AgentVersions(
-                pick(reported.ssmAgent(), mi.agentVersion()), pick(reported.ecsAgent(), ci.agentVersion()),
-                reported.ecsInit()), "verified " + mi.instanceId() + " / " + ci.arn() + " in SSM and ECS");
+        return new Verified(mi.instanceId(), ci.arn(), software(pick(reported.ssmAgent(), mi.agentVersion()),
+                pick(reported.ecsAgent(), ci.agentVersion()), reported.ecsInit(), mi, ci), "verified " + mi.instanceId() + " / " + ci.arn() + " in SSM and ECS");
     }
 
     /**
@@ -170,7 +169,7 @@ final class RegistrationCheck {
             throw new PermanentException(Reason.IDS_MISMATCH, "the host runs container instance "
                     + report.containerInstanceArn() + ", ECS lists " + ci.arn() + " for " + mi);
         }
-        return new Verified(mi, ci.arn(), new AgentVersions(known.get().agentVersion(), ci.agentVersion(), null),
+        return new Verified(mi, ci.arn(), software(known.get().agentVersion(), ci.agentVersion(), null, known.get(), ci),
                 "the host was already registered as " + mi + " / " + ci.arn()
                         + "; SSM and ECS confirm it for this node");
     }
@@ -250,6 +249,13 @@ final class RegistrationCheck {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** The agents' versions, with Docker's from ECS and the platform from SSM. */
+    private static AgentVersions software(String ssmAgent, String ecsAgent, String ecsInit, ManagedInstance mi,
+                                          ContainerInstance ci) {
+        return new AgentVersions(ssmAgent, ecsAgent, ecsInit, ci.dockerVersion(), mi.platformName(),
+                mi.platformVersion(), null);
     }
 
     private static boolean ready(ContainerInstance ci) {

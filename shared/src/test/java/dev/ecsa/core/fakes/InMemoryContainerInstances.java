@@ -32,7 +32,7 @@ public final class InMemoryContainerInstances implements ContainerInstances {
         String arn = "arn:aws:ecs:eu-west-1:123456789012:container-instance/" + cluster + "/"
                 + String.format("%032x", sequence.incrementAndGet());
         ContainerInstance ci = new ContainerInstance(arn, cluster, managedInstanceId, ContainerInstanceStatus.ACTIVE,
-                true, 0, 0, "1.90.0", attributes);
+                true, 0, 0, "1.90.0", attributes, "25.0.5");
         instances.put(arn, ci);
         tasks.put(arn, new ArrayList<>());
         return ci;
@@ -155,7 +155,14 @@ public final class InMemoryContainerInstances implements ContainerInstances {
     public synchronized void setAgentConnected(String containerInstanceArn, boolean connected) {
         ContainerInstance ci = instance(containerInstanceArn);
         instances.put(ci.arn(), new ContainerInstance(ci.arn(), ci.cluster(), ci.managedInstanceId(), ci.status(),
-                connected, 0, 0, ci.agentVersion(), ci.attributes()));
+                connected, 0, 0, ci.agentVersion(), ci.attributes(), ci.dockerVersion()));
+    }
+
+    /** Sets the versions the instance's agent reports, as an upgraded agent would on reconnecting. */
+    public synchronized void setVersions(String containerInstanceArn, String agentVersion, String dockerVersion) {
+        ContainerInstance ci = instance(containerInstanceArn);
+        instances.put(ci.arn(), new ContainerInstance(ci.arn(), ci.cluster(), ci.managedInstanceId(), ci.status(),
+                ci.agentConnected(), 0, 0, agentVersion, ci.attributes(), dockerVersion));
     }
 
     /** Every status change this fake made on behalf of a caller, e.g. {@code "<arn> DRAINING"}. */
@@ -173,7 +180,7 @@ public final class InMemoryContainerInstances implements ContainerInstances {
 
     private void put(ContainerInstance ci, ContainerInstanceStatus status) {
         instances.put(ci.arn(), new ContainerInstance(ci.arn(), ci.cluster(), ci.managedInstanceId(), status,
-                ci.agentConnected(), 0, 0, ci.agentVersion(), ci.attributes()));
+                ci.agentConnected(), 0, 0, ci.agentVersion(), ci.attributes(), ci.dockerVersion()));
     }
 
     private ContainerInstance withCounts(ContainerInstance ci) {
@@ -181,6 +188,6 @@ public final class InMemoryContainerInstances implements ContainerInstances {
         int running = (int) list.stream().filter(t -> "RUNNING".equals(t.desiredStatus())).count();
         int pending = (int) list.stream().filter(t -> "PENDING".equals(t.lastStatus())).count();
         return new ContainerInstance(ci.arn(), ci.cluster(), ci.managedInstanceId(), ci.status(), ci.agentConnected(),
-                running, pending, ci.agentVersion(), ci.attributes());
+                running, pending, ci.agentVersion(), ci.attributes(), ci.dockerVersion());
     }
 }

@@ -100,7 +100,7 @@ public final class InMemoryHybridActivations implements HybridActivations {
         }
         String mi = "mi-" + HexFormat.of().formatHex(randomBytes(9)).substring(0, 17);
         ManagedInstance instance = new ManagedInstance(mi, activationId, s.spec().nodeId(), PingStatus.ONLINE,
-                "3.3.0.0", ipAddress);
+                "3.3.0.0", ipAddress, "Ubuntu", "22.04");
         managedInstances.add(instance);
         activations.put(activationId, new Stored(s.activation(), s.spec(), mi, false));
         return instance;

@@ -49,8 +49,18 @@ public final class InMemoryManagedInstances implements ManagedInstances {
             throw new IllegalArgumentException("no managed instance " + managedInstanceId);
         }
         instances.put(managedInstanceId, new ManagedInstance(i.instanceId(), i.activationId(), i.name(), status,
-                i.agentVersion(), i.ipAddress()));
+                i.agentVersion(), i.ipAddress(), i.platformName(), i.platformVersion()));
         lastPing.put(managedInstanceId, lastPingAt);
+    }
+
+    /** Sets the SSM agent's version, as an upgraded agent reports it. */
+    public synchronized void setAgentVersion(String managedInstanceId, String agentVersion) {
+        ManagedInstance i = instances.get(managedInstanceId);
+        if (i == null) {
+            throw new IllegalArgumentException("no managed instance " + managedInstanceId);
+        }
+        instances.put(managedInstanceId, new ManagedInstance(i.instanceId(), i.activationId(), i.name(),
+                i.pingStatus(), agentVersion, i.ipAddress(), i.platformName(), i.platformVersion()));
     }
 
     /** The last ping time set by {@link #setPing}, or {@code null}. */

@@ -32,6 +32,7 @@ import java.util.Optional;
  */
 public final class InMemoryNodeStore implements ReconcileStore {
 
+    private Runnable beforeNextUpdate;
     private final Clock clock;
     private final Map<String, NodeRecord> nodes = new HashMap<>();
     private final Map<String, RequestRecord> requests = new HashMap<>();
@@ -101,8 +102,18 @@ public final class InMemoryNodeStore implements ReconcileStore {
         return new TransitionResult(TransitionDecision.APPLY, next);
     }
 
+    /** Runs {@code interloper} at the start of the next {@link #updateNode}: another writer getting there first. */
+    public synchronized void beforeNextUpdate(Runnable interloper) {
+        beforeNextUpdate = interloper;
+    }
+
     @Override
     public synchronized NodeRecord updateNode(String nodeId, NodeState expectedState, NodeUpdate update) {
+        Runnable first = beforeNextUpdate;
+        beforeNextUpdate = null;
+        if (first != null) {
+            first.run();
+        }
         NodeRecord current = nodes.get(nodeId);
         if (current == null || current.state() != expectedState) {
             throw new PermanentException(Reason.CONFLICT, "node " + nodeId + " is "
