@@ -18,7 +18,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The run the launcher records its class-data-sharing archive from ({@code -XX:ArchiveClassesAtExit}): the commands'
+ * The run the launcher records its start-time archive from (on JDK 25+ an ahead-of-time cache, {@code
+ * -XX:AOTCacheOutput}; on older JDKs a class-data-sharing archive, {@code -XX:ArchiveClassesAtExit}): the commands'
  * usual paths (parsing, help, the DynamoDB and SQS clients, the error handling), each against an endpoint that
  * refuses connections at once, so it needs no backend and takes about two seconds. Every later {@code ecsa} start maps
  * the archived classes instead of loading and verifying them again (docs/cli.md#start-time).
