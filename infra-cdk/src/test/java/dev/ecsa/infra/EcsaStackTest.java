@@ -137,21 +137,20 @@ class EcsaStackTest {
 
     @Test
     void membershipFixesAreOffUnlessConfigured() {
+        reconcilerEnvironmentHas(Map.of("ECSA_RECONCILE_SAFE_FIXES", "true", "ECSA_RECONCILE_MEMBERSHIP_FIXES", "false",
+                "ECSA_RECONCILE_FIX_BUDGET", "5"));
+    }
+
+    private static void reconcilerEnvironmentHas(Map<String, Object> variables) {
         template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
                 "Handler", EcsaStack.RECONCILE_HANDLER,
-                "Environment", Match.objectLike(Map.of("Variables", Match.objectLike(Map.of(
-                        "ECSA_RECONCILE_SAFE_FIXES", "true",
-                        "ECSA_RECONCILE_MEMBERSHIP_FIXES", "false",
-                        "ECSA_RECONCILE_FIX_BUDGET", "5")))))));
+                "Environment", Match.objectLike(Map.of("Variables", Match.objectLike(variables))))));
     }
 
     @Test
     void theTargetVersionsReachTheReconcilerAndABadOneFailsTheSynth() {
-        template.hasResourceProperties("AWS::Lambda::Function", Match.objectLike(Map.of(
-                "Handler", EcsaStack.RECONCILE_HANDLER,
-                "Environment", Match.objectLike(Map.of("Variables", Match.objectLike(Map.of(
-                        "ECSA_TARGET_ECS_AGENT_VERSION", "1.90.0",
-                        "ECSA_TARGET_SSM_AGENT_VERSION", Match.absent())))))));
+        reconcilerEnvironmentHas(Map.of("ECSA_TARGET_ECS_AGENT_VERSION", "1.90.0",
+                "ECSA_TARGET_SSM_AGENT_VERSION", Match.absent()));
         App bad = new App(software.amazon.awscdk.AppProps.builder()
                 .context(Map.of("ecsa:targetSsmAgentVersion", "latest")).build());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> EcsaConfig.fromContext(bad.getNode()))
