@@ -59,14 +59,17 @@ ecsa_jvm_options() {
   done < "$1"
 }
 
-# DIR/ecsa-cli.aot for a JDK of FEATURE 25+, DIR/ecsa-cli.jsa otherwise.
-ecsa_archive_path() {
-  if [ "$2" -ge 25 ]; then echo "$1/ecsa-cli.aot"; else echo "$1/ecsa-cli.jsa"; fi
-}
-
-# The flag that uses ARCHIVE on a JDK of FEATURE.
-ecsa_archive_flag() {
-  if [ "$2" -ge 25 ]; then echo "-XX:AOTCache=$1"; else echo "-XX:SharedArchiveFile=$1"; fi
+# Sets ECSA_ARCHIVE and ECSA_ARCHIVE_FLAG for a JDK of FEATURE: DIR/ecsa-cli.aot and -XX:AOTCache from 25 on,
+# DIR/ecsa-cli.jsa and -XX:SharedArchiveFile before (variables, not output: no subshell on the launcher's path).
+# shellcheck disable=SC2034  # the variables are the caller's
+ecsa_archive() {
+  if [ "$2" -ge 25 ]; then
+    ECSA_ARCHIVE="$1/ecsa-cli.aot"
+    ECSA_ARCHIVE_FLAG="-XX:AOTCache=$ECSA_ARCHIVE"
+  else
+    ECSA_ARCHIVE="$1/ecsa-cli.jsa"
+    ECSA_ARCHIVE_FLAG="-XX:SharedArchiveFile=$ECSA_ARCHIVE"
+  fi
 }
 
 # True when ARCHIVE is missing, was recorded by another JDK or for another class path (it is only valid for the same

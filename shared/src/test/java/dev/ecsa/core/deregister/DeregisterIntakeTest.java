@@ -214,13 +214,23 @@ class DeregisterIntakeTest {
         assertThat(result.failure().message()).contains("SSM still lists " + node.managedInstanceId());
     }
 
-    @Test
-    void aFailedRegistrationWithoutIdsIsNotRegistered() {
+    /** node-1 as a registration claims it: REGISTERING, no ids. */
+    private void registeringNode() {
         RegisterRequest reg = new RegisterRequest("reg-1", "node-1", "10.0.0.7", 22, "ecsa", null, null, null, null,
                 "p", "");
         store.createNodeIfAbsent(NodeRecord.newRegistration(reg, "edge", clock.instant()));
-        store.transition("node-1", new Transition(NodeState.REGISTERING, NodeState.REGISTRATION_FAILED, 1),
-                NodeUpdate.none());
+    }
+
+    /** node-1 as a failed registration leaves it, with what {@code update} records. */
+    private void failedRegistration(NodeUpdate update) {
+        registeringNode();
+        store.transition("node-1", new Transition(NodeState.REGISTERING, NodeState.REGISTRATION_FAILED, 1), update)
+                .orThrow();
+    }
+
+    @Test
+    void aFailedRegistrationWithoutIdsIsNotRegistered() {
+        failedRegistration(NodeUpdate.none());
 
         IntakeResult result = intake().accept(request("dereg-1", null, null), Attempt.first(MAX));
 
@@ -229,12 +239,8 @@ class DeregisterIntakeTest {
 
     @Test
     void aFailedRegistrationThatLeftAManagedInstanceIsTakenForTheWorkflowSoNoRegistrationStartsMeanwhile() {
-        RegisterRequest reg = new RegisterRequest("reg-1", "node-1", "10.0.0.7", 22, "ecsa", null, null, null, null,
-                "p", "");
-        store.createNodeIfAbsent(NodeRecord.newRegistration(reg, "edge", clock.instant()));
         managed.add(new ManagedInstance("mi-0bbbbbbbbbbbbbbbb", "act-1", "node-1", PingStatus.ONLINE, "3.3", null));
-        store.transition("node-1", new Transition(NodeState.REGISTERING, NodeState.REGISTRATION_FAILED, 1),
-                NodeUpdate.none().withManagedInstanceId("mi-0bbbbbbbbbbbbbbbb")).orThrow();
+        failedRegistration(NodeUpdate.none().withManagedInstanceId("mi-0bbbbbbbbbbbbbbbb"));
 
         IntakeResult result = intake().accept(request("dereg-1", null, null), Attempt.first(MAX));
 
@@ -251,12 +257,8 @@ class DeregisterIntakeTest {
     @Test
     void aFailedRegistrationThatLeftAnInstanceItsRecordDoesNotNameIsTakenForTheWorkflowToo() {
         // The registration's look for what it left could not reach SSM: no id recorded, but SSM lists one by tag.
-        RegisterRequest reg = new RegisterRequest("reg-1", "node-1", "10.0.0.7", 22, "ecsa", null, null, null, null,
-                "p", "");
-        store.createNodeIfAbsent(NodeRecord.newRegistration(reg, "edge", clock.instant()));
         managed.add(new ManagedInstance("mi-0cccccccccccccccc", "act-1", "node-1", PingStatus.ONLINE, "3.3", null));
-        store.transition("node-1", new Transition(NodeState.REGISTERING, NodeState.REGISTRATION_FAILED, 1),
-                NodeUpdate.none()).orThrow();
+        failedRegistration(NodeUpdate.none());
 
         IntakeResult result = intake().accept(request("dereg-1", null, null), Attempt.first(MAX));
 
@@ -269,9 +271,7 @@ class DeregisterIntakeTest {
 
     @Test
     void aBusyNodeIsRetriedThenRejectedAtTheBound() {
-        RegisterRequest reg = new RegisterRequest("reg-1", "node-1", "10.0.0.7", 22, "ecsa", null, null, null, null,
-                "p", "");
-        store.createNodeIfAbsent(NodeRecord.newRegistration(reg, "edge", clock.instant()));
+        registeringNode();
 
         assertThatThrownBy(() -> intake().accept(request("dereg-1", null, null), new Attempt(1, MAX, null)))
                 .isInstanceOfSatisfying(RetryableException.class,
