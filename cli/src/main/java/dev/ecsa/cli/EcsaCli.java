@@ -134,6 +134,7 @@ public final class EcsaCli implements Callable<Integer> {
         m.put("watch", WatchCommand.class);
         m.put("findings", FindingsCommand.class);
         m.put("reconcile", ReconcileCommand.class);
+        m.put("repair", RepairCommand.class);
         m.put("local", LocalCommand.class);
         m.put("completion", CompletionCommand.class);
         m.put("help", CommandLine.HelpCommand.class);

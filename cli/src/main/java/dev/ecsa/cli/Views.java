@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecsa.core.deregister.CheckDrain;
 import dev.ecsa.core.model.AgentVersions;
+import dev.ecsa.core.model.NodeHealth;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.Step;
@@ -13,6 +14,7 @@ import dev.ecsa.core.reconcile.Finding;
 import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.store.Json;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -100,6 +102,7 @@ final class Views {
                 : "  (as of " + n.agentVersions().observedAt() + ")"));
         field(b, "platform", platform(n.agentVersions()));
         field(b, "attributes", attributes(n));
+        field(b, "health", health(n.health(), p));
         if (v.lastRequest().isPresent()) {
             RequestRecord r = v.lastRequest().get();
             String result = r.outcome() != null ? p.state(r.outcome().name()) : r.status().name();
@@ -122,6 +125,24 @@ final class Views {
         field(b, "updated", n.updatedAt() + "  (version " + n.version() + ")");
         b.append(p.dim("history: ecsa history " + n.nodeId())).append('\n');
         return b.toString();
+    }
+
+    /** What the reconciler's repair saw and did, or {@code null} while there is nothing to say. */
+    private static String health(NodeHealth h, Printer p) {
+        if (h.isNone()) {
+            return null;
+        }
+        List<String> parts = new ArrayList<>();
+        if (h.unhealthySince() != null) {
+            parts.add(p.red("unhealthy") + " since " + h.unhealthySince() + " (" + h.problem() + ")");
+        }
+        if (h.quarantined()) {
+            parts.add("quarantined by the repair since " + h.quarantinedAt());
+        }
+        if (h.healthySince() != null) {
+            parts.add("healthy again since " + h.healthySince() + ", released once it stays so");
+        }
+        return String.join("; ", parts);
     }
 
     /** {@code Ubuntu 22.04}, or {@code null} when SSM has not reported it. */
@@ -223,6 +244,11 @@ final class Views {
         o.put("hostKeyFingerprint", n.hostKeyFingerprint());
         o.set("agentVersions", JSON.valueToTree(n.agentVersions()));
         o.set("attributes", JSON.valueToTree(n.attributes()));
+        if (n.health().isNone()) {
+            o.putNull("health");
+        } else {
+            o.set("health", JSON.valueToTree(n.health()));
+        }
         o.put("lastRequestId", n.lastRequestId());
         v.lastRequest().ifPresent(r -> {
             o.put("lastAction", r.action().wireName());

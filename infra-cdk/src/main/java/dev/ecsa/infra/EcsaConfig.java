@@ -1,6 +1,7 @@
 package dev.ecsa.infra;
 
 import dev.ecsa.core.contract.FunctionBudgets;
+import dev.ecsa.core.reconcile.RepairSettings;
 import dev.ecsa.core.register.RegistrationSettings;
 import dev.ecsa.core.validation.FieldRules;
 import java.util.List;
@@ -46,6 +47,10 @@ import software.constructs.Node;
  * @param targetEcsAgentVersion     the ECS agent version the fleet should run (the reconciler reports nodes behind it);
  *                                  empty = no target
  * @param targetSsmAgentVersion     the same for the SSM agent
+ * @param repairUnhealthyAfterSeconds the repair's debounce: a node is unhealthy once every reconcile run for this long
+ *                                  found an agent disconnected (60-86400)
+ * @param repairQuarantine          let the repair quarantine unhealthy nodes (DRAINING, node DRAIN_KEPT); off = report
+ * @param repairMaxUnhealthyPercent repair acts in a cluster only while at most this share of its nodes is unhealthy
  */
 public record EcsaConfig(
         String stackName,
@@ -76,7 +81,10 @@ public record EcsaConfig(
         String alarmTopic,
         String functionsZip,
         String targetEcsAgentVersion,
-        String targetSsmAgentVersion) {
+        String targetSsmAgentVersion,
+        int repairUnhealthyAfterSeconds,
+        boolean repairQuarantine,
+        int repairMaxUnhealthyPercent) {
 
     /** The pinned primary key fingerprint of "Amazon ECS <ecs-security@amazon.com>" (AWS ECS Anywhere docs). */
     public static final String AWS_ECS_SIGNING_KEY_FINGERPRINT = "F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F";
@@ -125,6 +133,12 @@ public record EcsaConfig(
         }
         // The same rule the reconciler applies: a bad target fails the synth, not the first reconcile.
         new dev.ecsa.core.model.TargetVersions(emptyToNull(targetEcsAgentVersion), emptyToNull(targetSsmAgentVersion));
+        if (repairUnhealthyAfterSeconds < 60 || repairUnhealthyAfterSeconds > 86_400) {
+            throw new IllegalArgumentException("ecsa:repairUnhealthyAfterSeconds must be 60-86400 (a minute to a day)");
+        }
+        if (repairMaxUnhealthyPercent < 0 || repairMaxUnhealthyPercent > 100) {
+            throw new IllegalArgumentException("ecsa:repairMaxUnhealthyPercent must be 0-100");
+        }
         if (additionalClusterNames.contains(clusterName)) {
             throw new IllegalArgumentException("ecsa:additionalClusterNames repeats ecsa:clusterName " + clusterName);
         }
@@ -168,7 +182,12 @@ public record EcsaConfig(
                 text(node, "ecsa:alarmTopic", ""),
                 text(node, "ecsa:functionsZip", "functions/target/ecsa-functions-lambda.zip"),
                 text(node, "ecsa:targetEcsAgentVersion", ""),
-                text(node, "ecsa:targetSsmAgentVersion", ""));
+                text(node, "ecsa:targetSsmAgentVersion", ""),
+                Integer.parseInt(text(node, "ecsa:repairUnhealthyAfterSeconds",
+                        String.valueOf(RepairSettings.DEFAULT_UNHEALTHY_AFTER.toSeconds()))),
+                Boolean.parseBoolean(text(node, "ecsa:repairQuarantine", "false")),
+                Integer.parseInt(text(node, "ecsa:repairMaxUnhealthyPercent",
+                        String.valueOf(RepairSettings.DEFAULT_MAX_UNHEALTHY_PERCENT))));
     }
 
     private static String emptyToNull(String s) {

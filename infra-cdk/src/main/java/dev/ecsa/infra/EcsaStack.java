@@ -3,6 +3,7 @@ package dev.ecsa.infra;
 import dev.ecsa.core.contract.FunctionBudgets;
 import dev.ecsa.core.contract.FunctionEnvironment;
 import dev.ecsa.core.contract.InventorySchema;
+import dev.ecsa.core.reconcile.FindingType;
 import dev.ecsa.core.contract.ServiceMetrics;
 import dev.ecsa.core.deregister.DrainSettings;
 import io.github.cdklabs.cdknag.NagPackSuppression;
@@ -247,6 +248,11 @@ public final class EcsaStack extends Stack {
         if (!config.targetSsmAgentVersion().isEmpty()) {
             reconcileEnv.put(FunctionEnvironment.TARGET_SSM_AGENT_VERSION, config.targetSsmAgentVersion());
         }
+        reconcileEnv.put(FunctionEnvironment.REPAIR_UNHEALTHY_AFTER_SECONDS,
+                Integer.toString(config.repairUnhealthyAfterSeconds()));
+        reconcileEnv.put(FunctionEnvironment.REPAIR_QUARANTINE, Boolean.toString(config.repairQuarantine()));
+        reconcileEnv.put(FunctionEnvironment.REPAIR_MAX_UNHEALTHY_PERCENT,
+                Integer.toString(config.repairMaxUnhealthyPercent()));
         Function reconcile = function("Reconcile", RECONCILE_HANDLER, code, reconcileEnv,
                 FunctionBudgets.RECONCILE_TIMEOUT_SECONDS, 2048, logRetention,
                 vpc, subnets, securityGroup);
@@ -527,16 +533,24 @@ public final class EcsaStack extends Stack {
                         .right(List.<IMetric>of(nodeRequest.metricDuration(), drain.metricDuration()))
                         .build());
         dashboard.addWidgets(
-                GraphWidget.Builder.create().title("Drain workflow").width(24)
+                GraphWidget.Builder.create().title("Drain workflow").width(12)
                         .left(List.<IMetric>of(workflow.stateMachine().metricStarted(),
                                 workflow.stateMachine().metricSucceeded(), workflow.stateMachine().metricFailed()))
+                        .build(),
+                // What each reconcile run counted (its EMF line): agents seen disconnected now, nodes unhealthy past
+                // the repair's debounce, clusters where repair waits because too many are unhealthy at once.
+                GraphWidget.Builder.create().title("Node health (reconciler)").width(12)
+                        .left(List.<IMetric>of(findingMetric(config, FindingType.AGENT_DISCONNECTED),
+                                findingMetric(config, FindingType.NODE_UNHEALTHY),
+                                findingMetric(config, FindingType.REPAIR_SUSPENDED),
+                                findingMetric(config, FindingType.AGENT_OUTDATED)))
                         .build());
 
         // What an operator's CLI needs (docs/operator-iam.md): read the stack's outputs and the inventory, send requests,
         // run the reconciler now. Nothing that changes AWS resources directly: every change goes through a request.
         ManagedPolicy operator = ManagedPolicy.Builder.create(this, "OperatorPolicy")
                 .description("ecsa CLI against stack " + config.stackName() + ": read the inventory and the "
-                        + "stack's outputs, send node requests, run the reconciler now")
+                        + "stack's outputs, send node requests, run the reconciler now, pause repair")
                 .statements(List.of(
                         PolicyStatement.Builder.create().sid("ReadStackOutputs")
                                 .actions(List.of("cloudformation:DescribeStacks"))
@@ -551,6 +565,12 @@ public final class EcsaStack extends Stack {
                         PolicyStatement.Builder.create().sid("QueryInventory")
                                 .actions(List.of("dynamodb:Query"))
                                 .resources(List.of(table.getTableArn(), table.getTableArn() + "/index/*")).build(),
+                        // ecsa repair pause|resume: the one item of the pause and nothing else of the table.
+                        PolicyStatement.Builder.create().sid("PauseRepair")
+                                .actions(List.of("dynamodb:PutItem", "dynamodb:DeleteItem"))
+                                .resources(List.of(table.getTableArn()))
+                                .conditions(Map.of("ForAllValues:StringEquals", Map.of("dynamodb:LeadingKeys",
+                                        List.of(InventorySchema.REPAIR_PAUSE_PK)))).build(),
                         PolicyStatement.Builder.create().sid("ReconcileNow")
                                 .actions(List.of("lambda:InvokeFunction"))
                                 .resources(List.of(reconcileLive.getFunctionArn())).build()))
@@ -616,6 +636,17 @@ public final class EcsaStack extends Stack {
         software.amazon.awscdk.Annotations.of(fn).acknowledgeWarning("@aws-cdk/aws-lambda:snapStartRequirePublish",
                 "every trigger invokes the 'live' alias of a published version");
         return Alias.Builder.create(fn, "Live").aliasName("live").version(fn.getCurrentVersion()).build();
+    }
+
+    /** A finding type's count per reconcile run, as the reconciler's EMF line carries it: the largest in the period. */
+    private static Metric findingMetric(EcsaConfig config, FindingType type) {
+        return Metric.Builder.create()
+                .namespace(METRIC_NAMESPACE)
+                .metricName(type.metricName())
+                .dimensionsMap(Map.of("Service", config.stackName()))
+                .statistic("Maximum")
+                .period(Duration.minutes(15))
+                .build();
     }
 
     private Metric serviceMetric(EcsaConfig config, String name) {

@@ -29,7 +29,8 @@ class DeployRehearsalTest {
         List<TemplateIam.Grant> operator = synth.iam().grantsOfManagedPolicy("OperatorPolicy");
         assertThat(TemplateIam.mistypedGrants(operator, Synth.IAM_DATA)).as("operator policy").isEmpty();
         assertThat(operator.stream().flatMap(g -> g.actions().stream()).sorted().toList()).containsExactly(
-                "cloudformation:DescribeStacks", "dynamodb:GetItem", "dynamodb:Query", "lambda:InvokeFunction",
+                "cloudformation:DescribeStacks", "dynamodb:DeleteItem", "dynamodb:GetItem", "dynamodb:PutItem",
+                "dynamodb:Query", "lambda:InvokeFunction",
                 "sqs:GetQueueAttributes", "sqs:SendMessage");
         assertThat(operator).allSatisfy(g -> assertThat(g.resources()).doesNotContain("*"));
         // Every variable a function cannot start without is set (the reconciler once lacked the role).

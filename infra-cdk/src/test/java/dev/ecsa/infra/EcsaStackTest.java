@@ -158,6 +158,33 @@ class EcsaStackTest {
     }
 
     @Test
+    void repairReportsOnlyUnlessConfiguredAndBadRepairSettingsFailTheSynth() {
+        reconcilerEnvironmentHas(Map.of("ECSA_REPAIR_QUARANTINE", "false", "ECSA_REPAIR_UNHEALTHY_AFTER_SECONDS", "900",
+                "ECSA_REPAIR_MAX_UNHEALTHY_PERCENT", "40"));
+        App on = new App(software.amazon.awscdk.AppProps.builder().context(Map.of("ecsa:repairQuarantine", "true",
+                "ecsa:repairUnhealthyAfterSeconds", "1800", "ecsa:repairMaxUnhealthyPercent", "25")).build());
+        EcsaConfig config = EcsaConfig.fromContext(on.getNode());
+        org.assertj.core.api.Assertions.assertThat(List.of(config.repairQuarantine(),
+                config.repairUnhealthyAfterSeconds(), config.repairMaxUnhealthyPercent())).containsExactly(true, 1800, 25);
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(Map.of("ecsa:repairUnhealthyAfterSeconds", "10"),
+                Map.of("ecsa:repairMaxUnhealthyPercent", "150"))) {
+            App app = new App(software.amazon.awscdk.AppProps.builder().context(bad).build());
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> EcsaConfig.fromContext(app.getNode()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(bad.keySet().iterator().next());
+        }
+    }
+
+    @Test
+    void theOperatorMayWriteTheRepairPauseAndNoOtherItem() {
+        template.hasResourceProperties("AWS::IAM::ManagedPolicy", Match.objectLike(Map.of("PolicyDocument",
+                Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(Match.objectLike(Map.of(
+                        "Sid", "PauseRepair",
+                        "Action", List.of("dynamodb:PutItem", "dynamodb:DeleteItem"),
+                        "Condition", Map.of("ForAllValues:StringEquals",
+                                Map.of("dynamodb:LeadingKeys", List.of("CONTROL#repairPause"))))))))))));
+    }
+
+    @Test
     void reconcileRunsOnTheConfiguredSchedule() {
         template.hasResourceProperties("AWS::Events::Rule", Match.objectLike(Map.of(
                 "ScheduleExpression", "rate(15 minutes)",
@@ -184,6 +211,9 @@ class EcsaStackTest {
         java.util.Set<String> emitted = new java.util.HashSet<>(dev.ecsa.core.contract.ServiceMetrics.OUTCOMES);
         emitted.add(dev.ecsa.core.contract.ServiceMetrics.RECONCILE_FINDINGS);
         emitted.add(dev.ecsa.core.contract.ServiceMetrics.RECONCILE_FIXES);
+        for (dev.ecsa.core.reconcile.FindingType type : dev.ecsa.core.reconcile.FindingType.values()) {
+            emitted.add(type.metricName()); // the reconciler's EMF line carries every type's count
+        }
         for (var alarm : template.findResources("AWS::CloudWatch::Alarm").values()) {
             @SuppressWarnings("unchecked")
             Map<String, Object> props = (Map<String, Object>) alarm.get("Properties");
@@ -201,6 +231,7 @@ class EcsaStackTest {
             found++;
         }
         assertThat(found).as("service metrics on the dashboard").isGreaterThanOrEqualTo(5);
+        assertThat(dashboard).contains("NodeUnhealthy", "RepairSuspended");
     }
 
     /** Each function's timeout holds its own budgets, so slow work ends as a recorded failure, not a sandbox kill. */

@@ -16,6 +16,7 @@ import dev.ecsa.core.port.NodeCreation;
 import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.port.TransitionResult;
 import dev.ecsa.core.reconcile.ReconcileRun;
+import dev.ecsa.core.reconcile.RepairPause;
 import dev.ecsa.core.reconcile.ReconcileStore;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
@@ -67,6 +68,9 @@ public final class DynamoDbNodeStore implements ReconcileStore {
     static final String RECONCILE_PK = "RECONCILE";
     static final String RUN_PREFIX = "RUN#";
     static final String RUN_BODY = "run";
+    /** The repair pause's key: {@link InventorySchema#REPAIR_PAUSE_PK} and this sort key. */
+    private static final String REPAIR_PAUSE_PK = InventorySchema.REPAIR_PAUSE_PK;
+    static final String CONTROL_SK = "CONTROL";
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -411,6 +415,42 @@ public final class DynamoDbNodeStore implements ReconcileStore {
         }
     }
 
+    // ---- the repair pause ----
+
+    /** {@inheritDoc} The item {@code pk = CONTROL#repairPause, sk = CONTROL}; one GetItem. */
+    @Override
+    public Optional<RepairPause> repairPause() {
+        Map<String, AttributeValue> item = call("GetItem", () -> dynamo.getItem(b -> b.tableName(table)
+                .key(Map.of(Items.PK, s(REPAIR_PAUSE_PK), Items.SK, s(CONTROL_SK))).consistentRead(true))).item();
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RepairPause(stringOrNull(item.get("by")), stringOrNull(item.get(Items.REASON)),
+                Instant.parse(item.get("at").s())));
+    }
+
+    @Override
+    public void pauseRepair(RepairPause pause) {
+        Map<String, AttributeValue> item = new HashMap<>();
+        item.put(Items.PK, s(REPAIR_PAUSE_PK));
+        item.put(Items.SK, s(CONTROL_SK));
+        item.put(Items.TYPE, s("REPAIR_PAUSE"));
+        item.put("by", s(pause.by()));
+        item.put(Items.REASON, s(pause.reason()));
+        item.put("at", s(pause.at().toString()));
+        call("PutItem", () -> dynamo.putItem(b -> b.tableName(table).item(item)));
+    }
+
+    @Override
+    public void resumeRepair() {
+        call("DeleteItem", () -> dynamo.deleteItem(b -> b.tableName(table)
+                .key(Map.of(Items.PK, s(REPAIR_PAUSE_PK), Items.SK, s(CONTROL_SK)))));
+    }
+
+    private static String stringOrNull(AttributeValue v) {
+        return v == null ? null : v.s();
+    }
+
     // ---- plumbing ----
 
     private long expiresAt(RequestRecord r) {
@@ -490,6 +530,9 @@ public final class DynamoDbNodeStore implements ReconcileStore {
             }
             if (u.attributes() != null) {
                 e.setOrRemove(Items.ECS_ATTRIBUTES, Items.stringMap(u.attributes()));
+            }
+            if (u.health() != null) {
+                e.setOrRemove(Items.HEALTH, Items.health(u.health()));
             }
             e.setIfPresent(Items.LAST_REQUEST_ID, u.lastRequestId());
             if (u.clearLastError()) {

@@ -6,6 +6,7 @@ import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.model.Action;
 import dev.ecsa.core.model.AgentVersions;
 import dev.ecsa.core.model.Failure;
+import dev.ecsa.core.model.NodeHealth;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
@@ -66,6 +67,8 @@ final class Items {
     /** The node's custom ECS attributes (a map of strings), as its last registration set them. */
     static final String ECS_ATTRIBUTES = "attributes";
     static final String LAST_REQUEST_ID = "lastRequestId";
+    /** What the reconciler saw of the node's agents over time and what its repair did (absent while healthy). */
+    static final String HEALTH = "health";
     static final String LAST_ERROR = "lastError";
     static final String CREATED_AT = "createdAt";
     static final String UPDATED_AT = InventorySchema.UPDATED_AT;
@@ -92,6 +95,10 @@ final class Items {
     static final String PLATFORM_NAME = "platformName";
     static final String PLATFORM_VERSION = "platformVersion";
     static final String OBSERVED_AT = "observedAt";
+    static final String UNHEALTHY_SINCE = "unhealthySince";
+    static final String PROBLEM = "problem";
+    static final String QUARANTINED_AT = "quarantinedAt";
+    static final String HEALTHY_SINCE = "healthySince";
     static final String NAME = "name";
     static final String STARTED_AT = "startedAt";
     static final String ENDED_AT = "endedAt";
@@ -142,6 +149,10 @@ final class Items {
         if (attributes != null) {
             item.put(ECS_ATTRIBUTES, attributes);
         }
+        AttributeValue health = health(n.health());
+        if (health != null) {
+            item.put(HEALTH, health);
+        }
         putIfPresent(item, LAST_REQUEST_ID, n.lastRequestId());
         if (n.lastError() != null) {
             item.put(LAST_ERROR, failure(n.lastError()));
@@ -170,7 +181,39 @@ final class Items {
                 instant(item, CREATED_AT),
                 instant(item, UPDATED_AT),
                 instant(item, STATE_CHANGED_AT),
-                toStringMap(item.get(ECS_ATTRIBUTES)));
+                toStringMap(item.get(ECS_ATTRIBUTES)),
+                toHealth(item.get(HEALTH)));
+    }
+
+    /** The node's health as a map of what is set, or {@code null} when nothing is (the attribute is removed). */
+    static AttributeValue health(NodeHealth h) {
+        if (h.isNone()) {
+            return null;
+        }
+        Map<String, AttributeValue> m = new HashMap<>();
+        putIfPresent(m, UNHEALTHY_SINCE, text(h.unhealthySince()));
+        putIfPresent(m, PROBLEM, h.problem());
+        putIfPresent(m, QUARANTINED_AT, text(h.quarantinedAt()));
+        putIfPresent(m, HEALTHY_SINCE, text(h.healthySince()));
+        return AttributeValue.fromM(m);
+    }
+
+    private static NodeHealth toHealth(AttributeValue v) {
+        if (v == null || !v.hasM()) {
+            return NodeHealth.none();
+        }
+        Map<String, AttributeValue> m = v.m();
+        return new NodeHealth(optionalInstant(m, UNHEALTHY_SINCE), str(m, PROBLEM), optionalInstant(m, QUARANTINED_AT),
+                optionalInstant(m, HEALTHY_SINCE));
+    }
+
+    private static String text(Instant t) {
+        return t == null ? null : t.toString();
+    }
+
+    private static Instant optionalInstant(Map<String, AttributeValue> m, String name) {
+        String t = str(m, name);
+        return t == null ? null : Instant.parse(t);
     }
 
     /** A map of strings as a DynamoDB map, or {@code null} when empty (the attribute is removed). */

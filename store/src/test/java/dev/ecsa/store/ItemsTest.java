@@ -5,6 +5,7 @@ import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.model.Action;
 import dev.ecsa.core.model.AgentVersions;
 import dev.ecsa.core.model.Failure;
+import dev.ecsa.core.model.NodeHealth;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
@@ -32,7 +33,8 @@ class ItemsTest {
                 "ecsa", new AgentVersions("3.3.1", "1.90.0", "1.90.0-1", "25.0.5", "Ubuntu", "22.04",
                         T.plusSeconds(2)), "req-9",
                 new Failure(Reason.TIMED_OUT, "3 tasks left"), T, T.plusNanos(123_456_789), T.plusSeconds(1),
-                Map.of("rack", "r4", "gpu", "a10"));
+                Map.of("rack", "r4", "gpu", "a10"), new NodeHealth(T.minusSeconds(900), "ECS reports the agent "
+                        + "disconnected", T.minusSeconds(60), T.plusNanos(5)));
     }
 
     private static RequestRecord fullRequest() {
@@ -57,6 +59,8 @@ class ItemsTest {
         List<String> software = Arrays.stream(AgentVersions.class.getRecordComponents())
                 .map(RecordComponent::getName).toList();
         assertThat(item.get("agentVersions").m().keySet()).containsExactlyInAnyOrderElementsOf(software);
+        assertThat(item.get("health").m().keySet()).containsExactlyInAnyOrderElementsOf(Arrays.stream(
+                NodeHealth.class.getRecordComponents()).map(RecordComponent::getName).toList());
         assertThat(item).containsEntry("pk", AttributeValue.fromS("NODE#node-7"))
                 .containsEntry("sk", AttributeValue.fromS("NODE"))
                 .containsEntry("state", AttributeValue.fromS("DRAIN_KEPT"))
@@ -72,7 +76,8 @@ class ItemsTest {
                 null, null, T, T, T);
         Map<String, AttributeValue> item = Items.fromNode(node);
         assertThat(Items.toNode(item)).isEqualTo(node);
-        assertThat(item).doesNotContainKeys("cluster", "managedInstanceId", "agentVersions", "lastError", "attributes");
+        assertThat(item).doesNotContainKeys("cluster", "managedInstanceId", "agentVersions", "lastError", "attributes",
+                "health");
     }
 
     @Test

@@ -10,6 +10,7 @@ import dev.ecsa.core.port.HybridActivations;
 import dev.ecsa.core.port.ManagedInstances;
 import dev.ecsa.core.reconcile.Reconcile;
 import dev.ecsa.core.reconcile.ReconcileSettings;
+import dev.ecsa.core.reconcile.RepairSettings;
 import dev.ecsa.core.reconcile.ReconcileStore;
 import dev.ecsa.functions.FunctionsConfig;
 import java.time.Clock;
@@ -58,6 +59,8 @@ public record ReconcileDeps(ReconcileStore store, HybridActivations activations,
      *       (default 300);</li>
      *   <li>{@code ECSA_TARGET_ECS_AGENT_VERSION}, {@code ECSA_TARGET_SSM_AGENT_VERSION}: the versions the fleet should
      *       run (unset: none); {@code ECSA_RECONCILE_INVENTORY_WRITES}: node items rewritten per run (default 1000).</li>
+     *   <li>{@code ECSA_REPAIR_UNHEALTHY_AFTER_SECONDS} (default 900), {@code ECSA_REPAIR_QUARANTINE} ({@code false}
+     *       by default), {@code ECSA_REPAIR_MAX_UNHEALTHY_PERCENT} (default 40): the health-gated repair.</li>
      * </ul>
      * A stuck drain whose policy cannot be read gets the stack's {@code ECSA_ON_DRAIN_TIMEOUT}.
      *
@@ -83,7 +86,13 @@ public record ReconcileDeps(ReconcileStore store, HybridActivations activations,
                 new TargetVersions(env.get(FunctionEnvironment.TARGET_ECS_AGENT_VERSION),
                         env.get(FunctionEnvironment.TARGET_SSM_AGENT_VERSION)),
                 Integer.parseInt(get(env, FunctionEnvironment.RECONCILE_INVENTORY_WRITES,
-                        String.valueOf(ReconcileSettings.DEFAULT_INVENTORY_WRITES))));
+                        String.valueOf(ReconcileSettings.DEFAULT_INVENTORY_WRITES))),
+                new RepairSettings(
+                        Duration.ofSeconds(Long.parseLong(get(env, FunctionEnvironment.REPAIR_UNHEALTHY_AFTER_SECONDS,
+                                String.valueOf(RepairSettings.DEFAULT_UNHEALTHY_AFTER.toSeconds())))),
+                        bool(env, FunctionEnvironment.REPAIR_QUARANTINE, false),
+                        Integer.parseInt(get(env, FunctionEnvironment.REPAIR_MAX_UNHEALTHY_PERCENT,
+                                String.valueOf(RepairSettings.DEFAULT_MAX_UNHEALTHY_PERCENT)))));
     }
 
     private static String get(Map<String, String> env, String key, String dflt) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.reconcile.ReconcileSettings;
+import dev.ecsa.core.reconcile.RepairSettings;
 import dev.ecsa.functions.FunctionsConfig;
 import java.time.Duration;
 import java.util.List;
@@ -21,6 +22,18 @@ class ReconcileDepsTest {
         assertThat(s.membershipFixes()).isFalse();
         assertThat(s.fixBudget()).isEqualTo(5);
         assertThat(s.defaultPolicy()).isEqualTo(TimeoutPolicy.REVERT);
+        assertThat(s.repair()).isEqualTo(RepairSettings.reportOnly());
+    }
+
+    @Test
+    void theRepairComesFromTheEnvironmentAndAMistypedSwitchFailsTheInit() {
+        ReconcileSettings s = ReconcileDeps.settings(Map.of("ECSA_REPAIR_QUARANTINE", "true",
+                "ECSA_REPAIR_UNHEALTHY_AFTER_SECONDS", "1800", "ECSA_REPAIR_MAX_UNHEALTHY_PERCENT", "25"),
+                FunctionsConfig.from(Map.of()));
+        assertThat(s.repair()).isEqualTo(new RepairSettings(Duration.ofMinutes(30), true, 25));
+        assertThatThrownBy(() -> ReconcileDeps.settings(Map.of("ECSA_REPAIR_QUARANTINE", "on"),
+                FunctionsConfig.from(Map.of()))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("ECSA_REPAIR_QUARANTINE");
     }
 
     @Test

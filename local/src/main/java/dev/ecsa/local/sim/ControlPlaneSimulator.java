@@ -240,6 +240,17 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         });
     }
 
+    /**
+     * The SSM agent of a managed instance stopped pinging at {@code lastPing}: SSM reports it {@code ConnectionLost}
+     * with that {@code LastPingDateTime} (a host that went silent before the bench's clock could see it).
+     */
+    public void agentSilentSince(String managedInstanceId, java.time.Instant lastPing) {
+        locked(() -> {
+            ssm.silentSince(managedInstanceId, lastPing);
+            return null;
+        });
+    }
+
     /** Connects or disconnects the ECS agent of a container instance. */
     public void setAgentConnected(String containerInstanceArn, boolean connected) {
         locked(() -> {

@@ -390,6 +390,12 @@ final class SsmSimulation {
         }
     }
 
+    void silentSince(String instanceId, Instant lastPing) {
+        Instance i = liveInstance(instanceId);
+        i.pingStatus = "ConnectionLost";
+        i.lastPing = lastPing;
+    }
+
     /** The instance, if it exists and was not deregistered; else InvalidInstanceId as SSM answers. */
     Instance liveInstance(String instanceId) {
         Instance i = instanceId == null ? null : instances.get(instanceId);

@@ -1,5 +1,9 @@
 package dev.ecsa.it.lambda;
 
+import dev.ecsa.core.state.Transition;
+import dev.ecsa.core.model.NodeUpdate;
+import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.local.sim.SeededNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -293,6 +297,49 @@ class LambdaRuntimeIT {
         assertThat(result.ok()).as(result.body() + "\n" + String.join("\n", fn.log())).isTrue();
         assertThat(JSON.readTree(result.body()).has("findings")).isTrue();
         assertThat(jsonLines(fn)).anySatisfy(line -> assertThat(line.has("ReconcileFindings")).isTrue());
+    }
+
+    /**
+     * The repair as a deploy with {@code -c ecsa:repairQuarantine=true} runs it, from the zip: a node whose SSM agent
+     * has been silent for an hour (longer than the debounce) among four healthy ones is quarantined on the first run,
+     * its container instance DRAINING, every call authorized by the reconciler's role.
+     */
+    @Test
+    void theReconcilersRepairFromTheZipQuarantinesANodeSilentPastTheDebounce() throws Exception {
+        FunctionSpec spec = FunctionSpec.named(template, "Reconcile")
+                .withContextValues(Map.of(FunctionEnvironment.REPAIR_QUARANTINE, "true"));
+        String cluster = spec.environment().get(FunctionEnvironment.CLUSTER).asText();
+        LambdaFunction fn = stack.startVariant(spec, Map.of());
+        List<SeededNode> nodes = bench.simulator().seedNodes(cluster, 5, "lr-repair",
+                Map.of("ecsa:stack", stack.stackName()));
+        java.time.Instant now = java.time.Instant.now();
+        for (SeededNode n : nodes) {
+            store.createNodeIfAbsent(new NodeRecord(n.nodeId(), NodeState.REGISTERING, 1, cluster, null, null, null,
+                    "192.0.2.30", 22, "ecsa", null, "seed-" + n.nodeId(), null, now, now, now));
+            store.transition(n.nodeId(), new Transition(NodeState.REGISTERING, NodeState.REGISTERED, 1),
+                    NodeUpdate.none().withManagedInstanceId(n.managedInstanceId())
+                            .withContainerInstanceArn(n.containerInstanceArn()));
+        }
+        SeededNode silent = nodes.get(0);
+        bench.simulator().agentSilentSince(silent.managedInstanceId(), now.minus(java.time.Duration.ofHours(1)));
+
+        LambdaFunction.Invocation result = fn.invoke(stack.scheduledEvent());
+
+        assertThat(result.ok()).as(result.body() + "\n" + String.join("\n", fn.log())).isTrue();
+        NodeRecord quarantined = store.getNode(silent.nodeId()).orElseThrow();
+        assertThat(quarantined.state()).as(String.join("\n", fn.log())).isEqualTo(NodeState.DRAIN_KEPT);
+        assertThat(quarantined.health().quarantined()).isTrue();
+        assertThat(bench.simulator().containerInstance(silent.containerInstanceArn()).orElseThrow().status())
+                .isEqualTo("DRAINING");
+        for (SeededNode n : nodes.subList(1, nodes.size())) {
+            assertThat(store.getNode(n.nodeId()).orElseThrow().state()).isEqualTo(NodeState.REGISTERED);
+        }
+        assertThat(bench.simulator().events()).anyMatch(e -> e.detailType().equals("NodeQuarantined")
+                && e.detail().contains(silent.nodeId()));
+        assertThat(iam.decisions()).filteredOn(d -> d.role().startsWith("Reconcile"))
+                .extracting(BenchAuthorizer.Decision::action)
+                .contains("ecs:UpdateContainerInstancesState", "dynamodb:GetItem", "dynamodb:UpdateItem");
+        assertThat(unexpectedDenials()).isEmpty();
     }
 
     /** An invocation past the function's timeout ends as Lambda ends it, and the next one gets a new environment. */

@@ -244,6 +244,26 @@ class CliAgainstLocalModeIT {
     }
 
     @Test
+    @Order(8)
+    void repairCanBePausedSeenAndResumed() throws Exception {
+        CliRun pause = ecsa(state, "repair", "pause", "--reason", "core switch upgrade", "--by", "alice");
+        assertThat(pause.exitCode()).as(pause.toString()).isZero();
+        assertThat(pause.out()).contains("PAUSED by alice", "core switch upgrade", "ecsa repair resume");
+
+        JsonNode status = Json.mapper().readTree(ecsa(state, "repair", "-o", "json").out());
+        assertThat(status.path("paused").asBoolean()).isTrue();
+        assertThat(status.path("pause").path("reason").asText()).isEqualTo("core switch upgrade");
+        assertThat(status.path("quarantined")).isEmpty();
+
+        CliRun resume = ecsa(state, "repair", "resume");
+        assertThat(resume.exitCode()).as(resume.toString()).isZero();
+        assertThat(resume.out()).contains("repair: not paused", "quarantined by the repair: none");
+        CliRun wrong = ecsa(state, "repair", "stop");
+        assertThat(wrong.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(wrong.err()).contains("use status, pause or resume");
+    }
+
+    @Test
     @Order(9)
     void userErrorsGetAMessageAndTheirExitCodeNeverAStackTrace() {
         CliRun unknownNode = ecsa(state, "status", "nobody");

@@ -16,6 +16,7 @@ import dev.ecsa.core.reconcile.FixAction;
 import dev.ecsa.core.reconcile.ReconcileResult;
 import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.core.reconcile.ReconcileSettings;
+import dev.ecsa.core.reconcile.RepairSettings;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.store.Json;
 import dev.ecsa.functions.aws.SfnDrainWorkflow;
@@ -271,7 +272,9 @@ class ReconcileIT {
         var down = bench.registered("down");
         SIM.simulator().setAgentConnected(down.containerInstanceArn(), false);
         bench.clock.advance(Duration.ofMinutes(10));
-        ReconcileSettings settings = bench.settings().withMembershipFixes(true, 5);
+        // The repair's debounce beyond this test's half hour: the disconnected agent stays a plain report.
+        ReconcileSettings settings = bench.settings().withMembershipFixes(true, 5)
+                .withRepair(new RepairSettings(Duration.ofHours(2), false, RepairSettings.DEFAULT_MAX_UNHEALTHY_PERCENT));
 
         ReconcileResult first = run(settings);
         // The leftover activation, the two mi- registered without a node item, and the disconnected agent.

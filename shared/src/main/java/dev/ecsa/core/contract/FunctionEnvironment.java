@@ -45,6 +45,12 @@ public final class FunctionEnvironment {
     public static final String TARGET_ECS_AGENT_VERSION = "ECSA_TARGET_ECS_AGENT_VERSION";
     /** The same for the SSM agent. */
     public static final String TARGET_SSM_AGENT_VERSION = "ECSA_TARGET_SSM_AGENT_VERSION";
+    /** The repair's debounce: a node is unhealthy once its agents stayed disconnected this long (default 900). */
+    public static final String REPAIR_UNHEALTHY_AFTER_SECONDS = "ECSA_REPAIR_UNHEALTHY_AFTER_SECONDS";
+    /** {@code true} lets the repair quarantine unhealthy nodes (default {@code false}: report only). */
+    public static final String REPAIR_QUARANTINE = "ECSA_REPAIR_QUARANTINE";
+    /** Repair acts in a cluster only while at most this percent of its registered nodes is unhealthy (default 40). */
+    public static final String REPAIR_MAX_UNHEALTHY_PERCENT = "ECSA_REPAIR_MAX_UNHEALTHY_PERCENT";
     /** Metric namespace of the functions' EMF lines; the stack's alarms read the same. */
     public static final String METRIC_NAMESPACE = "EcsaLifecycle";
     /** The one dimension of every service metric; its value is the stack name. */

@@ -19,6 +19,11 @@ public final class InventorySchema {
     public static final String UPDATED_AT = "updatedAt";
     /** Epoch seconds after which DynamoDB may delete a request item (the table's TTL attribute). */
     public static final String TTL_ATTRIBUTE = "expiresAt";
+    /**
+     * The partition key of the repair pause: one item while set, in a partition of its own, so the operator's write
+     * grant names exactly this key ({@code dynamodb:LeadingKeys}) and nothing else of the inventory.
+     */
+    public static final String REPAIR_PAUSE_PK = "CONTROL#repairPause";
 
     private InventorySchema() {
     }

@@ -34,6 +34,11 @@ public enum Reason {
     INSTALL_FAILED(false),
     /** The SSM or ECS agent did not come up on the host in time after installation. */
     AGENT_NOT_READY(true),
+    /**
+     * A registered node's agents stayed disconnected longer than the repair's debounce; the reconciler quarantined it
+     * (docs/reconcile.md, "Health and repair").
+     */
+    AGENT_UNHEALTHY(false),
     /** The activation was rejected (expired, already used, deleted) while registering the host. */
     ACTIVATION_INVALID(false),
     /** The ids the host reports (managed instance, container instance) differ from what AWS reports. */

@@ -10,7 +10,8 @@ import java.util.Map;
 public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.NodeRegistrationFailed,
         NodeEvent.NodeRequestRejected, NodeEvent.NodeDrainStarted, NodeEvent.NodeDeregistered,
         NodeEvent.NodeDrainTimedOut, NodeEvent.NodeDeregistrationFailed,
-        NodeEvent.NodeDriftFound, NodeEvent.NodeDriftResolved {
+        NodeEvent.NodeDriftFound, NodeEvent.NodeDriftResolved, NodeEvent.NodeQuarantined,
+        NodeEvent.NodeQuarantineReleased {
 
     /** The node the event is about. */
     String nodeId();
@@ -91,5 +92,19 @@ public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.No
     /** A finding of the reconciler's previous run is gone; {@code requestId} is the run that saw it gone. */
     record NodeDriftResolved(String nodeId, String requestId, String findingType, String subject, String since)
             implements NodeEvent {
+    }
+
+    /**
+     * The reconciler's repair quarantined the node: its agents were unhealthy since {@code unhealthySince} (ISO-8601)
+     * longer than the debounce; the container instance is DRAINING and the node DRAIN_KEPT. {@code requestId} is the
+     * reconcile run's id.
+     */
+    record NodeQuarantined(String nodeId, String requestId, String cluster, String containerInstanceArn,
+                           String problem, String unhealthySince) implements NodeEvent {
+    }
+
+    /** The repair released its quarantine: the node stayed healthy since {@code healthySince}; ACTIVE again. */
+    record NodeQuarantineReleased(String nodeId, String requestId, String cluster, String containerInstanceArn,
+                                  String healthySince) implements NodeEvent {
     }
 }

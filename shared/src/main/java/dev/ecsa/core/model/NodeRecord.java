@@ -19,6 +19,7 @@ import java.util.TreeMap;
  * @param stateChangedAt     when the node entered its current state
  * @param attributes         the custom ECS attributes the last successful registration set (besides
  *                           {@code ecsa.nodeId}), so nodes can be selected by them without asking ECS
+ * @param health             the agents' health over time and what the reconciler's repair did ({@link NodeHealth})
  */
 public record NodeRecord(
         String nodeId,
@@ -37,7 +38,8 @@ public record NodeRecord(
         Instant createdAt,
         Instant updatedAt,
         Instant stateChangedAt,
-        Map<String, String> attributes) {
+        Map<String, String> attributes,
+        NodeHealth health) {
 
     public NodeRecord {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -47,9 +49,20 @@ public record NodeRecord(
         Objects.requireNonNull(stateChangedAt, "stateChangedAt");
         agentVersions = agentVersions == null ? AgentVersions.unknown() : agentVersions;
         attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(attributes));
+        health = health == null ? NodeHealth.none() : health;
         if (version < 1) {
             throw new IllegalArgumentException("version starts at 1");
         }
+    }
+
+    /** A node with nothing known of its health. */
+    public NodeRecord(String nodeId, NodeState state, long version, String cluster, String managedInstanceId,
+                      String containerInstanceArn, String hostKeyFingerprint, String address, int port, String sshUser,
+                      AgentVersions agentVersions, String lastRequestId, Failure lastError, Instant createdAt,
+                      Instant updatedAt, Instant stateChangedAt, Map<String, String> attributes) {
+        this(nodeId, state, version, cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address,
+                port, sshUser, agentVersions, lastRequestId, lastError, createdAt, updatedAt, stateChangedAt, attributes,
+                NodeHealth.none());
     }
 
     /** A node with no ECS attributes recorded. */
@@ -81,14 +94,15 @@ public record NodeRecord(
                 pick(update.agentVersions(), agentVersions),
                 pick(update.lastRequestId(), lastRequestId),
                 update.clearLastError() ? null : pick(update.lastError(), lastError),
-                createdAt, now, stateChangedAt, update.attributes() != null ? update.attributes() : attributes);
+                createdAt, now, stateChangedAt, update.attributes() != null ? update.attributes() : attributes,
+                pick(update.health(), health));
     }
 
     /** This record moved to {@code to} at {@code version}. */
     public NodeRecord movedTo(NodeState to, long newVersion, Instant now) {
         return new NodeRecord(nodeId, to, newVersion, cluster, managedInstanceId, containerInstanceArn,
                 hostKeyFingerprint, address, port, sshUser, agentVersions, lastRequestId, lastError,
-                createdAt, now, now, attributes);
+                createdAt, now, now, attributes, health);
     }
 
     /** The last error, if any. */

@@ -18,7 +18,8 @@ public record NodeUpdate(
         String lastRequestId,
         Failure lastError,
         boolean clearLastError,
-        Map<String, String> attributes) {
+        Map<String, String> attributes,
+        NodeHealth health) {
 
     public NodeUpdate {
         if (clearLastError && lastError != null) {
@@ -32,7 +33,7 @@ public record NodeUpdate(
                       String address, Integer port, String sshUser, AgentVersions agentVersions, String lastRequestId,
                       Failure lastError, boolean clearLastError) {
         this(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port, sshUser,
-                agentVersions, lastRequestId, lastError, clearLastError, null);
+                agentVersions, lastRequestId, lastError, clearLastError, null, null);
     }
 
     /** An update that changes nothing. */
@@ -42,53 +43,59 @@ public record NodeUpdate(
 
     public NodeUpdate withCluster(String v) {
         return new NodeUpdate(v, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port, sshUser,
-                agentVersions, lastRequestId, lastError, clearLastError, attributes);
+                agentVersions, lastRequestId, lastError, clearLastError, attributes, health);
     }
 
     public NodeUpdate withManagedInstanceId(String v) {
         return new NodeUpdate(cluster, v, containerInstanceArn, hostKeyFingerprint, address, port, sshUser,
-                agentVersions, lastRequestId, lastError, clearLastError, attributes);
+                agentVersions, lastRequestId, lastError, clearLastError, attributes, health);
     }
 
     public NodeUpdate withContainerInstanceArn(String v) {
         return new NodeUpdate(cluster, managedInstanceId, v, hostKeyFingerprint, address, port, sshUser,
-                agentVersions, lastRequestId, lastError, clearLastError, attributes);
+                agentVersions, lastRequestId, lastError, clearLastError, attributes, health);
     }
 
     public NodeUpdate withHostKeyFingerprint(String v) {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, v, address, port, sshUser,
-                agentVersions, lastRequestId, lastError, clearLastError, attributes);
+                agentVersions, lastRequestId, lastError, clearLastError, attributes, health);
     }
 
     /** SSH coordinates from a later registration request. */
     public NodeUpdate withSsh(String newAddress, int newPort, String newUser) {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, newAddress,
-                newPort, newUser, agentVersions, lastRequestId, lastError, clearLastError, attributes);
+                newPort, newUser, agentVersions, lastRequestId, lastError, clearLastError, attributes, health);
     }
 
     public NodeUpdate withAgentVersions(AgentVersions v) {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port,
-                sshUser, v, lastRequestId, lastError, clearLastError, attributes);
+                sshUser, v, lastRequestId, lastError, clearLastError, attributes, health);
     }
 
     public NodeUpdate withLastRequestId(String v) {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port,
-                sshUser, agentVersions, v, lastError, clearLastError, attributes);
+                sshUser, agentVersions, v, lastError, clearLastError, attributes, health);
     }
 
     public NodeUpdate withLastError(Failure v) {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port,
-                sshUser, agentVersions, lastRequestId, v, false, attributes);
+                sshUser, agentVersions, lastRequestId, v, false, attributes, health);
     }
 
     /** The ECS attributes the service set on the node's container instance at its registration. */
     public NodeUpdate withAttributes(Map<String, String> v) {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port,
-                sshUser, agentVersions, lastRequestId, lastError, clearLastError, v);
+                sshUser, agentVersions, lastRequestId, lastError, clearLastError, v, health);
+    }
+
+    /** The node's health as the reconciler saw it ({@link NodeHealth#none()} removes what was stored). */
+    public NodeUpdate withHealth(NodeHealth v) {
+        return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port,
+                sshUser, agentVersions, lastRequestId, lastError, clearLastError, attributes, v);
     }
 
     public NodeUpdate clearingLastError() {
         return new NodeUpdate(cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address, port,
-                sshUser, agentVersions, lastRequestId, null, true, attributes);
+                sshUser, agentVersions, lastRequestId, null, true, attributes, health);
     }
 }

@@ -47,6 +47,7 @@ final class Classifier {
     private final Set<String> claimedArn = new HashSet<>();
     private final List<Finding> findings = new ArrayList<>();
     private final List<InventoryUpdate> inventory = new ArrayList<>();
+    private final List<HealthCheck> health = new ArrayList<>();
     private int ok;
 
     Classifier(Fleet fleet, ReconcileSettings settings, Instant now) {
@@ -74,7 +75,18 @@ final class Classifier {
      * The findings, the number of nodes with nothing to report, and the nodes whose software, as SSM and ECS report it
      * now, differs from what their items hold.
      */
-    record Result(List<Finding> findings, int ok, List<InventoryUpdate> inventory) {
+    record Result(List<Finding> findings, int ok, List<InventoryUpdate> inventory, List<HealthCheck> health) {
+    }
+
+    /**
+     * What this run saw of a registered node's agents, for the repair ({@link Repair}). {@code observed} is false when
+     * neither SSM nor ECS lists the node (a finding of its own; its health is left as it was).
+     *
+     * @param containerInstance the node's container instance as ECS lists it, or {@code null}
+     * @param since             when the problem began as far as AWS says (SSM's last ping), else this run
+     */
+    record HealthCheck(NodeRecord node, ContainerInstance containerInstance, boolean observed, boolean unhealthy,
+                       String problem, Instant since) {
     }
 
     /** A node item to rewrite with the versions observed now (conditional on the node still being in {@code state}). */
@@ -94,7 +106,7 @@ final class Classifier {
         strayManagedInstances();
         strayContainerInstances();
         activations();
-        return new Result(List.copyOf(findings), ok, List.copyOf(inventory));
+        return new Result(List.copyOf(findings), ok, List.copyOf(inventory), List.copyOf(health));
     }
 
     // ---- nodes of the inventory ----
@@ -208,6 +220,8 @@ final class Classifier {
         if (!disconnected.isEmpty()) {
             add(node(FindingType.AGENT_DISCONNECTED, n, String.join("; ", disconnected), since, FixKind.NONE));
         }
+        health.add(new HealthCheck(n, ci, ci != null || ssm != null, !disconnected.isEmpty(),
+                String.join("; ", disconnected), since));
         AgentVersions observed = observed(n.agentVersions(), ssm, ci);
         if (!observed.sameSoftware(n.agentVersions())) {
             inventory.add(new InventoryUpdate(n.nodeId(), n.state(), observed.observedAt(now)));
@@ -217,7 +231,8 @@ final class Classifier {
             add(node(FindingType.AGENT_OUTDATED, n, "behind the stack's target: " + String.join("; ", behind), now,
                     FixKind.NONE));
         }
-        if (ci != null && ci.status() == ContainerInstanceStatus.DRAINING && n.state() == NodeState.REGISTERED) {
+        if (ci != null && ci.status() == ContainerInstanceStatus.DRAINING && n.state() == NodeState.REGISTERED
+                && !n.health().quarantined()) { // a quarantine being released is the repair's
             add(node(FindingType.STUCK_OPERATION, n, "container instance " + ci.arn() + " is DRAINING but no drain "
                     + "of this service runs (the node is REGISTERED): someone else drained it", now, FixKind.NONE));
         }

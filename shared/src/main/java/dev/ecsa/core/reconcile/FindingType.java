@@ -26,7 +26,17 @@ public enum FindingType {
     /** Stored ids that differ from what AWS reports (or a registered node that neither SSM nor ECS knows). */
     MISMATCH,
     /** A registered node whose ECS or SSM agent, as AWS reports it, is older than the stack's target version. */
-    AGENT_OUTDATED;
+    AGENT_OUTDATED,
+    /**
+     * A registered node that every run for longer than the repair's debounce found with an agent disconnected: the
+     * subject of the repair ({@link RepairSettings}); the finding's action says what the repair did or why not.
+     */
+    NODE_UNHEALTHY,
+    /**
+     * A cluster where more of the registered nodes are unhealthy at once than the repair's limit allows: repair waits
+     * there (a network or AWS problem, not a node problem). Subject: the cluster.
+     */
+    REPAIR_SUSPENDED;
 
     /** The EMF metric name of the type's count ({@code AgentDisconnected}, ...). */
     public String metricName() {

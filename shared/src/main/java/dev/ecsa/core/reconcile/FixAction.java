@@ -14,6 +14,8 @@ public enum FixAction {
     SKIPPED_DISABLED,
     /** The run's budget of membership fixes was spent; a later run takes it. */
     SKIPPED_BUDGET,
+    /** A safety held the repair back: it is paused stack-wide, or too much of the cluster is unhealthy at once. */
+    SKIPPED_SAFETY,
     /** The fix was attempted and failed; the finding's action detail says why. A later run tries again. */
     FAILED
 }

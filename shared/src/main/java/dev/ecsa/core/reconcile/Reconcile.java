@@ -78,6 +78,7 @@ public final class Reconcile {
     private final ApplyTimeoutPolicy timeoutPolicy;
     private final Deregister deregister;
     private final RecordFailure recordFailure;
+    private final Repair repair;
 
     public Reconcile(ReconcileStore store, HybridActivations activations, ManagedInstances managed,
                      ContainerInstances containers, DrainWorkflow drains, EventPublisher events, Clock clock,
@@ -93,6 +94,7 @@ public final class Reconcile {
         this.timeoutPolicy = new ApplyTimeoutPolicy(store, containers, events, clock);
         this.deregister = new Deregister(store, containers, managed, clock);
         this.recordFailure = new RecordFailure(store, events, clock);
+        this.repair = new Repair(store, containers, events, clock, settings.repair());
     }
 
     /**
@@ -106,6 +108,9 @@ public final class Reconcile {
         Optional<ReconcileRun> previous = store.lastReconcileRun();
         Fleet fleet = read();
         Classifier.Result classified = new Classifier(fleet, settings, startedAt).classify();
+        Repair.Result repaired = repair.run(runId, classified.health(), settings.inventoryWrites());
+        List<Finding> found = new ArrayList<>(classified.findings());
+        found.addAll(repaired.findings());
 
         Map<String, Finding> before = new HashMap<>();
         previous.ifPresent(p -> p.findings().forEach(f -> before.put(f.key(), f)));
@@ -113,9 +118,9 @@ public final class Reconcile {
         List<Finding> acted = new ArrayList<>();
         int[] budget = {settings.fixBudget()};
         int fixes = 0;
-        for (Finding found : classified.findings()) {
-            Finding earlier = before.get(found.key());
-            Finding f = earlier == null ? found : found.since(min(found.since(), earlier.since()));
+        for (Finding finding : found) {
+            Finding earlier = before.get(finding.key());
+            Finding f = earlier == null ? finding : finding.since(min(finding.since(), earlier.since()));
             Finding done = act(f, earlier, budget, startedAt);
             if (done.action() == FixAction.FIXED) {
                 fixes++;
@@ -139,7 +144,7 @@ public final class Reconcile {
                 .sorted(Comparator.comparing((Finding f) -> f.action() == FixAction.REPORTED ? 1 : 0)
                         .thenComparing(f -> before.containsKey(f.key()) ? 1 : 0))
                 .limit(settings.maxStoredFindings()).toList();
-        int[] inventory = recordInventory(classified.inventory());
+        int[] inventory = recordInventory(classified.inventory(), settings.inventoryWrites() - repaired.writes());
         int containerCount = fleet.containerInstances().size();
         ReconcileRun run = new ReconcileRun(runId, startedAt, clock.instant(), counts, stored,
                 stored.size() < acted.size(), fixes, resolved.size(), fleet.nodes().size(),
@@ -155,16 +160,15 @@ public final class Reconcile {
             failures += publish(new NodeEvent.NodeDriftResolved(subjectNode(f), runId, f.type().name(), f.subject(),
                     f.since().toString()));
         }
-        return new ReconcileResult(run, fresh, resolved, failures, inventory[0], inventory[1]);
+        return new ReconcileResult(run, fresh, resolved, failures, inventory[0], inventory[1], repaired.writes());
     }
 
     /**
-     * Rewrites the nodes whose software changed, within the run's write budget, each conditional on the node's state as
+     * Rewrites the nodes whose software changed, within what the repair left of the run's write budget, each conditional on the node's state as
      * read (a node that moved since is left to the next run). Returns {written, deferred}.
      */
-    private int[] recordInventory(List<Classifier.InventoryUpdate> updates) {
+    private int[] recordInventory(List<Classifier.InventoryUpdate> updates, int budget) {
         int written = 0;
-        int budget = settings.inventoryWrites();
         for (Classifier.InventoryUpdate u : updates) {
             if (written >= budget) {
                 break;

@@ -7,10 +7,11 @@ import java.util.List;
  * previous run's findings that are gone, how many events could not be published (the run is stored first, so a
  * failed publication loses an event, never the record), and how many node items it rewrote with the software versions
  * SSM and ECS report ({@code inventoryUpdated}; {@code inventoryDeferred} more are left to the next runs by the write
- * budget).
+ * budget), and how many node writes the repair made (health streaks, quarantines, releases: from the same budget,
+ * first).
  */
 public record ReconcileResult(ReconcileRun run, List<Finding> newFindings, List<Finding> resolved,
-                              int eventFailures, int inventoryUpdated, int inventoryDeferred) {
+                              int eventFailures, int inventoryUpdated, int inventoryDeferred, int repairWrites) {
 
     public ReconcileResult {
         newFindings = List.copyOf(newFindings);

@@ -28,18 +28,19 @@ import java.util.Objects;
  *                          finding (default none)
  * @param inventoryWrites   at most this many node items a run rewrites with the software versions SSM and ECS report
  *                          (only where they changed; default 1000, so the first run over a large fleet spreads its
- *                          writes over a few runs)
+ *                          writes over a few runs; the repair's health writes come first and share it)
+ * @param repair            health-gated repair: debounce, escalation steps, the outage limit (default: report only)
  */
 public record ReconcileSettings(List<String> clusters, boolean safeFixes, boolean membershipFixes, int fixBudget,
                                 Duration stuckAfter, Duration grace,
                                 TimeoutPolicy defaultPolicy, int maxStoredFindings, TargetVersions targets,
-                                int inventoryWrites) {
+                                int inventoryWrites, RepairSettings repair) {
 
     /** Settings without version targets, with the default inventory write budget. */
     public ReconcileSettings(List<String> clusters, boolean safeFixes, boolean membershipFixes, int fixBudget,
                              Duration stuckAfter, Duration grace, TimeoutPolicy defaultPolicy, int maxStoredFindings) {
         this(clusters, safeFixes, membershipFixes, fixBudget, stuckAfter, grace, defaultPolicy, maxStoredFindings,
-                TargetVersions.none(), DEFAULT_INVENTORY_WRITES);
+                TargetVersions.none(), DEFAULT_INVENTORY_WRITES, RepairSettings.reportOnly());
     }
 
     public static final int DEFAULT_INVENTORY_WRITES = 1000;
@@ -59,6 +60,7 @@ public record ReconcileSettings(List<String> clusters, boolean safeFixes, boolea
         if (inventoryWrites < 0) {
             throw new IllegalArgumentException("inventoryWrites must not be negative");
         }
+        Objects.requireNonNull(repair, "repair");
     }
 
     /** The defaults for a stack reconciling {@code clusters}. */
@@ -68,21 +70,26 @@ public record ReconcileSettings(List<String> clusters, boolean safeFixes, boolea
 
     public ReconcileSettings withMembershipFixes(boolean on, int budget) {
         return new ReconcileSettings(clusters, safeFixes, on, budget, stuckAfter, grace, defaultPolicy,
-                maxStoredFindings, targets, inventoryWrites);
+                maxStoredFindings, targets, inventoryWrites, repair);
     }
 
     public ReconcileSettings withSafeFixes(boolean on) {
         return new ReconcileSettings(clusters, on, membershipFixes, fixBudget, stuckAfter, grace, defaultPolicy,
-                maxStoredFindings, targets, inventoryWrites);
+                maxStoredFindings, targets, inventoryWrites, repair);
     }
 
     public ReconcileSettings withTargets(TargetVersions v) {
         return new ReconcileSettings(clusters, safeFixes, membershipFixes, fixBudget, stuckAfter, grace, defaultPolicy,
-                maxStoredFindings, v, inventoryWrites);
+                maxStoredFindings, v, inventoryWrites, repair);
     }
 
     public ReconcileSettings withInventoryWrites(int n) {
         return new ReconcileSettings(clusters, safeFixes, membershipFixes, fixBudget, stuckAfter, grace, defaultPolicy,
-                maxStoredFindings, targets, n);
+                maxStoredFindings, targets, n, repair);
+    }
+
+    public ReconcileSettings withRepair(RepairSettings r) {
+        return new ReconcileSettings(clusters, safeFixes, membershipFixes, fixBudget, stuckAfter, grace, defaultPolicy,
+                maxStoredFindings, targets, inventoryWrites, r);
     }
 }

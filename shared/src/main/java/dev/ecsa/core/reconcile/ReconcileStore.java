@@ -20,4 +20,13 @@ public interface ReconcileStore extends NodeStore {
      * what the next run compares with (new and resolved findings, since when, what was already fixed). One read.
      */
     Optional<ReconcileRun> lastReconcileRun();
+
+    /** The stack-wide repair pause, if set. One strongly consistent read. */
+    Optional<RepairPause> repairPause();
+
+    /** Sets the repair pause (replacing one that is set). One write. */
+    void pauseRepair(RepairPause pause);
+
+    /** Clears the repair pause; clearing when none is set changes nothing. One write. */
+    void resumeRepair();
 }

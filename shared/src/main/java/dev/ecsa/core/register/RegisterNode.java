@@ -7,6 +7,7 @@ import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.model.Activation;
 import dev.ecsa.core.model.Failure;
+import dev.ecsa.core.model.NodeHealth;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.model.Outcome;
@@ -403,7 +404,9 @@ public final class RegisterNode {
             NodeUpdate update = NodeUpdate.none().withCluster(cluster).withManagedInstanceId(v.managedInstanceId())
                     .withContainerInstanceArn(v.containerInstanceArn())
                     .withAgentVersions(v.versions().observedAt(clock.instant()))
-                    .withAttributes(request.attributes()).withLastRequestId(requestId).clearingLastError();
+                    .withAttributes(request.attributes()).withLastRequestId(requestId).clearingLastError()
+                    // a new registration starts healthy: what the repair saw of the earlier one is history
+                    .withHealth(NodeHealth.none());
             if (bootstrap.observedHostKey() != null) {
                 update = update.withHostKeyFingerprint(bootstrap.observedHostKey());
             }

@@ -18,6 +18,8 @@ import java.util.Set;
  *         REGISTRATION_FAILED      │  │          │ DRAIN_KEPT  DEREGISTRATION_FAILED
  *                                  └──┼──────────┘ (revert)                     │
  *                                     └─▶ DEREGISTERING (nothing to drain)      └─▶ REGISTERING (re-register)
+ *
+ *  REGISTERED ◀──▶ DRAIN_KEPT: the reconciler's repair quarantines an unhealthy node, and releases its own quarantine
  * </pre>
  */
 public enum NodeState {
@@ -29,7 +31,10 @@ public enum NodeState {
     REGISTRATION_FAILED,
     /** A drain workflow set (or found) the container instance DRAINING and is waiting for its tasks to stop. */
     DRAINING,
-    /** A drain reached its deadline and was left DRAINING (policy {@code keep}, or the drain was not ours). */
+    /**
+     * The container instance is held DRAINING: a drain reached its deadline with policy {@code keep} (or the drain was
+     * not ours), or the reconciler's repair quarantined the node because its agents stayed unhealthy.
+     */
     DRAIN_KEPT,
     /** Deregistering from ECS and SSM and cleaning up the host. */
     DEREGISTERING,
@@ -64,12 +69,14 @@ public enum NodeState {
             case REGISTERING -> EnumSet.of(REGISTERED, REGISTRATION_FAILED);
             // A failed registration may be retried, or cleaned up (it can leave an mi- or container instance behind).
             case REGISTRATION_FAILED -> EnumSet.of(REGISTERING, DEREGISTERING);
-            // DEREGISTERING directly: nothing to drain (e.g. the container instance is already gone).
-            case REGISTERED -> EnumSet.of(DRAINING, DEREGISTERING);
+            // DEREGISTERING directly: nothing to drain (e.g. the container instance is already gone). DRAIN_KEPT: the
+            // reconciler's repair quarantines a node whose agents stay unhealthy (docs/reconcile.md).
+            case REGISTERED -> EnumSet.of(DRAINING, DEREGISTERING, DRAIN_KEPT);
             // REGISTERED = drain reverted to ACTIVE; DEREGISTRATION_FAILED = the drain itself failed.
             case DRAINING -> EnumSet.of(DEREGISTERING, REGISTERED, DRAIN_KEPT, DEREGISTRATION_FAILED);
-            // A later deregister request drains again, or goes straight to deregistering (policy force).
-            case DRAIN_KEPT -> EnumSet.of(DRAINING, DEREGISTERING);
+            // A later deregister request drains again, or goes straight to deregistering (policy force). REGISTERED:
+            // the repair releases a quarantine of its own once the node is healthy again.
+            case DRAIN_KEPT -> EnumSet.of(DRAINING, DEREGISTERING, REGISTERED);
             case DEREGISTERING -> EnumSet.of(DEREGISTERED, DEREGISTRATION_FAILED);
             case DEREGISTRATION_FAILED -> EnumSet.of(DRAINING, DEREGISTERING);
             // SSM requires a new activation to re-register, which a new registration creates anyway.

@@ -2,6 +2,7 @@ package dev.ecsa.core.fakes;
 
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.port.ContainerInstance;
 import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.core.port.ContainerInstances;
@@ -25,6 +26,7 @@ public final class InMemoryContainerInstances implements ContainerInstances {
     private final Map<String, List<TaskInfo>> tasks = new LinkedHashMap<>();
     private final List<String> statusChanges = new ArrayList<>();
     private final AtomicInteger sequence = new AtomicInteger();
+    private int statusFailures;
 
     /** Registers an ACTIVE, connected container instance for a managed instance, as the ECS agent would. */
     public synchronized ContainerInstance register(String cluster, String managedInstanceId,
@@ -95,6 +97,10 @@ public final class InMemoryContainerInstances implements ContainerInstances {
 
     @Override
     public synchronized boolean setStatus(String cluster, String arn, ContainerInstanceStatus status) {
+        if (statusFailures > 0) {
+            statusFailures--;
+            throw new RetryableException(Reason.AWS_UNAVAILABLE, "ECS UpdateContainerInstancesState: 503 (injected)");
+        }
         if (status != ContainerInstanceStatus.ACTIVE && status != ContainerInstanceStatus.DRAINING) {
             throw new IllegalArgumentException("only ACTIVE and DRAINING can be set, not " + status);
         }
@@ -163,6 +169,11 @@ public final class InMemoryContainerInstances implements ContainerInstances {
         ContainerInstance ci = instance(containerInstanceArn);
         instances.put(ci.arn(), new ContainerInstance(ci.arn(), ci.cluster(), ci.managedInstanceId(), ci.status(),
                 ci.agentConnected(), 0, 0, agentVersion, ci.attributes(), dockerVersion));
+    }
+
+    /** The next {@code n} status changes fail with a 503, as ECS does now and then. */
+    public synchronized void failNextStatusChanges(int n) {
+        statusFailures = n;
     }
 
     /** Every status change this fake made on behalf of a caller, e.g. {@code "<arn> DRAINING"}. */

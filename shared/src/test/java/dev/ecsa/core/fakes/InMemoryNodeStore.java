@@ -12,6 +12,7 @@ import dev.ecsa.core.port.NodeCreation;
 import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.port.TransitionResult;
 import dev.ecsa.core.reconcile.ReconcileRun;
+import dev.ecsa.core.reconcile.RepairPause;
 import dev.ecsa.core.reconcile.ReconcileStore;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
@@ -33,10 +34,12 @@ import java.util.Optional;
 public final class InMemoryNodeStore implements ReconcileStore {
 
     private Runnable beforeNextUpdate;
+    private Runnable beforeNextTransition;
     private final Clock clock;
     private final Map<String, NodeRecord> nodes = new HashMap<>();
     private final Map<String, RequestRecord> requests = new HashMap<>();
     private final List<ReconcileRun> runs = new ArrayList<>();
+    private RepairPause pause;
     private int writes;
     private RuntimeException requestWriteRefusal;
 
@@ -88,6 +91,11 @@ public final class InMemoryNodeStore implements ReconcileStore {
 
     @Override
     public synchronized TransitionResult transition(String nodeId, Transition move, NodeUpdate update) {
+        Runnable first = beforeNextTransition;
+        beforeNextTransition = null;
+        if (first != null) {
+            first.run();
+        }
         NodeRecord current = nodes.get(nodeId);
         TransitionDecision decision = current == null
                 ? Transitions.decide(null, 0, move)
@@ -100,6 +108,11 @@ public final class InMemoryNodeStore implements ReconcileStore {
         nodes.put(nodeId, next);
         writes++;
         return new TransitionResult(TransitionDecision.APPLY, next);
+    }
+
+    /** Runs {@code interloper} at the start of the next {@link #transition}: a request moving the node first. */
+    public synchronized void beforeNextTransition(Runnable interloper) {
+        beforeNextTransition = interloper;
     }
 
     /** Runs {@code interloper} at the start of the next {@link #updateNode}: another writer getting there first. */
@@ -179,6 +192,21 @@ public final class InMemoryNodeStore implements ReconcileStore {
     }
 
     /** Replaces a run of the same id and start, else adds it (the DynamoDB item key is start time + id). */
+    @Override
+    public synchronized Optional<RepairPause> repairPause() {
+        return Optional.ofNullable(pause);
+    }
+
+    @Override
+    public synchronized void pauseRepair(RepairPause p) {
+        pause = p;
+    }
+
+    @Override
+    public synchronized void resumeRepair() {
+        pause = null;
+    }
+
     @Override
     public synchronized void putReconcileRun(ReconcileRun run) {
         runs.removeIf(r -> r.runId().equals(run.runId()) && r.startedAt().equals(run.startedAt()));

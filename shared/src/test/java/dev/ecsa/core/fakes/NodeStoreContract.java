@@ -38,6 +38,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import dev.ecsa.core.model.NodeHealth;
+import dev.ecsa.core.reconcile.ReconcileStore;
+import dev.ecsa.core.reconcile.RepairPause;
 import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -428,6 +431,39 @@ public abstract class NodeStoreContract {
                 new Failure(Reason.INVALID_REQUEST, "address: missing"), clock.instant());
         assertThat(store.putRequestIfAbsent(rejected)).isTrue();
         assertThat(store.getRequest("req-bad")).contains(rejected);
+    }
+
+    @Test
+    void aNodesHealthIsStoredWithItsMovesAndRemovedAsAWhole() {
+        created();
+        Instant since = Instant.parse("2026-03-01T11:45:00.5Z");
+        NodeHealth sick = new NodeHealth(since, "ECS reports the agent disconnected", null, null);
+        store.transition("node-1", new Transition(NodeState.REGISTERING, NodeState.REGISTERED, 1), NodeUpdate.none());
+        assertThat(store.updateNode("node-1", NodeState.REGISTERED, NodeUpdate.none().withHealth(sick)).health())
+                .isEqualTo(sick);
+        NodeHealth quarantined = sick.withQuarantine(clock.instant());
+        NodeRecord kept = store.transition("node-1", new Transition(NodeState.REGISTERED, NodeState.DRAIN_KEPT, 2),
+                NodeUpdate.none().withHealth(quarantined)).orThrow();
+        assertThat(kept.health()).isEqualTo(quarantined);
+        assertThat(store.getNode("node-1").orElseThrow().health()).isEqualTo(quarantined);
+        NodeRecord other = store.updateNode("node-1", NodeState.DRAIN_KEPT, NodeUpdate.none().withLastRequestId("r-9"));
+        assertThat(other.health()).as("an update without health keeps it").isEqualTo(quarantined);
+        store.updateNode("node-1", NodeState.DRAIN_KEPT, NodeUpdate.none().withHealth(NodeHealth.none()));
+        assertThat(store.getNode("node-1").orElseThrow().health()).isEqualTo(NodeHealth.none());
+    }
+
+    @Test
+    void theRepairPauseIsSetReadAndCleared() {
+        assertThat(store).isInstanceOf(ReconcileStore.class);
+        ReconcileStore reconcile = (ReconcileStore) store;
+        assertThat(reconcile.repairPause()).isEmpty();
+        RepairPause pause = new RepairPause("alice@example.com", "core switch upgrade", clock.instant());
+        reconcile.pauseRepair(pause);
+        assertThat(reconcile.repairPause()).contains(pause);
+        assertThat(store.listNodesByState(NodeState.REGISTERED)).as("not a node").isEmpty();
+        reconcile.resumeRepair();
+        reconcile.resumeRepair();
+        assertThat(reconcile.repairPause()).isEmpty();
     }
 
     @Test

@@ -1,0 +1,238 @@
+package dev.ecsa.core.reconcile;
+
+import dev.ecsa.core.error.NodeOperationException;
+import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.event.NodeEvent;
+import dev.ecsa.core.model.Failure;
+import dev.ecsa.core.model.NodeHealth;
+import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.core.model.NodeUpdate;
+import dev.ecsa.core.port.ContainerInstance;
+import dev.ecsa.core.port.ContainerInstanceStatus;
+import dev.ecsa.core.port.ContainerInstances;
+import dev.ecsa.core.port.EventPublisher;
+import dev.ecsa.core.port.TransitionResult;
+import dev.ecsa.core.state.NodeState;
+import dev.ecsa.core.state.Transition;
+import dev.ecsa.core.state.TransitionDecision;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The health-gated repair of one reconcile run: keeps each registered node's health streak ({@link NodeHealth}),
+ * reports a node unhealthy once its streak outlasts the debounce, quarantines it when enabled, and releases a
+ * quarantine of its own once the node stayed healthy as long. Two safeties hold every action back: the stack-wide
+ * pause ({@link RepairPause}), and a cluster where more than {@link RepairSettings#maxUnhealthyPercent()} of the
+ * registered nodes are unhealthy at once (then it reports {@link FindingType#REPAIR_SUSPENDED}; releases still go on,
+ * they only add capacity).
+ *
+ * <p>Every node write is conditional on the node's state (and, for a move, its version) as the run read it: a node a
+ * request moved meanwhile is left to the next run. A quarantine moves the node first and sets DRAINING second, a
+ * release sets ACTIVE before it forgets the quarantine, so a failure half-way is finished by the next run and a
+ * request never finds an instance set ACTIVE under its drain. Cost: nothing for a healthy fleet; one write per node
+ * whose health changed, within the run's write budget; two ECS calls and one or two writes per quarantine or release.
+ */
+final class Repair {
+
+    /** What the run found and did: findings to record, and how many node writes it spent. */
+    record Result(List<Finding> findings, int writes) {
+    }
+
+    private final ReconcileStore store;
+    private final ContainerInstances containers;
+    private final EventPublisher events;
+    private final Clock clock;
+    private final RepairSettings settings;
+
+    Repair(ReconcileStore store, ContainerInstances containers, EventPublisher events, Clock clock,
+           RepairSettings settings) {
+        this.store = store;
+        this.containers = containers;
+        this.events = events;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    Result run(String runId, List<Classifier.HealthCheck> checks, int writeBudget) {
+        Instant now = clock.instant();
+        List<Finding> findings = new ArrayList<>();
+        // Per cluster: registered nodes, unhealthy now (an outage starts all at once: counted before any is past the
+        // debounce, so no node of it is acted on), unhealthy past the debounce (only those make the finding worth one).
+        Map<String, int[]> clusters = new TreeMap<>();
+        for (Classifier.HealthCheck c : checks) {
+            int[] count = clusters.computeIfAbsent(clusterName(c.node()), k -> new int[3]);
+            count[0]++;
+            if (c.unhealthy()) {
+                count[1]++;
+                if (c.node().health().unhealthy(c.since(), c.problem()).unhealthyFor(settings.unhealthyAfter(), now)) {
+                    count[2]++;
+                }
+            }
+        }
+        Map<String, String> suspended = new TreeMap<>();
+        clusters.forEach((cluster, count) -> {
+            if (count[1] > 0 && settings.outage(count[1], count[0])) {
+                String why = count[1] + " of " + count[0] + " registered nodes of cluster " + cluster + " are unhealthy "
+                        + "now (" + (count[1] * 100 / count[0]) + "%), more than the repair's limit of "
+                        + settings.maxUnhealthyPercent() + "%";
+                suspended.put(cluster, why);
+                if (count[2] > 0) {
+                    findings.add(new Finding(FindingType.REPAIR_SUSPENDED, cluster, null, cluster, null, null, null,
+                            null, why + ": that is a network or AWS problem rather than a node problem, so repair waits "
+                            + "in this cluster until fewer are", now, FixKind.NONE, FixAction.REPORTED, "", null));
+                }
+            }
+        });
+        Optional<RepairPause> pause = store.repairPause();
+
+        int writes = 0;
+        for (Classifier.HealthCheck c : checks) {
+            NodeRecord n = c.node();
+            NodeHealth before = n.health();
+            NodeHealth after = !c.observed() ? before
+                    : c.unhealthy() ? before.unhealthy(c.since(), c.problem()) : before.healthy(now);
+            String heldBy = pause.map(RepairPause::describe).orElse(suspended.containsKey(clusterName(n))
+                    ? "repair is suspended in this cluster: " + suspended.get(clusterName(n)) : null);
+            boolean written = false;
+            if (c.unhealthy() && after.unhealthyFor(settings.unhealthyAfter(), now)) {
+                Finding f = unhealthy(n, after);
+                if (heldBy != null) {
+                    f = f.acted(FixAction.SKIPPED_SAFETY, heldBy, null);
+                } else if (settings.quarantine() && writes < writeBudget) {
+                    Step step = quarantine(runId, c, after, now);
+                    f = f.acted(step.action(), step.detail(), step.action() == FixAction.FIXED ? now : null);
+                    written = step.written();
+                    writes += written ? 1 : 0;
+                } else {
+                    f = f.acted(FixAction.REPORTED, settings.quarantine() ? "the run's write budget is spent"
+                            : "quarantine is turned off (ecsa:repairQuarantine)", null);
+                }
+                findings.add(f);
+            } else if (c.observed() && !c.unhealthy() && after.quarantined() && pause.isEmpty()
+                    && !after.healthySince().plus(settings.unhealthyAfter()).isAfter(now) && writes < writeBudget) {
+                written = release(runId, c, after);
+                writes += written ? 1 : 0;
+            }
+            if (!written && !after.equals(before) && writes < writeBudget && write(n, after)) {
+                writes++;
+            }
+        }
+        return new Result(findings, writes);
+    }
+
+    private record Step(FixAction action, String detail, boolean written) {
+    }
+
+    private Step quarantine(String runId, Classifier.HealthCheck c, NodeHealth health, Instant now) {
+        NodeRecord n = c.node();
+        ContainerInstance ci = c.containerInstance();
+        if (health.quarantined()) {
+            if (n.state() == NodeState.DRAIN_KEPT && ci != null && ci.status() == ContainerInstanceStatus.ACTIVE) {
+                // The quarantine's DRAINING failed or was undone by hand: set it again.
+                try {
+                    containers.setStatus(ci.cluster(), ci.arn(), ContainerInstanceStatus.DRAINING);
+                } catch (NodeOperationException e) {
+                    return new Step(FixAction.FAILED, "quarantined at " + health.quarantinedAt() + " but the container "
+                            + "instance is ACTIVE and could not be set DRAINING: " + e.getMessage(), false);
+                }
+                return new Step(FixAction.FIXED, "quarantined at " + health.quarantinedAt() + "; the container "
+                        + "instance was ACTIVE again and is DRAINING again", false);
+            }
+            return new Step(FixAction.REPORTED, "quarantined since " + health.quarantinedAt() + " (container instance "
+                    + "DRAINING, node DRAIN_KEPT); released once healthy for " + settings.unhealthyAfter(), false);
+        }
+        if (n.state() != NodeState.REGISTERED) {
+            return new Step(FixAction.REPORTED, "the node is " + n.state() + " (held DRAINING by a drain): not "
+                    + "quarantined again", false);
+        }
+        if (ci == null) {
+            return new Step(FixAction.REPORTED, "ECS lists no container instance for the node: nothing to quarantine",
+                    false);
+        }
+        Failure why = new Failure(Reason.AGENT_UNHEALTHY, "quarantined by the reconciler: agents unhealthy since "
+                + health.unhealthySince() + " (" + health.problem() + "); released once healthy for "
+                + settings.unhealthyAfter());
+        TransitionResult moved;
+        try {
+            moved = store.transition(n.nodeId(), new Transition(NodeState.REGISTERED, NodeState.DRAIN_KEPT,
+                    n.version()), NodeUpdate.none().withHealth(health.withQuarantine(now)).withLastError(why));
+        } catch (NodeOperationException e) {
+            return new Step(FixAction.FAILED, "the node could not be moved to DRAIN_KEPT: " + e.getMessage(), false);
+        }
+        if (moved.decision() == TransitionDecision.CONFLICT) {
+            return new Step(FixAction.RESOLVED_ON_RECHECK, "the node moved on ("
+                    + (moved.node() == null ? "gone" : moved.node().state()) + "): left to its request", false);
+        }
+        try {
+            containers.setStatus(ci.cluster(), ci.arn(), ContainerInstanceStatus.DRAINING);
+        } catch (NodeOperationException e) {
+            return new Step(FixAction.FAILED, "the node is DRAIN_KEPT but its container instance could not be set "
+                    + "DRAINING (" + e.getMessage() + "); the next run sets it", true);
+        }
+        publish(new NodeEvent.NodeQuarantined(n.nodeId(), runId, ci.cluster(), ci.arn(), health.problem(),
+                health.unhealthySince().toString()));
+        return new Step(FixAction.FIXED, "quarantined: container instance " + ci.arn() + " DRAINING, node DRAIN_KEPT",
+                true);
+    }
+
+    /** Lifts the repair's own quarantine; returns whether it wrote the node. */
+    private boolean release(String runId, Classifier.HealthCheck c, NodeHealth health) {
+        NodeRecord n = c.node();
+        ContainerInstance ci = c.containerInstance();
+        boolean wrote = false;
+        try {
+            if (n.state() == NodeState.DRAIN_KEPT) {
+                // Keep the quarantine's mark until the instance is ACTIVE: a failure below is finished by the next run.
+                TransitionResult moved = store.transition(n.nodeId(), new Transition(NodeState.DRAIN_KEPT,
+                        NodeState.REGISTERED, n.version()), NodeUpdate.none().withHealth(health).clearingLastError());
+                if (moved.decision() == TransitionDecision.CONFLICT) {
+                    return false;
+                }
+                wrote = true;
+            }
+            if (ci != null && ci.status() == ContainerInstanceStatus.DRAINING) {
+                containers.setStatus(ci.cluster(), ci.arn(), ContainerInstanceStatus.ACTIVE);
+            }
+            store.updateNode(n.nodeId(), NodeState.REGISTERED, NodeUpdate.none().withHealth(health.released()));
+            wrote = true;
+        } catch (NodeOperationException e) {
+            return wrote; // the next run finishes it
+        }
+        publish(new NodeEvent.NodeQuarantineReleased(n.nodeId(), runId, n.cluster(),
+                ci == null ? n.containerInstanceArn() : ci.arn(), health.healthySince().toString()));
+        return wrote;
+    }
+
+    private boolean write(NodeRecord n, NodeHealth health) {
+        try {
+            store.updateNode(n.nodeId(), n.state(), NodeUpdate.none().withHealth(health));
+            return true;
+        } catch (NodeOperationException e) {
+            return false; // moved on (CONFLICT) or the store refused: the next run observes it again
+        }
+    }
+
+    private Finding unhealthy(NodeRecord n, NodeHealth health) {
+        return new Finding(FindingType.NODE_UNHEALTHY, n.nodeId(), n.nodeId(), n.cluster(), n.managedInstanceId(),
+                n.containerInstanceArn(), null, n.lastRequestId(), "agents unhealthy since " + health.unhealthySince()
+                + ", longer than the repair's debounce of " + settings.unhealthyAfter() + ": " + health.problem(),
+                health.unhealthySince(), FixKind.NONE, FixAction.REPORTED, "", null);
+    }
+
+    private void publish(NodeEvent event) {
+        try {
+            events.publish(event);
+        } catch (NodeOperationException e) {
+            // The node's record says what happened; the event is best effort, as the run's other events.
+        }
+    }
+
+    private static String clusterName(NodeRecord n) {
+        return n.cluster() == null ? "(none)" : n.cluster();
+    }
+}

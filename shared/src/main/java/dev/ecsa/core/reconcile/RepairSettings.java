@@ -1,0 +1,49 @@
+package dev.ecsa.core.reconcile;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The reconciler's health-gated repair (docs/reconcile.md, "Health and repair"). Reporting is always on; every step
+ * that acts is off unless enabled.
+ *
+ * @param unhealthyAfter      a node counts as unhealthy once every run for this long found an agent disconnected
+ *                            (ECS {@code agentConnected} false, SSM ping not Online): one healthy run starts the count
+ *                            again, so an agent that flips briefly is never acted on; a quarantined node is released
+ *                            once it stayed healthy this long. Default 15 min (with the default schedule: two
+ *                            consecutive runs)
+ * @param quarantine          quarantine an unhealthy REGISTERED node: its container instance DRAINING, the node
+ *                            DRAIN_KEPT, so no new tasks land there and service tasks move away (default off)
+ * @param maxUnhealthyPercent repair acts in a cluster only while at most this share of its registered nodes is
+ *                            unhealthy: more at once is a network or AWS problem, not a node problem (default 40: in
+ *                            a cluster of 3 one node may be repaired, in a cluster of 2 none; 100 turns it off)
+ */
+public record RepairSettings(Duration unhealthyAfter, boolean quarantine, int maxUnhealthyPercent) {
+
+    public static final Duration DEFAULT_UNHEALTHY_AFTER = Duration.ofMinutes(15);
+    public static final int DEFAULT_MAX_UNHEALTHY_PERCENT = 40;
+
+    public RepairSettings {
+        Objects.requireNonNull(unhealthyAfter, "unhealthyAfter");
+        if (unhealthyAfter.isNegative()) {
+            throw new IllegalArgumentException("unhealthyAfter must not be negative");
+        }
+        if (maxUnhealthyPercent < 0 || maxUnhealthyPercent > 100) {
+            throw new IllegalArgumentException("maxUnhealthyPercent must be 0-100, not " + maxUnhealthyPercent);
+        }
+    }
+
+    /** Report only. */
+    public static RepairSettings reportOnly() {
+        return new RepairSettings(DEFAULT_UNHEALTHY_AFTER, false, DEFAULT_MAX_UNHEALTHY_PERCENT);
+    }
+
+    public RepairSettings withQuarantine(boolean on) {
+        return new RepairSettings(unhealthyAfter, on, maxUnhealthyPercent);
+    }
+
+    /** Whether {@code unhealthy} of {@code registered} nodes in one cluster is more than the limit allows. */
+    public boolean outage(int unhealthy, int registered) {
+        return registered > 0 && unhealthy * 100L > (long) maxUnhealthyPercent * registered;
+    }
+}

@@ -1,0 +1,338 @@
+package dev.ecsa.core.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.event.NodeEvent;
+import dev.ecsa.core.model.NodeHealth;
+import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.core.model.TimeoutPolicy;
+import dev.ecsa.core.port.ContainerInstanceStatus;
+import dev.ecsa.core.port.PingStatus;
+import dev.ecsa.core.state.NodeState;
+import dev.ecsa.core.state.Transition;
+import dev.ecsa.core.model.NodeUpdate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The health-gated repair: debounce, quarantine, release, and the two safeties (outage limit, pause). */
+class ReconcileRepairTest {
+
+    private static final Duration RUN_EVERY = Duration.ofMinutes(15);
+
+    private final ReconcileWorld w = new ReconcileWorld();
+
+    @BeforeEach
+    void quarantineOn() {
+        w.settings = w.settings.withRepair(RepairSettings.reportOnly().withQuarantine(true));
+    }
+
+    private NodeRecord node(String nodeId) {
+        return w.store.getNode(nodeId).orElseThrow();
+    }
+
+    private ContainerInstanceStatus status(ReconcileWorld.Node n) {
+        return w.containers.describe(ReconcileWorld.CLUSTER, n.containerInstanceArn()).orElseThrow().status();
+    }
+
+    private static Finding finding(ReconcileResult r, FindingType type, String subject) {
+        return r.run().findings().stream().filter(f -> f.type() == type && f.subject().equals(subject)).findFirst()
+                .orElse(null);
+    }
+
+    private ReconcileResult nextRun() {
+        w.advance(RUN_EVERY);
+        return w.run();
+    }
+
+    /** Four healthy nodes besides the ones a test makes sick, so one sick node is 20% of the cluster. */
+    private void healthyNeighbours() {
+        for (int i = 1; i <= 4; i++) {
+            w.registered("ok-" + i);
+        }
+    }
+
+    @Test
+    void anAgentThatFlipsBetweenRunsIsNeverActedOn() {
+        healthyNeighbours();
+        var n = w.registered("n1");
+        for (int i = 0; i < 6; i++) {
+            w.containers.setAgentConnected(n.containerInstanceArn(), i % 2 == 1);
+            ReconcileResult r = nextRun();
+            assertThat(finding(r, FindingType.NODE_UNHEALTHY, "n1")).as("run %d", i).isNull();
+        }
+
+        assertThat(node("n1").state()).isEqualTo(NodeState.REGISTERED);
+        assertThat(node("n1").health()).as("the last run found it healthy: the streak is over").isEqualTo(
+                NodeHealth.none());
+        assertThat(status(n)).isEqualTo(ContainerInstanceStatus.ACTIVE);
+        assertThat(w.events.eventsOf(NodeEvent.NodeQuarantined.class)).isEmpty();
+        assertThat(w.containers.statusChanges()).isEmpty();
+    }
+
+    @Test
+    void anAgentDisconnectedLongerThanTheDebounceIsQuarantined() {
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.containers.setAgentConnected(n.containerInstanceArn(), false);
+
+        ReconcileResult first = w.run();
+        assertThat(finding(first, FindingType.AGENT_DISCONNECTED, "n1")).isNotNull();
+        assertThat(finding(first, FindingType.NODE_UNHEALTHY, "n1")).as("not yet: the debounce").isNull();
+        assertThat(node("n1").health().unhealthySince()).isEqualTo(first.run().startedAt());
+
+        ReconcileResult second = nextRun();
+
+        Finding f = finding(second, FindingType.NODE_UNHEALTHY, "n1");
+        assertThat(f.action()).isEqualTo(FixAction.FIXED);
+        assertThat(f.actionDetail()).contains("quarantined");
+        assertThat(f.since()).isEqualTo(first.run().startedAt());
+        NodeRecord after = node("n1");
+        assertThat(after.state()).isEqualTo(NodeState.DRAIN_KEPT);
+        assertThat(after.lastError().reason()).isEqualTo(Reason.AGENT_UNHEALTHY);
+        assertThat(after.health().quarantinedAt()).isEqualTo(second.run().startedAt());
+        assertThat(status(n)).isEqualTo(ContainerInstanceStatus.DRAINING);
+        assertThat(w.events.eventsOf(NodeEvent.NodeQuarantined.class)).singleElement()
+                .satisfies(e -> assertThat(e.containerInstanceArn()).isEqualTo(n.containerInstanceArn()));
+        assertThat(w.events.eventsOf(NodeEvent.NodeDriftFound.class))
+                .anyMatch(e -> e.findingType().equals("NODE_UNHEALTHY") && e.nodeId().equals("n1"));
+
+        ReconcileResult third = nextRun();
+        assertThat(finding(third, FindingType.NODE_UNHEALTHY, "n1").action()).isEqualTo(FixAction.REPORTED);
+        assertThat(w.events.eventsOf(NodeEvent.NodeQuarantined.class)).as("quarantined once").hasSize(1);
+    }
+
+    @Test
+    void withQuarantineOffAnUnhealthyNodeIsOnlyReported() {
+        w.settings = w.settings.withRepair(RepairSettings.reportOnly());
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.containers.setAgentConnected(n.containerInstanceArn(), false);
+        w.run();
+
+        Finding f = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+
+        assertThat(f.action()).isEqualTo(FixAction.REPORTED);
+        assertThat(f.actionDetail()).contains("quarantine is turned off");
+        assertThat(node("n1").state()).isEqualTo(NodeState.REGISTERED);
+        assertThat(status(n)).isEqualTo(ContainerInstanceStatus.ACTIVE);
+    }
+
+    @Test
+    void ssmsLastPingDatesTheStreakSoALongSilentAgentIsUnhealthyAtOnce() {
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.managed.setPing(n.managedInstanceId(), PingStatus.CONNECTION_LOST, w.clock.instant().minus(Duration.ofHours(1)));
+
+        ReconcileResult r = w.run();
+
+        Finding f = finding(r, FindingType.NODE_UNHEALTHY, "n1");
+        assertThat(f.since()).isEqualTo(w.clock.instant().minus(Duration.ofHours(1)));
+        assertThat(f.action()).isEqualTo(FixAction.FIXED);
+        assertThat(node("n1").state()).isEqualTo(NodeState.DRAIN_KEPT);
+    }
+
+    @Test
+    void aQuarantinedNodeIsReleasedOnceItStayedHealthyForTheDebounce() {
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.containers.setAgentConnected(n.containerInstanceArn(), false);
+        w.run();
+        nextRun();
+        assertThat(node("n1").state()).isEqualTo(NodeState.DRAIN_KEPT);
+
+        w.containers.setAgentConnected(n.containerInstanceArn(), true);
+        ReconcileResult healthyOnce = nextRun();
+        assertThat(node("n1").state()).as("healthy once is not enough").isEqualTo(NodeState.DRAIN_KEPT);
+        assertThat(node("n1").health().healthySince()).isEqualTo(healthyOnce.run().startedAt());
+        assertThat(finding(healthyOnce, FindingType.NODE_UNHEALTHY, "n1")).isNull();
+
+        w.containers.setAgentConnected(n.containerInstanceArn(), false);
+        nextRun();
+        w.containers.setAgentConnected(n.containerInstanceArn(), true);
+        nextRun();
+        assertThat(node("n1").state()).as("a relapse starts the wait again").isEqualTo(NodeState.DRAIN_KEPT);
+
+        ReconcileResult released = nextRun();
+
+        NodeRecord after = node("n1");
+        assertThat(after.state()).isEqualTo(NodeState.REGISTERED);
+        assertThat(after.health()).isEqualTo(NodeHealth.none());
+        assertThat(after.lastError()).isNull();
+        assertThat(status(n)).isEqualTo(ContainerInstanceStatus.ACTIVE);
+        assertThat(w.events.eventsOf(NodeEvent.NodeQuarantineReleased.class)).singleElement()
+                .satisfies(e -> assertThat(e.requestId()).isEqualTo(released.run().runId()));
+        assertThat(finding(nextRun(), FindingType.STUCK_OPERATION, "n1")).isNull();
+    }
+
+    @Test
+    void aClusterWideOutageStopsRepairUntilFewerNodesAreUnhealthy() {
+        List<ReconcileWorld.Node> nodes = new ArrayList<>();
+        for (int i = 1; i <= 5; i++) {
+            nodes.add(w.registered("n" + i));
+        }
+        for (int i = 0; i < 3; i++) {
+            w.containers.setAgentConnected(nodes.get(i).containerInstanceArn(), false);
+        }
+        w.run();
+
+        ReconcileResult outage = nextRun();
+
+        Finding suspended = finding(outage, FindingType.REPAIR_SUSPENDED, ReconcileWorld.CLUSTER);
+        assertThat(suspended.detail()).contains("3 of 5", "60%", "40%");
+        for (int i = 1; i <= 3; i++) {
+            Finding f = finding(outage, FindingType.NODE_UNHEALTHY, "n" + i);
+            assertThat(f.action()).isEqualTo(FixAction.SKIPPED_SAFETY);
+            assertThat(f.actionDetail()).contains("suspended");
+            assertThat(node("n" + i).state()).isEqualTo(NodeState.REGISTERED);
+        }
+        assertThat(w.containers.statusChanges()).isEmpty();
+        assertThat(w.events.eventsOf(NodeEvent.NodeDriftFound.class))
+                .anyMatch(e -> e.findingType().equals("REPAIR_SUSPENDED"));
+
+        w.containers.setAgentConnected(nodes.get(1).containerInstanceArn(), true);
+        w.containers.setAgentConnected(nodes.get(2).containerInstanceArn(), true);
+        ReconcileResult over = nextRun();
+
+        assertThat(finding(over, FindingType.REPAIR_SUSPENDED, ReconcileWorld.CLUSTER)).isNull();
+        assertThat(node("n1").state()).as("one of five: a node problem").isEqualTo(NodeState.DRAIN_KEPT);
+        assertThat(w.events.eventsOf(NodeEvent.NodeDriftResolved.class))
+                .anyMatch(e -> e.findingType().equals("REPAIR_SUSPENDED"));
+    }
+
+    @Test
+    void thePauseStopsQuarantineAndReleaseAndResumingLetsThemGoOn() {
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.store.pauseRepair(new RepairPause("alice", "network change tonight", w.clock.instant()));
+        w.containers.setAgentConnected(n.containerInstanceArn(), false);
+        w.run();
+
+        Finding paused = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+
+        assertThat(paused.action()).isEqualTo(FixAction.SKIPPED_SAFETY);
+        assertThat(paused.actionDetail()).contains("paused", "alice", "network change tonight");
+        assertThat(node("n1").state()).isEqualTo(NodeState.REGISTERED);
+
+        w.store.resumeRepair();
+        nextRun();
+        assertThat(node("n1").state()).isEqualTo(NodeState.DRAIN_KEPT);
+
+        w.containers.setAgentConnected(n.containerInstanceArn(), true);
+        w.store.pauseRepair(new RepairPause("alice", "", w.clock.instant()));
+        nextRun();
+        nextRun();
+        assertThat(node("n1").state()).as("paused: not released either").isEqualTo(NodeState.DRAIN_KEPT);
+        w.store.resumeRepair();
+        nextRun();
+        assertThat(node("n1").state()).isEqualTo(NodeState.REGISTERED);
+    }
+
+    @Test
+    void aQuarantineWhoseDrainingFailedIsFinishedByTheNextRun() {
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.containers.setAgentConnected(n.containerInstanceArn(), false);
+        w.run();
+        w.containers.failNextStatusChanges(1);
+
+        Finding failed = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+
+        assertThat(failed.action()).isEqualTo(FixAction.FAILED);
+        assertThat(node("n1").state()).isEqualTo(NodeState.DRAIN_KEPT);
+        assertThat(status(n)).isEqualTo(ContainerInstanceStatus.ACTIVE);
+
+        Finding finished = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+
+        assertThat(finished.action()).isEqualTo(FixAction.FIXED);
+        assertThat(finished.actionDetail()).contains("DRAINING again");
+        assertThat(status(n)).isEqualTo(ContainerInstanceStatus.DRAINING);
+    }
+
+    @Test
+    void aReleaseWhoseActiveFailedIsFinishedByTheNextRun() {
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.containers.setAgentConnected(n.containerInstanceArn(), false);
+        w.run();
+        nextRun();
+        w.containers.setAgentConnected(n.containerInstanceArn(), true);
+        nextRun();
+        w.containers.failNextStatusChanges(1);
+
+        ReconcileResult half = nextRun();
+
+        assertThat(node("n1").state()).isEqualTo(NodeState.REGISTERED);
+        assertThat(node("n1").health().quarantined()).as("kept until the instance is ACTIVE").isTrue();
+        assertThat(status(n)).isEqualTo(ContainerInstanceStatus.DRAINING);
+        assertThat(finding(half, FindingType.STUCK_OPERATION, "n1")).as("the repair's own, not someone else's")
+                .isNull();
+
+        nextRun();
+
+        assertThat(status(n)).isEqualTo(ContainerInstanceStatus.ACTIVE);
+        assertThat(node("n1").health()).isEqualTo(NodeHealth.none());
+    }
+
+    @Test
+    void aNodeARequestMovesMeanwhileIsLeftToTheRequest() {
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.containers.setAgentConnected(n.containerInstanceArn(), false);
+        w.run();
+        w.store.beforeNextTransition(() -> w.drain(n, TimeoutPolicy.REVERT));
+
+        Finding f = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+
+        assertThat(f.action()).isEqualTo(FixAction.RESOLVED_ON_RECHECK);
+        assertThat(node("n1").state()).isEqualTo(NodeState.DRAINING);
+        assertThat(node("n1").health().quarantined()).isFalse();
+        assertThat(w.events.eventsOf(NodeEvent.NodeQuarantined.class)).isEmpty();
+    }
+
+    @Test
+    void aNodeHeldDrainingByADrainIsReportedAndNeverReleasedByTheRepair() {
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.drain(n, TimeoutPolicy.KEEP);
+        NodeRecord draining = node("n1");
+        w.store.transition("n1", new Transition(NodeState.DRAINING, NodeState.DRAIN_KEPT, draining.version()),
+                NodeUpdate.none());
+        w.containers.setAgentConnected(n.containerInstanceArn(), false);
+        w.run();
+
+        Finding f = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+
+        assertThat(f.action()).isEqualTo(FixAction.REPORTED);
+        assertThat(f.actionDetail()).contains("not quarantined again");
+        w.containers.setAgentConnected(n.containerInstanceArn(), true);
+        nextRun();
+        nextRun();
+        assertThat(node("n1").state()).isEqualTo(NodeState.DRAIN_KEPT);
+        assertThat(status(n)).isEqualTo(ContainerInstanceStatus.DRAINING);
+    }
+
+    @Test
+    void aHealthyFleetWritesNothing() {
+        healthyNeighbours();
+        w.run();
+        List<NodeRecord> before = List.of(node("ok-1"), node("ok-2"), node("ok-3"), node("ok-4"));
+
+        nextRun();
+
+        assertThat(List.of(node("ok-1"), node("ok-2"), node("ok-3"), node("ok-4"))).isEqualTo(before);
+    }
+
+    @Test
+    void theLimitIsAShareOfTheCluster() {
+        RepairSettings s = RepairSettings.reportOnly();
+        assertThat(s.outage(1, 3)).as("33%").isFalse();
+        assertThat(s.outage(1, 2)).as("50%").isTrue();
+        assertThat(s.outage(2, 5)).as("40% is within").isFalse();
+        assertThat(new RepairSettings(Duration.ZERO, true, 100).outage(10, 10)).isFalse();
+        assertThat(s.outage(0, 0)).isFalse();
+    }
+}
