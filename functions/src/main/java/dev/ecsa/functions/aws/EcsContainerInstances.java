@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.Attribute;
+import software.amazon.awssdk.services.ecs.model.ContainerInstanceField;
 import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.ListContainerInstancesResponse;
@@ -125,8 +126,10 @@ public final class EcsContainerInstances implements ContainerInstances {
                     r -> r.cluster(cluster).maxResults(PAGE_SIZE).nextToken(next)));
             List<String> arns = page.containerInstanceArns();
             if (!arns.isEmpty()) {
+                // The reconciler's listing: with the instances' health, as recent agents report it (no extra call).
                 var described = call("ECS DescribeContainerInstances", () -> ecs.describeContainerInstances(
-                        r -> r.cluster(cluster).containerInstances(arns)));
+                        r -> r.cluster(cluster).containerInstances(arns)
+                                .include(ContainerInstanceField.CONTAINER_INSTANCE_HEALTH)));
                 described.containerInstances().stream().filter(ci -> !"INACTIVE".equals(ci.status()))
                         .forEach(ci -> out.add(toDomain(cluster, ci)));
             }
@@ -286,9 +289,10 @@ public final class EcsContainerInstances implements ContainerInstances {
         }
         String agentVersion = ci.versionInfo() == null ? null : ci.versionInfo().agentVersion();
         String dockerVersion = ci.versionInfo() == null ? null : dockerVersion(ci.versionInfo().dockerVersion());
+        String health = ci.healthStatus() == null ? null : ci.healthStatus().overallStatusAsString();
         return new ContainerInstance(ci.containerInstanceArn(), cluster, ci.ec2InstanceId(), status(ci.status()),
                 Boolean.TRUE.equals(ci.agentConnected()), intOrZero(ci.runningTasksCount()),
-                intOrZero(ci.pendingTasksCount()), agentVersion, attributes, dockerVersion);
+                intOrZero(ci.pendingTasksCount()), agentVersion, attributes, dockerVersion, health);
     }
 
     /** ECS reports Docker's version as {@code DockerVersion: 25.0.5}; the version alone, or {@code null}. */

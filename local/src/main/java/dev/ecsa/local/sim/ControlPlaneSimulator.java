@@ -251,6 +251,21 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         });
     }
 
+    /**
+     * Sets the container runtime health the instance's agent reports ({@code OK}, {@code IMPAIRED},
+     * {@code INSUFFICIENT_DATA}, {@code INITIALIZING}): what DescribeContainerInstances answers with
+     * {@code include=CONTAINER_INSTANCE_HEALTH}.
+     */
+    public void setRuntimeHealth(String containerInstanceArn, String status) {
+        if (!java.util.Set.of("OK", "IMPAIRED", "INSUFFICIENT_DATA", "INITIALIZING").contains(status)) {
+            throw new IllegalArgumentException("not an ECS InstanceHealthCheckState: " + status);
+        }
+        locked(() -> {
+            ecs.setRuntimeHealth(containerInstanceArn, status, clock().instant());
+            return null;
+        });
+    }
+
     /** Connects or disconnects the ECS agent of a container instance. */
     public void setAgentConnected(String containerInstanceArn, boolean connected) {
         locked(() -> {

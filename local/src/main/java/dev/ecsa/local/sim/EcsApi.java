@@ -26,10 +26,12 @@ final class EcsApi {
             "REGISTERING", "DEREGISTERING", "REGISTRATION_FAILED");
 
     private final EcsSimulation ecs;
+    private final java.time.Clock clock;
     private final SimulatorConfig config;
 
     EcsApi(EcsSimulation ecs, SimulatorConfig config) {
         this.ecs = ecs;
+        this.clock = config.clock();
         this.config = config;
     }
 
@@ -100,7 +102,14 @@ final class EcsApi {
         if (refs.isEmpty() || refs.size() > 100) {
             throw invalid("containerInstances must contain between 1 and 100 items.");
         }
-        boolean tags = WireJson.strings(req, "include").contains("TAGS");
+        List<String> include = WireJson.strings(req, "include");
+        for (String field : include) {
+            if (!field.equals("TAGS") && !field.equals("CONTAINER_INSTANCE_HEALTH")) {
+                throw invalid("include must contain only TAGS or CONTAINER_INSTANCE_HEALTH.");
+            }
+        }
+        boolean tags = include.contains("TAGS");
+        boolean health = include.contains("CONTAINER_INSTANCE_HEALTH");
         ArrayNode found = WireJson.array();
         ArrayNode failures = WireJson.array();
         for (String ref : refs) {
@@ -108,7 +117,7 @@ final class EcsApi {
             if (i == null) {
                 failures.addObject().put("arn", asArn(cluster, ref, "container-instance")).put("reason", "MISSING");
             } else {
-                found.add(instanceJson(i, tags));
+                found.add(instanceJson(i, tags, health));
             }
         }
         ObjectNode out = WireJson.object();
@@ -141,7 +150,7 @@ final class EcsApi {
                 continue;
             }
             ecs.setStatus(i, status);
-            updated.add(instanceJson(i, false));
+            updated.add(instanceJson(i, false, false));
         }
         ObjectNode out = WireJson.object();
         out.set("containerInstances", updated);
@@ -166,7 +175,7 @@ final class EcsApi {
         }
         ecs.deregister(i, active);
         ObjectNode out = WireJson.object();
-        out.set("containerInstance", instanceJson(i, false));
+        out.set("containerInstance", instanceJson(i, false, false));
         return out;
     }
 
@@ -297,7 +306,7 @@ final class EcsApi {
         return AwsErrorException.client("InvalidParameterException", message);
     }
 
-    private ObjectNode instanceJson(Instance i, boolean includeTags) {
+    private ObjectNode instanceJson(Instance i, boolean includeTags, boolean includeHealth) {
         ObjectNode node = WireJson.object()
                 .put("containerInstanceArn", i.arn)
                 .put("ec2InstanceId", i.ec2InstanceId)
@@ -316,6 +325,16 @@ final class EcsApi {
             }
         });
         WireJson.putTime(node, "registeredAt", i.registeredAt);
+        if (includeHealth) {
+            // ECS's shape (ContainerInstanceHealthStatus): the overall status aggregates the checks; the bench's agent
+            // reports the container runtime's only.
+            ObjectNode health = node.putObject("healthStatus").put("overallStatus", i.runtimeHealth);
+            ObjectNode runtime = health.putArray("details").addObject().put("type", "CONTAINER_RUNTIME")
+                    .put("status", i.runtimeHealth);
+            WireJson.putTime(runtime, "lastUpdated", clock.instant());
+            WireJson.putTime(runtime, "lastStatusChange",
+                    i.runtimeHealthChangedAt == null ? i.registeredAt : i.runtimeHealthChangedAt);
+        }
         if (includeTags) {
             ArrayNode tags = node.putArray("tags");
             i.tags.forEach((k, v) -> tags.addObject().put("key", k).put("value", v));

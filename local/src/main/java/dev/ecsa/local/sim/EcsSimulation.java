@@ -75,6 +75,9 @@ final class EcsSimulation {
         final NavigableMap<Long, Task> tasks = new TreeMap<>();
         String status = ACTIVE;
         boolean agentConnected = true;
+        /** The container runtime health check the agent reports (ECS {@code healthStatus}); OK unless set. */
+        String runtimeHealth = "OK";
+        Instant runtimeHealthChangedAt;
         long version = 1;
 
         Instance(Cluster cluster, String id, long seq, String ec2InstanceId, Map<String, String> attributes,
@@ -206,6 +209,14 @@ final class EcsSimulation {
         if (i.agentConnected != connected) {
             i.agentConnected = connected;
             i.version++;
+        }
+    }
+
+    void setRuntimeHealth(String containerInstanceArn, String status, Instant at) {
+        Instance i = instanceByArn(containerInstanceArn);
+        if (!i.runtimeHealth.equals(status)) {
+            i.runtimeHealth = status;
+            i.runtimeHealthChangedAt = at;
         }
     }
 

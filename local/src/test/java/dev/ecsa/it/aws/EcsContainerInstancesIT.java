@@ -117,6 +117,22 @@ class EcsContainerInstancesIT {
     }
 
     @Test
+    void theListingCarriesEachInstancesHealthAsItsAgentReportsIt() {
+        Node ok = register();
+        Node impaired = register();
+        SIM.simulator().setRuntimeHealth(impaired.arn(), "IMPAIRED");
+
+        java.util.Map<String, ContainerInstance> listed = new java.util.HashMap<>();
+        ecs.listAll(CLUSTER).forEach(ci -> listed.put(ci.arn(), ci));
+
+        assertThat(listed.get(ok.arn()).healthStatus()).isEqualTo("OK");
+        assertThat(listed.get(impaired.arn()).healthStatus()).isEqualTo("IMPAIRED");
+        assertThat(listed.get(impaired.arn()).impaired()).isTrue();
+        assertThat(ecs.describe(CLUSTER, ok.arn()).orElseThrow().healthStatus())
+                .as("a single describe does not ask for it").isNull();
+    }
+
+    @Test
     void unknownIdsAndValuesFindNothing() {
         assertThat(ecs.findByManagedInstanceId(CLUSTER, "mi-0000000000000000a")).isEmpty();
         assertThat(ecs.findByAttribute(CLUSTER, "ecsa.nodeId", "nobody")).isEmpty();

@@ -150,6 +150,19 @@ class ReconcileRepairIT {
     }
 
     @Test
+    void anInstanceWhoseContainerRuntimeIsImpairedIsQuarantined() {
+        ReconcileBench.Node impaired = fleet(5).get(0);
+        SIM.simulator().setRuntimeHealth(impaired.containerInstanceArn(), "IMPAIRED");
+        run();
+
+        Finding f = finding(run(), FindingType.NODE_UNHEALTHY, "n1");
+
+        assertThat(f.detail()).contains("IMPAIRED");
+        assertThat(state("n1")).isEqualTo(NodeState.DRAIN_KEPT);
+        assertThat(ecsStatus(impaired)).isEqualTo(ContainerInstanceStatus.DRAINING);
+    }
+
+    @Test
     void aClusterWideOutageStopsRepair() {
         List<ReconcileBench.Node> nodes = fleet(5);
         for (ReconcileBench.Node n : nodes.subList(0, 3)) {

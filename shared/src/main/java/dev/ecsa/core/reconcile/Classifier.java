@@ -220,8 +220,14 @@ final class Classifier {
         if (!disconnected.isEmpty()) {
             add(node(FindingType.AGENT_DISCONNECTED, n, String.join("; ", disconnected), since, FixKind.NONE));
         }
-        health.add(new HealthCheck(n, ci, ci != null || ssm != null, !disconnected.isEmpty(),
-                String.join("; ", disconnected), since));
+        // The repair's view adds what a connected agent reports failing: the instance's own health checks.
+        List<String> problems = new ArrayList<>(disconnected);
+        if (ci != null && ci.agentConnected() && ci.impaired()) {
+            problems.add("ECS reports container instance " + ci.arn() + " IMPAIRED (a health check its agent runs, "
+                    + "such as the container runtime's, fails)");
+        }
+        health.add(new HealthCheck(n, ci, ci != null || ssm != null, !problems.isEmpty(), String.join("; ", problems),
+                since));
         AgentVersions observed = observed(n.agentVersions(), ssm, ci);
         if (!observed.sameSoftware(n.agentVersions())) {
             inventory.add(new InventoryUpdate(n.nodeId(), n.state(), observed.observedAt(now)));

@@ -28,7 +28,8 @@ public enum FindingType {
     /** A registered node whose ECS or SSM agent, as AWS reports it, is older than the stack's target version. */
     AGENT_OUTDATED,
     /**
-     * A registered node that every run for longer than the repair's debounce found with an agent disconnected: the
+     * A registered node that every run for longer than the repair's debounce found with an agent disconnected or its
+     * container instance IMPAIRED: the
      * subject of the repair ({@link RepairSettings}); the finding's action says what the repair did or why not.
      */
     NODE_UNHEALTHY,

@@ -135,7 +135,12 @@ public final class Reconcile {
                 .sorted(Comparator.comparing(Finding::key)).toList();
 
         Map<FindingType, Integer> counts = new EnumMap<>(FindingType.class);
-        counts.put(FindingType.OK, classified.ok());
+        // A node the classifier found nothing about may still be the repair's (an IMPAIRED instance): not OK then.
+        java.util.Set<String> flagged = new java.util.HashSet<>();
+        classified.findings().forEach(f -> flagged.add(f.subject()));
+        long repairOnly = repaired.findings().stream().filter(f -> f.type() == FindingType.NODE_UNHEALTHY
+                && !flagged.contains(f.subject())).count();
+        counts.put(FindingType.OK, classified.ok() - (int) repairOnly);
         acted.forEach(f -> counts.merge(f.type(), 1, Integer::sum));
 
         // Acted-on and new findings first: those are what a person reading the record wants, and what idempotency

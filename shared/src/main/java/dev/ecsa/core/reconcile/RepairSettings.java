@@ -8,7 +8,8 @@ import java.util.Objects;
  * that acts is off unless enabled.
  *
  * @param unhealthyAfter      a node counts as unhealthy once every run for this long found an agent disconnected
- *                            (ECS {@code agentConnected} false, SSM ping not Online): one healthy run starts the count
+ *                            (ECS {@code agentConnected} false, SSM ping not Online) or ECS
+ *                            reporting the container instance IMPAIRED: one healthy run starts the count
  *                            again, so an agent that flips briefly is never acted on; a quarantined node is released
  *                            once it stayed healthy this long. Default 15 min (with the default schedule: two
  *                            consecutive runs)

@@ -161,14 +161,21 @@ public final class InMemoryContainerInstances implements ContainerInstances {
     public synchronized void setAgentConnected(String containerInstanceArn, boolean connected) {
         ContainerInstance ci = instance(containerInstanceArn);
         instances.put(ci.arn(), new ContainerInstance(ci.arn(), ci.cluster(), ci.managedInstanceId(), ci.status(),
-                connected, 0, 0, ci.agentVersion(), ci.attributes(), ci.dockerVersion()));
+                connected, 0, 0, ci.agentVersion(), ci.attributes(), ci.dockerVersion(), ci.healthStatus()));
+    }
+
+    /** Sets the instance's health as its agent reports it ({@code OK}, {@code IMPAIRED}, ...). */
+    public synchronized void setHealthStatus(String containerInstanceArn, String healthStatus) {
+        ContainerInstance ci = instance(containerInstanceArn);
+        instances.put(ci.arn(), new ContainerInstance(ci.arn(), ci.cluster(), ci.managedInstanceId(), ci.status(),
+                ci.agentConnected(), 0, 0, ci.agentVersion(), ci.attributes(), ci.dockerVersion(), healthStatus));
     }
 
     /** Sets the versions the instance's agent reports, as an upgraded agent would on reconnecting. */
     public synchronized void setVersions(String containerInstanceArn, String agentVersion, String dockerVersion) {
         ContainerInstance ci = instance(containerInstanceArn);
         instances.put(ci.arn(), new ContainerInstance(ci.arn(), ci.cluster(), ci.managedInstanceId(), ci.status(),
-                ci.agentConnected(), 0, 0, agentVersion, ci.attributes(), dockerVersion));
+                ci.agentConnected(), 0, 0, agentVersion, ci.attributes(), dockerVersion, ci.healthStatus()));
     }
 
     /** The next {@code n} status changes fail with a 503, as ECS does now and then. */
@@ -191,7 +198,7 @@ public final class InMemoryContainerInstances implements ContainerInstances {
 
     private void put(ContainerInstance ci, ContainerInstanceStatus status) {
         instances.put(ci.arn(), new ContainerInstance(ci.arn(), ci.cluster(), ci.managedInstanceId(), status,
-                ci.agentConnected(), 0, 0, ci.agentVersion(), ci.attributes(), ci.dockerVersion()));
+                ci.agentConnected(), 0, 0, ci.agentVersion(), ci.attributes(), ci.dockerVersion(), ci.healthStatus()));
     }
 
     private ContainerInstance withCounts(ContainerInstance ci) {
@@ -199,6 +206,6 @@ public final class InMemoryContainerInstances implements ContainerInstances {
         int running = (int) list.stream().filter(t -> "RUNNING".equals(t.desiredStatus())).count();
         int pending = (int) list.stream().filter(t -> "PENDING".equals(t.lastStatus())).count();
         return new ContainerInstance(ci.arn(), ci.cluster(), ci.managedInstanceId(), ci.status(), ci.agentConnected(),
-                running, pending, ci.agentVersion(), ci.attributes(), ci.dockerVersion());
+                running, pending, ci.agentVersion(), ci.attributes(), ci.dockerVersion(), ci.healthStatus());
     }
 }

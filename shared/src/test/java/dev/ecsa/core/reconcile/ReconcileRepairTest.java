@@ -106,6 +106,26 @@ class ReconcileRepairTest {
     }
 
     @Test
+    void anInstanceEcsReportsImpairedIsUnhealthyThoughItsAgentIsConnected() {
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.containers.setHealthStatus(n.containerInstanceArn(), "IMPAIRED");
+        ReconcileResult first = w.run();
+        assertThat(first.run().counts()).as("an impaired instance is reported once past the debounce, not before")
+                .containsEntry(FindingType.OK, 5);
+        assertThat(node("n1").health().problem()).contains("IMPAIRED");
+
+        ReconcileResult second = nextRun();
+
+        Finding f = finding(second, FindingType.NODE_UNHEALTHY, "n1");
+        assertThat(f.detail()).contains("IMPAIRED");
+        assertThat(f.action()).isEqualTo(FixAction.FIXED);
+        assertThat(finding(second, FindingType.AGENT_DISCONNECTED, "n1")).as("its agent is connected").isNull();
+        assertThat(second.run().counts()).containsEntry(FindingType.OK, 4).containsEntry(FindingType.NODE_UNHEALTHY, 1);
+        assertThat(node("n1").state()).isEqualTo(NodeState.DRAIN_KEPT);
+    }
+
+    @Test
     void withQuarantineOffAnUnhealthyNodeIsOnlyReported() {
         w.settings = w.settings.withRepair(RepairSettings.reportOnly());
         healthyNeighbours();
