@@ -34,7 +34,9 @@ public final class HostScripts {
     public static final String BOOTSTRAP = "bootstrap.sh";
     /** Resource name of the cleanup script template. */
     public static final String CLEANUP = "cleanup.sh";
-    /** Resource name of the helper library inlined into both templates. */
+    /** Resource name of the script that restarts the agents in place. */
+    public static final String RESTART_AGENTS = "restart-agents.sh";
+    /** Resource name of the helper library inlined into every template. */
     public static final String LIBRARY = "ecsa-lib.sh";
 
     static final String INCLUDE_LINE = "source " + LIBRARY;
@@ -43,6 +45,7 @@ public final class HostScripts {
     private static final class Cache {
         static final HostScripts BOOTSTRAP_SCRIPT = load(BOOTSTRAP);
         static final HostScripts CLEANUP_SCRIPT = load(CLEANUP);
+        static final HostScripts RESTART_SCRIPT = load(RESTART_AGENTS);
     }
 
     private final String name;
@@ -68,6 +71,11 @@ public final class HostScripts {
     /** The cleanup script (loaded once). */
     public static HostScripts cleanup() {
         return Cache.CLEANUP_SCRIPT;
+    }
+
+    /** The agents' restart script (loaded once). */
+    public static HostScripts restartAgents() {
+        return Cache.RESTART_SCRIPT;
     }
 
     /**

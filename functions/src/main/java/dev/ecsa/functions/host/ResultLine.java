@@ -30,7 +30,8 @@ import java.util.List;
  * @param removed what the cleanup removed
  * @param alreadyAbsent what the cleanup found already gone
  * @param kept what the cleanup deliberately left (credentials not written by the SSM agent)
- * @param failed what the cleanup could not remove
+ * @param failed what the cleanup could not remove (the restart: could not restart)
+ * @param restarted the units the restart script restarted
  */
 public record ResultLine(
         boolean ok,
@@ -50,7 +51,8 @@ public record ResultLine(
         List<String> removed,
         List<String> alreadyAbsent,
         List<String> kept,
-        List<String> failed) {
+        List<String> failed,
+        List<String> restarted) {
 
     /** The prefix of the result line. */
     public static final String MARKER = "ECSA_RESULT";
@@ -74,6 +76,7 @@ public record ResultLine(
         alreadyAbsent = List.copyOf(alreadyAbsent);
         kept = List.copyOf(kept);
         failed = List.copyOf(failed);
+        restarted = List.copyOf(restarted);
     }
 
     /**
@@ -128,7 +131,8 @@ public record ResultLine(
                 strings(json, "removed"),
                 strings(json, "alreadyAbsent"),
                 strings(json, "kept"),
-                strings(json, "failed"));
+                strings(json, "failed"),
+                strings(json, "restarted"));
     }
 
     private static String text(JsonNode node, String field) {

@@ -18,6 +18,8 @@ import dev.ecsa.core.register.BootstrapScripts;
 import dev.ecsa.core.register.RegisterNode;
 import dev.ecsa.core.register.RegistrationSettings;
 import dev.ecsa.core.register.Sleeper;
+import dev.ecsa.core.restart.RestartAgents;
+import dev.ecsa.core.restart.RestartSettings;
 import dev.ecsa.core.validation.FieldRules;
 import dev.ecsa.functions.FunctionsConfig;
 import java.time.Clock;
@@ -101,6 +103,13 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
                 deregistration);
     }
 
+    /** The agents' restart on these dependencies (the SSH key of the registrations). */
+    public RestartAgents restartAgents() {
+        return new RestartAgents(store, managedInstances, containerInstances, remoteHost, secrets,
+                new HostScriptsRestart(), events, clock, Sleeper.threadSleep(),
+                RestartSettings.defaults(registration.sshKeySecretId()));
+    }
+
     /** Rejections of invalid requests on these dependencies. */
     public RequestRejections rejections() {
         return new RequestRejections(store, events, clock);
@@ -108,6 +117,7 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
 
     /** The use case the node-request function runs for every message. */
     public AcceptNodeRequest acceptNodeRequest() {
-        return new AcceptNodeRequest(registerNode(), deregisterIntake(), rejections(), managedClusters());
+        return new AcceptNodeRequest(registerNode(), deregisterIntake(), restartAgents(), rejections(),
+                managedClusters());
     }
 }

@@ -20,7 +20,8 @@ class ScriptSyntaxTest {
                 Arguments.of("bootstrap gpg", Fixtures.gpg().render()),
                 Arguments.of("bootstrap sha256, http, odd url", Fixtures.sha256().render()),
                 Arguments.of("bootstrap with spaces and metacharacters", withMetacharacters()),
-                Arguments.of("cleanup", HostScripts.cleanup().render(Map.of())));
+                Arguments.of("cleanup", HostScripts.cleanup().render(Map.of())),
+                Arguments.of("restart-agents", HostScripts.restartAgents().render(Map.of())));
     }
 
     private static String withMetacharacters() {
@@ -48,12 +49,13 @@ class ScriptSyntaxTest {
 
     @Test
     void templatesAndLibraryHaveNoShellcheckFindings(@TempDir Path dir) {
-        for (String name : List.of(HostScripts.BOOTSTRAP, HostScripts.CLEANUP, HostScripts.LIBRARY)) {
+        for (String name : List.of(HostScripts.BOOTSTRAP, HostScripts.CLEANUP, HostScripts.RESTART_AGENTS,
+                HostScripts.LIBRARY)) {
             Shell.write(dir, name, Shell.resource(name));
         }
         Shell.Run run = Shell.run(List.of("shellcheck", "-s", "bash", "-x", "-P", "SCRIPTDIR",
                 dir.resolve(HostScripts.BOOTSTRAP).toString(), dir.resolve(HostScripts.CLEANUP).toString(),
-                dir.resolve(HostScripts.LIBRARY).toString()), "");
+                dir.resolve(HostScripts.RESTART_AGENTS).toString(), dir.resolve(HostScripts.LIBRARY).toString()), "");
         assertThat(run.stdout() + run.stderr()).isEmpty();
         assertThat(run.exitCode()).isZero();
     }

@@ -66,7 +66,8 @@ class LambdaRuntimeIT {
     @BeforeAll
     static void start() throws Exception {
         Path root = Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize();
-        bench = Bench.start(HostConfig.builder("lr-host").build(), HostConfig.builder("lr-drained").build());
+        bench = Bench.start(HostConfig.builder("lr-host").build(), HostConfig.builder("lr-drained").build(),
+                HostConfig.builder("lr-restart").build());
         String region = bench.simulator().config().region();
         dynamoClients = new AwsClients(AwsClients.Settings.aws(Region.of(region))
                 .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
@@ -233,6 +234,44 @@ class LambdaRuntimeIT {
                 .extracting(BenchAuthorizer.Decision::action)
                 .contains("ecs:UpdateContainerInstancesState", "ecs:DeregisterContainerInstance",
                         "ssm:DeregisterManagedInstance", "secretsmanager:GetSecretValue", "dynamodb:UpdateItem");
+        assertThat(unexpectedDenials()).isEmpty();
+    }
+
+    /**
+     * A restart through the zip: a registered host whose agents both dropped (ECS disconnected, SSM ConnectionLost)
+     * gets restart-agents.sh over SSH; the units' restart reconnects them through the simulator, as the real agents
+     * do, and the request ends AGENTS_RESTARTED with the same managed instance and container instance, every call
+     * authorized.
+     */
+    @Test
+    void aRestartThroughTheZipBringsBothAgentsBackUnderTheSameIds() throws Exception {
+        LambdaFunction intake = stack.nodeRequest();
+        intake.invoke(sqsEvent(registerBody("lr-rst-reg", bench.host("lr-restart"))));
+        var registered = store.getNode("lr-restart").orElseThrow();
+        assertThat(registered.state()).as(String.join("\n", intake.log())).isEqualTo(NodeState.REGISTERED);
+        bench.simulator().setAgentConnected(registered.containerInstanceArn(), false);
+        bench.simulator().setPingStatus(registered.managedInstanceId(), "ConnectionLost");
+
+        LambdaFunction.Invocation result = intake.invoke(sqsEvent(JSON.writeValueAsString(Map.of(
+                "action", "restart", "requestId", "lr-rst-1", "nodeId", "lr-restart", "requestedBy", "it",
+                "reason", "agents dropped"))));
+
+        assertThat(result.ok()).as(result.body()).isTrue();
+        RequestRecord record = store.getRequest("lr-rst-1").orElseThrow();
+        assertThat(record.outcome()).as(record.failure() + " " + record.steps() + "\n"
+                + String.join("\n", intake.log())).isEqualTo(Outcome.AGENTS_RESTARTED);
+        assertThat(record.steps().get(0).detail()).contains("unit:ecs", "unit:amazon-ssm-agent");
+        var after = store.getNode("lr-restart").orElseThrow();
+        assertThat(after.managedInstanceId()).isEqualTo(registered.managedInstanceId());
+        assertThat(after.containerInstanceArn()).isEqualTo(registered.containerInstanceArn());
+        assertThat(after.version()).isEqualTo(registered.version());
+        assertThat(bench.simulator().containerInstance(after.containerInstanceArn()).orElseThrow().agentConnected())
+                .isTrue();
+        assertThat(bench.simulator().managedInstance(after.managedInstanceId()).orElseThrow().pingStatus())
+                .isEqualTo("Online");
+        assertThat(bench.simulator().allManagedInstances()).filteredOn(m -> "lr-restart".equals(m.name()))
+                .as("no new registration").hasSize(1);
+        assertThat(jsonLines(intake)).anySatisfy(line -> assertThat(line.has("AgentsRestarted")).isTrue());
         assertThat(unexpectedDenials()).isEmpty();
     }
 

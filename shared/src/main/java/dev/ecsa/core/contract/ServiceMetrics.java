@@ -21,13 +21,16 @@ public final class ServiceMetrics {
     public static final String NODE_DEREGISTERED = "NodeDeregistered";
     public static final String DRAIN_TIMED_OUT = "DrainTimedOut";
     public static final String DEREGISTRATION_FAILED = "DeregistrationFailed";
+    public static final String AGENTS_RESTARTED = "AgentsRestarted";
+    public static final String AGENTS_RESTART_FAILED = "AgentsRestartFailed";
     /** The reconciler's total of findings other than OK (it writes its metrics itself, one line per run). */
     public static final String RECONCILE_FINDINGS = "ReconcileFindings";
     public static final String RECONCILE_FIXES = "ReconcileFixes";
 
     /** Every outcome metric, in the order a dashboard shows them. */
     public static final List<String> OUTCOMES = List.of(NODE_REGISTERED, REGISTRATION_FAILED, REQUEST_REJECTED,
-            DRAIN_STARTED, NODE_DEREGISTERED, DRAIN_TIMED_OUT, DEREGISTRATION_FAILED);
+            DRAIN_STARTED, NODE_DEREGISTERED, DRAIN_TIMED_OUT, DEREGISTRATION_FAILED, AGENTS_RESTARTED,
+            AGENTS_RESTART_FAILED);
 
     private static final Map<Class<? extends NodeEvent>, String> BY_EVENT = Map.of(
             NodeEvent.NodeRegistered.class, NODE_REGISTERED,
@@ -36,7 +39,9 @@ public final class ServiceMetrics {
             NodeEvent.NodeDrainStarted.class, DRAIN_STARTED,
             NodeEvent.NodeDeregistered.class, NODE_DEREGISTERED,
             NodeEvent.NodeDrainTimedOut.class, DRAIN_TIMED_OUT,
-            NodeEvent.NodeDeregistrationFailed.class, DEREGISTRATION_FAILED);
+            NodeEvent.NodeDeregistrationFailed.class, DEREGISTRATION_FAILED,
+            NodeEvent.NodeAgentsRestarted.class, AGENTS_RESTARTED,
+            NodeEvent.NodeAgentsRestartFailed.class, AGENTS_RESTART_FAILED);
 
     private ServiceMetrics() {
     }

@@ -11,7 +11,7 @@ public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.No
         NodeEvent.NodeRequestRejected, NodeEvent.NodeDrainStarted, NodeEvent.NodeDeregistered,
         NodeEvent.NodeDrainTimedOut, NodeEvent.NodeDeregistrationFailed,
         NodeEvent.NodeDriftFound, NodeEvent.NodeDriftResolved, NodeEvent.NodeQuarantined,
-        NodeEvent.NodeQuarantineReleased {
+        NodeEvent.NodeQuarantineReleased, NodeEvent.NodeAgentsRestarted, NodeEvent.NodeAgentsRestartFailed {
 
     /** The node the event is about. */
     String nodeId();
@@ -106,5 +106,15 @@ public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.No
     /** The repair released its quarantine: the node stayed healthy since {@code healthySince}; ACTIVE again. */
     record NodeQuarantineReleased(String nodeId, String requestId, String cluster, String containerInstanceArn,
                                   String healthySince) implements NodeEvent {
+    }
+
+    /** A restart request restarted the node's agents and both reported connected again under the same ids. */
+    record NodeAgentsRestarted(String nodeId, String requestId, String managedInstanceId, String containerInstanceArn)
+            implements NodeEvent {
+    }
+
+    /** A restart request failed; {@code reason} is a {@link dev.ecsa.core.error.Reason} name. */
+    record NodeAgentsRestartFailed(String nodeId, String requestId, String reason, String message)
+            implements NodeEvent {
     }
 }

@@ -4,6 +4,8 @@ import dev.ecsa.core.deregister.DeregisterIntake;
 import dev.ecsa.core.model.DeregisterRequest;
 import dev.ecsa.core.model.NodeRequest;
 import dev.ecsa.core.model.RegisterRequest;
+import dev.ecsa.core.model.RestartRequest;
+import dev.ecsa.core.restart.RestartAgents;
 import dev.ecsa.core.register.RegisterNode;
 import dev.ecsa.core.request.Attempt;
 import dev.ecsa.core.request.IntakeResult;
@@ -17,7 +19,8 @@ import java.util.function.BiConsumer;
 
 /**
  * The one use case that accepts a node request from the queue (docs/requests.md): it validates the decoded body,
- * hands a register request to {@link RegisterNode} and a deregister request to {@link DeregisterIntake}, and records
+ * hands a register request to {@link RegisterNode}, a deregister request to {@link DeregisterIntake} and a restart
+ * request to {@link RestartAgents}, and records
  * anything invalid or undecodable as a REJECTED request ({@link RequestRejections}). Every message ends in a result
  * or a {@link dev.ecsa.core.error.RetryableException}; nothing invalid reaches a host or an AWS API.
  */
@@ -25,16 +28,18 @@ public final class AcceptNodeRequest {
 
     private final RegisterNode registration;
     private final DeregisterIntake deregistration;
+    private final RestartAgents restarts;
     private final RequestRejections rejections;
     private final Set<String> managedClusters;
 
     /**
      * @param managedClusters the clusters the stack manages; a request naming another is rejected
      */
-    public AcceptNodeRequest(RegisterNode registration, DeregisterIntake deregistration, RequestRejections rejections,
-                             Set<String> managedClusters) {
+    public AcceptNodeRequest(RegisterNode registration, DeregisterIntake deregistration, RestartAgents restarts,
+                             RequestRejections rejections, Set<String> managedClusters) {
         this.registration = Objects.requireNonNull(registration, "registration");
         this.deregistration = Objects.requireNonNull(deregistration, "deregistration");
+        this.restarts = Objects.requireNonNull(restarts, "restarts");
         this.rejections = Objects.requireNonNull(rejections, "rejections");
         this.managedClusters = Set.copyOf(managedClusters);
     }
@@ -64,8 +69,13 @@ public final class AcceptNodeRequest {
         }
         NodeRequest request = validation.request().orElseThrow();
         try {
-            return request instanceof RegisterRequest r ? registration.register(r, attempt)
-                    : deregistration.accept((DeregisterRequest) request, attempt);
+            if (request instanceof RegisterRequest r) {
+                return registration.register(r, attempt);
+            }
+            if (request instanceof DeregisterRequest d) {
+                return deregistration.accept(d, attempt);
+            }
+            return restarts.accept((RestartRequest) request, attempt);
         } catch (RequestIdConflict e) {
             // The id belongs to another request: recorded under the message's key, and the producer is told.
             return rejections.conflict(request.requestId(), request.nodeId(), request.action(),

@@ -8,9 +8,11 @@ public enum Action {
     /** Join the node to SSM and the ECS cluster. */
     REGISTER,
     /** Drain the node and remove it from ECS and SSM. */
-    DEREGISTER;
+    DEREGISTER,
+    /** Restart the node's ECS and SSM agents over SSH, keeping its identity. */
+    RESTART;
 
-    /** The wire name ({@code register}, {@code deregister}). */
+    /** The wire name ({@code register}, {@code deregister}, {@code restart}). */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

@@ -21,7 +21,9 @@ public enum Outcome {
     /** The drain deadline passed with tasks left; the instance was put back to ACTIVE (policy {@code revert}). */
     DRAIN_TIMED_OUT(false),
     /** The drain deadline passed with tasks left; the instance stays DRAINING and a person was alerted. */
-    DRAIN_KEPT(false);
+    DRAIN_KEPT(false),
+    /** The node's agents were restarted and both reconnected under the same ids. */
+    AGENTS_RESTARTED(true);
 
     private final boolean success;
 

@@ -60,15 +60,18 @@ public final class RequestSchema {
                 + " accepted by the service, except for integer strings out of range, requestedBy or reason text"
                 + " with unassigned code points, lone surrogates, or private-use or format characters outside the"
                 + " Basic Multilingual Plane (the service refuses them; these patterns stay portable), and a cluster the"
-                + " stack does not manage (the stack's ecsa:clusters). Unknown fields, and fields of the other action,"
+                + " stack does not manage (the stack's ecsa:clusters). Unknown fields, and fields of another action,"
                 + " are refused. A request rejected as invalid keeps its requestId: send the corrected request with a"
                 + " new one.");
         root.put("type", "object");
         root.put("required", List.of("action", "requestId", "nodeId", "requestedBy"));
-        root.put("oneOf", List.of(Map.of("$ref", "#/$defs/register"), Map.of("$ref", "#/$defs/deregister")));
+        root.put("oneOf", List.of(Map.of("$ref", "#/$defs/register"), Map.of("$ref", "#/$defs/deregister"),
+                Map.of("$ref", "#/$defs/restart")));
         Map<String, Object> defs = new LinkedHashMap<>();
         defs.put("register", register());
         defs.put("deregister", deregister());
+        defs.put("restart", action("Restart a registered node's ECS and SSM agents over SSH, keeping its identity",
+                "restart", common("restart"), List.of()));
         defs.put("requestId", text("The producer's id for the request: the SQS deduplication id, the record key and"
                 + " the drain workflow's execution name.", FieldRules.REQUEST_ID.pattern()));
         defs.put("nodeId", text("The producer's name for the node: SSM DefaultInstanceName, tag and ECS attribute"
@@ -80,8 +83,8 @@ public final class RequestSchema {
                 + " control, format, separator or private-use characters.", printable(0, FieldRules.MAX_REASON)));
         defs.put("hostKeyFingerprint", text("The host key the service must see, as `ssh-keygen -l -E sha256`"
                 + " prints it. On a registration: when absent the key pinned on the node is expected, or the first"
-                + " key seen is pinned. On a deregistration: the key the cleanup expects instead of the pinned one"
-                + " (the host was reinstalled).", FieldRules.HOST_KEY_FINGERPRINT.pattern()));
+                + " key seen is pinned. On a deregistration or a restart: the key the session expects instead of the"
+                + " pinned one (the host was reinstalled).", FieldRules.HOST_KEY_FINGERPRINT.pattern()));
         root.put("$defs", defs);
         return root;
     }
@@ -160,8 +163,11 @@ public final class RequestSchema {
         def.put("properties", properties);
         var own = new TreeSet<>(properties.keySet());
         var expected = new TreeSet<>(RequestValidator.COMMON_FIELDS);
-        expected.addAll(action.equals("register") ? RequestValidator.REGISTER_FIELDS
-                : RequestValidator.DEREGISTER_FIELDS);
+        expected.addAll(switch (action) {
+            case "register" -> RequestValidator.REGISTER_FIELDS;
+            case "deregister" -> RequestValidator.DEREGISTER_FIELDS;
+            default -> java.util.Set.<String>of();
+        });
         if (!own.equals(expected)) {
             throw new IllegalStateException("the " + action + " fields changed: update RequestSchema (" + own
                     + " vs " + expected + ")");

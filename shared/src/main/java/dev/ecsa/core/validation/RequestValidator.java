@@ -4,6 +4,7 @@ import dev.ecsa.core.model.Action;
 import dev.ecsa.core.model.DeregisterRequest;
 import dev.ecsa.core.model.NodeRequest;
 import dev.ecsa.core.model.RegisterRequest;
+import dev.ecsa.core.model.RestartRequest;
 import dev.ecsa.core.model.TimeoutPolicy;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
  */
 public final class RequestValidator {
 
-    /** Fields common to both actions. */
+    /** Fields common to every action (a restart has only these). */
     public static final Set<String> COMMON_FIELDS =
             Set.of("action", "requestId", "nodeId", "requestedBy", "reason", "hostKeyFingerprint");
     /** Fields only a registration may carry. */
@@ -60,7 +61,7 @@ public final class RequestValidator {
         if (rawAction == null) {
             out.add(new Violation("action", FieldRules.REQUIRED));
         } else if (!(rawAction instanceof String s) || Action.fromWireName(s).isEmpty()) {
-            out.add(new Violation("action", "must be one of register, deregister"));
+            out.add(new Violation("action", "must be one of register, deregister, restart"));
         } else {
             action = Action.fromWireName(s).orElseThrow();
         }
@@ -107,6 +108,8 @@ public final class RequestValidator {
                 request = new DeregisterRequest(requestId, nodeId, timeout == null ? null : timeout.intValue(), policy,
                         requestedBy, reason, fingerprint);
             }
+        } else if (action == Action.RESTART && out.isEmpty()) {
+            request = new RestartRequest(requestId, nodeId, requestedBy, reason, fingerprint);
         }
         return request != null ? ValidationResult.valid(request)
                 : ValidationResult.invalid(out, requestId, nodeId, action);
@@ -123,9 +126,9 @@ public final class RequestValidator {
             boolean deregister = DEREGISTER_FIELDS.contains(key);
             if (!register && !deregister) {
                 out.add(new Violation(safeName(key, "field #" + index), "is not a known field"));
-            } else if (action == Action.REGISTER && deregister) {
+            } else if (action != null && action != Action.DEREGISTER && deregister) {
                 out.add(new Violation(key, "is only allowed when action is deregister"));
-            } else if (action == Action.DEREGISTER && register) {
+            } else if (action != null && action != Action.REGISTER && register) {
                 out.add(new Violation(key, "is only allowed when action is register"));
             }
         }

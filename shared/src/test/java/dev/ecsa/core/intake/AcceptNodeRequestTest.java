@@ -50,12 +50,29 @@ class AcceptNodeRequestTest {
             throw new AssertionError("nothing may run on a host");
         }
     };
+    private static dev.ecsa.core.restart.RestartScript noRestartScript() {
+        return new dev.ecsa.core.restart.RestartScript() {
+            @Override
+            public String text() {
+                throw new AssertionError("nothing may run on a host");
+            }
+
+            @Override
+            public Report interpret(dev.ecsa.core.port.ScriptResult result) {
+                throw new AssertionError("nothing may run on a host");
+            }
+        };
+    }
+
     private final AcceptNodeRequest requests = new AcceptNodeRequest(
             new RegisterNode(store, activations, managed, containers, new InMemoryRemoteHost(),
                     new InMemorySecretSource(), noScripts, events, clock, clock::advance,
                     RegistrationSettings.defaults("EcsaTest", "edge", "ecsa/ssh-private-key")),
             new DeregisterIntake(store, managed, containers, new InMemoryDrainWorkflow(), events, clock,
                     DeregisterSettings.defaults()),
+            new dev.ecsa.core.restart.RestartAgents(store, managed, containers, new InMemoryRemoteHost(),
+                    new InMemorySecretSource(), noRestartScript(), events, clock, clock::advance,
+                    dev.ecsa.core.restart.RestartSettings.defaults("ecsa/ssh-private-key")),
             new RequestRejections(store, events, clock), Set.of("edge"));
     private final List<String> identified = new ArrayList<>();
 

@@ -10,6 +10,7 @@ import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.model.RegisterRequest;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.request.Attempt;
+import dev.ecsa.core.restart.RestartWorld;
 import dev.ecsa.core.request.IntakeResult;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
@@ -21,8 +22,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every node state (and no node at all) × every action × a first and a last delivery has one defined answer: an
- * outcome, a running workflow, or a retry that only a non-last delivery may get. Nothing else may escape (an
+ * Every node state (and no node at all) × every action (register, deregister, restart) × a first and a last delivery
+ * has one defined answer: an outcome, a running workflow, or a retry that only a non-last delivery may get. Nothing else may escape (an
  * unhandled state once sent a registration to the dead-letter queue with its request left without an outcome).
  * The node in each cell was put there by another request, as it is when a producer sends the action.
  */
@@ -46,21 +47,25 @@ class StateActionTableTest {
     void everyStateHasADefinedAnswerForEveryActionAtEveryDelivery() {
         Map<String, String> expected = new LinkedHashMap<>();
         // state                           register (first | last)                  deregister (first | last)
-        row(expected, ABSENT, "REGISTERED", "REGISTERED", "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED");
+        //                                  restart (first | last)
+        row(expected, ABSENT, "REGISTERED", "REGISTERED", "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED",
+                "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED");
         row(expected, "REGISTERING", "retry NODE_BUSY", "REJECTED NODE_BUSY", "retry NODE_BUSY",
-                "REJECTED NODE_BUSY");
+                "REJECTED NODE_BUSY", "retry NODE_BUSY", "REJECTED NODE_BUSY");
         row(expected, "REGISTERED", "REJECTED INVALID_STATE", "REJECTED INVALID_STATE", "workflow started",
-                "workflow started");
+                "workflow started", "AGENTS_RESTARTED", "AGENTS_RESTARTED");
         row(expected, "REGISTRATION_FAILED", "REGISTERED", "REGISTERED", "REJECTED NOT_REGISTERED",
-                "REJECTED NOT_REGISTERED");
-        row(expected, "DRAINING", "retry NODE_BUSY", "REJECTED NODE_BUSY", "retry NODE_BUSY", "REJECTED NODE_BUSY");
+                "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED");
+        row(expected, "DRAINING", "retry NODE_BUSY", "REJECTED NODE_BUSY", "retry NODE_BUSY", "REJECTED NODE_BUSY",
+                "retry NODE_BUSY", "REJECTED NODE_BUSY");
         row(expected, "DRAIN_KEPT", "REJECTED INVALID_STATE", "REJECTED INVALID_STATE", "workflow started",
-                "workflow started");
+                "workflow started", "AGENTS_RESTARTED", "AGENTS_RESTARTED");
         row(expected, "DEREGISTERING", "retry NODE_BUSY", "REJECTED NODE_BUSY", "retry NODE_BUSY",
-                "REJECTED NODE_BUSY");
-        row(expected, "DEREGISTERED", "REGISTERED", "REGISTERED", "ALREADY_GONE", "ALREADY_GONE");
+                "REJECTED NODE_BUSY", "retry NODE_BUSY", "REJECTED NODE_BUSY");
+        row(expected, "DEREGISTERED", "REGISTERED", "REGISTERED", "ALREADY_GONE", "ALREADY_GONE",
+                "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED");
         row(expected, "DEREGISTRATION_FAILED", "REJECTED INVALID_STATE", "REJECTED INVALID_STATE",
-                "workflow started", "workflow started");
+                "workflow started", "workflow started", "REJECTED INVALID_STATE", "REJECTED INVALID_STATE");
 
         Map<String, String> actual = new LinkedHashMap<>();
         List<String> states = new ArrayList<>();
@@ -69,9 +74,10 @@ class StateActionTableTest {
             states.add(s.name());
         }
         for (String state : states) {
-            for (String action : List.of("register", "deregister")) {
+            for (String action : List.of("register", "deregister", "restart")) {
                 for (boolean last : List.of(false, true)) {
-                    actual.put(key(state, action, last), answer(state, action, last));
+                    actual.put(key(state, action, last), action.equals("restart") ? restartAnswer(state, last)
+                            : answer(state, action, last));
                 }
             }
         }
@@ -80,11 +86,44 @@ class StateActionTableTest {
     }
 
     private static void row(Map<String, String> table, String state, String regFirst, String regLast,
-                            String deregFirst, String deregLast) {
+                            String deregFirst, String deregLast, String restartFirst, String restartLast) {
         table.put(key(state, "register", false), regFirst);
         table.put(key(state, "register", true), regLast);
         table.put(key(state, "deregister", false), deregFirst);
         table.put(key(state, "deregister", true), deregLast);
+        table.put(key(state, "restart", false), restartFirst);
+        table.put(key(state, "restart", true), restartLast);
+    }
+
+    /** A restart's cell: the node put there as requests leave it (registered ones with both ids and their host). */
+    private static String restartAnswer(String state, boolean last) {
+        RestartWorld w = new RestartWorld();
+        if (!state.equals(ABSENT)) {
+            List<NodeState> path = PATHS.get(NodeState.valueOf(state));
+            List<NodeState> rest = path;
+            if (path.contains(NodeState.REGISTERED)) {
+                w.registered(false);
+                rest = path.subList(path.indexOf(NodeState.REGISTERED) + 1, path.size());
+            } else {
+                RegisterRequest other = RegisterWorld.request("req-earlier", "node-1");
+                w.store.createNodeIfAbsent(NodeRecord.newRegistration(other, "edge", w.clock.instant()));
+            }
+            for (NodeState to : rest) {
+                NodeRecord n = w.store.getNode("node-1").orElseThrow();
+                w.store.transition("node-1", new Transition(n.state(), to, n.version()), NodeUpdate.none()).orThrow();
+            }
+        }
+        Attempt attempt = new Attempt(last ? RegisterWorld.MAX_RECEIVES : 1, RegisterWorld.MAX_RECEIVES, null);
+        IntakeResult result;
+        try {
+            result = w.restartAgents().accept(RestartWorld.request("req-restart"), attempt);
+        } catch (RetryableException e) {
+            assertThat(w.store.getRequest("req-restart").orElseThrow().completed())
+                    .as("a retried request stays open: " + state).isFalse();
+            return "retry " + e.reason();
+        }
+        assertThat(w.store.getRequest("req-restart").orElseThrow().outcome()).isEqualTo(result.outcome());
+        return result.outcome() + (result.failure() == null ? "" : " " + result.failure().reason());
     }
 
     private static String key(String state, String action, boolean last) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ecsa.core.model.Action;
 import dev.ecsa.core.model.DeregisterRequest;
+import dev.ecsa.core.model.RestartRequest;
 import dev.ecsa.core.model.RegisterRequest;
 import dev.ecsa.core.model.TimeoutPolicy;
 import java.math.BigDecimal;
@@ -105,6 +106,18 @@ class RequestValidatorTest {
     }
 
     @Test
+    void aRestartTakesOnlyTheCommonFields() {
+        Map<String, Object> m = with(with(deregister(), "action", "restart"), "hostKeyFingerprint", FINGERPRINT);
+        RestartRequest r = (RestartRequest) check(m).request().orElseThrow();
+        assertThat(r.action()).isEqualTo(Action.RESTART);
+        assertThat(r.hostKeyFingerprint()).isEqualTo(FINGERPRINT);
+        assertOnlyViolation(with(with(deregister(), "action", "restart"), "address", "10.0.0.1"), "address",
+                "is only allowed when action is register");
+        assertOnlyViolation(with(with(deregister(), "action", "restart"), "onTimeout", "keep"), "onTimeout",
+                "is only allowed when action is deregister");
+    }
+
+    @Test
     void missingRequiredFieldsAreAllReported() {
         ValidationResult r = check(Map.of("action", "register"));
         assertThat(r.violations()).extracting(Violation::field)
@@ -116,7 +129,8 @@ class RequestValidatorTest {
 
     @Test
     void unknownOrMissingActionIsAViolationNamingAction() {
-        assertOnlyViolation(with(deregister(), "action", "reboot"), "action", "must be one of register, deregister");
+        assertOnlyViolation(with(deregister(), "action", "reboot"), "action",
+                "must be one of register, deregister, restart");
         assertOnlyViolation(with(deregister(), "action", "Register"), "action", "must be one of");
         assertOnlyViolation(with(deregister(), "action", 1), "action", "must be one of");
         Map<String, Object> none = deregister();

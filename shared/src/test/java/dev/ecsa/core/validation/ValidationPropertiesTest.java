@@ -2,6 +2,7 @@ package dev.ecsa.core.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.ecsa.core.model.Action;
 import dev.ecsa.core.model.DeregisterRequest;
 import dev.ecsa.core.model.RegisterRequest;
 import java.util.ArrayList;
@@ -311,7 +312,7 @@ class ValidationPropertiesTest {
         List<String> registerFields = List.of("requestId", "nodeId", "requestedBy", "reason", "address", "port",
                 "sshUser", "hostKeyFingerprint", "cluster", "attributes", "tags");
         Arbitrary<Tuple.Tuple2<String, Object>> badAction = Arbitraries.strings().all().ofMaxLength(20)
-                .filter(s -> !s.equals("register") && !s.equals("deregister"))
+                .filter(s -> Action.fromWireName(s).isEmpty())
                 .map(s -> Tuple.of("action", (Object) s));
         return Arbitraries.oneOf(badAction,
                 Combinators.combine(Arbitraries.of(registerFields), junk()).as(Tuple::of));
