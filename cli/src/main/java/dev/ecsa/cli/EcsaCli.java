@@ -127,6 +127,7 @@ public final class EcsaCli implements Callable<Integer> {
         Map<String, Class<?>> m = new LinkedHashMap<>();
         m.put("register", RegisterCommand.class);
         m.put("deregister", DeregisterCommand.class);
+        m.put("restart", RestartCommand.class);
         m.put("status", StatusCommand.class);
         m.put("versions", VersionsCommand.class);
         m.put("wait", WaitCommand.class);

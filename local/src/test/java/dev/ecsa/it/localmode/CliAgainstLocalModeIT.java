@@ -181,6 +181,27 @@ class CliAgainstLocalModeIT {
 
     @Test
     @Order(6)
+    void restartWithWatchRestartsTheAgentsOfARegisteredNodeUnderTheSameIds() throws Exception {
+        JsonNode before = Json.mapper().readTree(ecsa(state, "status", "node-2", "-o", "json").out()).path("nodes")
+                .get(0);
+
+        CliRun run = ecsa(state, "restart", "node-2", "--request-id", "it-cli-rst-1", "--watch");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(run.out()).contains("restart-agents", "verify-agents", "it-cli-rst-1: AGENTS_RESTARTED");
+        JsonNode after = Json.mapper().readTree(ecsa(state, "status", "node-2", "-o", "json").out()).path("nodes")
+                .get(0);
+        assertThat(after.path("managedInstanceId").asText()).startsWith("mi-")
+                .isEqualTo(before.path("managedInstanceId").asText());
+        assertThat(after.path("containerInstanceArn").asText()).isEqualTo(before.path("containerInstanceArn").asText());
+        assertThat(after.path("state").asText()).isEqualTo("REGISTERED");
+        CliRun unknown = ecsa(state, "restart", "nobody");
+        assertThat(unknown.exitCode()).isEqualTo(ExitCodes.NOT_FOUND);
+        assertThat(unknown.err()).contains("nothing was sent");
+    }
+
+    @Test
+    @Order(6)
     void historyListsTheRequestsNewestFirstWithTheirSteps() throws Exception {
         CliRun text = ecsa(state, "history", "node-1");
         CliRun json = ecsa(state, "history", "node-1", "--json");
