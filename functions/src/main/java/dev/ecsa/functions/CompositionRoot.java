@@ -7,7 +7,9 @@ import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.HybridActivations;
 import dev.ecsa.core.port.ManagedInstances;
 import dev.ecsa.core.port.NodeStore;
+import dev.ecsa.core.reconcile.ReconcileSettings;
 import dev.ecsa.core.reconcile.ReconcileStore;
+import dev.ecsa.core.reconcile.RestartRequests;
 import dev.ecsa.core.port.RemoteHost;
 import dev.ecsa.core.port.SecretSource;
 import dev.ecsa.functions.aws.AwsClients;
@@ -143,8 +145,24 @@ public final class CompositionRoot {
 
         /** What the reconcile function needs; {@code env} carries the reconciler's own settings. */
         public ReconcileDeps reconcileDeps(java.util.Map<String, String> env) {
+            ReconcileSettings settings = ReconcileDeps.settings(env, config);
+            RestartRequests restarts = RestartRequests.none();
+            if (settings.repair().restart()) {
+                String queue = env.get(FunctionEnvironment.REQUEST_QUEUE_URL);
+                if (queue == null || queue.isBlank()) {
+                    throw new IllegalStateException(FunctionEnvironment.REPAIR_RESTART + " is on but "
+                            + FunctionEnvironment.REQUEST_QUEUE_URL + " is not set: the repair has nowhere to send");
+                }
+                restarts = clients.restartRequests(queue, endpointOf(env, "SQS"));
+            }
             return new ReconcileDeps(reconcileStore(), activations(), managedInstances(), containerInstances(),
-                    drainWorkflow(), events(), clock, ReconcileDeps.settings(env, config), config.stackName());
+                    drainWorkflow(), events(), clock, settings, config.stackName(), restarts);
+        }
+
+        /** The endpoint the platform names for a service, as the SDK's clients read it, if any. */
+        private static java.net.URI endpointOf(java.util.Map<String, String> env, String service) {
+            String v = env.getOrDefault("AWS_ENDPOINT_URL_" + service, env.get("AWS_ENDPOINT_URL"));
+            return v == null || v.isBlank() ? null : java.net.URI.create(v.trim());
         }
 
         private SfnDrainWorkflow drainWorkflow() {

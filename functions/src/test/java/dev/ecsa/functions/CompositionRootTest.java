@@ -37,6 +37,24 @@ class CompositionRootTest {
     }
 
     @Test
+    void aRepairThatRestartsSendsToTheQueueTheStackNamesAndFailsTheInitWithoutOne() {
+        CompositionRoot.Components components = components(FunctionsConfig.from(Map.of("ECSA_CLUSTER", "edge",
+                "ECSA_DRAIN_STATE_MACHINE_ARN", "arn:aws:states:eu-west-1:123456789012:stateMachine:Edge-drain")));
+        try {
+            assertThat(components.reconcileDeps(Map.of()).restarts()).isNotInstanceOf(
+                    dev.ecsa.functions.aws.SqsRestartRequests.class);
+            assertThat(components.reconcileDeps(Map.of("ECSA_REPAIR_RESTART", "true", "ECSA_REQUEST_QUEUE_URL",
+                    "https://sqs.eu-west-1.amazonaws.com/123456789012/q.fifo")).restarts())
+                    .isInstanceOf(dev.ecsa.functions.aws.SqsRestartRequests.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> components.reconcileDeps(
+                    Map.of("ECSA_REPAIR_RESTART", "true"))).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("ECSA_REQUEST_QUEUE_URL");
+        } finally {
+            components.clients().close();
+        }
+    }
+
+    @Test
     void aConfiguredSha256PinWinsOverTheSigningKey() {
         FunctionsConfig config = FunctionsConfig.from(Map.of("ECSA_INSTALL_SCRIPT_SHA256", "a".repeat(64)));
         assertThat(CompositionRoot.productionPin(config)).isEqualTo(new InstallScriptPin.Sha256("a".repeat(64)));

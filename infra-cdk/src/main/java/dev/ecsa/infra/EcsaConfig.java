@@ -51,6 +51,8 @@ import software.constructs.Node;
  *                                  found an agent disconnected (60-86400)
  * @param repairQuarantine          let the repair quarantine unhealthy nodes (DRAINING, node DRAIN_KEPT); off = report
  * @param repairMaxUnhealthyPercent repair acts in a cluster only while at most this share of its nodes is unhealthy
+ * @param repairRestart             let the repair send a restart request for an unhealthy node (once per streak)
+ * @param repairStepAfterSeconds    how long after the quarantine the restart is due (0-86400)
  */
 public record EcsaConfig(
         String stackName,
@@ -84,7 +86,9 @@ public record EcsaConfig(
         String targetSsmAgentVersion,
         int repairUnhealthyAfterSeconds,
         boolean repairQuarantine,
-        int repairMaxUnhealthyPercent) {
+        int repairMaxUnhealthyPercent,
+        boolean repairRestart,
+        int repairStepAfterSeconds) {
 
     /** The pinned primary key fingerprint of "Amazon ECS <ecs-security@amazon.com>" (AWS ECS Anywhere docs). */
     public static final String AWS_ECS_SIGNING_KEY_FINGERPRINT = "F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F";
@@ -135,6 +139,9 @@ public record EcsaConfig(
         new dev.ecsa.core.model.TargetVersions(emptyToNull(targetEcsAgentVersion), emptyToNull(targetSsmAgentVersion));
         if (repairUnhealthyAfterSeconds < 60 || repairUnhealthyAfterSeconds > 86_400) {
             throw new IllegalArgumentException("ecsa:repairUnhealthyAfterSeconds must be 60-86400 (a minute to a day)");
+        }
+        if (repairStepAfterSeconds < 0 || repairStepAfterSeconds > 86_400) {
+            throw new IllegalArgumentException("ecsa:repairStepAfterSeconds must be 0-86400 (up to a day)");
         }
         if (repairMaxUnhealthyPercent < 0 || repairMaxUnhealthyPercent > 100) {
             throw new IllegalArgumentException("ecsa:repairMaxUnhealthyPercent must be 0-100");
@@ -187,7 +194,10 @@ public record EcsaConfig(
                         String.valueOf(RepairSettings.DEFAULT_UNHEALTHY_AFTER.toSeconds()))),
                 Boolean.parseBoolean(text(node, "ecsa:repairQuarantine", "false")),
                 Integer.parseInt(text(node, "ecsa:repairMaxUnhealthyPercent",
-                        String.valueOf(RepairSettings.DEFAULT_MAX_UNHEALTHY_PERCENT))));
+                        String.valueOf(RepairSettings.DEFAULT_MAX_UNHEALTHY_PERCENT))),
+                Boolean.parseBoolean(text(node, "ecsa:repairRestart", "false")),
+                Integer.parseInt(text(node, "ecsa:repairStepAfterSeconds",
+                        String.valueOf(RepairSettings.DEFAULT_STEP_AFTER.toSeconds()))));
     }
 
     private static String emptyToNull(String s) {

@@ -253,6 +253,13 @@ public final class EcsaStack extends Stack {
         reconcileEnv.put(FunctionEnvironment.REPAIR_QUARANTINE, Boolean.toString(config.repairQuarantine()));
         reconcileEnv.put(FunctionEnvironment.REPAIR_MAX_UNHEALTHY_PERCENT,
                 Integer.toString(config.repairMaxUnhealthyPercent()));
+        reconcileEnv.put(FunctionEnvironment.REPAIR_RESTART, Boolean.toString(config.repairRestart()));
+        reconcileEnv.put(FunctionEnvironment.REPAIR_STEP_AFTER_SECONDS,
+                Integer.toString(config.repairStepAfterSeconds()));
+        if (config.repairRestart()) {
+            // The repair's restart requests go through the queue like any producer's.
+            reconcileEnv.put(FunctionEnvironment.REQUEST_QUEUE_URL, queue.getQueueUrl());
+        }
         Function reconcile = function("Reconcile", RECONCILE_HANDLER, code, reconcileEnv,
                 FunctionBudgets.RECONCILE_TIMEOUT_SECONDS, 2048, logRetention,
                 vpc, subnets, securityGroup);
@@ -443,6 +450,13 @@ public final class EcsaStack extends Stack {
                 .build();
         nodeRequest.addToRolePolicy(intakeItems);
         drain.addToRolePolicy(drainItems);
+        if (config.repairRestart()) {
+            reconcile.addToRolePolicy(PolicyStatement.Builder.create()
+                    .sid("SendRepairRestarts")
+                    .actions(List.of("sqs:SendMessage"))
+                    .resources(List.of(queue.getQueueArn()))
+                    .build());
+        }
         reconcile.addToRolePolicy(intakeItems);
         reconcile.addToRolePolicy(inventoryQueries);
         for (Function fn : List.of(nodeRequest, drain, reconcile)) {

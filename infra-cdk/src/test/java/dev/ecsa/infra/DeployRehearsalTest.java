@@ -54,6 +54,27 @@ class DeployRehearsalTest {
                 .doesNotContainKey("ECSA_INSTALL_SCRIPT_GPG_KEY_URL");
     }
 
+    /** The repair's restarts: only then may the reconciler send, and only to the node-request queue. */
+    @Test
+    void withRepairRestartsTheReconcilerMaySendToTheRequestQueueAndNowhereElse() {
+        Synth off = Synth.of(Map.of());
+        assertThat(off.iam().grantsOf("Reconcile")).noneMatch(g -> g.actions().contains("sqs:SendMessage"));
+        assertThat(off.environmentOf("Reconcile")).containsEntry("ECSA_REPAIR_RESTART", "false")
+                .doesNotContainKey("ECSA_REQUEST_QUEUE_URL");
+
+        Synth on = Synth.of(Map.of("ecsa:repairRestart", "true", "ecsa:repairQuarantine", "true",
+                "ecsa:repairStepAfterSeconds", "600"));
+
+        commonChecks(on);
+        assertThat(on.environmentOf("Reconcile")).containsEntry("ECSA_REPAIR_RESTART", "true")
+                .containsEntry("ECSA_REPAIR_STEP_AFTER_SECONDS", "600").containsKey("ECSA_REQUEST_QUEUE_URL");
+        assertThat(on.iam().grantsOf("Reconcile")).filteredOn(g -> g.actions().contains("sqs:SendMessage"))
+                .singleElement().satisfies(g -> {
+                    assertThat(g.actions()).containsExactly("sqs:SendMessage");
+                    assertThat(g.resources()).singleElement().asString().contains("sqs").doesNotContain("dlq");
+                });
+    }
+
     /** Private subnets without NAT: a SHA-256 pin, and nothing the functions fetch from the internet. */
     @Test
     void aVpcWithoutNatAndASha256PinPutsEveryFunctionInTheSubnets() {

@@ -99,6 +99,8 @@ final class Items {
     static final String PROBLEM = "problem";
     static final String QUARANTINED_AT = "quarantinedAt";
     static final String HEALTHY_SINCE = "healthySince";
+    static final String RESTART_REQUESTED_AT = "restartRequestedAt";
+    static final String RESTART_REQUEST_ID = "restartRequestId";
     static final String NAME = "name";
     static final String STARTED_AT = "startedAt";
     static final String ENDED_AT = "endedAt";
@@ -195,6 +197,8 @@ final class Items {
         putIfPresent(m, PROBLEM, h.problem());
         putIfPresent(m, QUARANTINED_AT, text(h.quarantinedAt()));
         putIfPresent(m, HEALTHY_SINCE, text(h.healthySince()));
+        putIfPresent(m, RESTART_REQUESTED_AT, text(h.restartRequestedAt()));
+        putIfPresent(m, RESTART_REQUEST_ID, h.restartRequestId());
         return AttributeValue.fromM(m);
     }
 
@@ -204,7 +208,7 @@ final class Items {
         }
         Map<String, AttributeValue> m = v.m();
         return new NodeHealth(optionalInstant(m, UNHEALTHY_SINCE), str(m, PROBLEM), optionalInstant(m, QUARANTINED_AT),
-                optionalInstant(m, HEALTHY_SINCE));
+                optionalInstant(m, HEALTHY_SINCE), optionalInstant(m, RESTART_REQUESTED_AT), str(m, RESTART_REQUEST_ID));
     }
 
     private static String text(Instant t) {

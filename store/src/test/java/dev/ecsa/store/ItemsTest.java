@@ -34,7 +34,7 @@ class ItemsTest {
                         T.plusSeconds(2)), "req-9",
                 new Failure(Reason.TIMED_OUT, "3 tasks left"), T, T.plusNanos(123_456_789), T.plusSeconds(1),
                 Map.of("rack", "r4", "gpu", "a10"), new NodeHealth(T.minusSeconds(900), "ECS reports the agent "
-                        + "disconnected", T.minusSeconds(60), T.plusNanos(5)));
+                        + "disconnected", T.minusSeconds(60), T.plusNanos(5), T.minusSeconds(30), "repair-1"));
     }
 
     private static RequestRecord fullRequest() {

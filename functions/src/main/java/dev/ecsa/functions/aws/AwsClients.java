@@ -203,6 +203,15 @@ public final class AwsClients implements AutoCloseable {
         return sfn = once(sfn, () -> configure(SfnClient.builder(), Service.SFN).build());
     }
 
+    /**
+     * The repair's restart requests onto the node-request queue ({@link SqsRestartRequests}), on the same HTTP client
+     * and credentials as the clients; {@code endpoint} when the platform names one, else the queue URL's own.
+     */
+    public SqsRestartRequests restartRequests(String queueUrl, java.net.URI endpoint) {
+        return new SqsRestartRequests(http, settings.credentials(), settings.region().id(), queueUrl,
+                endpoint != null ? endpoint : settings.endpointOverride().orElse(null));
+    }
+
     /** The DynamoDB client (the inventory table), built here too so every client shares one setup. */
     public synchronized DynamoDbClient dynamoDb() {
         return dynamoDb = once(dynamoDb, () -> configure(DynamoDbClient.builder(), Service.DYNAMODB).build());

@@ -11,6 +11,7 @@ import dev.ecsa.core.port.ManagedInstances;
 import dev.ecsa.core.reconcile.Reconcile;
 import dev.ecsa.core.reconcile.ReconcileSettings;
 import dev.ecsa.core.reconcile.RepairSettings;
+import dev.ecsa.core.reconcile.RestartRequests;
 import dev.ecsa.core.reconcile.ReconcileStore;
 import dev.ecsa.functions.FunctionsConfig;
 import java.time.Clock;
@@ -28,7 +29,15 @@ import java.util.Set;
  */
 public record ReconcileDeps(ReconcileStore store, HybridActivations activations, ManagedInstances managed,
                             ContainerInstances containers, DrainWorkflow drains, EventPublisher events, Clock clock,
-                            ReconcileSettings settings, String serviceName) {
+                            ReconcileSettings settings, String serviceName, RestartRequests restarts) {
+
+    /** A reconciler whose repair sends no restart requests. */
+    public ReconcileDeps(ReconcileStore store, HybridActivations activations, ManagedInstances managed,
+                         ContainerInstances containers, DrainWorkflow drains, EventPublisher events, Clock clock,
+                         ReconcileSettings settings, String serviceName) {
+        this(store, activations, managed, containers, drains, events, clock, settings, serviceName,
+                RestartRequests.none());
+    }
 
     public ReconcileDeps {
         Objects.requireNonNull(store, "store");
@@ -40,11 +49,12 @@ public record ReconcileDeps(ReconcileStore store, HybridActivations activations,
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(serviceName, "serviceName");
+        Objects.requireNonNull(restarts, "restarts");
     }
 
     /** The use case on these dependencies. */
     public Reconcile reconcile() {
-        return new Reconcile(store, activations, managed, containers, drains, events, clock, settings);
+        return new Reconcile(store, activations, managed, containers, drains, events, clock, settings, restarts);
     }
 
     /**
@@ -60,7 +70,8 @@ public record ReconcileDeps(ReconcileStore store, HybridActivations activations,
      *   <li>{@code ECSA_TARGET_ECS_AGENT_VERSION}, {@code ECSA_TARGET_SSM_AGENT_VERSION}: the versions the fleet should
      *       run (unset: none); {@code ECSA_RECONCILE_INVENTORY_WRITES}: node items rewritten per run (default 1000).</li>
      *   <li>{@code ECSA_REPAIR_UNHEALTHY_AFTER_SECONDS} (default 900), {@code ECSA_REPAIR_QUARANTINE} ({@code false}
-     *       by default), {@code ECSA_REPAIR_MAX_UNHEALTHY_PERCENT} (default 40): the health-gated repair.</li>
+     *       by default), {@code ECSA_REPAIR_RESTART} ({@code false} by default), {@code ECSA_REPAIR_STEP_AFTER_SECONDS}
+     *       (default 900), {@code ECSA_REPAIR_MAX_UNHEALTHY_PERCENT} (default 40): the health-gated repair.</li>
      * </ul>
      * A stuck drain whose policy cannot be read gets the stack's {@code ECSA_ON_DRAIN_TIMEOUT}.
      *
@@ -91,6 +102,9 @@ public record ReconcileDeps(ReconcileStore store, HybridActivations activations,
                         Duration.ofSeconds(Long.parseLong(get(env, FunctionEnvironment.REPAIR_UNHEALTHY_AFTER_SECONDS,
                                 String.valueOf(RepairSettings.DEFAULT_UNHEALTHY_AFTER.toSeconds())))),
                         bool(env, FunctionEnvironment.REPAIR_QUARANTINE, false),
+                        bool(env, FunctionEnvironment.REPAIR_RESTART, false),
+                        Duration.ofSeconds(Long.parseLong(get(env, FunctionEnvironment.REPAIR_STEP_AFTER_SECONDS,
+                                String.valueOf(RepairSettings.DEFAULT_STEP_AFTER.toSeconds())))),
                         Integer.parseInt(get(env, FunctionEnvironment.REPAIR_MAX_UNHEALTHY_PERCENT,
                                 String.valueOf(RepairSettings.DEFAULT_MAX_UNHEALTHY_PERCENT)))));
     }

@@ -31,6 +31,10 @@ class ReconcileDepsTest {
                 "ECSA_REPAIR_UNHEALTHY_AFTER_SECONDS", "1800", "ECSA_REPAIR_MAX_UNHEALTHY_PERCENT", "25"),
                 FunctionsConfig.from(Map.of()));
         assertThat(s.repair()).isEqualTo(new RepairSettings(Duration.ofMinutes(30), true, 25));
+        ReconcileSettings restarts = ReconcileDeps.settings(Map.of("ECSA_REPAIR_RESTART", "true",
+                "ECSA_REPAIR_STEP_AFTER_SECONDS", "0"), FunctionsConfig.from(Map.of()));
+        assertThat(restarts.repair().restart()).isTrue();
+        assertThat(restarts.repair().stepAfter()).isZero();
         assertThatThrownBy(() -> ReconcileDeps.settings(Map.of("ECSA_REPAIR_QUARANTINE", "on"),
                 FunctionsConfig.from(Map.of()))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("ECSA_REPAIR_QUARANTINE");

@@ -62,20 +62,28 @@ public final class StackOnBench implements AutoCloseable {
      * @param contextValues variables as a deploy with other context sets them, applied to each function that has
      *                      the variable (e.g. {@code ECSA_DRAIN_TIMEOUT_SECONDS} for {@code ecsa:drainTimeoutSeconds})
      * @param retryPause    every Retry pause of the drain workflow (the stack's are 5 s doubling); null: as defined
+     * @param template      the synthesized template, relative to the repository: the default stack's, or a variant
+     *                      the infra-cdk build wrote with other context
      */
     public record Options(Path repoRoot, Path workDir, String table, Map<String, String> contextValues,
-                          Duration retryPause) {
+                          Duration retryPause, String template) {
 
         public Options {
             contextValues = Map.copyOf(contextValues);
+            java.util.Objects.requireNonNull(template, "template");
         }
 
         public static Options of(Path repoRoot, Path workDir, String table) {
-            return new Options(repoRoot, workDir, table, Map.of(), Duration.ofSeconds(1));
+            return new Options(repoRoot, workDir, table, Map.of(), Duration.ofSeconds(1), BenchIam.TEMPLATE);
         }
 
         public Options withContextValues(Map<String, String> values) {
-            return new Options(repoRoot, workDir, table, values, retryPause);
+            return new Options(repoRoot, workDir, table, values, retryPause, template);
+        }
+
+        /** The stack as the infra-cdk build synthesized it with other context ({@code stack.template.*.json}). */
+        public Options withTemplate(String relativePath) {
+            return new Options(repoRoot, workDir, table, contextValues, retryPause, relativePath);
         }
     }
 
@@ -105,7 +113,7 @@ public final class StackOnBench implements AutoCloseable {
         try {
             Path root = options.repoRoot();
             required(root.resolve(ZIP));
-            iam = track(BenchIam.install(bench, root, options.table()));
+            iam = track(BenchIam.installFrom(bench, root.resolve(options.template()), options.table()));
             template = iam.template();
             region = bench.simulator().config().region();
             account = bench.simulator().config().accountId();
@@ -121,13 +129,15 @@ public final class StackOnBench implements AutoCloseable {
                     "AWS_ENDPOINT_URL_ECS", sim,
                     "AWS_ENDPOINT_URL_SECRETS_MANAGER", sim,
                     "AWS_ENDPOINT_URL_EVENTBRIDGE", sim,
-                    "AWS_ENDPOINT_URL_SFN", stepFunctions.endpoint().toString());
+                    "AWS_ENDPOINT_URL_SFN", stepFunctions.endpoint().toString(),
+                    "AWS_ENDPOINT_URL_SQS", iam.sqsEndpoint().toString());
             // What CloudFormation fills in at deploy time; everything else is the template's own text.
             bindings = Map.of(
                     FunctionEnvironment.TABLE_NAME, options.table(),
                     FunctionEnvironment.SSH_KEY_SECRET, Bench.SSH_KEY_SECRET,
                     FunctionEnvironment.ECS_ANYWHERE_ROLE, BenchIam.ECS_ANYWHERE_ROLE,
-                    FunctionEnvironment.DRAIN_STATE_MACHINE_ARN, iam.stateMachineArn());
+                    FunctionEnvironment.DRAIN_STATE_MACHINE_ARN, iam.stateMachineArn(),
+                    FunctionEnvironment.REQUEST_QUEUE_URL, bench.queues().queueUrl());
             setup = new LambdaFunction.Setup(root.resolve(ZIP), root.resolve(RUNTIME_LIBS), options.workDir(), region,
                     account);
 

@@ -49,6 +49,12 @@ public final class FunctionEnvironment {
     public static final String REPAIR_UNHEALTHY_AFTER_SECONDS = "ECSA_REPAIR_UNHEALTHY_AFTER_SECONDS";
     /** {@code true} lets the repair quarantine unhealthy nodes (default {@code false}: report only). */
     public static final String REPAIR_QUARANTINE = "ECSA_REPAIR_QUARANTINE";
+    /** {@code true} lets the repair send restart requests for unhealthy nodes (default {@code false}). */
+    public static final String REPAIR_RESTART = "ECSA_REPAIR_RESTART";
+    /** How long after the quarantine the repair's restart is due (default 900). */
+    public static final String REPAIR_STEP_AFTER_SECONDS = "ECSA_REPAIR_STEP_AFTER_SECONDS";
+    /** The node-request queue's URL, where the repair sends its restart requests (set when the repair restarts). */
+    public static final String REQUEST_QUEUE_URL = "ECSA_REQUEST_QUEUE_URL";
     /** Repair acts in a cluster only while at most this percent of its registered nodes is unhealthy (default 40). */
     public static final String REPAIR_MAX_UNHEALTHY_PERCENT = "ECSA_REPAIR_MAX_UNHEALTHY_PERCENT";
     /** Metric namespace of the functions' EMF lines; the stack's alarms read the same. */

@@ -14,10 +14,18 @@ import java.time.Instant;
  * @param quarantinedAt      when the repair set the container instance DRAINING and the node DRAIN_KEPT; only a
  *                           quarantine of the repair's own is ever released by it
  * @param healthySince       a quarantined node found healthy again: since when (released once it stayed so)
+ * @param restartRequestedAt when the repair sent a restart request for this streak (once per streak)
+ * @param restartRequestId   that request's id
  */
-public record NodeHealth(Instant unhealthySince, String problem, Instant quarantinedAt, Instant healthySince) {
+public record NodeHealth(Instant unhealthySince, String problem, Instant quarantinedAt, Instant healthySince,
+                         Instant restartRequestedAt, String restartRequestId) {
 
-    private static final NodeHealth NONE = new NodeHealth(null, null, null, null);
+    private static final NodeHealth NONE = new NodeHealth(null, null, null, null, null, null);
+
+    /** Health with no restart requested. */
+    public NodeHealth(Instant unhealthySince, String problem, Instant quarantinedAt, Instant healthySince) {
+        this(unhealthySince, problem, quarantinedAt, healthySince, null, null);
+    }
 
     /** Healthy, nothing done. */
     public static NodeHealth none() {
@@ -42,19 +50,26 @@ public record NodeHealth(Instant unhealthySince, String problem, Instant quarant
     /** The streak as seen by one more unhealthy run: it starts now (or at {@code since}) unless it runs already. */
     public NodeHealth unhealthy(Instant since, String what) {
         Instant start = unhealthySince == null || since.isBefore(unhealthySince) ? since : unhealthySince;
-        return new NodeHealth(start, what, quarantinedAt, null);
+        return new NodeHealth(start, what, quarantinedAt, null, restartRequestedAt, restartRequestId);
     }
 
-    /** A healthy run: the streak ends; a quarantine stays until {@link #released()}, counting from {@code at}. */
+    /**
+     * A healthy run: the streak ends (and with it the restart it had); a quarantine stays until {@link #released()},
+     * counting from {@code at}.
+     */
     public NodeHealth healthy(Instant at) {
         if (quarantinedAt == null) {
             return NONE;
         }
-        return new NodeHealth(null, null, quarantinedAt, healthySince == null ? at : healthySince);
+        return new NodeHealth(null, null, quarantinedAt, healthySince == null ? at : healthySince, null, null);
     }
 
     public NodeHealth withQuarantine(Instant at) {
-        return new NodeHealth(unhealthySince, problem, at, healthySince);
+        return new NodeHealth(unhealthySince, problem, at, healthySince, restartRequestedAt, restartRequestId);
+    }
+
+    public NodeHealth withRestartRequested(Instant at, String requestId) {
+        return new NodeHealth(unhealthySince, problem, quarantinedAt, healthySince, at, requestId);
     }
 
     /** The quarantine lifted: nothing left to remember. */

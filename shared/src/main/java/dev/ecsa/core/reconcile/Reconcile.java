@@ -83,6 +83,13 @@ public final class Reconcile {
     public Reconcile(ReconcileStore store, HybridActivations activations, ManagedInstances managed,
                      ContainerInstances containers, DrainWorkflow drains, EventPublisher events, Clock clock,
                      ReconcileSettings settings) {
+        this(store, activations, managed, containers, drains, events, clock, settings, RestartRequests.none());
+    }
+
+    /** With {@code restarts}, where the repair sends its restart requests (needed when the repair restarts). */
+    public Reconcile(ReconcileStore store, HybridActivations activations, ManagedInstances managed,
+                     ContainerInstances containers, DrainWorkflow drains, EventPublisher events, Clock clock,
+                     ReconcileSettings settings, RestartRequests restarts) {
         this.store = Objects.requireNonNull(store, "store");
         this.activations = Objects.requireNonNull(activations, "activations");
         this.managed = Objects.requireNonNull(managed, "managed");
@@ -94,7 +101,8 @@ public final class Reconcile {
         this.timeoutPolicy = new ApplyTimeoutPolicy(store, containers, events, clock);
         this.deregister = new Deregister(store, containers, managed, clock);
         this.recordFailure = new RecordFailure(store, events, clock);
-        this.repair = new Repair(store, containers, events, clock, settings.repair());
+        this.repair = new Repair(store, containers, events, clock, settings.repair(),
+                Objects.requireNonNull(restarts, "restarts"));
     }
 
     /**

@@ -15,6 +15,8 @@ import dev.ecsa.core.port.TransitionResult;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
 import dev.ecsa.core.state.TransitionDecision;
+import dev.ecsa.core.model.RestartRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,11 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.UUID;
 
 /**
  * The health-gated repair of one reconcile run: keeps each registered node's health streak ({@link NodeHealth}),
- * reports a node unhealthy once its streak outlasts the debounce, quarantines it when enabled, and releases a
- * quarantine of its own once the node stayed healthy as long. Two safeties hold every action back: the stack-wide
+ * reports a node unhealthy once its streak outlasts the debounce, quarantines it when enabled, asks for its agents to
+ * be restarted (a {@code restart} request on the queue, once per streak) when enabled, and releases a quarantine of
+ * its own once the node stayed healthy as long. Two safeties hold every action back: the stack-wide
  * pause ({@link RepairPause}), and a cluster where more than {@link RepairSettings#maxUnhealthyPercent()} of the
  * registered nodes are unhealthy at once (then it reports {@link FindingType#REPAIR_SUSPENDED}; releases still go on,
  * they only add capacity).
@@ -39,6 +43,11 @@ import java.util.TreeMap;
  */
 final class Repair {
 
+    /** Who the repair's requests name as their sender. */
+    static final String REQUESTED_BY = "ecsa-reconciler";
+    /** The request's reason field's limit (the validator's). */
+    private static final int MAX_REASON = dev.ecsa.core.validation.FieldRules.MAX_REASON;
+
     /** What the run found and did: findings to record, and how many node writes it spent. */
     record Result(List<Finding> findings, int writes) {
     }
@@ -48,14 +57,16 @@ final class Repair {
     private final EventPublisher events;
     private final Clock clock;
     private final RepairSettings settings;
+    private final RestartRequests restarts;
 
     Repair(ReconcileStore store, ContainerInstances containers, EventPublisher events, Clock clock,
-           RepairSettings settings) {
+           RepairSettings settings, RestartRequests restarts) {
         this.store = store;
         this.containers = containers;
         this.events = events;
         this.clock = clock;
         this.settings = settings;
+        this.restarts = restarts;
     }
 
     Result run(String runId, List<Classifier.HealthCheck> checks, int writeBudget) {
@@ -103,14 +114,13 @@ final class Repair {
                 Finding f = unhealthy(n, after);
                 if (heldBy != null) {
                     f = f.acted(FixAction.SKIPPED_SAFETY, heldBy, null);
-                } else if (settings.quarantine() && writes < writeBudget) {
-                    Step step = quarantine(runId, c, after, now);
+                } else if (writes >= writeBudget) {
+                    f = f.acted(FixAction.REPORTED, "the run's write budget is spent", null);
+                } else {
+                    Step step = escalate(runId, c, after, now);
                     f = f.acted(step.action(), step.detail(), step.action() == FixAction.FIXED ? now : null);
                     written = step.written();
                     writes += written ? 1 : 0;
-                } else {
-                    f = f.acted(FixAction.REPORTED, settings.quarantine() ? "the run's write budget is spent"
-                            : "quarantine is turned off (ecsa:repairQuarantine)", null);
                 }
                 findings.add(f);
             } else if (c.observed() && !c.unhealthy() && after.quarantined() && pause.isEmpty()
@@ -126,6 +136,63 @@ final class Repair {
     }
 
     private record Step(FixAction action, String detail, boolean written) {
+    }
+
+    /**
+     * One step per run for an unhealthy node: the quarantine when it is on and not done yet, else the restart when it is
+     * on and due, else a report of where the node stands.
+     */
+    private Step escalate(String runId, Classifier.HealthCheck c, NodeHealth health, Instant now) {
+        Step quarantined = null;
+        if (settings.quarantine()) {
+            quarantined = quarantine(runId, c, health, now);
+            if (quarantined.action() != FixAction.REPORTED) {
+                return quarantined;
+            }
+        }
+        if (settings.restart()) {
+            return restart(c, health, now, quarantined);
+        }
+        return quarantined != null ? quarantined
+                : new Step(FixAction.REPORTED, "quarantine and restart are turned off (ecsa:repairQuarantine, "
+                        + "ecsa:repairRestart)", false);
+    }
+
+    /** Sends the streak's one restart request when it is due; reports the one sent before. */
+    private Step restart(Classifier.HealthCheck c, NodeHealth health, Instant now, Step quarantined) {
+        NodeRecord n = c.node();
+        String before = quarantined == null ? "" : quarantined.detail() + "; ";
+        if (health.restartRequestedAt() != null) {
+            String outcome = store.getRequest(health.restartRequestId()).map(r -> r.outcome() == null ? "still running"
+                    : r.outcome().success() ? "it ended " + r.outcome() + " but the node is unhealthy again"
+                    : "it ended " + r.outcome() + (r.failure() == null ? "" : " " + r.failure().reason() + ": "
+                    + r.failure().message())).orElse("not recorded yet (queued)");
+            return new Step(FixAction.REPORTED, before + "restart request " + health.restartRequestId() + " sent at "
+                    + health.restartRequestedAt() + ": " + outcome + "; no second restart in this streak", false);
+        }
+        Instant base = health.quarantinedAt() != null ? health.quarantinedAt().plus(settings.stepAfter())
+                : settings.quarantine() ? health.unhealthySince().plus(settings.unhealthyAfter())
+                .plus(settings.stepAfter()) : now;
+        if (base.isAfter(now)) {
+            return new Step(FixAction.REPORTED, before + "a restart is due at " + base, false);
+        }
+        String requestId = restartRequestId(n.nodeId(), health.unhealthySince());
+        String reason = "repair: agents unhealthy since " + health.unhealthySince() + ": " + health.problem();
+        try {
+            restarts.send(new RestartRequest(requestId, n.nodeId(), REQUESTED_BY,
+                    reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON - 3) + "..." : reason, null));
+        } catch (NodeOperationException e) {
+            return new Step(FixAction.FAILED, before + "the restart request could not be sent: " + e.getMessage(),
+                    false);
+        }
+        boolean recorded = write(n, health.withRestartRequested(now, requestId));
+        return new Step(FixAction.FIXED, before + "restart requested: request " + requestId
+                + " (ecsa watch " + requestId + ")", recorded);
+    }
+
+    /** The streak's restart request id: the same for every run of one streak, so a resend is a duplicate. */
+    static String restartRequestId(String nodeId, Instant unhealthySince) {
+        return "repair-" + UUID.nameUUIDFromBytes((nodeId + "|" + unhealthySince).getBytes(StandardCharsets.UTF_8));
     }
 
     private Step quarantine(String runId, Classifier.HealthCheck c, NodeHealth health, Instant now) {

@@ -15,19 +15,31 @@ import java.util.Objects;
  *                            consecutive runs)
  * @param quarantine          quarantine an unhealthy REGISTERED node: its container instance DRAINING, the node
  *                            DRAIN_KEPT, so no new tasks land there and service tasks move away (default off)
+ * @param restart             send a {@code restart} request (the agents restarted over SSH, identity kept) for an
+ *                            unhealthy node, once per unhealthy streak: when it counts as unhealthy, or
+ *                            {@code stepAfter} after its quarantine when quarantine is on (default off)
+ * @param stepAfter           how long the quarantine is given before the restart (default 15 min)
  * @param maxUnhealthyPercent repair acts in a cluster only while at most this share of its registered nodes is
  *                            unhealthy: more at once is a network or AWS problem, not a node problem (default 40: in
  *                            a cluster of 3 one node may be repaired, in a cluster of 2 none; 100 turns it off)
  */
-public record RepairSettings(Duration unhealthyAfter, boolean quarantine, int maxUnhealthyPercent) {
+public record RepairSettings(Duration unhealthyAfter, boolean quarantine, boolean restart, Duration stepAfter,
+                             int maxUnhealthyPercent) {
 
     public static final Duration DEFAULT_UNHEALTHY_AFTER = Duration.ofMinutes(15);
     public static final int DEFAULT_MAX_UNHEALTHY_PERCENT = 40;
+    public static final Duration DEFAULT_STEP_AFTER = Duration.ofMinutes(15);
+
+    /** Quarantine at most: no restarts. */
+    public RepairSettings(Duration unhealthyAfter, boolean quarantine, int maxUnhealthyPercent) {
+        this(unhealthyAfter, quarantine, false, DEFAULT_STEP_AFTER, maxUnhealthyPercent);
+    }
 
     public RepairSettings {
         Objects.requireNonNull(unhealthyAfter, "unhealthyAfter");
-        if (unhealthyAfter.isNegative()) {
-            throw new IllegalArgumentException("unhealthyAfter must not be negative");
+        Objects.requireNonNull(stepAfter, "stepAfter");
+        if (unhealthyAfter.isNegative() || stepAfter.isNegative()) {
+            throw new IllegalArgumentException("unhealthyAfter and stepAfter must not be negative");
         }
         if (maxUnhealthyPercent < 0 || maxUnhealthyPercent > 100) {
             throw new IllegalArgumentException("maxUnhealthyPercent must be 0-100, not " + maxUnhealthyPercent);
@@ -40,7 +52,11 @@ public record RepairSettings(Duration unhealthyAfter, boolean quarantine, int ma
     }
 
     public RepairSettings withQuarantine(boolean on) {
-        return new RepairSettings(unhealthyAfter, on, maxUnhealthyPercent);
+        return new RepairSettings(unhealthyAfter, on, restart, stepAfter, maxUnhealthyPercent);
+    }
+
+    public RepairSettings withRestart(boolean on, Duration after) {
+        return new RepairSettings(unhealthyAfter, quarantine, on, after, maxUnhealthyPercent);
     }
 
     /** Whether {@code unhealthy} of {@code registered} nodes in one cluster is more than the limit allows. */

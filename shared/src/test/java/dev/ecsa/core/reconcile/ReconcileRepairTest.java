@@ -136,7 +136,7 @@ class ReconcileRepairTest {
         Finding f = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
 
         assertThat(f.action()).isEqualTo(FixAction.REPORTED);
-        assertThat(f.actionDetail()).contains("quarantine is turned off");
+        assertThat(f.actionDetail()).contains("quarantine and restart are turned off");
         assertThat(node("n1").state()).isEqualTo(NodeState.REGISTERED);
         assertThat(status(n)).isEqualTo(ContainerInstanceStatus.ACTIVE);
     }
@@ -344,6 +344,88 @@ class ReconcileRepairTest {
         nextRun();
 
         assertThat(List.of(node("ok-1"), node("ok-2"), node("ok-3"), node("ok-4"))).isEqualTo(before);
+    }
+
+    @Test
+    void aQuarantinedNodeStillUnhealthyAStepLaterGetsOneRestartRequest() {
+        w.settings = w.settings.withRepair(RepairSettings.reportOnly().withQuarantine(true)
+                .withRestart(true, Duration.ofMinutes(30)));
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.containers.setAgentConnected(n.containerInstanceArn(), false);
+        w.run();
+        nextRun();
+        assertThat(node("n1").state()).isEqualTo(NodeState.DRAIN_KEPT);
+        Finding waiting = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+        assertThat(waiting.actionDetail()).contains("a restart is due at");
+        assertThat(w.restartsSent).isEmpty();
+
+        Finding sent = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+
+        assertThat(sent.action()).isEqualTo(FixAction.FIXED);
+        assertThat(sent.actionDetail()).contains("restart requested", "ecsa watch repair-");
+        var request = w.restartsSent.get(0);
+        assertThat(request.nodeId()).isEqualTo("n1");
+        assertThat(request.requestedBy()).isEqualTo("ecsa-reconciler");
+        assertThat(request.reason()).contains("agents unhealthy since", "disconnected");
+        assertThat(dev.ecsa.core.validation.RequestValidator.validate(java.util.Map.of("action", "restart",
+                "requestId", request.requestId(), "nodeId", request.nodeId(), "requestedBy", request.requestedBy(),
+                "reason", request.reason())).isValid()).as("the body the queue gets is a valid request").isTrue();
+        assertThat(node("n1").health().restartRequestId()).isEqualTo(request.requestId());
+
+        Finding after = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+        assertThat(after.actionDetail()).contains("restart request " + request.requestId(), "not recorded yet",
+                "no second restart");
+        assertThat(w.restartsSent).as("once per streak").hasSize(1);
+    }
+
+    @Test
+    void withoutQuarantineTheRestartIsTheFirstStepAndItsFailureIsReported() {
+        w.settings = w.settings.withRepair(RepairSettings.reportOnly().withRestart(true, Duration.ofMinutes(15)));
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.managed.setPing(n.managedInstanceId(), PingStatus.CONNECTION_LOST, w.clock.instant().minus(Duration.ofHours(1)));
+        w.failSends = 1;
+
+        Finding failed = finding(w.run(), FindingType.NODE_UNHEALTHY, "n1");
+
+        assertThat(failed.action()).isEqualTo(FixAction.FAILED);
+        assertThat(failed.actionDetail()).contains("could not be sent", "503");
+        assertThat(node("n1").state()).as("no quarantine").isEqualTo(NodeState.REGISTERED);
+
+        nextRun();
+        var request = w.restartsSent.get(0);
+        w.request(request.requestId(), "n1", dev.ecsa.core.model.Action.RESTART);
+        w.store.finishRequest(request.requestId(), dev.ecsa.core.model.Outcome.FAILED,
+                new dev.ecsa.core.model.Failure(Reason.AGENT_NOT_READY, "the agents did not both report connected"));
+
+        Finding reported = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+
+        assertThat(reported.actionDetail()).contains("it ended FAILED AGENT_NOT_READY");
+        assertThat(w.restartsSent).hasSize(1);
+    }
+
+    @Test
+    void aNewStreakGetsANewRestartAndTheSameStreakAlwaysTheSameRequestId() {
+        java.time.Instant since = java.time.Instant.parse("2026-03-01T10:00:00Z");
+        assertThat(Repair.restartRequestId("n1", since)).isEqualTo(Repair.restartRequestId("n1", since))
+                .matches("repair-[0-9a-f-]{36}");
+        assertThat(Repair.restartRequestId("n1", since.plusSeconds(1))).isNotEqualTo(Repair.restartRequestId("n1",
+                since));
+    }
+
+    @Test
+    void aPausedRepairSendsNoRestart() {
+        w.settings = w.settings.withRepair(RepairSettings.reportOnly().withRestart(true, Duration.ZERO));
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.store.pauseRepair(new RepairPause("bob", "", w.clock.instant()));
+        w.containers.setAgentConnected(n.containerInstanceArn(), false);
+        w.run();
+        nextRun();
+        nextRun();
+
+        assertThat(w.restartsSent).isEmpty();
     }
 
     @Test

@@ -41,6 +41,10 @@ final class ReconcileWorld {
     final InMemoryDrainWorkflow drains = new InMemoryDrainWorkflow();
     final InMemoryEventPublisher events = new InMemoryEventPublisher();
     ReconcileSettings settings = ReconcileSettings.defaults(List.of(CLUSTER));
+    /** The restart requests the repair sent, in order (the queue, as far as the reconciler sees it). */
+    final List<dev.ecsa.core.model.RestartRequest> restartsSent = new java.util.ArrayList<>();
+    /** Set to make the next sends fail as an unreachable queue does. */
+    int failSends;
     private final AtomicInteger runs = new AtomicInteger();
     private final AtomicInteger requests = new AtomicInteger();
 
@@ -101,7 +105,14 @@ final class ReconcileWorld {
     }
 
     Reconcile reconcile() {
-        return new Reconcile(store, activations, managed, containers, drains, events, clock, settings);
+        return new Reconcile(store, activations, managed, containers, drains, events, clock, settings, request -> {
+            if (failSends > 0) {
+                failSends--;
+                throw new dev.ecsa.core.error.RetryableException(dev.ecsa.core.error.Reason.AWS_UNAVAILABLE,
+                        "SQS SendMessage: 503 (injected)");
+            }
+            restartsSent.add(request);
+        });
     }
 
     ReconcileResult run() {
