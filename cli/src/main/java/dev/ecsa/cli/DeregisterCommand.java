@@ -46,13 +46,8 @@ final class DeregisterCommand extends BackendCommand implements Callable<Integer
             RegisterCommand.putIfPresent(body, "hostKeyFingerprint", hostKeyFingerprint);
             send.fill(body, root.env);
             RequestSender.validate(body);
-            if (!send.dryRun && connections.call("GetItem " + nodeId,
-                    () -> connections.store().getNode(nodeId)).isEmpty()) {
-                // The service would reject it (NOT_REGISTERED); say so now instead of "sent".
-                throw CliException.notFound("no node " + nodeId + " is recorded in "
-                        + connections.backend().description() + "; nothing was sent (ecsa status lists the nodes; "
-                        + "a node registered by other means is not the service's to remove: docs/migration.md)");
-            }
+            Sending.requireKnownNode(connections, nodeId, send, "ecsa status lists the nodes; a node registered by "
+                    + "other means is not the service's to remove: docs/migration.md");
             return Sending.send(root, connections, body, send, output);
         }
     }

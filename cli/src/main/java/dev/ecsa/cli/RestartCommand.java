@@ -36,11 +36,7 @@ final class RestartCommand extends BackendCommand implements Callable<Integer> {
             RegisterCommand.putIfPresent(body, "hostKeyFingerprint", hostKeyFingerprint);
             send.fill(body, root.env);
             RequestSender.validate(body);
-            if (!send.dryRun && connections.call("GetItem " + nodeId,
-                    () -> connections.store().getNode(nodeId)).isEmpty()) {
-                throw CliException.notFound("no node " + nodeId + " is recorded in "
-                        + connections.backend().description() + "; nothing was sent (ecsa status lists the nodes)");
-            }
+            Sending.requireKnownNode(connections, nodeId, send, "ecsa status lists the nodes");
             return Sending.send(root, connections, body, send, output);
         }
     }

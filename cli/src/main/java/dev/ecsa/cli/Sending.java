@@ -20,6 +20,20 @@ final class Sending {
     private Sending() {
     }
 
+    /**
+     * Refuses a request for a node the inventory does not know before anything is sent (the service would reject it
+     * NOT_REGISTERED; saying so now beats "sent"). A dry run checks nothing.
+     *
+     * @param hint what else to say, after "nothing was sent"
+     */
+    static void requireKnownNode(Connections connections, String nodeId, SendOptions send, String hint) {
+        if (!send.dryRun && connections.call("GetItem " + nodeId, () -> connections.store().getNode(nodeId))
+                .isEmpty()) {
+            throw CliException.notFound("no node " + nodeId + " is recorded in " + connections.backend().description()
+                    + "; nothing was sent (" + hint + ")");
+        }
+    }
+
     static int send(EcsaCli root, Connections connections, Map<String, Object> body, SendOptions send,
                     OutputOptions output) throws InterruptedException {
         Printer printer = root.printer(output);

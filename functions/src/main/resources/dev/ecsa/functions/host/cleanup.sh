@@ -26,17 +26,13 @@ REMOVED=()
 ALREADY_ABSENT=()
 KEPT=()
 FAILED=()
-RESULT_EMITTED=0
+ECSA_RESULT_EMITTED=0
 LAST_ERROR_LINE=''
 
 log() {
   printf 'ecsa-cleanup: %s\n' "$*" >&2
 }
 
-emit_result() {
-  printf '%s %s\n' "$ECSA_RESULT_MARKER" "$1" >&3
-  RESULT_EMITTED=1
-}
 
 report() {
   local ok=true reason=null
@@ -44,7 +40,7 @@ report() {
     ok=false
     reason='"CLEANUP_INCOMPLETE"'
   fi
-  emit_result "$(printf '{"ok":%s,"reason":%s,"stopped":%s,"notRunning":%s,"removed":%s,"alreadyAbsent":%s,"kept":%s,"failed":%s}' \
+  ecsa_emit_result "$(printf '{"ok":%s,"reason":%s,"stopped":%s,"notRunning":%s,"removed":%s,"alreadyAbsent":%s,"kept":%s,"failed":%s}' \
     "$ok" "$reason" "$(ecsa_json_array "${STOPPED[@]}")" "$(ecsa_json_array "${NOT_RUNNING[@]}")" \
     "$(ecsa_json_array "${REMOVED[@]}")" "$(ecsa_json_array "${ALREADY_ABSENT[@]}")" \
     "$(ecsa_json_array "${KEPT[@]}")" "$(ecsa_json_array "${FAILED[@]}")")"
@@ -53,22 +49,19 @@ report() {
 
 on_exit() {
   local rc=$?
-  if ((!RESULT_EMITTED)) && { true >&3; } 2>/dev/null; then
+  if ((!ECSA_RESULT_EMITTED)) && { true >&3; } 2>/dev/null; then
     FAILED+=("internal: cleanup stopped unexpectedly with status $rc near line ${LAST_ERROR_LINE:-unknown}")
     report
   fi
 }
 
-have() {
-  command -v "$1" >/dev/null 2>&1
-}
 
 # Fails closed: a unit counts as absent only when systemd says "not-found". When systemctl is missing or cannot
 # answer, nothing is known about the agent, so the unit is a failure and the node is recorded as not cleaned
 # rather than declared clean with the agent still running.
 stop_units() {
   local unit load active
-  if ! have systemctl; then
+  if ! ecsa_have systemctl; then
     FAILED+=("systemctl: not found; cannot tell whether ${UNITS[*]} run")
     return 0
   fi
@@ -96,7 +89,7 @@ stop_units() {
 # it explicitly. Task containers are left alone: AWS leaves them running after deregistration, and
 # stopping workloads is the drain's job, not the cleanup's.
 remove_agent_container() {
-  if have docker && docker container inspect ecs-agent >/dev/null 2>&1; then
+  if ecsa_have docker && docker container inspect ecs-agent >/dev/null 2>&1; then
     if docker rm -f ecs-agent >/dev/null; then
       REMOVED+=("container:ecs-agent")
     else
@@ -108,10 +101,10 @@ remove_agent_container() {
 }
 
 package_installed() {
-  if have dpkg-query; then
+  if ecsa_have dpkg-query; then
     [[ $(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true) == *' installed' ]] && return 0
   fi
-  if have rpm; then
+  if ecsa_have rpm; then
     rpm -q --quiet "$1" 2>/dev/null && return 0
   fi
   return 1
@@ -119,15 +112,15 @@ package_installed() {
 
 remove_package() {
   local pkg=$1
-  if have apt-get && have dpkg-query; then
+  if ecsa_have apt-get && ecsa_have dpkg-query; then
     # Waits for the dpkg lock (unattended-upgrades) instead of failing at once; two minutes, so that two removals
     # still fit in the cleanup's five-minute command budget.
     DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=120 remove -y "$pkg"
-  elif have dnf; then
+  elif ecsa_have dnf; then
     dnf remove -y "$pkg"
-  elif have yum; then
+  elif ecsa_have yum; then
     yum remove -y "$pkg"
-  elif have zypper; then
+  elif ecsa_have zypper; then
     zypper --non-interactive remove "$pkg"
   else
     return 1
@@ -145,7 +138,7 @@ remove_packages() {
       FAILED+=("package:$pkg: removal failed")
     fi
   done
-  if have snap && snap list amazon-ssm-agent >/dev/null 2>&1; then
+  if ecsa_have snap && snap list amazon-ssm-agent >/dev/null 2>&1; then
     if snap remove amazon-ssm-agent </dev/null; then
       REMOVED+=("snap:amazon-ssm-agent")
     else
@@ -202,7 +195,7 @@ main() {
   remove_packages
   remove_paths
   remove_ssm_credentials
-  if have systemctl; then
+  if ecsa_have systemctl; then
     systemctl daemon-reload 2>/dev/null || true
     systemctl reset-failed 2>/dev/null || true
   fi

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # ecsa host helper library.
 #
-# HostScripts inlines this file into bootstrap.sh and cleanup.sh at render time (the line that sources it
-# is replaced by its text), because the scripts travel over SSH on stdin and cannot source anything.
+# HostScripts inlines this file into every host script (bootstrap, cleanup, restart) at render time (the line that
+# sources it is replaced by its text), because the scripts travel over SSH on stdin and cannot source anything.
 # It holds only constants and side-effect-free function definitions: unit tests source it on their own and
 # call the pure helpers (JSON escaping, ecs.config edits, the credentials rule, os-release parsing).
 # Nothing here prints secrets; callers scrub output before it leaves the host.
@@ -373,4 +373,18 @@ ecsa_primary_fingerprints() {
         ;;
     esac
   done <<<"$1"
+}
+
+# ecsa_have COMMAND -> success when COMMAND is on PATH.
+ecsa_have() {
+  command -v "$1" >/dev/null 2>&1
+}
+
+# ecsa_emit_result JSON -> the script's one "ECSA_RESULT <json>" line, on fd 3 (the original stdout: the scripts
+# point fd 1 at stderr), and ECSA_RESULT_EMITTED=1 for the script's EXIT trap (which declares it 0). For scripts whose
+# output carries no secret (the cleanup, the restart); the bootstrap scrubs the activation code first.
+ecsa_emit_result() {
+  printf '%s %s\n' "$ECSA_RESULT_MARKER" "$1" >&3
+  # shellcheck disable=SC2034 # read by the EXIT trap of the script this library is inlined into
+  ECSA_RESULT_EMITTED=1
 }

@@ -20,17 +20,13 @@ readonly SSM_UNITS=(amazon-ssm-agent "$ECSA_SNAP_SSM_UNIT")
 RESTARTED=()
 ALREADY_ABSENT=()
 FAILED=()
-RESULT_EMITTED=0
+ECSA_RESULT_EMITTED=0
 LAST_ERROR_LINE=''
 
 log() {
   printf 'ecsa-restart: %s\n' "$*" >&2
 }
 
-emit_result() {
-  printf '%s %s\n' "$ECSA_RESULT_MARKER" "$1" >&3
-  RESULT_EMITTED=1
-}
 
 report() {
   local ok=true reason=null
@@ -38,7 +34,7 @@ report() {
     ok=false
     reason='"RESTART_FAILED"'
   fi
-  emit_result "$(printf '{"ok":%s,"reason":%s,"restarted":%s,"alreadyAbsent":%s,"failed":%s}' \
+  ecsa_emit_result "$(printf '{"ok":%s,"reason":%s,"restarted":%s,"alreadyAbsent":%s,"failed":%s}' \
     "$ok" "$reason" "$(ecsa_json_array "${RESTARTED[@]}")" "$(ecsa_json_array "${ALREADY_ABSENT[@]}")" \
     "$(ecsa_json_array "${FAILED[@]}")")"
   [[ $ok == true ]] || exit "$ECSA_EXIT_FAILURE"
@@ -46,15 +42,12 @@ report() {
 
 on_exit() {
   local rc=$?
-  if ((!RESULT_EMITTED)) && { true >&3; } 2>/dev/null; then
+  if ((!ECSA_RESULT_EMITTED)) && { true >&3; } 2>/dev/null; then
     FAILED+=("internal: the restart stopped unexpectedly with status $rc near line ${LAST_ERROR_LINE:-unknown}")
     report
   fi
 }
 
-have() {
-  command -v "$1" >/dev/null 2>&1
-}
 
 # restart_unit UNIT -> 0 when the unit exists (restarted or failed, recorded), 1 when systemd does not know it.
 restart_unit() {
@@ -82,7 +75,7 @@ restart_unit() {
 
 restart_agents() {
   local unit ssm=0
-  if ! have systemctl; then
+  if ! ecsa_have systemctl; then
     FAILED+=("systemctl: not found; the agents cannot be restarted")
     return 0
   fi

@@ -51,7 +51,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * {@code bin/soak}: the service as it deploys, on the bench, under a seeded mix of requests and faults, checked at the
  * end against the bench's own ground truth (docs/soak.md).
  *
- * <p>The request mix: registrations, deregistrations with each timeout policy, the same request id resent (same
+ * <p>The request mix: registrations, deregistrations with each timeout policy, restarts of the agents, the same
+ * request id resent (same
  * body, another body, another node), re-registrations, requests for unknown nodes, malformed and hostile bodies
  * (shell injection in every field, oversized, wrong types), back-to-back register and deregister of one node. The
  * faults: throttling, server errors and latency on every SSM, ECS, Secrets Manager and EventBridge operation; SSH
@@ -254,8 +255,11 @@ public final class Soak {
         if (pick < 34) {
             return List.of(send("register", register(node), node));
         }
-        if (pick < 60) {
+        if (pick < 57) {
             return List.of(send("deregister", deregister(node), node));
+        }
+        if (pick < 60) {
+            return List.of(send("restart", restart(node), node));
         }
         if (pick < 66 && !bodies.isEmpty()) {
             Map<String, Object> again = earlierBody();
@@ -324,6 +328,15 @@ public final class Soak {
         if (requests.nextBoolean()) {
             b.put("attributes", Map.of("rack", "r" + requests.nextInt(40)));
         }
+        b.put("requestedBy", "soak");
+        return b;
+    }
+
+    private Map<String, Object> restart(String node) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("action", "restart");
+        b.put("requestId", nextRequestId());
+        b.put("nodeId", node);
         b.put("requestedBy", "soak");
         return b;
     }
@@ -721,6 +734,9 @@ public final class Soak {
         if (o == Outcome.REJECTED) {
             return r.failure() != null && r.failure().reason().name().equals("HOST_KEY_CHANGED")
                     ? "NodeRegistrationFailed" : "NodeRequestRejected";
+        }
+        if (r.action() == Action.RESTART) {
+            return o == Outcome.AGENTS_RESTARTED ? "NodeAgentsRestarted" : "NodeAgentsRestartFailed";
         }
         return switch (o) {
             case REGISTERED, ALREADY_REGISTERED -> "NodeRegistered";

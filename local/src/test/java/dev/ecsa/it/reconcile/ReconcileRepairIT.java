@@ -12,15 +12,13 @@ import dev.ecsa.core.reconcile.ReconcileSettings;
 import dev.ecsa.core.reconcile.RepairPause;
 import dev.ecsa.core.reconcile.RepairSettings;
 import dev.ecsa.core.state.NodeState;
-import dev.ecsa.functions.aws.SfnDrainWorkflow;
-import dev.ecsa.it.HeldExecutions;
+import dev.ecsa.core.fakes.InMemoryDrainWorkflow;
 import dev.ecsa.local.dynamo.DynaliteExtension;
 import dev.ecsa.local.dynamo.DynaliteServer;
 import dev.ecsa.local.sim.ControlPlaneSimulatorExtension;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,36 +34,26 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 @ExtendWith(DynaliteExtension.class)
 class ReconcileRepairIT {
 
-    private static final String STATE_MACHINE = "arn:aws:states:us-east-1:123456789012:stateMachine:DrainHold";
     private static final Duration RUN_EVERY = Duration.ofMinutes(15);
 
     @RegisterExtension
     static final ControlPlaneSimulatorExtension SIM = new ControlPlaneSimulatorExtension();
 
     private static DynaliteServer dynalite;
-    private static HeldExecutions held;
-    private static SfnDrainWorkflow drains;
+    /** No node here drains: the repair never asks for an execution. */
+    private static final InMemoryDrainWorkflow DRAINS = new InMemoryDrainWorkflow();
 
     private ReconcileBench bench;
     private ReconcileSettings settings;
 
     @BeforeAll
-    static void start(DynaliteServer server) throws Exception {
+    static void start(DynaliteServer server) {
         dynalite = server;
-        held = new HeldExecutions(STATE_MACHINE, Duration.ofSeconds(60));
-        drains = new SfnDrainWorkflow(held.sfn(), STATE_MACHINE);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (held != null) {
-            held.close();
-        }
     }
 
     @BeforeEach
     void newStack() {
-        bench = new ReconcileBench(SIM.simulator(), dynalite, held.endpoint());
+        bench = new ReconcileBench(SIM.simulator(), dynalite, null);
         settings = bench.settings().withRepair(RepairSettings.reportOnly().withQuarantine(true));
         SIM.simulator().clearEvents();
     }
@@ -84,7 +72,7 @@ class ReconcileRepairIT {
     }
 
     private ReconcileResult run() {
-        ReconcileResult r = bench.run(settings, drains);
+        ReconcileResult r = bench.run(settings, DRAINS);
         bench.clock.advance(RUN_EVERY);
         return r;
     }

@@ -55,6 +55,15 @@ class ReconcileRepairTest {
         }
     }
 
+    /** n1 among four healthy nodes, its ECS agent disconnected since a first run (its streak started there). */
+    private ReconcileWorld.Node disconnectedForOneRun() {
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.containers.setAgentConnected(n.containerInstanceArn(), false);
+        w.run();
+        return n;
+    }
+
     @Test
     void anAgentThatFlipsBetweenRunsIsNeverActedOn() {
         healthyNeighbours();
@@ -128,10 +137,7 @@ class ReconcileRepairTest {
     @Test
     void withQuarantineOffAnUnhealthyNodeIsOnlyReported() {
         w.settings = w.settings.withRepair(RepairSettings.reportOnly());
-        healthyNeighbours();
-        var n = w.registered("n1");
-        w.containers.setAgentConnected(n.containerInstanceArn(), false);
-        w.run();
+        var n = disconnectedForOneRun();
 
         Finding f = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
 
@@ -157,10 +163,7 @@ class ReconcileRepairTest {
 
     @Test
     void aQuarantinedNodeIsReleasedOnceItStayedHealthyForTheDebounce() {
-        healthyNeighbours();
-        var n = w.registered("n1");
-        w.containers.setAgentConnected(n.containerInstanceArn(), false);
-        w.run();
+        var n = disconnectedForOneRun();
         nextRun();
         assertThat(node("n1").state()).isEqualTo(NodeState.DRAIN_KEPT);
 
@@ -253,10 +256,7 @@ class ReconcileRepairTest {
 
     @Test
     void aQuarantineWhoseDrainingFailedIsFinishedByTheNextRun() {
-        healthyNeighbours();
-        var n = w.registered("n1");
-        w.containers.setAgentConnected(n.containerInstanceArn(), false);
-        w.run();
+        var n = disconnectedForOneRun();
         w.containers.failNextStatusChanges(1);
 
         Finding failed = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
@@ -274,10 +274,7 @@ class ReconcileRepairTest {
 
     @Test
     void aReleaseWhoseActiveFailedIsFinishedByTheNextRun() {
-        healthyNeighbours();
-        var n = w.registered("n1");
-        w.containers.setAgentConnected(n.containerInstanceArn(), false);
-        w.run();
+        var n = disconnectedForOneRun();
         nextRun();
         w.containers.setAgentConnected(n.containerInstanceArn(), true);
         nextRun();
@@ -299,10 +296,7 @@ class ReconcileRepairTest {
 
     @Test
     void aNodeARequestMovesMeanwhileIsLeftToTheRequest() {
-        healthyNeighbours();
-        var n = w.registered("n1");
-        w.containers.setAgentConnected(n.containerInstanceArn(), false);
-        w.run();
+        var n = disconnectedForOneRun();
         w.store.beforeNextTransition(() -> w.drain(n, TimeoutPolicy.REVERT));
 
         Finding f = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
@@ -350,10 +344,7 @@ class ReconcileRepairTest {
     void aQuarantinedNodeStillUnhealthyAStepLaterGetsOneRestartRequest() {
         w.settings = w.settings.withRepair(RepairSettings.reportOnly().withQuarantine(true)
                 .withRestart(true, Duration.ofMinutes(30)));
-        healthyNeighbours();
-        var n = w.registered("n1");
-        w.containers.setAgentConnected(n.containerInstanceArn(), false);
-        w.run();
+        var n = disconnectedForOneRun();
         nextRun();
         assertThat(node("n1").state()).isEqualTo(NodeState.DRAIN_KEPT);
         Finding waiting = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
