@@ -8,6 +8,7 @@ import dev.ecsa.core.deregister.CheckDrain;
 import dev.ecsa.core.model.AgentVersions;
 import dev.ecsa.core.model.NodeHealth;
 import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.Step;
 import dev.ecsa.core.reconcile.Finding;
@@ -267,8 +268,14 @@ final class Views {
         return o;
     }
 
-    /** "DEREGISTERED", "DRAIN_TIMED_OUT", "deregister IN_PROGRESS", or the last error's reason. */
+    /**
+     * "DEREGISTERED", "DRAIN_TIMED_OUT", "deregister IN_PROGRESS", or the last error's reason; "QUARANTINED" for a node
+     * the reconciler's repair holds DRAINING (its last request's outcome would read as if nothing happened since).
+     */
     static String lastOutcome(NodeView v) {
+        if (v.node().health().quarantined() && v.node().state() == NodeState.DRAIN_KEPT) {
+            return "QUARANTINED";
+        }
         if (v.lastRequest().isPresent()) {
             RequestRecord r = v.lastRequest().get();
             if (r.outcome() != null) {

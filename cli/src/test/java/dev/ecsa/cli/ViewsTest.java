@@ -185,6 +185,18 @@ class ViewsTest {
     }
 
     @Test
+    void aQuarantinedNodeSaysSoInTheTableAndInFull() {
+        NodeRecord held = node("edge-5", NodeState.DRAIN_KEPT, "mi-0ddd", ARN, "r-reg")
+                .with(NodeUpdate.none().withHealth(new dev.ecsa.core.model.NodeHealth(T0.minusSeconds(1800),
+                        "ECS reports the agent disconnected", T0.minusSeconds(600), null)), T0);
+        Views.NodeView view = new Views.NodeView(held, Optional.empty());
+
+        assertThat(Views.statusTable(List.of(view), T0, WIDE)).contains("QUARANTINED");
+        assertThat(Views.nodeDetail(view, T0, PLAIN)).containsPattern("health:\\s+unhealthy since")
+                .contains("ECS reports the agent disconnected", "quarantined by the repair since");
+    }
+
+    @Test
     void colourMarksStatesOnlyWhenAllowedAndKeepsColumnsAligned() {
         List<Views.NodeView> nodes = List.of(
                 new Views.NodeView(node("edge-1", NodeState.REGISTERED, "mi-0aaa", ARN, null), Optional.empty()),
