@@ -63,6 +63,7 @@ public final class LocalStepFunctions implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String RUNNER_RESOURCE = "sfn-runner.cjs";
     private static final String TOKEN_HEADER = "x-ecsa-token";
+    private static final int TASK_BACKLOG = 1024;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
@@ -88,7 +89,9 @@ public final class LocalStepFunctions implements AutoCloseable {
     private LocalStepFunctions(Path nodeModules) throws IOException {
         this.token = UUID.randomUUID().toString();
         this.taskThreads = Executors.newCachedThreadPool(daemonThreads("sfn-task-"));
-        this.taskServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        // A deep accept queue: hundreds of executions may call their Tasks at once (the default, 50, refused
+        // connections at 200 concurrent drains, which no Lambda endpoint does).
+        this.taskServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), TASK_BACKLOG);
         taskServer.createContext("/task", this::handleTask);
         taskServer.setExecutor(taskThreads);
         taskServer.start();
@@ -420,7 +423,22 @@ public final class LocalStepFunctions implements AutoCloseable {
             if (running == null) {
                 reply.put("error", "States.TaskFailed").put("cause", "the execution is no longer running");
             } else {
-                invoke(running.handler(), stateName, input, reply);
+                try {
+                    invoke(running.handler(), stateName, input, reply);
+                } catch (LambdaServiceFault fault) {
+                    if (fault.unreachable()) {
+                        return; // closed without an answer: the runner's fetch fails, as a call that never arrived
+                    }
+                    byte[] text = fault.getMessage() == null ? new byte[0]
+                            : fault.getMessage().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    exchange.sendResponseHeaders(503, text.length == 0 ? -1 : text.length);
+                    if (text.length > 0) {
+                        try (OutputStream out = exchange.getResponseBody()) {
+                            out.write(text);
+                        }
+                    }
+                    return;
+                }
             }
             byte[] body = JSON.writeValueAsBytes(reply);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
@@ -435,6 +453,8 @@ public final class LocalStepFunctions implements AutoCloseable {
         try {
             JsonNode output = handler.handle(stateName, input);
             reply.set("output", output == null ? NullNode.getInstance() : output);
+        } catch (LambdaServiceFault e) {
+            throw e;
         } catch (TaskFailedException e) {
             reply.put("error", e.error()).put("cause", e.cause());
         } catch (VirtualMachineError e) {

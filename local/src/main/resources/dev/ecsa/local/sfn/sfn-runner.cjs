@@ -28,6 +28,7 @@ if (typeof Promise.withResolvers !== 'function') {
   });
 }
 
+const http = require('node:http');
 const path = require('node:path');
 const readline = require('node:readline');
 const { createRequire } = require('node:module');
@@ -63,19 +64,39 @@ function taskError(name, cause) {
   return error;
 }
 
+// One POST to the task endpoint with node:http rather than fetch: fetch (undici) gives up on an answer after 300 s,
+// while a Lambda invocation may take the function's whole timeout, which the Task's TimeoutSeconds bounds.
+function post(url, body) {
+  return new Promise((resolve, reject) => {
+    const request = http.request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-ecsa-token': token,
+        'content-length': Buffer.byteLength(body) },
+    }, (response) => {
+      const chunks = [];
+      response.on('data', (c) => chunks.push(c));
+      response.on('end', () => resolve({ status: response.statusCode, text: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', reject);
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 function taskHandler(executionId, stateName) {
   return async (input) => {
     let response;
     try {
-      response = await fetch(taskUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-ecsa-token': token },
-        body: JSON.stringify({ executionId, stateName, input }),
-      });
+      response = await post(taskUrl, JSON.stringify({ executionId, stateName, input }));
     } catch (e) {
-      throw taskError('States.TaskFailed', `task endpoint unreachable: ${e.message}`);
+      // Step Functions could not reach Lambda: AWS names that Lambda.SdkClientException (retried by the definition).
+      throw taskError('Lambda.SdkClientException', `the Lambda service could not be reached: ${e.message}`);
     }
-    const text = await response.text();
+    const text = response.text;
+    if (response.status >= 500) {
+      // Lambda answered with a server error: Lambda.ServiceException (retried by the definition).
+      throw taskError('Lambda.ServiceException', `the Lambda service answered HTTP ${response.status}: ${text}`);
+    }
     if (response.status !== 200) {
       throw taskError('States.TaskFailed', `task endpoint answered HTTP ${response.status}: ${text}`);
     }

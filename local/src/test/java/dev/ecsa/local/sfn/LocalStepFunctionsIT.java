@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.ParameterizedTest;
 
 /** The interpreter binding itself: error names, validation, overrides and the Node process's life cycle. */
 class LocalStepFunctionsIT {
@@ -69,6 +71,31 @@ class LocalStepFunctionsIT {
         assertThat(result.output()).isEqualTo(json("{'done': true}"));
         assertThat(result.count(ExecutionEvent.STATE_RETRIED, "Work")).isEqualTo(2);
         assertThat(calls).hasValue(3);
+    }
+
+    @ParameterizedTest(name = "unreachable={0}")
+    @CsvSource({"true,Lambda.SdkClientException", "false,Lambda.ServiceException"})
+    void aLambdaServiceFaultIsNamedAsStepFunctionsNamesItAndRetriedByTheDefinition(boolean unreachable,
+                                                                                   String error) {
+        AtomicInteger calls = new AtomicInteger();
+        TaskHandler once = (state, input) -> {
+            if (calls.incrementAndGet() == 1) {
+                throw new LambdaServiceFault(unreachable, "overloaded");
+            }
+            return json("{'done': true}");
+        };
+
+        ExecutionResult retried = sfn.run(retryOn(error), json("{}"), once,
+                ExecutionOptions.fast(Duration.ZERO, Duration.ofMillis(1)), TIMEOUT);
+        calls.set(0);
+        ExecutionResult notRetried = sfn.run(retryOn("SomethingElse"), json("{}"), once,
+                ExecutionOptions.fast(Duration.ZERO, Duration.ofMillis(1)), TIMEOUT);
+
+        assertThat(retried.status()).isEqualTo(ExecutionStatus.SUCCEEDED);
+        assertThat(retried.count(ExecutionEvent.STATE_RETRIED, "Work")).isEqualTo(1);
+        assertThat(notRetried.status()).isEqualTo(ExecutionStatus.FAILED);
+        assertThat(notRetried.events()).filteredOn(e -> ExecutionEvent.STATE_FAILED.equals(e.type()))
+                .first().extracting(ExecutionEvent::error).isEqualTo(error);
     }
 
     @Test
