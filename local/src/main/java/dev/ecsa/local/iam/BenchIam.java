@@ -91,7 +91,8 @@ public final class BenchIam implements AutoCloseable {
 
     /**
      * Installs the IAM of another synthesized template: the stack as deployed with other context (the infra-cdk
-     * build writes {@code stack.template.drain-bench.json} with further clusters).
+     * build writes {@code stack.template.drain-bench.json} with further clusters and the repair's quarantine and
+     * restarts on).
      */
     public static BenchIam installFrom(Bench bench, Path file, String table) {
         if (!Files.isRegularFile(file)) {

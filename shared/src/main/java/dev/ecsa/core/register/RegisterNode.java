@@ -172,7 +172,7 @@ public final class RegisterNode {
             this.journal = new ActivationJournal(store, activations, delivery, new Patience(sleeper, delivery));
             this.bootstrap = new HostBootstrap(remoteHost, scripts, store, settings, delivery);
             this.check = new RegistrationCheck(activations, managedInstances, containerInstances, sleeper,
-                    settings.verifyPollInterval(), delivery);
+                    settings.verifyPollInterval(), settings.verifyReserve(), delivery);
         }
 
         IntakeResult execute() {

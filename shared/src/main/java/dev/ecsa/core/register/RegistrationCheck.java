@@ -33,16 +33,23 @@ final class RegistrationCheck {
     private final ContainerInstances containerInstances;
     private final Sleeper sleeper;
     private final Duration pollInterval;
+    private final Duration agentAbsentWait;
     private final Delivery delivery;
 
+    /**
+     * @param agentAbsentWait how long an adoption waits for the container instance of a host that reports no ECS
+     *                        agent registered (an earlier run cut short before its agent came up): the verification's
+     *                        reserve, not the whole budget
+     */
     RegistrationCheck(HybridActivations activations, ManagedInstances managedInstances,
                       ContainerInstances containerInstances, Sleeper sleeper, Duration pollInterval,
-                      Delivery delivery) {
+                      Duration agentAbsentWait, Delivery delivery) {
         this.activations = activations;
         this.managedInstances = managedInstances;
         this.containerInstances = containerInstances;
         this.sleeper = sleeper;
         this.pollInterval = pollInterval;
+        this.agentAbsentWait = agentAbsentWait;
         this.delivery = delivery;
     }
 
@@ -141,7 +148,7 @@ final class RegistrationCheck {
             throw new PermanentException(Reason.IDS_MISMATCH, "the host's ECS agent joined cluster "
                     + report.cluster() + ", not " + cluster);
         }
-        ContainerInstance ci = readyContainerInstance(mi.instanceId(), Reason.IDS_MISMATCH);
+        ContainerInstance ci = readyContainerInstance(mi.instanceId(), Reason.IDS_MISMATCH, null);
         if (!ci.arn().equals(report.containerInstanceArn())) {
             throw new PermanentException(Reason.IDS_MISMATCH, "the host reported " + report.containerInstanceArn()
                     + ", ECS lists " + ci.arn() + " for " + mi.instanceId());
@@ -163,7 +170,12 @@ final class RegistrationCheck {
             throw new PermanentException(Reason.PREFLIGHT_FAILED, delivery.hostFailure(report)
                     + " (SSM does not list that registration for node " + delivery.nodeId + ")");
         }
-        ContainerInstance ci = readyContainerInstance(mi, Reason.PREFLIGHT_FAILED);
+        // A host whose ECS agent registered is waited for as long as the delivery allows; one that reports none (an
+        // earlier run was cut short before its agent came up, or before the agent was installed) only for the
+        // verification's reserve: the soak saw three registrations of such a host wait four minutes each.
+        boolean hostHasAgent = report.containerInstanceArn() != null && !report.containerInstanceArn().isEmpty();
+        ContainerInstance ci = readyContainerInstance(mi, Reason.PREFLIGHT_FAILED,
+                hostHasAgent ? null : agentAbsentWait);
         if (report.containerInstanceArn() != null && !report.containerInstanceArn().isEmpty()
                 && !ci.arn().equals(report.containerInstanceArn())) {
             throw new PermanentException(Reason.IDS_MISMATCH, "the host runs container instance "
@@ -174,12 +186,15 @@ final class RegistrationCheck {
                         + "; SSM and ECS confirm it for this node");
     }
 
-    /** The container instance of {@code mi}, once ACTIVE with its agent connected; waits while it comes up. */
-    private ContainerInstance readyContainerInstance(String mi, Reason whenAbsent) {
+    /**
+     * The container instance of {@code mi}, once ACTIVE with its agent connected; waits while it comes up, for at
+     * most {@code atMost} ({@code null}: as long as the delivery allows).
+     */
+    private ContainerInstance readyContainerInstance(String mi, Reason whenAbsent, Duration atMost) {
         Optional<ContainerInstance> last = poll(() -> {
             Optional<ContainerInstance> ci = findContainerInstance(mi);
             return ci.filter(RegistrationCheck::ready).isPresent() ? ci : Optional.<ContainerInstance>empty();
-        });
+        }, atMost);
         if (last.isPresent()) {
             return last.get();
         }
@@ -215,6 +230,12 @@ final class RegistrationCheck {
      * polling at once slow down instead of failing their deliveries.
      */
     private <T> Optional<T> poll(Supplier<Optional<T>> look) {
+        return poll(look, null);
+    }
+
+    /** Looks until {@code look} finds something, the delivery's time runs out, or {@code atMost} (if given) passes. */
+    private <T> Optional<T> poll(Supplier<Optional<T>> look, Duration atMost) {
+        Duration startedWith = delivery.remaining();
         while (true) {
             Optional<T> found;
             try {
@@ -228,7 +249,8 @@ final class RegistrationCheck {
             if (found.isPresent()) {
                 return found;
             }
-            if (delivery.remaining().compareTo(pollInterval) <= 0) {
+            if (delivery.remaining().compareTo(pollInterval) <= 0 || atMost != null
+                    && startedWith.minus(delivery.remaining()).plus(pollInterval).compareTo(atMost) > 0) {
                 return Optional.empty();
             }
             try {

@@ -485,6 +485,25 @@ class RegisterNodeTest {
     }
 
     @Test
+    void aHostItsOwnEarlierRunLeftWithoutAnEcsAgentFailsAfterTheVerifyReserveNotTheWholeBudget() {
+        var own = w.activations.create(new dev.ecsa.core.port.ActivationSpec("node-1", "req-0",
+                w.clock.instant().plus(Duration.ofHours(1)), java.util.Map.of()));
+        var mi = w.activations.registerHost(own.activationId(), own.code(), ADDRESS);
+        w.activations.delete(own.activationId());
+        w.host.managedInstanceId = mi.instanceId();
+
+        IntakeResult result = w.register(request("req-1", "node-1"));
+
+        assertFailedCleanly(result, Outcome.FAILED, Reason.PREFLIGHT_FAILED, RegisterNode.STEP_VERIFY);
+        assertThat(result.failure().message()).contains("ECS lists no container instance for " + mi.instanceId());
+        var verify = w.store.getRequest("req-1").orElseThrow().steps().stream()
+                .filter(st -> st.name().equals(RegisterNode.STEP_VERIFY)).reduce((a, b) -> b).orElseThrow();
+        assertThat(Duration.between(verify.startedAt(), verify.endedAt()))
+                .as("the verification's reserve, not the 12-minute budget")
+                .isLessThanOrEqualTo(RegistrationSettings.DEFAULT_VERIFY_RESERVE);
+    }
+
+    @Test
     void anAgentThatIsNotActiveYetIsRetriedAndTheRedeliveryFindsIt() {
         w.host.runTime = Duration.ofSeconds(10);
         // The container instance exists but is not ACTIVE while verify looks (e.g. still REGISTERING in ECS).
