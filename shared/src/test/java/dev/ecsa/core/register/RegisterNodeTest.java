@@ -469,13 +469,19 @@ class RegisterNodeTest {
         assertThat(w.liveActivations()).isZero();
     }
 
+    /** The host's SSM agent registered (by an activation since deleted) under {@code name}; no ECS agent. */
+    private dev.ecsa.core.port.ManagedInstance hostAlreadyRegisteredAs(String name) {
+        var activation = w.activations.create(new dev.ecsa.core.port.ActivationSpec(name, "req-0",
+                w.clock.instant().plus(Duration.ofHours(1)), java.util.Map.of()));
+        var mi = w.activations.registerHost(activation.activationId(), activation.code(), ADDRESS);
+        w.activations.delete(activation.activationId());
+        w.host.managedInstanceId = mi.instanceId();
+        return mi;
+    }
+
     @Test
     void aHostRegisteredAsSomethingElseFailsPreflight() {
-        var foreign = w.activations.create(new dev.ecsa.core.port.ActivationSpec("someone-else", "req-0",
-                w.clock.instant().plus(Duration.ofHours(1)), java.util.Map.of()));
-        var mi = w.activations.registerHost(foreign.activationId(), foreign.code(), ADDRESS);
-        w.activations.delete(foreign.activationId());
-        w.host.managedInstanceId = mi.instanceId();
+        hostAlreadyRegisteredAs("someone-else");
 
         IntakeResult result = w.register(request("req-1", "node-1"));
 
@@ -486,11 +492,7 @@ class RegisterNodeTest {
 
     @Test
     void aHostItsOwnEarlierRunLeftWithoutAnEcsAgentFailsAfterTheVerifyReserveNotTheWholeBudget() {
-        var own = w.activations.create(new dev.ecsa.core.port.ActivationSpec("node-1", "req-0",
-                w.clock.instant().plus(Duration.ofHours(1)), java.util.Map.of()));
-        var mi = w.activations.registerHost(own.activationId(), own.code(), ADDRESS);
-        w.activations.delete(own.activationId());
-        w.host.managedInstanceId = mi.instanceId();
+        var mi = hostAlreadyRegisteredAs("node-1");
 
         IntakeResult result = w.register(request("req-1", "node-1"));
 
