@@ -149,8 +149,6 @@ public final class Soak {
     private final Set<String> downHosts = ConcurrentHashMap.newKeySet();
     private final List<Sent> sent = new ArrayList<>();
     private final Map<String, Map<String, Object>> bodies = new HashMap<>();
-    /** Nodes a registration was sent for: a restart goes to one of them, so most restarts meet agents to restart. */
-    private final List<String> registerSent = new ArrayList<>();
     private final Map<String, AtomicLong> injected = new ConcurrentHashMap<>();
     private final AtomicBoolean sending = new AtomicBoolean(true);
     private int counter;
@@ -255,15 +253,13 @@ public final class Soak {
         int pick = requests.nextInt(100);
         String node = nodes.get(requests.nextInt(nodes.size()));
         if (pick < 34) {
-            registerSent.add(node);
             return List.of(send("register", register(node), node));
         }
         if (pick < 57) {
             return List.of(send("deregister", deregister(node), node));
         }
         if (pick < 60) {
-            String target = registerSent.isEmpty() ? node : registerSent.get(requests.nextInt(registerSent.size()));
-            return List.of(send("restart", restart(target), target));
+            return List.of(send("restart", restart(node), node));
         }
         if (pick < 66 && !bodies.isEmpty()) {
             Map<String, Object> again = earlierBody();
