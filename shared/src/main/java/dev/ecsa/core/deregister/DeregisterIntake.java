@@ -178,13 +178,7 @@ public final class DeregisterIntake {
     }
 
     private IntakeResult busy(DeregisterRequest request, NodeRecord node, Attempt attempt) {
-        String message = "node " + request.nodeId() + " is " + node.state() + " for request "
-                + node.lastRequestId();
-        if (!attempt.isLast()) {
-            throw new RetryableException(Reason.NODE_BUSY, message + "; the request waits");
-        }
-        return reject(request, Reason.NODE_BUSY, message + " and stayed busy for " + attempt.receiveCount()
-                + " deliveries");
+        return reject(request, Reason.NODE_BUSY, attempt.waitForBusyNode(node));
     }
 
     /**

@@ -75,12 +75,17 @@ final class Repair {
         // Per cluster: registered nodes, unhealthy now (an outage starts all at once: counted before any is past the
         // debounce, so no node of it is acted on), unhealthy past the debounce (only those make the finding worth one).
         Map<String, int[]> clusters = new TreeMap<>();
+        List<Seen> seen = new ArrayList<>(checks.size());
         for (Classifier.HealthCheck c : checks) {
+            NodeHealth before = c.node().health();
+            NodeHealth after = !c.observed() ? before
+                    : c.unhealthy() ? before.unhealthy(c.since(), c.problem()) : before.healthy(now);
+            seen.add(new Seen(c, after));
             int[] count = clusters.computeIfAbsent(clusterName(c.node()), k -> new int[3]);
             count[0]++;
             if (c.unhealthy()) {
                 count[1]++;
-                if (c.node().health().unhealthy(c.since(), c.problem()).unhealthyFor(settings.unhealthyAfter(), now)) {
+                if (after.unhealthyFor(settings.unhealthyAfter(), now)) {
                     count[2]++;
                 }
             }
@@ -102,11 +107,11 @@ final class Repair {
         Optional<RepairPause> pause = store.repairPause();
 
         int writes = 0;
-        for (Classifier.HealthCheck c : checks) {
+        for (Seen e : seen) {
+            Classifier.HealthCheck c = e.check();
             NodeRecord n = c.node();
             NodeHealth before = n.health();
-            NodeHealth after = !c.observed() ? before
-                    : c.unhealthy() ? before.unhealthy(c.since(), c.problem()) : before.healthy(now);
+            NodeHealth after = e.after();
             String heldBy = pause.map(RepairPause::describe).orElse(suspended.containsKey(clusterName(n))
                     ? "repair is suspended in this cluster: " + suspended.get(clusterName(n)) : null);
             boolean written = false;
@@ -136,6 +141,10 @@ final class Repair {
     }
 
     private record Step(FixAction action, String detail, boolean written) {
+    }
+
+    /** A node's health as this run leaves it, before any step. */
+    private record Seen(Classifier.HealthCheck check, NodeHealth after) {
     }
 
     /**

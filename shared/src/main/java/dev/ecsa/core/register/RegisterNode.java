@@ -284,12 +284,7 @@ public final class RegisterNode {
         }
 
         private IntakeResult busy(NodeRecord current) {
-            String message = "node " + nodeId + " is " + current.state() + " for request " + current.lastRequestId();
-            if (!delivery.attempt.isLast()) {
-                throw new RetryableException(Reason.NODE_BUSY, message + "; the request waits");
-            }
-            return reject(Reason.NODE_BUSY, message + " and stayed busy for " + delivery.attempt.receiveCount()
-                    + " deliveries");
+            return reject(Reason.NODE_BUSY, delivery.attempt.waitForBusyNode(current));
         }
 
         /** The node is REGISTERED (by another request): a cheap look in SSM and ECS, no activation. */

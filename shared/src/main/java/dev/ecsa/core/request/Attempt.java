@@ -1,5 +1,8 @@
 package dev.ecsa.core.request;
 
+import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.error.RetryableException;
+import dev.ecsa.core.model.NodeRecord;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -35,6 +38,20 @@ public record Attempt(int receiveCount, int maxReceives, Duration timeLeft) {
     /** Whether no retry will follow: a retryable failure must become the outcome now. */
     public boolean isLast() {
         return receiveCount >= maxReceives;
+    }
+
+    /**
+     * What a delivery does about a node that another request holds busy: it waits (NODE_BUSY, so the queue delivers
+     * it again), unless this is the last delivery, which gets back the reason to reject the request with.
+     *
+     * @throws RetryableException NODE_BUSY unless this is the last delivery
+     */
+    public String waitForBusyNode(NodeRecord node) {
+        String message = "node " + node.nodeId() + " is " + node.state() + " for request " + node.lastRequestId();
+        if (!isLast()) {
+            throw new RetryableException(Reason.NODE_BUSY, message + "; the request waits");
+        }
+        return message + " and stayed busy for " + receiveCount + " deliveries";
     }
 
     /** {@code budget}, shortened to the time the caller has left. */

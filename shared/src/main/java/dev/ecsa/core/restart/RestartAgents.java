@@ -105,13 +105,7 @@ public final class RestartAgents {
         }
         NodeRecord node = found.get();
         if (node.state().isBusy()) {
-            String message = "node " + request.nodeId() + " is " + node.state() + " for request "
-                    + node.lastRequestId();
-            if (!attempt.isLast()) {
-                throw new RetryableException(Reason.NODE_BUSY, message + "; the restart waits");
-            }
-            return reject(request, Reason.NODE_BUSY, message + " and stayed busy for " + attempt.receiveCount()
-                    + " deliveries");
+            return reject(request, Reason.NODE_BUSY, attempt.waitForBusyNode(node));
         }
         if (!RESTARTABLE.contains(node.state())) {
             return reject(request, node.state() == NodeState.DEREGISTRATION_FAILED ? Reason.INVALID_STATE
