@@ -8,6 +8,7 @@ import dev.ecsa.local.hosts.Dirs;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.local.hosts.InstallScriptStandIn;
 import dev.ecsa.local.hosts.SimulatedHost;
+import dev.ecsa.local.hosts.AgentPackageRepository;
 import dev.ecsa.local.hosts.ThrowawayGpgKey;
 import dev.ecsa.local.sim.ControlPlaneSimulator;
 import dev.ecsa.local.sim.SimulatorConfig;
@@ -52,6 +53,7 @@ public final class Bench implements AutoCloseable {
     private final FifoQueues queues;
     private final DynaliteServer dynamo;
     private final ThrowawayGpgKey signingKey;
+    private final AgentPackageRepository agentPackages;
     private final KeyPair sshKey;
     private final Path hostsDir;
     private final byte[] installScript;
@@ -71,6 +73,8 @@ public final class Bench implements AutoCloseable {
             simulator.serveFile(INSTALL_SCRIPT_PATH + ".asc", signingKey.detachSign(installScript));
             simulator.serveFile(INSTALL_SCRIPT_PATH + ".sha256",
                     (InstallScriptStandIn.sha256Hex(installScript) + "\n").getBytes(StandardCharsets.US_ASCII));
+            agentPackages = AgentPackageRepository.withDefaults(simulator, signingKey,
+                    simulatorConfig.region());
 
             sqs = track(EmbeddedSqs.start());
             queues = sqs.createFifoQueueWithDlq(queueSpec);
@@ -182,6 +186,20 @@ public final class Bench implements AutoCloseable {
 
     public String installScriptSha256() {
         return InstallScriptStandIn.sha256Hex(installScript);
+    }
+
+    /** The signed agent packages the simulator serves (AWS's regional package buckets on the bench). */
+    public AgentPackageRepository agentPackages() {
+        return agentPackages;
+    }
+
+    /**
+     * The HTTPS root the agent packages are served under, as {@code https://s3.<region>.amazonaws.com} is for AWS's
+     * buckets (starts the simulator's HTTPS front, as {@link #installScriptHttpsUrl()} does).
+     */
+    public URI agentPackageBaseUrl() {
+        URI script = installScriptHttpsUrl();
+        return script.resolve("/");
     }
 
     /** The key that signed the stand-in (the bench's stand-in for AWS's ECS signing key). */

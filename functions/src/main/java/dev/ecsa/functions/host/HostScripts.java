@@ -36,6 +36,8 @@ public final class HostScripts {
     public static final String CLEANUP = "cleanup.sh";
     /** Resource name of the script that restarts the agents in place. */
     public static final String RESTART_AGENTS = "restart-agents.sh";
+    /** Resource name of the script that upgrades the agents in place. */
+    public static final String UPGRADE_AGENTS = "upgrade-agents.sh";
     /** Resource name of the helper library inlined into every template. */
     public static final String LIBRARY = "ecsa-lib.sh";
 
@@ -46,6 +48,7 @@ public final class HostScripts {
         static final HostScripts BOOTSTRAP_SCRIPT = load(BOOTSTRAP);
         static final HostScripts CLEANUP_SCRIPT = load(CLEANUP);
         static final HostScripts RESTART_SCRIPT = load(RESTART_AGENTS);
+        static final HostScripts UPGRADE_SCRIPT = load(UPGRADE_AGENTS);
     }
 
     private final String name;
@@ -76,6 +79,11 @@ public final class HostScripts {
     /** The agents' restart script (loaded once). */
     public static HostScripts restartAgents() {
         return Cache.RESTART_SCRIPT;
+    }
+
+    /** The agents' in-place upgrade script (loaded once). */
+    public static HostScripts upgradeAgents() {
+        return Cache.UPGRADE_SCRIPT;
     }
 
     /**

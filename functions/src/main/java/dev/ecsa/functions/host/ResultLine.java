@@ -32,6 +32,9 @@ import java.util.List;
  * @param kept what the cleanup deliberately left (credentials not written by the SSM agent)
  * @param failed what the cleanup could not remove (the restart: could not restart)
  * @param restarted the units the restart script restarted
+ * @param upgraded what the upgrade script upgraded ("package from -> to")
+ * @param rolledBack whether the upgrade script undid a failed upgrade completely
+ * @param changed whether the upgrade script changed a package
  */
 public record ResultLine(
         boolean ok,
@@ -52,7 +55,10 @@ public record ResultLine(
         List<String> alreadyAbsent,
         List<String> kept,
         List<String> failed,
-        List<String> restarted) {
+        List<String> restarted,
+        List<String> upgraded,
+        boolean rolledBack,
+        boolean changed) {
 
     /** The prefix of the result line. */
     public static final String MARKER = "ECSA_RESULT";
@@ -77,6 +83,7 @@ public record ResultLine(
         kept = List.copyOf(kept);
         failed = List.copyOf(failed);
         restarted = List.copyOf(restarted);
+        upgraded = List.copyOf(upgraded);
     }
 
     /**
@@ -132,7 +139,10 @@ public record ResultLine(
                 strings(json, "alreadyAbsent"),
                 strings(json, "kept"),
                 strings(json, "failed"),
-                strings(json, "restarted"));
+                strings(json, "restarted"),
+                strings(json, "upgraded"),
+                json.path("rolledBack").asBoolean(false),
+                json.path("changed").asBoolean(false));
     }
 
     private static String text(JsonNode node, String field) {
@@ -157,7 +167,8 @@ public record ResultLine(
                 + ", findings=" + findings + ", outputTail="
                 + (outputTail == null ? "null" : "(" + outputTail.length() + " chars)")
                 + ", stopped=" + stopped + ", notRunning=" + notRunning + ", removed=" + removed
-                + ", alreadyAbsent=" + alreadyAbsent + ", kept=" + kept + ", failed=" + failed + "]";
+                + ", alreadyAbsent=" + alreadyAbsent + ", kept=" + kept + ", failed=" + failed + ", restarted=" + restarted
+                + ", upgraded=" + upgraded + ", rolledBack=" + rolledBack + ", changed=" + changed + "]";
     }
 
     /** The script's stdout does not hold exactly one well-formed result line. */

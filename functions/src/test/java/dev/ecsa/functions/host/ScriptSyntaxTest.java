@@ -21,7 +21,12 @@ class ScriptSyntaxTest {
                 Arguments.of("bootstrap sha256, http, odd url", Fixtures.sha256().render()),
                 Arguments.of("bootstrap with spaces and metacharacters", withMetacharacters()),
                 Arguments.of("cleanup", HostScripts.cleanup().render(Map.of())),
-                Arguments.of("restart-agents", HostScripts.restartAgents().render(Map.of())));
+                Arguments.of("restart-agents", HostScripts.restartAgents().render(Map.of())),
+                Arguments.of("upgrade-agents", new dev.ecsa.functions.drain.HostScriptsUpgrade(
+                        dev.ecsa.functions.drain.HostScriptsUpgrade.Settings.of("eu-west-1", "", "", "",
+                                java.time.Duration.ofSeconds(60))).text(new dev.ecsa.core.upgrade.UpgradeScript.Input(
+                        new dev.ecsa.core.model.TargetVersions("1.90.0", "3.3.1957.0"), "mi-0123456789abcdef0",
+                        "arn:aws:ecs:eu-west-1:123456789012:container-instance/edge/0123456789abcdef0123456789abcdef"))));
     }
 
     private static String withMetacharacters() {
@@ -50,12 +55,13 @@ class ScriptSyntaxTest {
     @Test
     void templatesAndLibraryHaveNoShellcheckFindings(@TempDir Path dir) {
         for (String name : List.of(HostScripts.BOOTSTRAP, HostScripts.CLEANUP, HostScripts.RESTART_AGENTS,
-                HostScripts.LIBRARY)) {
+                HostScripts.UPGRADE_AGENTS, HostScripts.LIBRARY)) {
             Shell.write(dir, name, Shell.resource(name));
         }
         Shell.Run run = Shell.run(List.of("shellcheck", "-s", "bash", "-x", "-P", "SCRIPTDIR",
                 dir.resolve(HostScripts.BOOTSTRAP).toString(), dir.resolve(HostScripts.CLEANUP).toString(),
-                dir.resolve(HostScripts.RESTART_AGENTS).toString(), dir.resolve(HostScripts.LIBRARY).toString()), "");
+                dir.resolve(HostScripts.RESTART_AGENTS).toString(), dir.resolve(HostScripts.UPGRADE_AGENTS).toString(),
+                dir.resolve(HostScripts.LIBRARY).toString()), "");
         assertThat(run.stdout() + run.stderr()).isEmpty();
         assertThat(run.exitCode()).isZero();
     }

@@ -107,6 +107,40 @@ public final class SimulatedHost implements AutoCloseable {
         return sessions.size();
     }
 
+    /**
+     * A fault in the host's package manager: installing {@code version} (the package's full version, e.g.
+     * {@code 1.90.0-1}) of {@code packageName} fails as a broken package's post-installation script would, and
+     * changes nothing.
+     */
+    public void failPackageInstall(String packageName, String version) {
+        addFault("install-fails " + packageName + " " + version);
+    }
+
+    /**
+     * A fault in an agent: once {@code version} of {@code packageName} (amazon-ecs-init or amazon-ssm-agent) is
+     * installed, its agent does not start on this host (the unit fails; it never reports connected).
+     */
+    public void breakAgentVersion(String packageName, String version) {
+        addFault("broken " + packageName + " " + version);
+    }
+
+    /** The installed version of a package as the host's package manager records it, or empty if not installed. */
+    public java.util.Optional<String> installedVersion(String packageName) {
+        ExecResult r = sandbox.exec("grep -qxF " + packageName + " /run/ecsa-sim/packages && "
+                + "cat /run/ecsa-sim/package-versions/" + packageName);
+        return r.exitCode() == 0 ? java.util.Optional.of(r.stdout().strip()) : java.util.Optional.empty();
+    }
+
+    private void addFault(String line) {
+        if (!line.matches("[a-z-]+ [a-z0-9-]+ [0-9A-Za-z.+~-]+")) {
+            throw new IllegalArgumentException("not a fault line: " + line);
+        }
+        ExecResult r = sandbox.exec("echo '" + line + "' >> /run/ecsa-sim/faults");
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("cannot write the fault on " + config().name() + ": " + r.stderr());
+        }
+    }
+
     /** Runs {@code command} in the sandbox without SSH. */
     public ExecResult exec(String command) {
         return sandbox.exec(command);

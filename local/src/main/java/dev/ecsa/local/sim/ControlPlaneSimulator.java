@@ -56,12 +56,12 @@ import org.slf4j.LoggerFactory;
  *     "platformName","platformVersion"}} → {@code {"instanceId":"mi-<17 hex>","region"}}; errors
  *     {@code InvalidActivationId} (unknown), {@code InvalidActivation} (wrong code, or registration limit
  *     reached), {@code ActivationExpired}.</li>
- * <li>{@code /_sim/agent/ssm/ping} {@code {"instanceId","pingStatus":"Online"|"ConnectionLost"}} → {@code {}};
+ * <li>{@code /_sim/agent/ssm/ping} {@code {"instanceId","pingStatus":"Online"|"ConnectionLost","agentVersion"?}} → {@code {}};
  *     {@code InvalidInstanceId} when unknown or deregistered.</li>
  * <li>{@code /_sim/agent/ecs/register} {@code {"cluster","instanceId","attributes":{},"tags":{},"agentVersion"}}
  *     → {@code {"containerInstanceArn","cluster"}}; idempotent per (cluster, mi- id) while not INACTIVE;
  *     errors {@code InvalidInstanceId}, {@code ClusterNotFoundException}.</li>
- * <li>{@code /_sim/agent/ecs/connect} {@code {"containerInstanceArn","connected":true|false}} → {@code {}}.</li>
+ * <li>{@code /_sim/agent/ecs/connect} {@code {"containerInstanceArn","connected":true|false,"agentVersion"?}} → {@code {}}.</li>
  * </ul>
  * Also {@code GET /<path>} serves what {@link #serveFile} published. The contract is also in
  * {@code dev/ecsa/local/sim/AGENT-API.md}.
@@ -235,7 +235,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
     /** Sets the SSM ping status ({@code Online} or {@code ConnectionLost}) as the agent's ping would. */
     public void setPingStatus(String managedInstanceId, String pingStatus) {
         locked(() -> {
-            ssm.ping(managedInstanceId, pingStatus);
+            ssm.ping(managedInstanceId, pingStatus, null);
             return null;
         });
     }
@@ -437,6 +437,11 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         files.put(path.startsWith("/") ? path.substring(1) : path, content.clone());
     }
 
+    /** Stops serving a file published with {@link #serveFile}: {@code GET} answers 404 from now on. */
+    public void withdrawFile(String path) {
+        files.remove(path.startsWith("/") ? path.substring(1) : path);
+    }
+
     private <T> T locked(Supplier<T> action) {
         synchronized (lock) {
             ecs.tick();
@@ -474,7 +479,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
             return WireJson.object().put("instanceId", i.id).put("region", config.region());
         });
         agentOperations.put("/_sim/agent/ssm/ping", req -> {
-            ssm.ping(WireJson.text(req, "instanceId"), WireJson.text(req, "pingStatus"));
+            ssm.ping(WireJson.text(req, "instanceId"), WireJson.text(req, "pingStatus"), WireJson.text(req, "agentVersion"));
             return WireJson.object();
         });
         agentOperations.put("/_sim/agent/ecs/register", req -> {
@@ -487,7 +492,8 @@ public final class ControlPlaneSimulator implements AutoCloseable {
             if (connected == null) {
                 throw SsmSimulation.validation("connected (true or false) is required.");
             }
-            ecs.setAgentConnected(WireJson.text(req, "containerInstanceArn"), connected);
+            ecs.setAgentConnected(WireJson.text(req, "containerInstanceArn"), connected,
+                    WireJson.text(req, "agentVersion"));
             return WireJson.object();
         });
     }

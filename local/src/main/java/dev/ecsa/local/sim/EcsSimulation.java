@@ -71,7 +71,8 @@ final class EcsSimulation {
         final Map<String, String> attributes;
         final Map<String, String> tags;
         final Instant registeredAt;
-        final String agentVersion;
+        /** As the agent reported it when it registered or last connected. */
+        String agentVersion;
         final NavigableMap<Long, Task> tasks = new TreeMap<>();
         String status = ACTIVE;
         boolean agentConnected = true;
@@ -205,9 +206,18 @@ final class EcsSimulation {
     }
 
     void setAgentConnected(String containerInstanceArn, boolean connected) {
+        setAgentConnected(containerInstanceArn, connected, null);
+    }
+
+    /** The agent (re)connects or disconnects; a connecting agent reports its version (an upgraded agent a new one). */
+    void setAgentConnected(String containerInstanceArn, boolean connected, String agentVersion) {
         Instance i = instanceByArn(containerInstanceArn);
         if (i.agentConnected != connected) {
             i.agentConnected = connected;
+            i.version++;
+        }
+        if (connected && agentVersion != null && !agentVersion.isBlank() && !agentVersion.equals(i.agentVersion)) {
+            i.agentVersion = agentVersion;
             i.version++;
         }
     }

@@ -96,6 +96,8 @@ final class SsmSimulation {
         final Instant registrationDate;
         final Map<String, String> tags = new LinkedHashMap<>();
         String pingStatus = "Online";
+        /** The version the agent reported with its last ping (AGENT_VERSION until it reports one). */
+        String agentVersion = AGENT_VERSION;
         Instant lastPing;
         boolean deregistered;
 
@@ -116,7 +118,7 @@ final class SsmSimulation {
 
         ManagedInstanceView view() {
             return new ManagedInstanceView(id, activationId, name, iamRole, pingStatus, ipAddress, computerName,
-                    registrationDate, lastPing, Map.copyOf(tags), deregistered);
+                    registrationDate, lastPing, Map.copyOf(tags), deregistered, agentVersion);
         }
     }
 
@@ -262,7 +264,7 @@ final class SsmSimulation {
                 case "ResourceType" -> predicates.add(i -> values.contains("ManagedInstance"));
                 case "PlatformTypes" -> predicates.add(i -> values.contains("Linux"));
                 case "IamRole" -> predicates.add(i -> values.contains(i.iamRole));
-                case "AgentVersion" -> predicates.add(i -> values.contains(AGENT_VERSION));
+                case "AgentVersion" -> predicates.add(i -> values.contains(i.agentVersion));
                 case "AssociationStatus" -> predicates.add(i -> false);
                 case "SourceIds" -> predicates.add(i -> values.contains(i.id));
                 case "SourceTypes" -> predicates.add(i -> values.contains("AWS::SSM::ManagedInstance"));
@@ -379,7 +381,7 @@ final class SsmSimulation {
         return i;
     }
 
-    void ping(String instanceId, String pingStatus) {
+    void ping(String instanceId, String pingStatus, String agentVersion) {
         if (!"Online".equals(pingStatus) && !"ConnectionLost".equals(pingStatus)) {
             throw validation("pingStatus must be Online or ConnectionLost.");
         }
@@ -387,6 +389,9 @@ final class SsmSimulation {
         i.pingStatus = pingStatus;
         if (pingStatus.equals("Online")) {
             i.lastPing = clock.instant();
+        }
+        if (agentVersion != null && !agentVersion.isBlank()) {
+            i.agentVersion = agentVersion;
         }
     }
 
@@ -460,7 +465,7 @@ final class SsmSimulation {
         ObjectNode node = WireJson.object()
                 .put("InstanceId", i.id)
                 .put("PingStatus", i.pingStatus)
-                .put("AgentVersion", AGENT_VERSION)
+                .put("AgentVersion", i.agentVersion)
                 .put("IsLatestVersion", false)
                 .put("PlatformType", "Linux")
                 .put("ActivationId", i.activationId)

@@ -8,6 +8,8 @@ set -e
 
 SIM_ENDPOINT="@@SIMULATOR_ENDPOINT@@"
 SIM_AGENT_VERSION="1.82.0"
+# The SSM agent version the stand-in installs (its package's version without the "-1" release).
+SIM_SSM_AGENT_VERSION="3.3.1142.0"
 SIM_WAIT_TRIES=10
 SIM_WAIT_SLEEP=1
 # Seconds spent "downloading" the agents' packages: the real script spends most of its time there.
@@ -209,6 +211,10 @@ if [ "$PKG_MANAGER" != "apt" ]; then PKG_EXT="rpm"; fi
 WORKDIR=$(mktemp -d)
 trap 'rm -rf "$WORKDIR"' EXIT
 
+bench-package() { # <name> <version> <file>: a bench package file (see the pkg shim) for the package manager
+    printf 'ecsa-sim-package\nPackage: %s\nVersion: %s\nArchitecture: %s\n' "$1" "$2" "$ARCH_ALT" > "$3"
+}
+
 write-ssm-agent() {
     mkdir -p /lib/systemd/system /var/log/amazon/ssm /etc/amazon/ssm
     cat > /usr/bin/amazon-ssm-agent <<AGENT
@@ -221,13 +227,17 @@ VAULT=/var/lib/amazon/ssm/Vault/Store/RegistrationKey
 LOG=/var/log/amazon/ssm/amazon-ssm-agent.log
 mkdir -p /var/log/amazon/ssm
 log() { echo "$(date -u '+%Y-%m-%d %H:%M:%S') $*" >> "$LOG"; }
+# The version is the installed package's (an upgrade or a rollback changes it), without the package release.
+VERSION=$(sed 's/-[0-9]*$//' /run/ecsa-sim/package-versions/amazon-ssm-agent 2>/dev/null)
+[ -n "$VERSION" ] || VERSION=3.3.1142.0
 post() { # <path> <json> -> body, then a line with the HTTP status
     curl -s -w '\n%{http_code}' -X POST -H 'Content-Type: application/json' --data "$2" "$SIM_ENDPOINT$1"
 }
 ping() {
     local id; id=$(jq -r '.instanceID // empty' "$VAULT" 2>/dev/null)
     [ -n "$id" ] || { log "ERROR instance is not registered"; return 1; }
-    post /_sim/agent/ssm/ping "$(jq -nc --arg i "$id" --arg s "$1" '{instanceId:$i,pingStatus:$s}')" >/dev/null
+    post /_sim/agent/ssm/ping "$(jq -nc --arg i "$id" --arg s "$1" --arg v "$VERSION" \
+        '{instanceId:$i,pingStatus:$s,agentVersion:$v}')" >/dev/null
     log "INFO ping $1 for $id"
 }
 if [ "$1" = "-register" ]; then
@@ -269,10 +279,16 @@ if [ "$1" = "-register" ]; then
     echo "Successfully registered the instance with AWS SSM using Managed instance-id: $MI"
     exit 0
 fi
+broken() { # a fault: this version of the package does not start on this host (/run/ecsa-sim/faults)
+    grep -qxF "broken amazon-ssm-agent $(cat /run/ecsa-sim/package-versions/amazon-ssm-agent 2>/dev/null)" \
+        /run/ecsa-sim/faults 2>/dev/null
+}
 case "$1" in
-    ""|-sim-start) ping Online ;;
+    ""|-sim-start)
+        if broken; then log "ERROR amazon-ssm-agent $VERSION failed to start (bench fault)"; ping ConnectionLost; exit 1; fi
+        ping Online ;;
     -sim-stop) ping ConnectionLost ;;
-    -version|--version) echo "SSM Agent version: 3.3.0.0-sim" ;;
+    -version|--version) echo "SSM Agent version: $VERSION" ;;
     *) echo "unsupported in the bench: $*" >&2; exit 1 ;;
 esac
 AGENT
@@ -280,7 +296,8 @@ AGENT
 #!/bin/bash
 # ssm-cli (offline-bench fake)
 if [ "$1" = get-instance-information ]; then
-    jq -c '{region:.region,"instance-id":.instanceID,"release-version":"3.3.0.0-sim"}' /var/lib/amazon/ssm/Vault/Store/RegistrationKey
+    V=$(sed 's/-[0-9]*$//' /run/ecsa-sim/package-versions/amazon-ssm-agent 2>/dev/null)
+    jq -c --arg v "${V:-3.3.1142.0}" '{region:.region,"instance-id":.instanceID,"release-version":$v}' /var/lib/amazon/ssm/Vault/Store/RegistrationKey
 else
     echo "unsupported" >&2; exit 1
 fi
@@ -310,7 +327,7 @@ if ! $SKIP_REGISTRATION; then
     else
         echo "Installing SSM agent from amazon-ssm-$REGION (bench package)"
         write-ssm-agent
-        : > "$WORKDIR/amazon-ssm-agent.$PKG_EXT"
+        bench-package amazon-ssm-agent "$SIM_SSM_AGENT_VERSION-1" "$WORKDIR/amazon-ssm-agent.$PKG_EXT"
         gpg-check "amazon-ssm-agent.$PKG_EXT"
         if [ "$PKG_MANAGER" == "apt" ]; then dpkg -i "$WORKDIR/amazon-ssm-agent.deb"; else install-package "$WORKDIR/amazon-ssm-agent.rpm"; fi
     fi
@@ -382,10 +399,14 @@ write-ecs-init() {
 #!/bin/bash
 # amazon-ecs-init (offline-bench fake): "start" registers the container instance through the simulator.
 SIM_ENDPOINT="$SIM_ENDPOINT"
-AGENT_VERSION="$SIM_AGENT_VERSION"
+BAKED_VERSION="$SIM_AGENT_VERSION"
 INIT
     cat >> /usr/libexec/amazon-ecs-init <<'INIT'
 LOG=/var/log/ecs/ecs-agent.log
+# The agent's version is the installed package's (an upgrade or a rollback changes it), without the release.
+PACKAGE_VERSION=$(cat /run/ecsa-sim/package-versions/amazon-ecs-init 2>/dev/null)
+AGENT_VERSION=$(echo "$PACKAGE_VERSION" | sed 's/-[0-9]*$//')
+[ -n "$AGENT_VERSION" ] || AGENT_VERSION="$BAKED_VERSION"
 INTRO=/run/ecsa-sim/introspection/v1
 CHECKPOINT=/var/lib/ecs/data/agent.db
 mkdir -p /var/log/ecs /var/lib/ecs/data
@@ -398,7 +419,8 @@ serve-metadata() { # <cluster> <arn or empty>: what the introspection API on :51
     mv "$INTRO/metadata.new" "$INTRO/metadata"
 }
 connect() { # <arn> <true|false>
-    post /_sim/agent/ecs/connect "$(jq -nc --arg a "$1" --argjson c "$2" '{containerInstanceArn:$a,connected:$c}')" >/dev/null
+    post /_sim/agent/ecs/connect "$(jq -nc --arg a "$1" --argjson c "$2" --arg v "$AGENT_VERSION" \
+        '{containerInstanceArn:$a,connected:$c,agentVersion:$v}')" >/dev/null
 }
 case "$1" in
     pre-start|post-stop) exit 0 ;;
@@ -412,6 +434,10 @@ case "$1" in
 esac
 CLUSTER="${ECS_CLUSTER:-default}"
 log info "Amazon ECS agent Version: $AGENT_VERSION (sim), cluster $CLUSTER"
+if [ -n "$PACKAGE_VERSION" ] && grep -qxF "broken amazon-ecs-init $PACKAGE_VERSION" /run/ecsa-sim/faults 2>/dev/null; then
+    log critical "Agent $AGENT_VERSION exited: bench fault (this package version does not start on this host)"
+    exit 1
+fi
 if grep -q '^SIM_AGENT_NEVER_REGISTERS=1' /run/ecsa-sim/host.conf 2>/dev/null; then
     # The agent listens but never gets a container instance (e.g. no route to ECS).
     log error "Unable to register as a container instance with ECS: RequestError: send request failed (bench: host configured to never register)"
@@ -480,7 +506,9 @@ install-ecs-init() {
     if [ "$PKG_EXT" == "rpm" ] && [ -n "$RPM_URL" ]; then src="$RPM_URL"; fi
     echo "Installing amazon-ecs-init $ECS_VERSION from $src (bench package)"
     write-ecs-init
-    : > "$WORKDIR/amazon-ecs-init.$PKG_EXT"
+    local version="$SIM_AGENT_VERSION"
+    if [ "$ECS_VERSION" != latest ]; then version="$ECS_VERSION"; fi
+    bench-package amazon-ecs-init "$version-1" "$WORKDIR/amazon-ecs-init.$PKG_EXT"
     gpg-check "amazon-ecs-init.$PKG_EXT"
     install-package "$WORKDIR/amazon-ecs-init.$PKG_EXT"
 
