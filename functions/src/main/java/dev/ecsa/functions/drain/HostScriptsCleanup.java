@@ -2,8 +2,6 @@ package dev.ecsa.functions.drain;
 
 import dev.ecsa.core.deregister.CleanupReport;
 import dev.ecsa.core.deregister.CleanupScript;
-import dev.ecsa.core.error.PermanentException;
-import dev.ecsa.core.error.Reason;
 import dev.ecsa.functions.host.HostScripts;
 import dev.ecsa.functions.host.ResultLine;
 import java.util.Map;
@@ -23,15 +21,7 @@ public final class HostScriptsCleanup implements CleanupScript {
 
     @Override
     public CleanupReport interpret(dev.ecsa.core.port.ScriptResult run) {
-        ResultLine result;
-        try {
-            result = ResultLine.parse(run.stdoutTail());
-        } catch (ResultLine.MalformedScriptOutputException e) {
-            // Typically sudo refusing (no passwordless sudo) or a login shell eating stdin; the host's own output is
-            // not quoted: it is third-party text.
-            throw new PermanentException(Reason.SCRIPT_OUTPUT_INVALID,
-                    "the cleanup script exited with status " + run.exitCode() + ": " + e.getMessage());
-        }
+        ResultLine result = ResultLine.parse(run, "the cleanup script");
         return new CleanupReport(result.ok(), result.reason(), result.stopped(), result.removed(),
                 result.alreadyAbsent(), result.kept(), result.failed());
     }

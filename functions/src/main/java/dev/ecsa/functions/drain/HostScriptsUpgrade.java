@@ -140,13 +140,7 @@ public final class HostScriptsUpgrade implements UpgradeScript {
 
     @Override
     public Report interpret(ScriptResult run) {
-        ResultLine result;
-        try {
-            result = ResultLine.parse(run.stdoutTail());
-        } catch (ResultLine.MalformedScriptOutputException e) {
-            throw new PermanentException(Reason.SCRIPT_OUTPUT_INVALID,
-                    "the upgrade script exited with status " + run.exitCode() + ": " + e.getMessage());
-        }
+        ResultLine result = ResultLine.parse(run, "the upgrade script");
         return new Report(result.ok(), result.step(), blankToNull(result.reason()), result.message(),
                 result.rolledBack(), result.changed(), result.upgraded(), result.failed(), result.ecsAgentVersion(),
                 result.ssmAgentVersion());

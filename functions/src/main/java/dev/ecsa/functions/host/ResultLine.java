@@ -145,6 +145,23 @@ public record ResultLine(
                 json.path("changed").asBoolean(false));
     }
 
+    /**
+     * Parses the result line of one of the project's scripts run over SSH.
+     *
+     * @param what the script as the failure names it, e.g. "the cleanup script"
+     * @throws dev.ecsa.core.error.PermanentException SCRIPT_OUTPUT_INVALID when there is no well-formed result line:
+     *     typically sudo refusing (no passwordless sudo) or a login shell eating stdin. The host's own output is
+     *     third-party text and is not quoted.
+     */
+    public static ResultLine parse(dev.ecsa.core.port.ScriptResult run, String what) {
+        try {
+            return parse(run.stdoutTail());
+        } catch (MalformedScriptOutputException e) {
+            throw new dev.ecsa.core.error.PermanentException(dev.ecsa.core.error.Reason.SCRIPT_OUTPUT_INVALID,
+                    what + " exited with status " + run.exitCode() + ": " + e.getMessage());
+        }
+    }
+
     private static String text(JsonNode node, String field) {
         JsonNode v = node.get(field);
         return v == null || v.isNull() ? null : v.asText();

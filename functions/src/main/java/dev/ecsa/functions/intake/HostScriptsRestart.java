@@ -1,7 +1,5 @@
 package dev.ecsa.functions.intake;
 
-import dev.ecsa.core.error.PermanentException;
-import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.port.ScriptResult;
 import dev.ecsa.core.restart.RestartScript;
 import dev.ecsa.functions.host.HostScripts;
@@ -23,14 +21,7 @@ public final class HostScriptsRestart implements RestartScript {
 
     @Override
     public Report interpret(ScriptResult run) {
-        ResultLine result;
-        try {
-            result = ResultLine.parse(run.stdoutTail());
-        } catch (ResultLine.MalformedScriptOutputException e) {
-            // Typically sudo refusing (no passwordless sudo); the host's own output is third-party text, not quoted.
-            throw new PermanentException(Reason.SCRIPT_OUTPUT_INVALID,
-                    "the restart script exited with status " + run.exitCode() + ": " + e.getMessage());
-        }
+        ResultLine result = ResultLine.parse(run, "the restart script");
         return new Report(result.ok(), result.restarted(), result.failed());
     }
 }

@@ -154,28 +154,29 @@ class UpgradeAgentsScriptIT {
 
     @Test
     void anAgentThatDoesNotStartAfterTheUpgradeIsRolledBack() {
-        SimulatedHost host = bench.host("up-broken");
-        NodeRecord node = bench.register(host, Bench.CLUSTER);
-        host.breakAgentVersion("amazon-ecs-init", ECS_NEW + "-1");
-
-        UpgradeScript.Report report = upgrade(host, node, new TargetVersions(ECS_NEW, SSM_NEW));
-
-        assertThat(report.reason()).as(report.toString()).isEqualTo("UPGRADE_ROLLED_BACK");
+        UpgradeScript.Report report = upgradeWithABrokenVersion("up-broken", "amazon-ecs-init", ECS_NEW);
         assertThat(report.step()).isEqualTo("rollback");
         assertThat(report.notes()).anyMatch(n -> n.contains("did not report " + ECS_NEW));
-        assertStillRunsTheOldVersionsUnderTheSameIds(host, node);
     }
 
     @Test
     void aFailedSsmAgentUpgradeTakesTheEcsAgentBackToo() {
-        SimulatedHost host = bench.host("up-ssmbroken");
+        UpgradeScript.Report report = upgradeWithABrokenVersion("up-ssmbroken", "amazon-ssm-agent", SSM_NEW);
+        assertThat(report.notes()).anyMatch(n -> n.contains("SSM agent"));
+    }
+
+    /** Upgrades both agents on a host where the new version of one does not start; both must be put back. */
+    private UpgradeScript.Report upgradeWithABrokenVersion(String hostName, String packageName, String version) {
+        SimulatedHost host = bench.host(hostName);
         NodeRecord node = bench.register(host, Bench.CLUSTER);
-        host.breakAgentVersion("amazon-ssm-agent", SSM_NEW + "-1");
+        host.breakAgentVersion(packageName, version + "-1");
 
         UpgradeScript.Report report = upgrade(host, node, new TargetVersions(ECS_NEW, SSM_NEW));
 
         assertThat(report.reason()).as(report.toString()).isEqualTo("UPGRADE_ROLLED_BACK");
+        assertThat(report.rolledBack()).isTrue();
         assertStillRunsTheOldVersionsUnderTheSameIds(host, node);
+        return report;
     }
 
     @Test

@@ -9,8 +9,16 @@ import net.schmizz.sshj.SSHClient;
 import net.schmizz.sshj.connection.channel.direct.Session;
 import net.schmizz.sshj.userauth.keyprovider.KeyPairWrapper;
 
-/** Test SSH client: SSHJ with the host key pinned by fingerprint and public-key authentication. */
+/**
+ * Test SSH client: SSHJ with the host key pinned by fingerprint and public-key authentication, on the JDK's own
+ * cryptography as the functions run it (the hosts' ECDSA host keys need the key-factory name the service's SSH adapter
+ * registers; without it this class worked only after another test had built that adapter).
+ */
 final class Ssh {
+
+    static {
+        new dev.ecsa.functions.ssh.SshjRemoteHost();
+    }
 
     private Ssh() {
     }
