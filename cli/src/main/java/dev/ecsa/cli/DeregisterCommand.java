@@ -5,7 +5,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code ecsa deregister NODE ...}: sends a deregister request (drain, deregister from ECS and SSM, clean up). */
@@ -20,19 +19,8 @@ final class DeregisterCommand extends BackendCommand implements Callable<Integer
     @Parameters(index = "0", paramLabel = "NODE", description = "The node's id.")
     String nodeId;
 
-    @Option(names = "--drain-timeout", paramLabel = "SECONDS",
-            description = "How long the drain may take (60..3600; default: the stack's, 10 minutes).")
-    Integer drainTimeoutSeconds;
-
-    @Option(names = "--on-timeout", paramLabel = "POLICY",
-            description = "At the deadline: revert (default: back to ACTIVE), force (deregister anyway) or keep "
-                    + "(stay DRAINING).")
-    String onTimeout;
-
-    @Option(names = "--host-key-fingerprint", paramLabel = "SHA256:...",
-            description = "The host's new key, when it was reinstalled since it registered: the cleanup expects it "
-                    + "instead of the pinned one.")
-    String hostKeyFingerprint;
+    @Mixin
+    DrainOptions drain;
 
     @Override
     public Integer call() throws Exception {
@@ -41,9 +29,7 @@ final class DeregisterCommand extends BackendCommand implements Callable<Integer
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("action", "deregister");
             body.put("nodeId", nodeId);
-            RegisterCommand.putIfPresent(body, "drainTimeoutSeconds", drainTimeoutSeconds);
-            RegisterCommand.putIfPresent(body, "onTimeout", onTimeout);
-            RegisterCommand.putIfPresent(body, "hostKeyFingerprint", hostKeyFingerprint);
+            drain.fill(body);
             send.fill(body, root.env);
             RequestSender.validate(body);
             Sending.requireKnownNode(connections, nodeId, send, "ecsa status lists the nodes; a node registered by "

@@ -128,6 +128,7 @@ public final class EcsaCli implements Callable<Integer> {
         m.put("register", RegisterCommand.class);
         m.put("deregister", DeregisterCommand.class);
         m.put("restart", RestartCommand.class);
+        m.put("upgrade", UpgradeCommand.class);
         m.put("status", StatusCommand.class);
         m.put("versions", VersionsCommand.class);
         m.put("wait", WaitCommand.class);

@@ -77,7 +77,7 @@ final class Printer {
         }
         String code = switch (s) {
             case "REGISTERED", "DEREGISTERED", "ALREADY_REGISTERED", "ALREADY_GONE", "FORCE_DEREGISTERED",
-                    "AGENTS_RESTARTED", "SUCCEEDED", "OK" -> "32";
+                    "AGENTS_RESTARTED", "UPGRADED", "SUCCEEDED", "OK" -> "32";
             case "REGISTERING", "DRAINING", "DEREGISTERING", "STARTED", "IN_PROGRESS", "RECEIVED" -> "33";
             case "REGISTRATION_FAILED", "DEREGISTRATION_FAILED", "REJECTED", "FAILED", "TIMED_OUT",
                     "DRAIN_TIMED_OUT" -> "31";

@@ -20,6 +20,8 @@ import dev.ecsa.functions.aws.SfnDrainWorkflow;
 import dev.ecsa.functions.aws.SsmHybridActivations;
 import dev.ecsa.functions.aws.SsmManagedInstances;
 import dev.ecsa.functions.drain.DrainPorts;
+import dev.ecsa.functions.drain.HostScriptsUpgrade;
+import dev.ecsa.core.deregister.UpgradeAgents;
 import dev.ecsa.store.DynamoDbNodeStore;
 import dev.ecsa.functions.host.InstallScriptPin;
 import dev.ecsa.functions.host.OpenPgpKeys;
@@ -98,6 +100,7 @@ public final class CompositionRoot {
         private final FunctionsConfig config;
         private final AwsClients clients;
         private final Clock clock;
+        private final String region;
         private final Supplier<TemplateBootstrapScripts.Settings> scriptSettings;
         private final Once<ReconcileStore> store = new Once<>(() -> new DynamoDbNodeStore(clients().dynamoDb(),
                 config().tableName(), config().requestRetention(), clock()));
@@ -131,6 +134,7 @@ public final class CompositionRoot {
             this.config = config;
             this.clock = clock;
             this.clients = new AwsClients(aws);
+            this.region = aws.region().id();
             this.scriptSettings = scripts;
         }
 
@@ -140,7 +144,8 @@ public final class CompositionRoot {
                     secrets(), new TemplateBootstrapScripts(scriptSettings.get()),
                     drainWorkflow(), events(), clock,
                     Intake.registrationSettings(config), Intake.deregisterSettings(config),
-                    config.maxReceives(), Intake.DEFAULT_SAFETY_MARGIN, Set.copyOf(config.clusters()));
+                    config.maxReceives(), Intake.DEFAULT_SAFETY_MARGIN, Set.copyOf(config.clusters()),
+                    config.targets());
         }
 
         /** What the reconcile function needs; {@code env} carries the reconciler's own settings. */
@@ -172,7 +177,10 @@ public final class CompositionRoot {
         /** What the drain function needs. */
         public DrainPorts drainSteps() {
             return new DrainPorts(reconcileStore(), containerInstances(), managedInstances(), remoteHost(), secrets(),
-                    events(), clock, DrainPorts.settings(config));
+                    events(), clock, DrainPorts.settings(config), new HostScriptsUpgrade(HostScriptsUpgrade.Settings.of(
+                            region, config.agentPackageUrl(), config.agentPackageKey(),
+                            config.agentPackageKeyFingerprints(), HostScriptsUpgrade.AGENT_WAIT)),
+                    UpgradeAgents.UpgradeSettings.defaults());
         }
 
         public FunctionsConfig config() {

@@ -84,6 +84,7 @@ public final class DrainStepHandler implements RequestStreamHandler {
             case APPLY_TIMEOUT_POLICY -> tasks.applyTimeoutPolicy(payload.drainState());
             case DEREGISTER -> tasks.deregister(payload.drainState());
             case CLEAN_HOST -> tasks.cleanHost(payload.drainState());
+            case UPGRADE_AGENTS -> tasks.upgradeAgents(payload.drainState());
             case RECORD_FAILURE -> tasks.recordFailure(payload.failedState(), payload.caughtError());
             default -> throw new PermanentException(Reason.INTERNAL,
                     payload.step().stateName() + " is not a Task of the drain function");

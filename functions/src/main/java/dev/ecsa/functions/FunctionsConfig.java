@@ -1,5 +1,6 @@
 package dev.ecsa.functions;
 
+import dev.ecsa.core.model.TargetVersions;
 import dev.ecsa.core.contract.FunctionEnvironment;
 import java.time.Duration;
 import java.util.Arrays;
@@ -31,6 +32,11 @@ import java.util.Optional;
  * @param drainStateMachineArn the drain workflow
  * @param requestRetention     how long request records are kept
  * @param maxReceives          the queue's maxReceiveCount: the delivery with this count is the last one
+ * @param targets              the agent versions an upgrade reaches when its request names none
+ * @param agentPackageUrl      where upgrades fetch agent packages (empty = AWS's regional buckets)
+ * @param agentPackageKey      base64 of the armored key block a mirror's packages are signed with (empty = the keys
+ *                             shipped in the zip)
+ * @param agentPackageKeyFingerprints the primary keys of that block, space-separated
  */
 public record FunctionsConfig(
         String stackName,
@@ -50,7 +56,11 @@ public record FunctionsConfig(
         String onDrainTimeout,
         String drainStateMachineArn,
         Duration requestRetention,
-        int maxReceives) {
+        int maxReceives,
+        TargetVersions targets,
+        String agentPackageUrl,
+        String agentPackageKey,
+        String agentPackageKeyFingerprints) {
 
     public FunctionsConfig {
         clusters = List.copyOf(clusters);
@@ -87,7 +97,12 @@ public record FunctionsConfig(
                 get(env, FunctionEnvironment.ON_DRAIN_TIMEOUT).orElse("revert"),
                 get(env, FunctionEnvironment.DRAIN_STATE_MACHINE_ARN).orElse(""),
                 Duration.ofDays(Long.parseLong(get(env, FunctionEnvironment.REQUEST_RETENTION_DAYS).orElse("90"))),
-                Integer.parseInt(get(env, FunctionEnvironment.MAX_RECEIVES).orElse("5")));
+                Integer.parseInt(get(env, FunctionEnvironment.MAX_RECEIVES).orElse("5")),
+                new TargetVersions(get(env, FunctionEnvironment.TARGET_ECS_AGENT_VERSION).orElse(null),
+                        get(env, FunctionEnvironment.TARGET_SSM_AGENT_VERSION).orElse(null)),
+                get(env, FunctionEnvironment.AGENT_PACKAGE_URL).orElse(""),
+                get(env, FunctionEnvironment.AGENT_PACKAGE_SIGNING_KEY).orElse(""),
+                get(env, FunctionEnvironment.AGENT_PACKAGE_KEY_FINGERPRINTS).orElse(""));
     }
 
     private static Optional<String> get(Map<String, String> env, String key) {

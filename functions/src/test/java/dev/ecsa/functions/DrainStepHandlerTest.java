@@ -73,7 +73,8 @@ class DrainStepHandlerTest {
         // The shape docs/drain-workflow.md documents.
         assertThat(fields).containsExactly("requestId", "nodeId", "cluster", "containerInstanceArn", "deadline",
                 "policy", "nodeVersion", "nodeState", "weSetDraining", "pollSeconds", "decision", "checks",
-                "remainingTasks", "standaloneTasks", "blockingTasks", "forced", "deregistered");
+                "remainingTasks", "standaloneTasks", "blockingTasks", "forced", "deregistered", "purpose", "targets");
+        assertThat(state.get("purpose").asText()).isEqualTo("DEREGISTER");
         assertThat(state.get("decision").asText()).isEqualTo("WAIT");
         assertThat(state.get("pollSeconds").asInt()).isEqualTo(15);
         assertThat(state.get("weSetDraining").asBoolean()).isTrue();
@@ -181,7 +182,7 @@ class DrainStepHandlerTest {
                 });
         DrainPorts s = bench.steps();
         DrainStepHandler h = new DrainStepHandler(new DrainPorts(s.store(), broken, s.managed(), s.hosts(),
-                s.secrets(), s.events(), s.clock(), s.settings()));
+                s.secrets(), s.events(), s.clock(), s.settings(), s.upgrade(), s.upgrades()));
 
         assertThatThrownBy(() -> invoke(h, payload("StartDrain", input())))
                 .isExactlyInstanceOf(PermanentException.class)

@@ -52,6 +52,10 @@ public final class DrainStateMachine extends Construct {
     public static final String NODE_DEREGISTERED = DrainStep.NODE_DEREGISTERED.stateName();
     public static final String DRAIN_ENDED_WITHOUT_DEREGISTRATION = DrainStep.DRAIN_ENDED_WITHOUT_DEREGISTRATION.stateName();
     public static final String DRAIN_FAILED = DrainStep.DRAIN_FAILED.stateName();
+    public static final String UPGRADE_AGENTS = DrainStep.UPGRADE_AGENTS.stateName();
+    public static final String UPGRADE_DECISION = DrainStep.UPGRADE_DECISION.stateName();
+    public static final String NODE_UPGRADED = DrainStep.NODE_UPGRADED.stateName();
+    public static final String UPGRADE_NOT_APPLIED = DrainStep.UPGRADE_NOT_APPLIED.stateName();
 
     /**
      * The one error type the workflow retries. The Lambda Java runtime reports an uncaught exception's class name as
@@ -90,6 +94,7 @@ public final class DrainStateMachine extends Construct {
         LambdaInvoke applyTimeoutPolicy = step(APPLY_TIMEOUT_POLICY, drainFunction);
         LambdaInvoke deregister = step(DEREGISTER, drainFunction);
         LambdaInvoke cleanHost = step(CLEAN_HOST, drainFunction);
+        LambdaInvoke upgradeAgents = step(UPGRADE_AGENTS, drainFunction);
         LambdaInvoke recordFailure = LambdaInvoke.Builder.create(this, RECORD_FAILURE)
                 .lambdaFunction(drainFunction)
                 .payload(TaskInput.fromObject(Map.of(
@@ -109,13 +114,22 @@ public final class DrainStateMachine extends Construct {
         Succeed endedWithout = Succeed.Builder.create(this, DRAIN_ENDED_WITHOUT_DEREGISTRATION)
                 .comment("The deadline passed and the policy reverted the node to ACTIVE or kept it DRAINING.")
                 .build();
+        Succeed upgraded = Succeed.Builder.create(this, NODE_UPGRADED)
+                .comment("The agents run the new versions under the same ids; the instance is ACTIVE again.")
+                .build();
+        Fail notUpgraded = Fail.Builder.create(this, UPGRADE_NOT_APPLIED)
+                .error("UpgradeNotApplied")
+                .cause("The upgrade was rolled back, refused before any change, or not confirmed; the request record "
+                        + "holds why and whether the node is ACTIVE again or held DRAINING.")
+                .build();
         Fail failed = Fail.Builder.create(this, DRAIN_FAILED)
                 .error("DrainFailed")
                 .cause("A step failed permanently; the request record holds the reason.")
                 .build();
 
         recordFailure.addRetry(throttled());
-        for (LambdaInvoke task : List.of(startDrain, checkDrain, applyTimeoutPolicy, deregister, cleanHost)) {
+        for (LambdaInvoke task : List.of(startDrain, checkDrain, applyTimeoutPolicy, deregister, cleanHost,
+                upgradeAgents)) {
             task.addRetry(retryable());
             task.addRetry(throttled());
             task.addCatch(recordFailure, CatchProps.builder()
@@ -129,10 +143,15 @@ public final class DrainStateMachine extends Construct {
                 .when(decided(WorkflowDecision.DRAINED), deregister)
                 .when(decided(WorkflowDecision.DEADLINE_PASSED), applyTimeoutPolicy)
                 .when(decided(WorkflowDecision.DEREGISTER), deregister)
+                .when(decided(WorkflowDecision.UPGRADE), upgradeAgents)
                 .otherwise(waitForDrain);
         Choice timeoutDecision = Choice.Builder.create(this, TIMEOUT_DECISION).build()
                 .when(decided(WorkflowDecision.DEREGISTER), deregister)
+                .when(decided(WorkflowDecision.UPGRADE), upgradeAgents)
                 .otherwise(endedWithout);
+        Choice upgradeDecision = Choice.Builder.create(this, UPGRADE_DECISION).build()
+                .when(decided(WorkflowDecision.UPGRADED), upgraded)
+                .otherwise(notUpgraded);
 
         startDrain.next(drainDecision);
         waitForDrain.next(checkDrain);
@@ -140,6 +159,7 @@ public final class DrainStateMachine extends Construct {
         applyTimeoutPolicy.next(timeoutDecision);
         deregister.next(cleanHost);
         cleanHost.next(deregistered);
+        upgradeAgents.next(upgradeDecision);
 
         LogGroup logs = LogGroup.Builder.create(this, "Logs")
                 .retention(logRetention)
@@ -150,7 +170,8 @@ public final class DrainStateMachine extends Construct {
                 .stateMachineType(StateMachineType.STANDARD)
                 .definitionBody(DefinitionBody.fromChainable(startDrain))
                 .comment("Drain an ECS Anywhere node, wait until no task is left or the deadline passes, then "
-                        + "deregister it from ECS and Systems Manager and clean the host, or apply the timeout policy.")
+                        + "deregister it from ECS and Systems Manager and clean the host (or, for an upgrade, upgrade "
+                        + "its agents in place and set it ACTIVE again), or apply the timeout policy.")
                 // Generous bound: the drain deadline is at most one hour; the rest is retries and cleanup.
                 .timeout(Duration.hours(2))
                 .tracingEnabled(true)

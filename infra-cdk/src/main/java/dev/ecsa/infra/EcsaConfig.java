@@ -53,6 +53,11 @@ import software.constructs.Node;
  * @param repairMaxUnhealthyPercent repair acts in a cluster only while at most this share of its nodes is unhealthy
  * @param repairRestart             let the repair send a restart request for an unhealthy node (once per streak)
  * @param repairStepAfterSeconds    how long after the quarantine the restart is due (0-86400)
+ * @param agentPackageUrl           where upgrades fetch agent packages: empty = AWS's regional buckets, or a mirror
+ *                                  with their layout
+ * @param agentPackageSigningKey    a mirror's signing keys: base64 of an armored key block (empty = the keys shipped
+ *                                  in the zip)
+ * @param agentPackageKeyFingerprints the primary fingerprints of that block, space-separated
  */
 public record EcsaConfig(
         String stackName,
@@ -88,7 +93,10 @@ public record EcsaConfig(
         boolean repairQuarantine,
         int repairMaxUnhealthyPercent,
         boolean repairRestart,
-        int repairStepAfterSeconds) {
+        int repairStepAfterSeconds,
+        String agentPackageUrl,
+        String agentPackageSigningKey,
+        String agentPackageKeyFingerprints) {
 
     /** The pinned primary key fingerprint of "Amazon ECS <ecs-security@amazon.com>" (AWS ECS Anywhere docs). */
     public static final String AWS_ECS_SIGNING_KEY_FINGERPRINT = "F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F";
@@ -137,6 +145,15 @@ public record EcsaConfig(
         }
         // The same rule the reconciler applies: a bad target fails the synth, not the first reconcile.
         new dev.ecsa.core.model.TargetVersions(emptyToNull(targetEcsAgentVersion), emptyToNull(targetSsmAgentVersion));
+        if (!agentPackageUrl.isEmpty()
+                && !agentPackageUrl.matches("https?://[A-Za-z0-9.:\\[\\]_-]+(/[A-Za-z0-9._~/-]*)?")) {
+            throw new IllegalArgumentException("ecsa:agentPackageUrl must be an http(s) URL without query, not "
+                    + agentPackageUrl);
+        }
+        if (agentPackageSigningKey.isEmpty() != agentPackageKeyFingerprints.isEmpty()) {
+            throw new IllegalArgumentException("ecsa:agentPackageSigningKey and ecsa:agentPackageKeyFingerprints "
+                    + "go together: a mirror's key block and the fingerprints of its primary keys");
+        }
         if (repairUnhealthyAfterSeconds < 60 || repairUnhealthyAfterSeconds > 86_400) {
             throw new IllegalArgumentException("ecsa:repairUnhealthyAfterSeconds must be 60-86400 (a minute to a day)");
         }
@@ -197,7 +214,10 @@ public record EcsaConfig(
                         String.valueOf(RepairSettings.DEFAULT_MAX_UNHEALTHY_PERCENT))),
                 Boolean.parseBoolean(text(node, "ecsa:repairRestart", "false")),
                 Integer.parseInt(text(node, "ecsa:repairStepAfterSeconds",
-                        String.valueOf(RepairSettings.DEFAULT_STEP_AFTER.toSeconds()))));
+                        String.valueOf(RepairSettings.DEFAULT_STEP_AFTER.toSeconds()))),
+                text(node, "ecsa:agentPackageUrl", ""),
+                text(node, "ecsa:agentPackageSigningKey", ""),
+                text(node, "ecsa:agentPackageKeyFingerprints", ""));
     }
 
     private static String emptyToNull(String s) {

@@ -1,5 +1,6 @@
 package dev.ecsa.infra;
 
+import dev.ecsa.core.deregister.UpgradeAgents;
 import dev.ecsa.core.contract.FunctionBudgets;
 import dev.ecsa.core.contract.FunctionEnvironment;
 import dev.ecsa.core.contract.InventorySchema;
@@ -98,7 +99,8 @@ public final class EcsaStack extends Stack {
         // Every timeout from the budgets it must hold (FunctionBudgets): the consumer's follows the registration
         // budget, the queue's visibility covers one whole invocation, the drain function's holds CleanHost's SSH work.
         int nodeRequestTimeout = FunctionBudgets.nodeRequestTimeoutSeconds(config.registrationBudgetSeconds());
-        int drainStepTimeout = FunctionBudgets.drainStepTimeoutSeconds(DrainSettings.defaults(""));
+        int drainStepTimeout = FunctionBudgets.drainStepTimeoutSeconds(DrainSettings.defaults(""),
+                UpgradeAgents.UpgradeSettings.defaults());
 
         // ---- Inventory: one table, node items and request items ----
         Table table = Table.Builder.create(this, "Inventory")
@@ -231,10 +233,19 @@ public final class EcsaStack extends Stack {
         registerEnv.put(FunctionEnvironment.REGISTRATION_BUDGET_SECONDS,
                 Integer.toString(config.registrationBudgetSeconds()));
         registerEnv.put(FunctionEnvironment.MAX_RECEIVES, Integer.toString(MAX_RECEIVES));
+        // An upgrade that names no version goes to the stack's targets.
+        registerEnv.put(FunctionEnvironment.TARGET_ECS_AGENT_VERSION, config.targetEcsAgentVersion());
+        registerEnv.put(FunctionEnvironment.TARGET_SSM_AGENT_VERSION, config.targetSsmAgentVersion());
         Function nodeRequest = function("NodeRequest", NODE_REQUEST_HANDLER, code, registerEnv,
                 nodeRequestTimeout, 1024, logRetention, vpc, subnets, securityGroup);
-        Function drain = function("DrainStep", DRAIN_STEP_HANDLER, code, env, drainStepTimeout, 1024, logRetention,
-                vpc, subnets, securityGroup);
+        Map<String, String> drainEnv = new HashMap<>(env);
+        // Where upgrades fetch agent packages and the keys they are verified against (empty: AWS's buckets and the
+        // keys shipped in the zip). Always present, so a deploy with other context changes values, not the shape.
+        drainEnv.put(FunctionEnvironment.AGENT_PACKAGE_URL, config.agentPackageUrl());
+        drainEnv.put(FunctionEnvironment.AGENT_PACKAGE_SIGNING_KEY, config.agentPackageSigningKey());
+        drainEnv.put(FunctionEnvironment.AGENT_PACKAGE_KEY_FINGERPRINTS, config.agentPackageKeyFingerprints());
+        Function drain = function("DrainStep", DRAIN_STEP_HANDLER, code, drainEnv, drainStepTimeout, 1024,
+                logRetention, vpc, subnets, securityGroup);
         Map<String, String> reconcileEnv = new HashMap<>(env);
         // DescribeActivations finds the stack's activations by the role they pass.
         reconcileEnv.put(FunctionEnvironment.ECS_ANYWHERE_ROLE, activationRole);

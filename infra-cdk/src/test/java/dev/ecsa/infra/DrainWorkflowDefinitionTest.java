@@ -32,7 +32,8 @@ class DrainWorkflowDefinitionTest {
                 DrainStateMachine.DRAIN_DECISION, DrainStateMachine.APPLY_TIMEOUT_POLICY, DrainStateMachine.TIMEOUT_DECISION,
                 DrainStateMachine.DEREGISTER, DrainStateMachine.CLEAN_HOST, DrainStateMachine.RECORD_FAILURE,
                 DrainStateMachine.NODE_DEREGISTERED, DrainStateMachine.DRAIN_ENDED_WITHOUT_DEREGISTRATION,
-                DrainStateMachine.DRAIN_FAILED);
+                DrainStateMachine.DRAIN_FAILED, DrainStateMachine.UPGRADE_AGENTS, DrainStateMachine.UPGRADE_DECISION,
+                DrainStateMachine.NODE_UPGRADED, DrainStateMachine.UPGRADE_NOT_APPLIED);
     }
 
     @Test
@@ -54,10 +55,12 @@ class DrainWorkflowDefinitionTest {
     @Test
     void everyTaskTimesOutJustAfterTheDrainFunctionItself() {
         int expected = dev.ecsa.core.contract.FunctionBudgets.drainStepTimeoutSeconds(
-                dev.ecsa.core.deregister.DrainSettings.defaults("")) + DrainStateMachine.TASK_TIMEOUT_SLACK_SECONDS;
+                dev.ecsa.core.deregister.DrainSettings.defaults(""),
+                dev.ecsa.core.deregister.UpgradeAgents.UpgradeSettings.defaults())
+                + DrainStateMachine.TASK_TIMEOUT_SLACK_SECONDS;
         for (String task : List.of(DrainStateMachine.START_DRAIN, DrainStateMachine.CHECK_DRAIN,
                 DrainStateMachine.APPLY_TIMEOUT_POLICY, DrainStateMachine.DEREGISTER, DrainStateMachine.CLEAN_HOST,
-                DrainStateMachine.RECORD_FAILURE)) {
+                DrainStateMachine.UPGRADE_AGENTS, DrainStateMachine.RECORD_FAILURE)) {
             assertThat(definition.path("States").path(task).path("TimeoutSeconds").asInt()).as(task)
                     .isEqualTo(expected);
         }

@@ -1,5 +1,8 @@
 package dev.ecsa.functions.drain;
 
+import dev.ecsa.core.register.Sleeper;
+import dev.ecsa.core.deregister.UpgradeAgents;
+import dev.ecsa.core.upgrade.UpgradeScript;
 import dev.ecsa.core.deregister.DrainSettings;
 import dev.ecsa.core.deregister.DrainTasks;
 import dev.ecsa.core.port.ContainerInstances;
@@ -14,10 +17,12 @@ import java.util.Objects;
 
 /**
  * What the drain function needs, built once at init by the composition root: the adapters of six ports, the clock and
- * the settings. The cleanup script is the drain function's own ({@link HostScriptsCleanup}).
+ * the settings. The cleanup script is the drain function's own ({@link HostScriptsCleanup}); the upgrade script
+ * ({@link HostScriptsUpgrade}) carries where agent packages come from and the keys they are checked against.
  */
 public record DrainPorts(NodeStore store, ContainerInstances containers, ManagedInstances managed, RemoteHost hosts,
-                         SecretSource secrets, EventPublisher events, Clock clock, DrainSettings settings) {
+                         SecretSource secrets, EventPublisher events, Clock clock, DrainSettings settings,
+                         UpgradeScript upgrade, UpgradeAgents.UpgradeSettings upgrades) {
 
     public DrainPorts {
         Objects.requireNonNull(store, "store");
@@ -28,6 +33,8 @@ public record DrainPorts(NodeStore store, ContainerInstances containers, Managed
         Objects.requireNonNull(events, "events");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(upgrade, "upgrade");
+        Objects.requireNonNull(upgrades, "upgrades");
     }
 
     /** The drain settings of a stack: its poll interval and SSH key secret, and the project's SSH limits. */
@@ -39,7 +46,7 @@ public record DrainPorts(NodeStore store, ContainerInstances containers, Managed
 
     /** The use cases, built on these dependencies. */
     public DrainTasks tasks() {
-        return new DrainTasks(store, containers, managed, hosts, secrets, events, new HostScriptsCleanup(), clock,
-                settings);
+        return new DrainTasks(store, containers, managed, hosts, secrets, events, new HostScriptsCleanup(), upgrade,
+                Sleeper.threadSleep(), clock, settings, upgrades);
     }
 }

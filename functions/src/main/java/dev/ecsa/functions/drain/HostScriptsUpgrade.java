@@ -41,7 +41,13 @@ public final class HostScriptsUpgrade implements UpgradeScript {
             "DE92C7DA3E56E92331D62A36BC1F495C97DD04ED",
             "4855A9E6833216D6A77D8FE451A8E050D0052E5D",
             "1C5B395CBE5E74E2F1CA21592784DBF388D19D46");
-    /** The SSM agent's key file shipped next to the ECS key. */
+    /** How long an agent may take to run again after its restart (the install script allows the ECS agent 100 s). */
+    public static final Duration AGENT_WAIT = Duration.ofSeconds(90);
+    /**
+     * The SSM agent's key file shipped next to the ECS key: {@code aws/amazon-ecs-agent/scripts/amazon-ssm-agent.gpg}
+     * exported minimal (each key with its self-signatures only, {@code gpg --export-options export-minimal}); the keys
+     * and their fingerprints are AWS's.
+     */
     public static final String SHIPPED_SSM_KEYS = "amazon-ssm-agent.gpg";
 
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9A-F]{40}");

@@ -18,7 +18,9 @@ import dev.ecsa.core.register.BootstrapScripts;
 import dev.ecsa.core.register.RegisterNode;
 import dev.ecsa.core.register.RegistrationSettings;
 import dev.ecsa.core.register.Sleeper;
+import dev.ecsa.core.model.TargetVersions;
 import dev.ecsa.core.restart.RestartAgents;
+import dev.ecsa.core.deregister.UpgradeIntake;
 import dev.ecsa.core.restart.RestartSettings;
 import dev.ecsa.core.validation.FieldRules;
 import dev.ecsa.functions.FunctionsConfig;
@@ -34,12 +36,13 @@ import java.util.Set;
  * @param maxReceives  the queue's maxReceiveCount (the stack's redrive policy): the delivery at this count is the last
  * @param safetyMargin kept back from Lambda's remaining time, so the function records an outcome before it is killed
  * @param managedClusters the clusters a request may name (the stack's IAM covers exactly these); empty = any
+ * @param upgradeTargets  the versions an upgrade reaches when its request names none (the stack's targets)
  */
 public record Intake(NodeStore store, HybridActivations activations, ManagedInstances managedInstances,
                      ContainerInstances containerInstances, RemoteHost remoteHost, SecretSource secrets,
                      BootstrapScripts scripts, DrainWorkflow drainWorkflow, EventPublisher events, Clock clock,
                      RegistrationSettings registration, DeregisterSettings deregistration, int maxReceives,
-                     Duration safetyMargin, Set<String> managedClusters) {
+                     Duration safetyMargin, Set<String> managedClusters, TargetVersions upgradeTargets) {
 
     /** The stack's maxReceiveCount for the node-request queue (EcsaStack). */
     public static final int DEFAULT_MAX_RECEIVES = 5;
@@ -61,9 +64,21 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
         Objects.requireNonNull(deregistration, "deregistration");
         Objects.requireNonNull(safetyMargin, "safetyMargin");
         managedClusters = Set.copyOf(managedClusters);
+        Objects.requireNonNull(upgradeTargets, "upgradeTargets");
         if (maxReceives < 1) {
             throw new IllegalArgumentException("maxReceives must be at least 1");
         }
+    }
+
+    /** Without stack targets for upgrades (each upgrade request names its versions). */
+    public Intake(NodeStore store, HybridActivations activations, ManagedInstances managedInstances,
+                  ContainerInstances containerInstances, RemoteHost remoteHost, SecretSource secrets,
+                  BootstrapScripts scripts, DrainWorkflow drainWorkflow, EventPublisher events, Clock clock,
+                  RegistrationSettings registration, DeregisterSettings deregistration, int maxReceives,
+                  Duration safetyMargin, Set<String> managedClusters) {
+        this(store, activations, managedInstances, containerInstances, remoteHost, secrets, scripts, drainWorkflow,
+                events, clock, registration, deregistration, maxReceives, safetyMargin, managedClusters,
+                TargetVersions.none());
     }
 
     /** Without a cluster restriction (tests and benches that name their own clusters). */
@@ -73,7 +88,7 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
                   RegistrationSettings registration, DeregisterSettings deregistration, int maxReceives,
                   Duration safetyMargin) {
         this(store, activations, managedInstances, containerInstances, remoteHost, secrets, scripts, drainWorkflow,
-                events, clock, registration, deregistration, maxReceives, safetyMargin, Set.of());
+                events, clock, registration, deregistration, maxReceives, safetyMargin, Set.of(), TargetVersions.none());
     }
 
     /** The registration settings of a stack (its name, default cluster, SSH key secret and budget). */
@@ -110,6 +125,12 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
                 RestartSettings.defaults(registration.sshKeySecretId()));
     }
 
+    /** The upgrade's intake on these dependencies: the drain's settings and the stack's target versions. */
+    public UpgradeIntake upgradeIntake() {
+        return new UpgradeIntake(store, managedInstances, containerInstances, drainWorkflow, events, clock,
+                deregistration, upgradeTargets);
+    }
+
     /** Rejections of invalid requests on these dependencies. */
     public RequestRejections rejections() {
         return new RequestRejections(store, events, clock);
@@ -117,7 +138,7 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
 
     /** The use case the node-request function runs for every message. */
     public AcceptNodeRequest acceptNodeRequest() {
-        return new AcceptNodeRequest(registerNode(), deregisterIntake(), restartAgents(), rejections(),
+        return new AcceptNodeRequest(registerNode(), deregisterIntake(), restartAgents(), upgradeIntake(), rejections(),
                 managedClusters());
     }
 }

@@ -66,6 +66,8 @@ public final class DrainBench {
 
     public DrainPorts steps() {
         return new DrainPorts(store, containers, managed, hosts, secrets, events, clock,
-                DrainSettings.defaults(KEY_SECRET));
+                DrainSettings.defaults(KEY_SECRET), new HostScriptsUpgrade(HostScriptsUpgrade.Settings.of("eu-west-1",
+                        "", "", "", HostScriptsUpgrade.AGENT_WAIT)),
+                dev.ecsa.core.deregister.UpgradeAgents.UpgradeSettings.defaults());
     }
 }

@@ -144,6 +144,12 @@ public final class StackOnBench implements AutoCloseable {
             Map<String, String> context = new LinkedHashMap<>();
             context.put(FunctionEnvironment.INSTALL_SCRIPT_URL, bench.installScriptHttpsUrl().toString());
             context.put(FunctionEnvironment.INSTALL_SCRIPT_SHA256, bench.installScriptSha256());
+            // Agent upgrades fetch from the bench's package repository, signed by the bench's key: a mirror, as a
+            // deployment names one with -c ecsa:agentPackageUrl=... and its key.
+            context.put(FunctionEnvironment.AGENT_PACKAGE_URL, bench.agentPackageBaseUrl().toString());
+            context.put(FunctionEnvironment.AGENT_PACKAGE_SIGNING_KEY, java.util.Base64.getEncoder().encodeToString(
+                    bench.signingKey().armoredPublicKey().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            context.put(FunctionEnvironment.AGENT_PACKAGE_KEY_FINGERPRINTS, bench.signingKey().fingerprint());
             context.putAll(options.contextValues());
             checkContextNames(context.keySet());
             // The three environments start side by side: each init (and SnapStart's restore) takes a few seconds.

@@ -1,5 +1,7 @@
 package dev.ecsa.it.drain;
 
+import dev.ecsa.core.deregister.UpgradeAgents;
+import dev.ecsa.functions.drain.HostScriptsUpgrade;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ecsa.functions.sqs.SqsBatchResponse;
 import dev.ecsa.functions.sqs.SqsEvent;
@@ -192,7 +194,8 @@ final class DrainBench implements AutoCloseable {
                     new SsmManagedInstances(drainStepAws.ssm(), iam.stackName()), ssh,
                     new SecretsManagerSecretSource(drainStepAws.secretsManager()),
                     new EventBridgeEventPublisher(drainStepAws.eventBridge(), "default"), clock,
-                    DrainSettings.defaults(Bench.SSH_KEY_SECRET)));
+                    DrainSettings.defaults(Bench.SSH_KEY_SECRET), new HostScriptsUpgrade(upgradeSettings(bench)),
+                    new UpgradeAgents.UpgradeSettings(Duration.ofSeconds(20), Duration.ofMillis(200))));
             drainFunction = TaskHandler.stream((in, out) -> drain.handleRequest(in, out, null));
             emulator.register(STATE_MACHINE_ARN, definition, this::runTask,
                     ExecutionOptions.fast(Duration.ofMillis(1), Duration.ofMillis(1)));
@@ -217,6 +220,14 @@ final class DrainBench implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /** The upgrade script's settings on the bench: its package repository and signing key, agents given 5 s. */
+    static HostScriptsUpgrade.Settings upgradeSettings(Bench bench) {
+        String key = java.util.Base64.getEncoder().encodeToString(
+                bench.signingKey().armoredPublicKey().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return HostScriptsUpgrade.Settings.of(bench.simulator().config().region(),
+                bench.agentPackageBaseUrl().toString(), key, bench.signingKey().fingerprint(), Duration.ofSeconds(5));
     }
 
     static DrainBench start(HostConfig... hosts) {
@@ -280,12 +291,25 @@ final class DrainBench implements AutoCloseable {
      * @param extra optional fields, e.g. {@code drainTimeoutSeconds}, {@code onTimeout}
      */
     ExecutionResult deregister(String requestId, String nodeId, Map<String, Object> extra) {
+        return runWorkflow("deregister", requestId, nodeId, extra);
+    }
+
+    /**
+     * Sends an upgrade through the node-request handler and waits for its drain workflow execution to end.
+     *
+     * @param extra e.g. {@code ecsAgentVersion}, {@code ssmAgentVersion}, {@code onTimeout}
+     */
+    ExecutionResult upgrade(String requestId, String nodeId, Map<String, Object> extra) {
+        return runWorkflow("upgrade", requestId, nodeId, extra);
+    }
+
+    private ExecutionResult runWorkflow(String action, String requestId, String nodeId, Map<String, Object> extra) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("action", "deregister");
+        body.put("action", action);
         body.put("requestId", requestId);
         body.put("nodeId", nodeId);
         body.put("requestedBy", "it-drain");
-        body.put("reason", "retiring the host");
+        body.put("reason", action.equals("upgrade") ? "agents behind" : "retiring the host");
         body.putAll(extra);
         clock.freeze();
         try {

@@ -139,8 +139,10 @@ class DrainWorkflowBenchIT {
         assertThat(d.definition.path("StartAt").asText()).isEqualTo("StartDrain");
         assertThat(names).containsExactlyInAnyOrder("StartDrain", "DrainDecision", "WaitForDrain", "CheckDrain",
                 "ApplyTimeoutPolicy", "TimeoutDecision", "Deregister", "CleanHost", "RecordFailure",
-                "NodeDeregistered", "DrainEndedWithoutDeregistration", "DrainFailed");
-        for (String task : List.of("StartDrain", "CheckDrain", "ApplyTimeoutPolicy", "Deregister", "CleanHost")) {
+                "NodeDeregistered", "DrainEndedWithoutDeregistration", "DrainFailed", "UpgradeAgents",
+                "UpgradeDecision", "NodeUpgraded", "UpgradeNotApplied");
+        for (String task : List.of("StartDrain", "CheckDrain", "ApplyTimeoutPolicy", "Deregister", "CleanHost",
+                "UpgradeAgents")) {
             var state = d.definition.path("States").path(task);
             assertThat(state.path("Retry").toString()).as(task).contains("\"dev.ecsa.core.error.RetryableException\"");
             assertThat(state.path("Catch").get(0).path("Next").asText()).as(task).isEqualTo("RecordFailure");

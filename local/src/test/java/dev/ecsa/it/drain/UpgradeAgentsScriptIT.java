@@ -53,11 +53,7 @@ class UpgradeAgentsScriptIT {
                 HostConfig.builder("up-tampered").build(),
                 HostConfig.builder("up-noway").build(),
                 HostConfig.builder("up-stuck").build());
-        Bench b = bench.bench;
-        String key = Base64.getEncoder().encodeToString(
-                b.signingKey().armoredPublicKey().getBytes(StandardCharsets.US_ASCII));
-        script = new HostScriptsUpgrade(HostScriptsUpgrade.Settings.of(b.simulator().config().region(),
-                b.agentPackageBaseUrl().toString(), key, b.signingKey().fingerprint(), Duration.ofSeconds(5)));
+        script = new HostScriptsUpgrade(DrainBench.upgradeSettings(bench.bench));
     }
 
     @AfterAll

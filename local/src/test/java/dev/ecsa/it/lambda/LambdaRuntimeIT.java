@@ -16,6 +16,7 @@ import dev.ecsa.store.DynamoDbNodeStore;
 import dev.ecsa.store.InventoryTable;
 import dev.ecsa.local.Bench;
 import dev.ecsa.local.hosts.SimulatedHost;
+import dev.ecsa.local.hosts.AgentPackageRepository;
 import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.contract.FunctionEnvironment;
@@ -67,7 +68,7 @@ class LambdaRuntimeIT {
     static void start() throws Exception {
         Path root = Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize();
         bench = Bench.start(HostConfig.builder("lr-host").build(), HostConfig.builder("lr-drained").build(),
-                HostConfig.builder("lr-restart").build());
+                HostConfig.builder("lr-restart").build(), HostConfig.builder("lr-upgrade").build());
         String region = bench.simulator().config().region();
         dynamoClients = new AwsClients(AwsClients.Settings.aws(Region.of(region))
                 .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("bench", "bench")))
@@ -213,9 +214,7 @@ class LambdaRuntimeIT {
     void aDeregistrationThroughTheZipRunsTheDrainWorkflowWithEveryCallAuthorized() throws Exception {
         LambdaFunction intake = stack.nodeRequest();
         LambdaFunction drain = stack.drainStep();
-        intake.invoke(sqsEvent(registerBody("lr-dreg-reg", bench.host("lr-drained"))));
-        var registered = store.getNode("lr-drained").orElseThrow();
-        assertThat(registered.state()).as(String.join("\n", intake.log())).isEqualTo(NodeState.REGISTERED);
+        var registered = registered("lr-dreg-reg", "lr-drained");
 
         LambdaFunction.Invocation accepted = intake.invoke(sqsEvent(JSON.writeValueAsString(Map.of(
                 "action", "deregister", "requestId", "lr-dreg-1", "nodeId", "lr-drained", "requestedBy", "it"))));
@@ -246,9 +245,7 @@ class LambdaRuntimeIT {
     @Test
     void aRestartThroughTheZipBringsBothAgentsBackUnderTheSameIds() throws Exception {
         LambdaFunction intake = stack.nodeRequest();
-        intake.invoke(sqsEvent(registerBody("lr-rst-reg", bench.host("lr-restart"))));
-        var registered = store.getNode("lr-restart").orElseThrow();
-        assertThat(registered.state()).as(String.join("\n", intake.log())).isEqualTo(NodeState.REGISTERED);
+        var registered = registered("lr-rst-reg", "lr-restart");
         bench.simulator().setAgentConnected(registered.containerInstanceArn(), false);
         bench.simulator().setPingStatus(registered.managedInstanceId(), "ConnectionLost");
 
@@ -273,6 +270,50 @@ class LambdaRuntimeIT {
                 .as("no new registration").hasSize(1);
         assertThat(jsonLines(intake)).anySatisfy(line -> assertThat(line.has("AgentsRestarted")).isTrue());
         assertThat(unexpectedDenials()).isEmpty();
+    }
+
+    /**
+     * An upgrade through the zip: the NodeRequest function starts the drain workflow with purpose UPGRADE, whose
+     * UpgradeAgents Task (the DrainStep function from the zip, with the stack's package settings pointing at the bench's
+     * repository and key) upgrades both agents in place; ECS and SSM report the new versions under the same ids.
+     */
+    @Test
+    void anUpgradeThroughTheZipKeepsTheNodesIdentity() throws Exception {
+        LambdaFunction intake = stack.nodeRequest();
+        LambdaFunction drain = stack.drainStep();
+        var registered = registered("lr-upg-reg", "lr-upgrade");
+
+        LambdaFunction.Invocation accepted = intake.invoke(sqsEvent(JSON.writeValueAsString(Map.of(
+                "action", "upgrade", "requestId", "lr-upg-1", "nodeId", "lr-upgrade", "requestedBy", "it",
+                "ecsAgentVersion", AgentPackageRepository.NEWER_ECS_VERSION,
+                "ssmAgentVersion", AgentPackageRepository.NEWER_SSM_VERSION))));
+        assertThat(accepted.ok()).as(accepted.body()).isTrue();
+        ExecutionResult execution = stack.stepFunctions().awaitResult(stateMachineArn.replace(":stateMachine:",
+                ":execution:") + ":lr-upg-1", java.time.Duration.ofMinutes(3));
+
+        assertThat(execution.status()).as(execution.error() + " " + execution.cause() + "\n"
+                + String.join("\n", drain.log())).isEqualTo(ExecutionStatus.SUCCEEDED);
+        RequestRecord record = store.getRequest("lr-upg-1").orElseThrow();
+        assertThat(record.outcome()).as(record.failure() + " " + record.steps()).isEqualTo(Outcome.UPGRADED);
+        var after = store.getNode("lr-upgrade").orElseThrow();
+        assertThat(after.state()).isEqualTo(NodeState.REGISTERED);
+        assertThat(after.managedInstanceId()).isEqualTo(registered.managedInstanceId());
+        assertThat(after.containerInstanceArn()).isEqualTo(registered.containerInstanceArn());
+        assertThat(bench.simulator().containerInstance(after.containerInstanceArn()).orElseThrow().agentVersion())
+                .isEqualTo(AgentPackageRepository.NEWER_ECS_VERSION);
+        assertThat(bench.simulator().managedInstance(after.managedInstanceId()).orElseThrow().agentVersion())
+                .isEqualTo(AgentPackageRepository.NEWER_SSM_VERSION);
+        assertThat(jsonLines(drain)).anySatisfy(line -> assertThat(line.has("AgentsUpgraded")).isTrue());
+        assertThat(unexpectedDenials()).isEmpty();
+    }
+
+    /** Registers the host through the zip's node-request function and returns its node item, REGISTERED. */
+    private NodeRecord registered(String requestId, String host) throws Exception {
+        LambdaFunction intake = stack.nodeRequest();
+        intake.invoke(sqsEvent(registerBody(requestId, bench.host(host))));
+        NodeRecord node = store.getNode(host).orElseThrow();
+        assertThat(node.state()).as(String.join("\n", intake.log())).isEqualTo(NodeState.REGISTERED);
+        return node;
     }
 
     /** A call outside the role's grants is denied as AWS denies it, and the zip logs the failure at ERROR. */

@@ -1,5 +1,6 @@
 package dev.ecsa.core.contract;
 
+import dev.ecsa.core.deregister.UpgradeAgents;
 import dev.ecsa.core.deregister.DrainSettings;
 import java.time.Duration;
 
@@ -46,12 +47,22 @@ public final class FunctionBudgets {
     }
 
     /**
-     * The drain function: the longest step is CleanHost, an SSH connect plus the cleanup script, with its AWS calls
-     * around them.
+     * AWS calls UpgradeAgents makes around its SSH work and its confirmation, at most, each bounded by
+     * {@link #AWS_CALL_TIMEOUT}: the request, the node, the secret, the instance's status, the node's move.
      */
-    public static int drainStepTimeoutSeconds(DrainSettings drain) {
-        long seconds = drain.connectTimeout().toSeconds() + drain.commandTimeout().toSeconds()
-                + DRAIN_STEP_AWS_CALLS * AWS_CALL_TIMEOUT.toSeconds();
+    public static final int UPGRADE_STEP_AWS_CALLS = 5;
+
+    /**
+     * The drain function: its longest step is CleanHost (an SSH connect plus the cleanup script, with its AWS calls
+     * around them) or UpgradeAgents (the same SSH limits, then up to the upgrade's confirmation time), whichever is
+     * longer.
+     */
+    public static int drainStepTimeoutSeconds(DrainSettings drain, UpgradeAgents.UpgradeSettings upgrade) {
+        long ssh = drain.connectTimeout().toSeconds() + drain.commandTimeout().toSeconds();
+        long cleanHost = ssh + DRAIN_STEP_AWS_CALLS * AWS_CALL_TIMEOUT.toSeconds();
+        long upgradeAgents = ssh + upgrade.verifyTimeout().toSeconds()
+                + UPGRADE_STEP_AWS_CALLS * AWS_CALL_TIMEOUT.toSeconds();
+        long seconds = Math.max(cleanHost, upgradeAgents);
         if (seconds > LAMBDA_MAX_TIMEOUT_SECONDS) {
             throw new IllegalArgumentException("the drain step's budgets add up to " + seconds
                     + " s, over Lambda's " + LAMBDA_MAX_TIMEOUT_SECONDS + " s");

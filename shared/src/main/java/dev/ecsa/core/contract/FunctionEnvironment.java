@@ -55,6 +55,12 @@ public final class FunctionEnvironment {
     public static final String REPAIR_STEP_AFTER_SECONDS = "ECSA_REPAIR_STEP_AFTER_SECONDS";
     /** The node-request queue's URL, where the repair sends its restart requests (set when the repair restarts). */
     public static final String REQUEST_QUEUE_URL = "ECSA_REQUEST_QUEUE_URL";
+    /** Where upgrades fetch agent packages: empty for AWS's regional buckets, or a mirror with their layout. */
+    public static final String AGENT_PACKAGE_URL = "ECSA_AGENT_PACKAGE_URL";
+    /** A mirror's signing keys: base64 of an armored key block (empty: the keys shipped in the zip). */
+    public static final String AGENT_PACKAGE_SIGNING_KEY = "ECSA_AGENT_PACKAGE_SIGNING_KEY";
+    /** The primary fingerprints of the mirror's key block, space-separated. */
+    public static final String AGENT_PACKAGE_KEY_FINGERPRINTS = "ECSA_AGENT_PACKAGE_KEY_FINGERPRINTS";
     /** Repair acts in a cluster only while at most this percent of its registered nodes is unhealthy (default 40). */
     public static final String REPAIR_MAX_UNHEALTHY_PERCENT = "ECSA_REPAIR_MAX_UNHEALTHY_PERCENT";
     /** Metric namespace of the functions' EMF lines; the stack's alarms read the same. */

@@ -23,6 +23,8 @@ public final class ServiceMetrics {
     public static final String DEREGISTRATION_FAILED = "DeregistrationFailed";
     public static final String AGENTS_RESTARTED = "AgentsRestarted";
     public static final String AGENTS_RESTART_FAILED = "AgentsRestartFailed";
+    public static final String AGENTS_UPGRADED = "AgentsUpgraded";
+    public static final String AGENTS_UPGRADE_FAILED = "AgentsUpgradeFailed";
     /** The reconciler's total of findings other than OK (it writes its metrics itself, one line per run). */
     public static final String RECONCILE_FINDINGS = "ReconcileFindings";
     public static final String RECONCILE_FIXES = "ReconcileFixes";
@@ -30,18 +32,20 @@ public final class ServiceMetrics {
     /** Every outcome metric, in the order a dashboard shows them. */
     public static final List<String> OUTCOMES = List.of(NODE_REGISTERED, REGISTRATION_FAILED, REQUEST_REJECTED,
             DRAIN_STARTED, NODE_DEREGISTERED, DRAIN_TIMED_OUT, DEREGISTRATION_FAILED, AGENTS_RESTARTED,
-            AGENTS_RESTART_FAILED);
+            AGENTS_RESTART_FAILED, AGENTS_UPGRADED, AGENTS_UPGRADE_FAILED);
 
-    private static final Map<Class<? extends NodeEvent>, String> BY_EVENT = Map.of(
-            NodeEvent.NodeRegistered.class, NODE_REGISTERED,
-            NodeEvent.NodeRegistrationFailed.class, REGISTRATION_FAILED,
-            NodeEvent.NodeRequestRejected.class, REQUEST_REJECTED,
-            NodeEvent.NodeDrainStarted.class, DRAIN_STARTED,
-            NodeEvent.NodeDeregistered.class, NODE_DEREGISTERED,
-            NodeEvent.NodeDrainTimedOut.class, DRAIN_TIMED_OUT,
-            NodeEvent.NodeDeregistrationFailed.class, DEREGISTRATION_FAILED,
-            NodeEvent.NodeAgentsRestarted.class, AGENTS_RESTARTED,
-            NodeEvent.NodeAgentsRestartFailed.class, AGENTS_RESTART_FAILED);
+    private static final Map<Class<? extends NodeEvent>, String> BY_EVENT = Map.ofEntries(
+            Map.entry(NodeEvent.NodeRegistered.class, NODE_REGISTERED),
+            Map.entry(NodeEvent.NodeRegistrationFailed.class, REGISTRATION_FAILED),
+            Map.entry(NodeEvent.NodeRequestRejected.class, REQUEST_REJECTED),
+            Map.entry(NodeEvent.NodeDrainStarted.class, DRAIN_STARTED),
+            Map.entry(NodeEvent.NodeDeregistered.class, NODE_DEREGISTERED),
+            Map.entry(NodeEvent.NodeDrainTimedOut.class, DRAIN_TIMED_OUT),
+            Map.entry(NodeEvent.NodeDeregistrationFailed.class, DEREGISTRATION_FAILED),
+            Map.entry(NodeEvent.NodeAgentsRestarted.class, AGENTS_RESTARTED),
+            Map.entry(NodeEvent.NodeAgentsRestartFailed.class, AGENTS_RESTART_FAILED),
+            Map.entry(NodeEvent.NodeUpgraded.class, AGENTS_UPGRADED),
+            Map.entry(NodeEvent.NodeUpgradeFailed.class, AGENTS_UPGRADE_FAILED));
 
     private ServiceMetrics() {
     }

@@ -20,7 +20,8 @@ import java.time.Clock;
  *       the request ends DRAIN_TIMED_OUT naming the tasks that blocked;</li>
  *   <li>revert, but the DRAINING was someone else's: it is left alone, the node goes to DRAIN_KEPT, DRAIN_TIMED_OUT;</li>
  *   <li>keep: the node goes to DRAIN_KEPT, DRAIN_KEPT;</li>
- *   <li>force: nothing changes here; the decision DEREGISTER sends the workflow to Deregister with force.</li>
+ *   <li>force: nothing changes here; the decision DEREGISTER sends the workflow to Deregister with force (an
+ *       upgrade's decision UPGRADE sends it to UpgradeAgents).</li>
  * </ul>
  * Every case publishes NodeDrainTimedOut (with the action, so an alert can tell keep from revert).
  *
@@ -54,6 +55,13 @@ public final class ApplyTimeoutPolicy {
             case KEEP_DRAINING -> "policy keep: container instance left DRAINING, node DRAIN_KEPT; a person must decide";
             case FORCE_DEREGISTER -> "policy force: deregistering anyway; the remaining tasks are orphaned";
         };
+        if (action.forcesDeregistration() && state.upgrading()) {
+            // Restarting an agent does not stop its containers: an upgrade goes ahead with the tasks still there.
+            journal.record(state.requestId(), STEP, StepResult.SUCCEEDED, blocked
+                    + "; policy force: upgrading anyway (an agent restart does not stop the tasks)");
+            publish(state, action);
+            return state.withDecision(WorkflowDecision.UPGRADE);
+        }
         if (action.forcesDeregistration()) {
             journal.record(state.requestId(), STEP, StepResult.SUCCEEDED, blocked + "; " + what);
             publish(state, action);

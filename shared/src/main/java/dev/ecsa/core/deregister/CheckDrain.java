@@ -37,7 +37,8 @@ public final class CheckDrain {
             case WAIT -> TaskText.summary(next.remainingTasks(), next.standaloneTasks(), next.blockingTasks());
             case DEADLINE_PASSED -> "deadline " + state.deadline() + " passed with "
                     + TaskText.summary(next.remainingTasks(), next.standaloneTasks(), next.blockingTasks());
-            case DEREGISTER, END -> throw new IllegalStateException("a drain check never decides " + check.decision());
+            case DEREGISTER, END, UPGRADE, UPGRADED -> throw new IllegalStateException("a drain check never decides "
+                    + check.decision());
         };
         journal.record(state.requestId(), STEP, StepResult.SUCCEEDED, detail);
         return next;

@@ -1,6 +1,8 @@
 package dev.ecsa.core.deregister;
 
+import dev.ecsa.core.model.TargetVersions;
 import dev.ecsa.core.model.TimeoutPolicy;
+import dev.ecsa.core.port.DrainPurpose;
 import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.core.port.TaskInfo;
 import dev.ecsa.core.state.NodeState;
@@ -29,6 +31,8 @@ import java.util.Objects;
  * @param blockingTasks   up to {@link #MAX_LISTED_TASKS} of the remaining tasks, standalone ones first
  * @param forced          the container instance is deregistered with force (policy force at the deadline)
  * @param deregistered    ECS and SSM deregistration are done; only the host cleanup is left
+ * @param purpose         what the drain is for (deregister, or upgrade in place)
+ * @param targets         the versions an upgrade reaches (none for a deregistration)
  */
 public record DrainState(
         String requestId,
@@ -47,7 +51,9 @@ public record DrainState(
         int standaloneTasks,
         List<TaskInfo> blockingTasks,
         boolean forced,
-        boolean deregistered) {
+        boolean deregistered,
+        DrainPurpose purpose,
+        TargetVersions targets) {
 
     /** How many remaining tasks the state lists by ARN; the counts are always complete. */
     public static final int MAX_LISTED_TASKS = 20;
@@ -58,6 +64,8 @@ public record DrainState(
         Objects.requireNonNull(deadline, "deadline");
         Objects.requireNonNull(policy, "policy");
         blockingTasks = blockingTasks == null ? List.of() : List.copyOf(blockingTasks);
+        purpose = purpose == null ? DrainPurpose.DEREGISTER : purpose;
+        targets = targets == null ? TargetVersions.none() : targets;
         if (blockingTasks.size() > MAX_LISTED_TASKS) {
             throw new IllegalArgumentException("at most " + MAX_LISTED_TASKS + " tasks are listed");
         }
@@ -67,48 +75,60 @@ public record DrainState(
     public static DrainState initial(DrainStart start) {
         return new DrainState(start.requestId(), start.nodeId(), start.cluster(), start.containerInstanceArn(),
                 start.deadline(), start.policy(), start.nodeVersion(), null, false, 0, null, 0, 0, 0, List.of(),
-                false, false);
+                false, false, start.purpose(), start.targets());
     }
 
     /** This state with the node where a conditional transition left it. */
     public DrainState withNode(NodeState state, long version) {
         return new DrainState(requestId, nodeId, cluster, containerInstanceArn, deadline, policy, version, state,
                 weSetDraining, pollSeconds, decision, checks, remainingTasks, standaloneTasks, blockingTasks, forced,
-                deregistered);
+                deregistered, purpose, targets);
     }
 
     /** This state with the next decision. */
     public DrainState withDecision(WorkflowDecision next) {
         return new DrainState(requestId, nodeId, cluster, containerInstanceArn, deadline, policy, nodeVersion,
                 nodeState, weSetDraining, pollSeconds, next, checks, remainingTasks, standaloneTasks, blockingTasks,
-                forced, deregistered);
+                forced, deregistered, purpose, targets);
     }
 
-    /** This state after a drain check: the decision, the counts and the (bounded) list of remaining tasks. */
+    /**
+     * This state after a drain check: the decision, the counts and the (bounded) list of remaining tasks. A drained
+     * node of an upgrade goes on to UpgradeAgents instead of Deregister.
+     */
     public DrainState withCheck(DrainCheck check, int checkCount) {
+        WorkflowDecision next = check.decision() == WorkflowDecision.DRAINED && purpose == DrainPurpose.UPGRADE
+                ? WorkflowDecision.UPGRADE : check.decision();
         return new DrainState(requestId, nodeId, cluster, containerInstanceArn, deadline, policy, nodeVersion,
-                nodeState, weSetDraining, pollSeconds, check.decision(), checkCount,
-                check.blocking().size(), check.standalone().size(), listed(check), forced, deregistered);
+                nodeState, weSetDraining, pollSeconds, next, checkCount,
+                check.blocking().size(), check.standalone().size(), listed(check), forced, deregistered, purpose,
+                targets);
     }
 
     /** The state StartDrain hands on. */
     DrainState started(String cluster, String arn, boolean weSet, int poll) {
         return new DrainState(requestId, nodeId, cluster, arn, deadline, policy, nodeVersion, nodeState, weSet, poll,
-                decision, checks, remainingTasks, standaloneTasks, blockingTasks, forced, deregistered);
+                decision, checks, remainingTasks, standaloneTasks, blockingTasks, forced, deregistered, purpose,
+                targets);
     }
 
     /** This state marked for a forced deregistration. */
     DrainState forcing() {
         return new DrainState(requestId, nodeId, cluster, containerInstanceArn, deadline, policy, nodeVersion,
                 nodeState, weSetDraining, pollSeconds, WorkflowDecision.DEREGISTER, checks, remainingTasks,
-                standaloneTasks, blockingTasks, true, deregistered);
+                standaloneTasks, blockingTasks, true, deregistered, purpose, targets);
     }
 
     /** This state once ECS and SSM deregistration are done. */
     DrainState deregisteredInAws() {
         return new DrainState(requestId, nodeId, cluster, containerInstanceArn, deadline, policy, nodeVersion,
                 nodeState, weSetDraining, pollSeconds, decision, checks, remainingTasks, standaloneTasks,
-                blockingTasks, forced, true);
+                blockingTasks, forced, true, purpose, targets);
+    }
+
+    /** Whether this drain ends in an in-place upgrade rather than a deregistration. */
+    public boolean upgrading() {
+        return purpose == DrainPurpose.UPGRADE;
     }
 
     /** The ARNs of the listed remaining tasks. */

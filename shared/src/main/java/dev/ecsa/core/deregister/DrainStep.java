@@ -22,6 +22,14 @@ public enum DrainStep {
     DEREGISTER("Deregister", true),
     /** Task: run the cleanup script on the host over SSH. */
     CLEAN_HOST("CleanHost", true),
+    /** Task: upgrade the drained node's agents in place and confirm the new versions (an upgrade's drain). */
+    UPGRADE_AGENTS("UpgradeAgents", true),
+    /** Choice after the upgrade: upgraded, or not. */
+    UPGRADE_DECISION("UpgradeDecision", false),
+    /** Succeed: the node's agents run the new versions under the same ids. */
+    NODE_UPGRADED("NodeUpgraded", false),
+    /** Fail: the upgrade did not happen (rolled back, refused, or kept DRAINING); the request record says why. */
+    UPGRADE_NOT_APPLIED("UpgradeNotApplied", false),
     /** Task: record a permanent failure caught from any other task. */
     RECORD_FAILURE("RecordFailure", true),
     /** Succeed: the node is deregistered. */

@@ -1,5 +1,7 @@
 package dev.ecsa.core.deregister;
 
+import dev.ecsa.core.register.Sleeper;
+import dev.ecsa.core.upgrade.UpgradeScript;
 import dev.ecsa.core.port.ContainerInstances;
 import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.core.port.EventPublisher;
@@ -21,16 +23,20 @@ public final class DrainTasks {
     private final Deregister deregister;
     private final CleanHost cleanHost;
     private final RecordFailure recordFailure;
+    private final UpgradeAgents upgradeAgents;
 
+    /** The drain workflow's Tasks with the upgrade's (its script, a sleeper between checks and its settings). */
     public DrainTasks(NodeStore store, ContainerInstances containers, ManagedInstances managed, RemoteHost hosts,
-                      SecretSource secrets, EventPublisher events, CleanupScript cleanup, Clock clock,
-                      DrainSettings settings) {
+                      SecretSource secrets, EventPublisher events, CleanupScript cleanup, UpgradeScript upgrade,
+                      Sleeper sleeper, Clock clock, DrainSettings settings, UpgradeAgents.UpgradeSettings upgrades) {
         this.startDrain = new StartDrain(store, containers, events, clock, settings);
         this.checkDrain = new CheckDrain(store, containers, clock);
         this.applyTimeoutPolicy = new ApplyTimeoutPolicy(store, containers, events, clock);
         this.deregister = new Deregister(store, containers, managed, clock);
         this.cleanHost = new CleanHost(store, hosts, secrets, cleanup, events, clock, settings);
         this.recordFailure = new RecordFailure(store, events, clock);
+        this.upgradeAgents = new UpgradeAgents(store, containers, managed, hosts, secrets, upgrade, events, clock,
+                sleeper, settings, upgrades);
     }
 
     /** StartDrain, from the execution input. */
@@ -56,6 +62,11 @@ public final class DrainTasks {
     /** CleanHost. */
     public DrainState cleanHost(DrainState state) {
         return cleanHost.handle(state);
+    }
+
+    /** UpgradeAgents. */
+    public DrainState upgradeAgents(DrainState state) {
+        return upgradeAgents.handle(state);
     }
 
     /** RecordFailure, with the error the Catch caught. */

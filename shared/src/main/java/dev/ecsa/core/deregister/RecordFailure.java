@@ -15,8 +15,8 @@ import java.util.Optional;
 
 /**
  * The RecordFailure Task, where every other Task's uncaught error ends up (Catch States.ALL, the error at
- * {@code $.error}): the node → DEREGISTRATION_FAILED with the reason, the request FAILED, NodeDeregistrationFailed
- * published.
+ * {@code $.error}): the node → DEREGISTRATION_FAILED with the reason (an upgrade's: DRAIN_KEPT, the instance stays
+ * DRAINING), the request FAILED, NodeDeregistrationFailed (NodeUpgradeFailed) published.
  *
  * <p>The node is moved only if this request holds it (it is DRAINING or DEREGISTERING and this request moved it
  * last): a failure before StartDrain claimed the node, or a claim that lost to another request, must not disturb
@@ -43,16 +43,21 @@ public final class RecordFailure {
                         + caught.message())
                 : caught;
         Optional<NodeRecord> node = store.getNode(state.nodeId());
-        NodeRecord after = node.filter(n -> holds(n, state))
-                .map(n -> store.transition(n.nodeId(),
-                        new Transition(n.state(), NodeState.DEREGISTRATION_FAILED, n.version()),
+        // An upgrade that failed keeps the node DRAINING for a person (its agents may be half-changed); a
+        // deregistration that failed is DEREGISTRATION_FAILED.
+        NodeState failed = state.upgrading() ? NodeState.DRAIN_KEPT : NodeState.DEREGISTRATION_FAILED;
+        NodeRecord after = node.filter(n -> holds(n, state) && n.state().canMoveTo(failed))
+                .map(n -> store.transition(n.nodeId(), new Transition(n.state(), failed, n.version()),
                         NodeUpdate.none().withLastRequestId(state.requestId()).withLastError(failure)).orThrow())
                 .orElse(null);
         journal.record(state.requestId(), STEP, StepResult.FAILED,
                 failure.reason() + ": " + failure.message() + (after == null ? " (node left as it was)" : ""));
         store.finishRequest(state.requestId(), Outcome.FAILED, failure);
-        events.publish(new NodeEvent.NodeDeregistrationFailed(state.nodeId(), state.requestId(),
-                failure.reason().name(), failure.message()));
+        events.publish(state.upgrading()
+                ? new NodeEvent.NodeUpgradeFailed(state.nodeId(), state.requestId(), failure.reason().name(),
+                        failure.message(), false, after != null)
+                : new NodeEvent.NodeDeregistrationFailed(state.nodeId(), state.requestId(),
+                        failure.reason().name(), failure.message()));
         NodeRecord n = after != null ? after : node.orElse(null);
         return n == null || after == null ? state : state.withNode(n.state(), n.version());
     }

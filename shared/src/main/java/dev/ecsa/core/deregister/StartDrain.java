@@ -9,6 +9,7 @@ import dev.ecsa.core.model.StepResult;
 import dev.ecsa.core.port.ContainerInstance;
 import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.core.port.ContainerInstances;
+import dev.ecsa.core.port.DrainPurpose;
 import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.NodeStore;
@@ -64,6 +65,12 @@ public final class StartDrain {
 
         Optional<ContainerInstance> instance = arn == null || cluster == null
                 ? Optional.empty() : containers.describe(cluster, arn);
+        if (start.purpose() == DrainPurpose.UPGRADE
+                && (claimed.state() != NodeState.DRAINING || instance.isEmpty() || instance.get().status().isGone())) {
+            throw new PermanentException(Reason.INVALID_STATE, "node " + start.nodeId() + " has no container "
+                    + "instance in ECS" + (arn == null ? "" : " (" + arn + " is gone)")
+                    + ": there are no agents to upgrade; deregister the node and register it again");
+        }
         if (claimed.state() != NodeState.DRAINING || instance.isEmpty() || instance.get().status().isGone()) {
             String why = claimed.state() != NodeState.DRAINING
                     ? "the node is " + claimed.state() + ": nothing to drain, deregistering what it left behind"

@@ -39,6 +39,11 @@ public enum Reason {
      * (docs/reconcile.md, "Health and repair").
      */
     AGENT_UNHEALTHY(false),
+    /**
+     * An in-place agent upgrade failed (docs/upgrade.md): rolled back, refused before any change (a download, a
+     * signature, the identity), not confirmed by ECS and SSM, or left changed by a rollback that failed too.
+     */
+    UPGRADE_FAILED(false),
     /** The activation was rejected (expired, already used, deleted) while registering the host. */
     ACTIVATION_INVALID(false),
     /** The ids the host reports (managed instance, container instance) differ from what AWS reports. */

@@ -1,6 +1,7 @@
 package dev.ecsa.core.event;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -11,7 +12,9 @@ public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.No
         NodeEvent.NodeRequestRejected, NodeEvent.NodeDrainStarted, NodeEvent.NodeDeregistered,
         NodeEvent.NodeDrainTimedOut, NodeEvent.NodeDeregistrationFailed,
         NodeEvent.NodeDriftFound, NodeEvent.NodeDriftResolved, NodeEvent.NodeQuarantined,
-        NodeEvent.NodeQuarantineReleased, NodeEvent.NodeAgentsRestarted, NodeEvent.NodeAgentsRestartFailed {
+        NodeEvent.NodeQuarantineReleased, NodeEvent.NodeAgentsRestarted, NodeEvent.NodeAgentsRestartFailed,
+        NodeEvent.NodeUpgraded,
+        NodeEvent.NodeUpgradeFailed {
 
     /** The node the event is about. */
     String nodeId();
@@ -116,5 +119,26 @@ public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.No
     /** A restart request failed; {@code reason} is a {@link dev.ecsa.core.error.Reason} name. */
     record NodeAgentsRestartFailed(String nodeId, String requestId, String reason, String message)
             implements NodeEvent {
+    }
+
+    /**
+     * A node's agents were upgraded in place: both report the new versions under the same managed instance and
+     * container instance, and the instance is ACTIVE again (unless it was DRAINING before the upgrade).
+     *
+     * @param upgraded "package from -> to", one per agent upgraded (empty when both already ran the targets)
+     */
+    record NodeUpgraded(String nodeId, String requestId, String managedInstanceId, String containerInstanceArn,
+                        String ecsAgentVersion, String ssmAgentVersion, List<String> upgraded) implements NodeEvent {
+        public NodeUpgraded {
+            upgraded = upgraded == null ? List.of() : List.copyOf(upgraded);
+        }
+    }
+
+    /**
+     * An upgrade did not happen or could not be confirmed. {@code rolledBack}: the previous packages run again and the
+     * instance is ACTIVE; otherwise ({@code keptDraining}) the node is held DRAINING (DRAIN_KEPT) for a person.
+     */
+    record NodeUpgradeFailed(String nodeId, String requestId, String reason, String message, boolean rolledBack,
+                             boolean keptDraining) implements NodeEvent {
     }
 }

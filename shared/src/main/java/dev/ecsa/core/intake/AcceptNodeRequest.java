@@ -5,6 +5,8 @@ import dev.ecsa.core.model.DeregisterRequest;
 import dev.ecsa.core.model.NodeRequest;
 import dev.ecsa.core.model.RegisterRequest;
 import dev.ecsa.core.model.RestartRequest;
+import dev.ecsa.core.model.UpgradeRequest;
+import dev.ecsa.core.deregister.UpgradeIntake;
 import dev.ecsa.core.restart.RestartAgents;
 import dev.ecsa.core.register.RegisterNode;
 import dev.ecsa.core.request.Attempt;
@@ -19,8 +21,8 @@ import java.util.function.BiConsumer;
 
 /**
  * The one use case that accepts a node request from the queue (docs/requests.md): it validates the decoded body,
- * hands a register request to {@link RegisterNode}, a deregister request to {@link DeregisterIntake} and a restart
- * request to {@link RestartAgents}, and records
+ * hands a register request to {@link RegisterNode}, a deregister request to {@link DeregisterIntake}, a restart
+ * request to {@link RestartAgents} and an upgrade to {@link UpgradeIntake}, and records
  * anything invalid or undecodable as a REJECTED request ({@link RequestRejections}). Every message ends in a result
  * or a {@link dev.ecsa.core.error.RetryableException}; nothing invalid reaches a host or an AWS API.
  */
@@ -29,6 +31,7 @@ public final class AcceptNodeRequest {
     private final RegisterNode registration;
     private final DeregisterIntake deregistration;
     private final RestartAgents restarts;
+    private final UpgradeIntake upgrades;
     private final RequestRejections rejections;
     private final Set<String> managedClusters;
 
@@ -36,10 +39,11 @@ public final class AcceptNodeRequest {
      * @param managedClusters the clusters the stack manages; a request naming another is rejected
      */
     public AcceptNodeRequest(RegisterNode registration, DeregisterIntake deregistration, RestartAgents restarts,
-                             RequestRejections rejections, Set<String> managedClusters) {
+                             UpgradeIntake upgrades, RequestRejections rejections, Set<String> managedClusters) {
         this.registration = Objects.requireNonNull(registration, "registration");
         this.deregistration = Objects.requireNonNull(deregistration, "deregistration");
         this.restarts = Objects.requireNonNull(restarts, "restarts");
+        this.upgrades = Objects.requireNonNull(upgrades, "upgrades");
         this.rejections = Objects.requireNonNull(rejections, "rejections");
         this.managedClusters = Set.copyOf(managedClusters);
     }
@@ -74,6 +78,9 @@ public final class AcceptNodeRequest {
             }
             if (request instanceof DeregisterRequest d) {
                 return deregistration.accept(d, attempt);
+            }
+            if (request instanceof UpgradeRequest u) {
+                return upgrades.accept(u, attempt);
             }
             return restarts.accept((RestartRequest) request, attempt);
         } catch (RequestIdConflict e) {

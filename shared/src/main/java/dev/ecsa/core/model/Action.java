@@ -10,9 +10,11 @@ public enum Action {
     /** Drain the node and remove it from ECS and SSM. */
     DEREGISTER,
     /** Restart the node's ECS and SSM agents over SSH, keeping its identity. */
-    RESTART;
+    RESTART,
+    /** Drain the node, upgrade its ECS and SSM agents in place over SSH, and set it ACTIVE again. */
+    UPGRADE;
 
-    /** The wire name ({@code register}, {@code deregister}, {@code restart}). */
+    /** The wire name ({@code register}, {@code deregister}, {@code restart}, {@code upgrade}). */
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }

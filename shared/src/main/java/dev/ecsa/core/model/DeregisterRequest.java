@@ -1,8 +1,6 @@
 package dev.ecsa.core.model;
 
-import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Drain a node and remove it from ECS and SSM.
@@ -19,7 +17,7 @@ public record DeregisterRequest(
         TimeoutPolicy onTimeout,
         String requestedBy,
         String reason,
-        String hostKeyFingerprint) implements NodeRequest {
+        String hostKeyFingerprint) implements DrainRequest {
 
     /** A deregistration that expects the host key pinned at registration. */
     public DeregisterRequest(String requestId, String nodeId, Integer drainTimeoutSeconds, TimeoutPolicy onTimeout,
@@ -37,15 +35,5 @@ public record DeregisterRequest(
     @Override
     public Action action() {
         return Action.DEREGISTER;
-    }
-
-    /** The drain timeout the request asked for, if any. */
-    public Optional<Duration> drainTimeout() {
-        return Optional.ofNullable(drainTimeoutSeconds).map(Duration::ofSeconds);
-    }
-
-    /** The timeout policy the request asked for, if any. */
-    public Optional<TimeoutPolicy> timeoutPolicy() {
-        return Optional.ofNullable(onTimeout);
     }
 }

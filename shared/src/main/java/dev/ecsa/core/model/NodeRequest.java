@@ -9,7 +9,7 @@ import java.util.Map;
  * {@link dev.ecsa.core.validation.RequestValidator} should build these from outside input; the constructors
  * check presence, not content.
  */
-public sealed interface NodeRequest permits RegisterRequest, DeregisterRequest, RestartRequest {
+public sealed interface NodeRequest permits RegisterRequest, DrainRequest, RestartRequest {
 
     /** What is asked. */
     Action action();

@@ -23,7 +23,9 @@ public enum Outcome {
     /** The drain deadline passed with tasks left; the instance stays DRAINING and a person was alerted. */
     DRAIN_KEPT(false),
     /** The node's agents were restarted and both reconnected under the same ids. */
-    AGENTS_RESTARTED(true);
+    AGENTS_RESTARTED(true),
+    /** The node's agents were upgraded in place and report the new versions under the same ids; ACTIVE again. */
+    UPGRADED(true);
 
     private final boolean success;
 

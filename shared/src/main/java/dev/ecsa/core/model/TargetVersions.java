@@ -28,7 +28,8 @@ public record TargetVersions(String ecsAgent, String ssmAgent) {
         return new TargetVersions(null, null);
     }
 
-    public boolean isEmpty() {
+    /** Whether no component has a target (not a bean property: the record travels in workflow state as JSON). */
+    public boolean noTargets() {
         return ecsAgent == null && ssmAgent == null;
     }
 
@@ -50,6 +51,16 @@ public record TargetVersions(String ecsAgent, String ssmAgent) {
             return false;
         }
         return numbers(version).map(v -> compare(v, numbers(target).orElseThrow()) < 0).orElse(false);
+    }
+
+    /** Whether {@code version} reads as the same numbers as {@code target} ({@code v1.90.0} is {@code 1.90.0}). */
+    public static boolean isSame(String version, String target) {
+        if (version == null || target == null) {
+            return false;
+        }
+        Optional<long[]> v = numbers(version);
+        Optional<long[]> t = numbers(target);
+        return v.isPresent() && t.isPresent() && compare(v.get(), t.get()) == 0;
     }
 
     /**

@@ -23,6 +23,7 @@ import dev.ecsa.core.port.ActivationInfo;
 import dev.ecsa.core.port.ContainerInstance;
 import dev.ecsa.core.port.ContainerInstances;
 import dev.ecsa.core.port.DrainExecution;
+import dev.ecsa.core.port.DrainPurpose;
 import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.core.port.DrainWorkflow;
 import dev.ecsa.core.port.EventPublisher;
@@ -338,9 +339,15 @@ public final class Reconcile {
         }
         DrainStart input = execution.map(DrainExecution::input).orElse(null);
         TimeoutPolicy policy = input != null ? input.policy() : settings.defaultPolicy();
+        DrainPurpose purpose = input != null ? input.purpose() : DrainPurpose.DEREGISTER;
+        if (purpose == DrainPurpose.UPGRADE && policy == TimeoutPolicy.FORCE) {
+            // The reconciler never upgrades a host: a stuck upgrade's drain ends as a revert would end it.
+            policy = TimeoutPolicy.REVERT;
+        }
         DrainState state = new DrainState(requestId, node.nodeId(), node.cluster(), node.containerInstanceArn(),
                 input != null ? input.deadline() : now, policy, node.version(), node.state(),
-                weSetDraining(requestId), 0, null, 0, 0, 0, List.of(), false, false);
+                weSetDraining(requestId), 0, null, 0, 0, 0, List.of(), false, false, purpose,
+                input != null ? input.targets() : null);
         if (node.state() == NodeState.DEREGISTERING) {
             recordFailure.handle(state, ended(requestId, "the deregistration"));
             return null;

@@ -32,8 +32,9 @@ public interface UpgradeScript {
      *
      * @param ok             every agent that was behind now runs its target under the same ids
      * @param step           where it ended: preflight, download, verify, upgrade, rollback, done, internal
-     * @param reason         why it failed ({@code UPGRADE_ROLLED_BACK}, {@code ROLLBACK_FAILED}, {@code DOWNLOAD_FAILED},
-     *                       {@code SIGNATURE_INVALID}, {@code IDENTITY_MISMATCH}, ...), {@code null} on success
+     * @param reason         why it failed ({@code UPGRADE_ROLLED_BACK}, {@code ROLLBACK_FAILED},
+     *                       {@code DOWNLOAD_FAILED}, {@code SIGNATURE_INVALID}, {@code IDENTITY_MISMATCH}, ...),
+     *                       {@code null} on success
      * @param message        one sentence for the records
      * @param rolledBack     a failed upgrade was undone completely: the previous packages run again under the same ids
      * @param changed        the script changed a package (and, unless rolled back, left it changed)

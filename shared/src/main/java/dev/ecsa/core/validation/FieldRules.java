@@ -1,5 +1,6 @@
 package dev.ecsa.core.validation;
 
+import dev.ecsa.core.model.TargetVersions;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -85,6 +86,12 @@ public final class FieldRules {
 
     public static String port(long v) {
         return v >= MIN_PORT && v <= MAX_PORT ? null : "must be an integer from 1 to 65535";
+    }
+
+    /** An agent version to upgrade to: two to four dot-separated numbers ({@link TargetVersions#FORMAT}). */
+    public static String agentVersion(String v) {
+        return TargetVersions.FORMAT.matcher(v).matches() ? null
+                : "must be two to four dot-separated numbers, e.g. 1.90.0 or 3.3.1957.0";
     }
 
     public static String drainTimeoutSeconds(long v) {

@@ -1,5 +1,6 @@
 package dev.ecsa.core.validation;
 
+import dev.ecsa.core.model.TargetVersions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,12 +67,13 @@ public final class RequestSchema {
         root.put("type", "object");
         root.put("required", List.of("action", "requestId", "nodeId", "requestedBy"));
         root.put("oneOf", List.of(Map.of("$ref", "#/$defs/register"), Map.of("$ref", "#/$defs/deregister"),
-                Map.of("$ref", "#/$defs/restart")));
+                Map.of("$ref", "#/$defs/restart"), Map.of("$ref", "#/$defs/upgrade")));
         Map<String, Object> defs = new LinkedHashMap<>();
         defs.put("register", register());
         defs.put("deregister", deregister());
         defs.put("restart", action("Restart a registered node's ECS and SSM agents over SSH, keeping its identity",
                 "restart", common("restart"), List.of()));
+        defs.put("upgrade", upgrade());
         defs.put("requestId", text("The producer's id for the request: the SQS deduplication id, the record key and"
                 + " the drain workflow's execution name.", FieldRules.REQUEST_ID.pattern()));
         defs.put("nodeId", text("The producer's name for the node: SSM DefaultInstanceName, tag and ECS attribute"
@@ -83,7 +85,8 @@ public final class RequestSchema {
                 + " control, format, separator or private-use characters.", printable(0, FieldRules.MAX_REASON)));
         defs.put("hostKeyFingerprint", text("The host key the service must see, as `ssh-keygen -l -E sha256`"
                 + " prints it. On a registration: when absent the key pinned on the node is expected, or the first"
-                + " key seen is pinned. On a deregistration or a restart: the key the session expects instead of the"
+                + " key seen is pinned. On a deregistration, a restart or an upgrade: the key the session expects instead"
+                + " of the"
                 + " pinned one (the host was reinstalled).", FieldRules.HOST_KEY_FINGERPRINT.pattern()));
         root.put("$defs", defs);
         return root;
@@ -122,7 +125,25 @@ public final class RequestSchema {
     }
 
     private static Map<String, Object> deregister() {
-        Map<String, Object> p = common("deregister");
+        return action("Drain and deregister a node", "deregister", drain("deregister", "force (deregister anyway)"),
+                List.of());
+    }
+
+    private static Map<String, Object> upgrade() {
+        Map<String, Object> p = drain("upgrade", "force (upgrade anyway: restarting an agent does not stop tasks)");
+        String version = "two to four dot-separated numbers";
+        p.put("ecsAgentVersion", text("The ECS agent (amazon-ecs-init) version to reach; the stack's"
+                + " ecsa:targetEcsAgentVersion when absent: " + version + ".", "^" + TargetVersions.FORMAT.pattern()
+                + "$"));
+        p.put("ssmAgentVersion", text("The SSM agent version to reach; the stack's ecsa:targetSsmAgentVersion when"
+                + " absent: " + version + ".", "^" + TargetVersions.FORMAT.pattern() + "$"));
+        return action("Drain a node, upgrade its ECS and SSM agents in place keeping its identity, and set it ACTIVE"
+                + " again", "upgrade", p, List.of());
+    }
+
+    /** The properties of an action that drains the node first: the common ones, the drain timeout and policy. */
+    private static Map<String, Object> drain(String action, String force) {
+        Map<String, Object> p = common(action);
         p.put("drainTimeoutSeconds", integerOrDigits("How long the drain may take before onTimeout decides; the"
                         + " stack's default (600) when absent. A JSON integer or a string of digits.",
                 FieldRules.MIN_DRAIN_TIMEOUT_SECONDS, FieldRules.MAX_DRAIN_TIMEOUT_SECONDS, null,
@@ -130,11 +151,11 @@ public final class RequestSchema {
                 String.valueOf(FieldRules.MAX_DRAIN_TIMEOUT_SECONDS).length()));
         Map<String, Object> onTimeout = new LinkedHashMap<>();
         onTimeout.put("description", "What happens at the deadline with tasks left: revert (back to ACTIVE, only if"
-                + " this drain set DRAINING), force (deregister anyway), keep (stay DRAINING and alert). The stack's"
+                + " this drain set DRAINING), " + force + ", keep (stay DRAINING and alert). The stack's"
                 + " default (revert) when absent.");
         onTimeout.put("enum", List.of("revert", "force", "keep"));
         p.put("onTimeout", onTimeout);
-        return action("Drain and deregister a node", "deregister", p, List.of());
+        return p;
     }
 
     /** The properties both actions have, in the validator's order. */
@@ -166,6 +187,8 @@ public final class RequestSchema {
         expected.addAll(switch (action) {
             case "register" -> RequestValidator.REGISTER_FIELDS;
             case "deregister" -> RequestValidator.DEREGISTER_FIELDS;
+            case "upgrade" -> java.util.stream.Stream.concat(RequestValidator.DEREGISTER_FIELDS.stream(),
+                    RequestValidator.UPGRADE_FIELDS.stream()).collect(java.util.stream.Collectors.toSet());
             default -> java.util.Set.<String>of();
         });
         if (!own.equals(expected)) {

@@ -5,6 +5,7 @@ import dev.ecsa.core.model.DeregisterRequest;
 import dev.ecsa.core.model.NodeRequest;
 import dev.ecsa.core.model.RegisterRequest;
 import dev.ecsa.core.model.RestartRequest;
+import dev.ecsa.core.model.UpgradeRequest;
 import dev.ecsa.core.model.TimeoutPolicy;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -33,8 +34,10 @@ public final class RequestValidator {
     /** Fields only a registration may carry. */
     public static final Set<String> REGISTER_FIELDS =
             Set.of("address", "port", "sshUser", "cluster", "attributes", "tags");
-    /** Fields only a deregistration may carry. */
+    /** Fields only a deregistration (or an upgrade, which drains too) may carry. */
     public static final Set<String> DEREGISTER_FIELDS = Set.of("drainTimeoutSeconds", "onTimeout");
+    /** Fields only an upgrade may carry (besides the drain's). */
+    public static final Set<String> UPGRADE_FIELDS = Set.of("ecsAgentVersion", "ssmAgentVersion");
 
     /** Field names echoed in violations must themselves be harmless in logs. */
     private static final Pattern PRINTABLE_KEY = Pattern.compile("^[A-Za-z0-9_.:/=+@-]{1,128}$");
@@ -61,7 +64,7 @@ public final class RequestValidator {
         if (rawAction == null) {
             out.add(new Violation("action", FieldRules.REQUIRED));
         } else if (!(rawAction instanceof String s) || Action.fromWireName(s).isEmpty()) {
-            out.add(new Violation("action", "must be one of register, deregister, restart"));
+            out.add(new Violation("action", "must be one of register, deregister, restart, upgrade"));
         } else {
             action = Action.fromWireName(s).orElseThrow();
         }
@@ -93,7 +96,7 @@ public final class RequestValidator {
                         port == null ? RegisterRequest.DEFAULT_PORT : port.intValue(), sshUser, fingerprint, cluster,
                         attributes, tags, requestedBy, reason);
             }
-        } else if (action == Action.DEREGISTER) {
+        } else if (action == Action.DEREGISTER || action == Action.UPGRADE) {
             Long timeout = optionalInteger(in, "drainTimeoutSeconds", FieldRules::drainTimeoutSeconds, out);
             TimeoutPolicy policy = null;
             Object rawPolicy = in.get("onTimeout");
@@ -104,9 +107,16 @@ public final class RequestValidator {
                     out.add(new Violation("onTimeout", "must be one of revert, force, keep"));
                 }
             }
-            if (out.isEmpty()) {
-                request = new DeregisterRequest(requestId, nodeId, timeout == null ? null : timeout.intValue(), policy,
-                        requestedBy, reason, fingerprint);
+            Integer seconds = timeout == null ? null : timeout.intValue();
+            if (action == Action.DEREGISTER && out.isEmpty()) {
+                request = new DeregisterRequest(requestId, nodeId, seconds, policy, requestedBy, reason, fingerprint);
+            } else if (action == Action.UPGRADE) {
+                String ecs = optionalText(in, "ecsAgentVersion", FieldRules::agentVersion, out);
+                String ssm = optionalText(in, "ssmAgentVersion", FieldRules::agentVersion, out);
+                if (out.isEmpty()) {
+                    request = new UpgradeRequest(requestId, nodeId, ecs, ssm, seconds, policy, requestedBy, reason,
+                            fingerprint);
+                }
             }
         } else if (action == Action.RESTART && out.isEmpty()) {
             request = new RestartRequest(requestId, nodeId, requestedBy, reason, fingerprint);
@@ -124,10 +134,13 @@ public final class RequestValidator {
             }
             boolean register = REGISTER_FIELDS.contains(key);
             boolean deregister = DEREGISTER_FIELDS.contains(key);
-            if (!register && !deregister) {
+            boolean upgrade = UPGRADE_FIELDS.contains(key);
+            if (!register && !deregister && !upgrade) {
                 out.add(new Violation(safeName(key, "field #" + index), "is not a known field"));
-            } else if (action != null && action != Action.DEREGISTER && deregister) {
-                out.add(new Violation(key, "is only allowed when action is deregister"));
+            } else if (action != null && action != Action.DEREGISTER && action != Action.UPGRADE && deregister) {
+                out.add(new Violation(key, "is only allowed when action is deregister or upgrade"));
+            } else if (action != null && action != Action.UPGRADE && upgrade) {
+                out.add(new Violation(key, "is only allowed when action is upgrade"));
             } else if (action != null && action != Action.REGISTER && register) {
                 out.add(new Violation(key, "is only allowed when action is register"));
             }

@@ -55,6 +55,7 @@ final class DrainFixture {
     final InMemorySecretSource secrets = new InMemorySecretSource().put(KEY_SECRET, KEY_TEXT);
     final InMemoryEventPublisher events = new InMemoryEventPublisher();
     final TestCleanupScript cleanup = new TestCleanupScript();
+    final TestUpgradeScript upgrade = new TestUpgradeScript();
     final DrainSettings settings = DrainSettings.defaults(KEY_SECRET);
     /** How many times the host ran the cleanup script. */
     final AtomicInteger cleanupRuns = new AtomicInteger();
@@ -84,7 +85,13 @@ final class DrainFixture {
     }
 
     DrainTasks tasks(ContainerInstances ecs) {
-        return new DrainTasks(store, ecs, managed, hosts, secrets, events, cleanup, clock, settings);
+        return tasks(ecs, hosts);
+    }
+
+    DrainTasks tasks(ContainerInstances ecs, dev.ecsa.core.port.RemoteHost remote) {
+        return new DrainTasks(store, ecs, managed, remote, secrets, events, cleanup, upgrade, clock::advance, clock,
+                settings, new dev.ecsa.core.deregister.UpgradeAgents.UpgradeSettings(Duration.ofSeconds(60),
+                        Duration.ofSeconds(5)));
     }
 
     DrainStart start(TimeoutPolicy policy) {
@@ -125,6 +132,27 @@ final class DrainFixture {
      * A cleanup script for tests: the "script" is a marker line; the host's reply line {@code RESULT ok|failed k=v,…}
      * stands in for the real ECSA_RESULT JSON (which the functions module's implementation parses).
      */
+    /**
+     * The upgrade script's port on the fakes: the host's reply is ignored and {@link #next} is what the script
+     * "reported"; {@link #inputs} what it was rendered for.
+     */
+    static final class TestUpgradeScript implements dev.ecsa.core.upgrade.UpgradeScript {
+        final java.util.List<Input> inputs = new java.util.concurrent.CopyOnWriteArrayList<>();
+        volatile Report next = new Report(true, "done", null, "upgraded", false, true,
+                java.util.List.of("amazon-ecs-init 1.82.0-1 -> 1.90.0-1"), java.util.List.of(), "1.90.0-1", null);
+
+        @Override
+        public String text(Input input) {
+            inputs.add(input);
+            return "upgrade\n";
+        }
+
+        @Override
+        public Report interpret(dev.ecsa.core.port.ScriptResult result) {
+            return next;
+        }
+    }
+
     static final class TestCleanupScript implements CleanupScript {
         static final String TEXT = "#!/bin/bash\n# cleanup stand-in\n";
 

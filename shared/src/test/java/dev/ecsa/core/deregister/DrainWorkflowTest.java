@@ -234,8 +234,7 @@ class DrainWorkflowTest {
     void aHostThatComesBackBeforeTheLastAttemptIsCleaned() {
         f.hosts.setReachable(DrainFixture.ADDRESS, 22, false);
         RemoteHostThatRecovers recovering = new RemoteHostThatRecovers(f, 2);
-        DrainTasks tasks = new DrainTasks(f.store, f.containers, f.managed, recovering, f.secrets, f.events, f.cleanup,
-                f.clock, f.settings);
+        DrainTasks tasks = f.tasks(f.containers, recovering);
 
         StateMachineDriver.Run run = new StateMachineDriver(tasks, f.clock).run(f.start(TimeoutPolicy.REVERT));
 

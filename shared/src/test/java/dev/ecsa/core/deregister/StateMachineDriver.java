@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Walks the drain workflow the way the definition in infra-cdk (DrainStateMachine) routes it — StartDrain → DrainDecision
- * → [WaitForDrain → CheckDrain → DrainDecision]* → Deregister → CleanHost | ApplyTimeoutPolicy → TimeoutDecision;
+ * → [WaitForDrain → CheckDrain → DrainDecision]* → Deregister → CleanHost | UpgradeAgents → UpgradeDecision |
+ * ApplyTimeoutPolicy → TimeoutDecision;
  * Retry on RetryableException (5 retries), Catch all → RecordFailure → DrainFailed — with waits taken on a
  * {@link MutableClock}. It records every state entered, which is what Step Functions bills as state transitions.
  * (The real definition runs on the local interpreter in the integration tests; this is for fast unit tests.)
@@ -52,7 +53,7 @@ final class StateMachineDriver {
                 throw new AssertionError("the workflow does not end: " + states.subList(0, 20));
             }
             switch (at) {
-                case START_DRAIN, CHECK_DRAIN, APPLY_TIMEOUT_POLICY, DEREGISTER, CLEAN_HOST -> {
+                case START_DRAIN, CHECK_DRAIN, APPLY_TIMEOUT_POLICY, DEREGISTER, CLEAN_HOST, UPGRADE_AGENTS -> {
                     DrainState input2 = state;
                     DrainStep step = at;
                     try {
@@ -67,16 +68,21 @@ final class StateMachineDriver {
                         case START_DRAIN, CHECK_DRAIN -> DrainStep.DRAIN_DECISION;
                         case APPLY_TIMEOUT_POLICY -> DrainStep.TIMEOUT_DECISION;
                         case DEREGISTER -> DrainStep.CLEAN_HOST;
+                        case UPGRADE_AGENTS -> DrainStep.UPGRADE_DECISION;
                         default -> DrainStep.NODE_DEREGISTERED;
                     };
                 }
                 case DRAIN_DECISION -> at = switch (state.decision()) {
                     case DRAINED, DEREGISTER -> DrainStep.DEREGISTER;
+                    case UPGRADE -> DrainStep.UPGRADE_AGENTS;
                     case DEADLINE_PASSED -> DrainStep.APPLY_TIMEOUT_POLICY;
                     default -> DrainStep.WAIT_FOR_DRAIN;
                 };
                 case TIMEOUT_DECISION -> at = state.decision() == WorkflowDecision.DEREGISTER
-                        ? DrainStep.DEREGISTER : DrainStep.DRAIN_ENDED_WITHOUT_DEREGISTRATION;
+                        ? DrainStep.DEREGISTER : state.decision() == WorkflowDecision.UPGRADE
+                        ? DrainStep.UPGRADE_AGENTS : DrainStep.DRAIN_ENDED_WITHOUT_DEREGISTRATION;
+                case UPGRADE_DECISION -> at = state.decision() == WorkflowDecision.UPGRADED
+                        ? DrainStep.NODE_UPGRADED : DrainStep.UPGRADE_NOT_APPLIED;
                 case WAIT_FOR_DRAIN -> {
                     clock.advance(Duration.ofSeconds(state.pollSeconds()));
                     onWait.accept(++waits);
@@ -96,6 +102,7 @@ final class StateMachineDriver {
             case APPLY_TIMEOUT_POLICY -> tasks.applyTimeoutPolicy(state);
             case DEREGISTER -> tasks.deregister(state);
             case CLEAN_HOST -> tasks.cleanHost(state);
+            case UPGRADE_AGENTS -> tasks.upgradeAgents(state);
             default -> throw new IllegalArgumentException(step.name());
         };
     }

@@ -73,6 +73,8 @@ class AcceptNodeRequestTest {
             new dev.ecsa.core.restart.RestartAgents(store, managed, containers, new InMemoryRemoteHost(),
                     new InMemorySecretSource(), noRestartScript(), events, clock, clock::advance,
                     dev.ecsa.core.restart.RestartSettings.defaults("ecsa/ssh-private-key")),
+            new dev.ecsa.core.deregister.UpgradeIntake(store, managed, containers, new InMemoryDrainWorkflow(), events,
+                    clock, DeregisterSettings.defaults(), dev.ecsa.core.model.TargetVersions.none()),
             new RequestRejections(store, events, clock), Set.of("edge"));
     private final List<String> identified = new ArrayList<>();
 

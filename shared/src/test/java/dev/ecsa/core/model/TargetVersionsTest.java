@@ -40,6 +40,6 @@ class TargetVersionsTest {
                 .containsExactly("ECS agent 1.82.0, target 1.90.0", "SSM agent 3.2.0.0, target 3.3.1957.0");
         assertThat(t.behind(new AgentVersions(null, "1.90.1", null))).isEmpty();
         assertThat(TargetVersions.none().behind(new AgentVersions("1", "1", null))).isEmpty();
-        assertThat(new TargetVersions("", " ").isEmpty()).isTrue();
+        assertThat(new TargetVersions("", " ").noTargets()).isTrue();
     }
 }

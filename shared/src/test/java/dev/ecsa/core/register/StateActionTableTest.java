@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Every node state (and no node at all) × every action (register, deregister, restart) × a first and a last delivery
+ * Every node state (and no node at all) × every action (register, deregister, restart, upgrade) × a first and a last
+ * delivery
  * has one defined answer: an outcome, a running workflow, or a retry that only a non-last delivery may get. Nothing else may escape (an
  * unhandled state once sent a registration to the dead-letter queue with its request left without an outcome).
  * The node in each cell was put there by another request, as it is when a producer sends the action.
@@ -47,25 +48,34 @@ class StateActionTableTest {
     void everyStateHasADefinedAnswerForEveryActionAtEveryDelivery() {
         Map<String, String> expected = new LinkedHashMap<>();
         // state                           register (first | last)                  deregister (first | last)
-        //                                  restart (first | last)
+        //                                  restart (first | last)               upgrade (first | last)
         row(expected, ABSENT, "REGISTERED", "REGISTERED", "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED",
+                "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED",
                 "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED");
         row(expected, "REGISTERING", "retry NODE_BUSY", "REJECTED NODE_BUSY", "retry NODE_BUSY",
-                "REJECTED NODE_BUSY", "retry NODE_BUSY", "REJECTED NODE_BUSY");
+                "REJECTED NODE_BUSY", "retry NODE_BUSY", "REJECTED NODE_BUSY",
+                "retry NODE_BUSY", "REJECTED NODE_BUSY");
         row(expected, "REGISTERED", "REJECTED INVALID_STATE", "REJECTED INVALID_STATE", "workflow started",
-                "workflow started", "AGENTS_RESTARTED", "AGENTS_RESTARTED");
+                "workflow started", "AGENTS_RESTARTED", "AGENTS_RESTARTED",
+                "workflow started", "workflow started");
         row(expected, "REGISTRATION_FAILED", "REGISTERED", "REGISTERED", "REJECTED NOT_REGISTERED",
-                "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED");
+                "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED",
+                "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED");
         row(expected, "DRAINING", "retry NODE_BUSY", "REJECTED NODE_BUSY", "retry NODE_BUSY", "REJECTED NODE_BUSY",
+                "retry NODE_BUSY", "REJECTED NODE_BUSY",
                 "retry NODE_BUSY", "REJECTED NODE_BUSY");
         row(expected, "DRAIN_KEPT", "REJECTED INVALID_STATE", "REJECTED INVALID_STATE", "workflow started",
-                "workflow started", "AGENTS_RESTARTED", "AGENTS_RESTARTED");
+                "workflow started", "AGENTS_RESTARTED", "AGENTS_RESTARTED",
+                "REJECTED INVALID_STATE", "REJECTED INVALID_STATE");
         row(expected, "DEREGISTERING", "retry NODE_BUSY", "REJECTED NODE_BUSY", "retry NODE_BUSY",
-                "REJECTED NODE_BUSY", "retry NODE_BUSY", "REJECTED NODE_BUSY");
+                "REJECTED NODE_BUSY", "retry NODE_BUSY", "REJECTED NODE_BUSY",
+                "retry NODE_BUSY", "REJECTED NODE_BUSY");
         row(expected, "DEREGISTERED", "REGISTERED", "REGISTERED", "ALREADY_GONE", "ALREADY_GONE",
+                "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED",
                 "REJECTED NOT_REGISTERED", "REJECTED NOT_REGISTERED");
         row(expected, "DEREGISTRATION_FAILED", "REJECTED INVALID_STATE", "REJECTED INVALID_STATE",
-                "workflow started", "workflow started", "REJECTED INVALID_STATE", "REJECTED INVALID_STATE");
+                "workflow started", "workflow started", "REJECTED INVALID_STATE", "REJECTED INVALID_STATE",
+                "REJECTED INVALID_STATE", "REJECTED INVALID_STATE");
 
         Map<String, String> actual = new LinkedHashMap<>();
         List<String> states = new ArrayList<>();
@@ -74,10 +84,10 @@ class StateActionTableTest {
             states.add(s.name());
         }
         for (String state : states) {
-            for (String action : List.of("register", "deregister", "restart")) {
+            for (String action : List.of("register", "deregister", "restart", "upgrade")) {
                 for (boolean last : List.of(false, true)) {
                     actual.put(key(state, action, last), action.equals("restart") ? restartAnswer(state, last)
-                            : answer(state, action, last));
+                            : action.equals("upgrade") ? upgradeAnswer(state, last) : answer(state, action, last));
                 }
             }
         }
@@ -86,17 +96,59 @@ class StateActionTableTest {
     }
 
     private static void row(Map<String, String> table, String state, String regFirst, String regLast,
-                            String deregFirst, String deregLast, String restartFirst, String restartLast) {
+                            String deregFirst, String deregLast, String restartFirst, String restartLast,
+                            String upgradeFirst, String upgradeLast) {
         table.put(key(state, "register", false), regFirst);
         table.put(key(state, "register", true), regLast);
         table.put(key(state, "deregister", false), deregFirst);
         table.put(key(state, "deregister", true), deregLast);
         table.put(key(state, "restart", false), restartFirst);
         table.put(key(state, "restart", true), restartLast);
+        table.put(key(state, "upgrade", false), upgradeFirst);
+        table.put(key(state, "upgrade", true), upgradeLast);
     }
 
     /** A restart's cell: the node put there as requests leave it (registered ones with both ids and their host). */
     private static String restartAnswer(String state, boolean last) {
+        RestartWorld w = placedInRestartWorld(state);
+        Attempt attempt = new Attempt(last ? RegisterWorld.MAX_RECEIVES : 1, RegisterWorld.MAX_RECEIVES, null);
+        IntakeResult result;
+        try {
+            result = w.restartAgents().accept(RestartWorld.request("req-restart"), attempt);
+        } catch (RetryableException e) {
+            assertThat(w.store.getRequest("req-restart").orElseThrow().completed())
+                    .as("a retried request stays open: " + state).isFalse();
+            return "retry " + e.reason();
+        }
+        assertThat(w.store.getRequest("req-restart").orElseThrow().outcome()).isEqualTo(result.outcome());
+        return result.outcome() + (result.failure() == null ? "" : " " + result.failure().reason());
+    }
+
+    /** An upgrade's cell, on the same nodes as a restart's. */
+    private static String upgradeAnswer(String state, boolean last) {
+        RestartWorld w = placedInRestartWorld(state);
+        InMemoryDrainWorkflow workflow = new InMemoryDrainWorkflow();
+        Attempt attempt = new Attempt(last ? RegisterWorld.MAX_RECEIVES : 1, RegisterWorld.MAX_RECEIVES, null);
+        IntakeResult result;
+        try {
+            result = new dev.ecsa.core.deregister.UpgradeIntake(w.store, w.managed, w.containers, workflow, w.events,
+                    w.clock, DeregisterSettings.defaults(), dev.ecsa.core.model.TargetVersions.none())
+                    .accept(new dev.ecsa.core.model.UpgradeRequest("req-upgrade", "node-1", "9.9.0", null, null,
+                            null, "operator", "", null), attempt);
+        } catch (RetryableException e) {
+            assertThat(w.store.getRequest("req-upgrade").orElseThrow().completed())
+                    .as("a retried request stays open: " + state).isFalse();
+            return "retry " + e.reason();
+        }
+        if (result.outcome() == null) {
+            assertThat(workflow.started()).as("a request without an outcome is owned by its workflow").hasSize(1);
+            return "workflow started";
+        }
+        assertThat(w.store.getRequest("req-upgrade").orElseThrow().outcome()).isEqualTo(result.outcome());
+        return result.outcome() + (result.failure() == null ? "" : " " + result.failure().reason());
+    }
+
+    private static RestartWorld placedInRestartWorld(String state) {
         RestartWorld w = new RestartWorld();
         if (!state.equals(ABSENT)) {
             List<NodeState> path = PATHS.get(NodeState.valueOf(state));
@@ -113,17 +165,7 @@ class StateActionTableTest {
                 w.store.transition("node-1", new Transition(n.state(), to, n.version()), NodeUpdate.none()).orThrow();
             }
         }
-        Attempt attempt = new Attempt(last ? RegisterWorld.MAX_RECEIVES : 1, RegisterWorld.MAX_RECEIVES, null);
-        IntakeResult result;
-        try {
-            result = w.restartAgents().accept(RestartWorld.request("req-restart"), attempt);
-        } catch (RetryableException e) {
-            assertThat(w.store.getRequest("req-restart").orElseThrow().completed())
-                    .as("a retried request stays open: " + state).isFalse();
-            return "retry " + e.reason();
-        }
-        assertThat(w.store.getRequest("req-restart").orElseThrow().outcome()).isEqualTo(result.outcome());
-        return result.outcome() + (result.failure() == null ? "" : " " + result.failure().reason());
+        return w;
     }
 
     private static String key(String state, String action, boolean last) {

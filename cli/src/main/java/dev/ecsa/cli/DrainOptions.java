@@ -1,0 +1,29 @@
+package dev.ecsa.cli;
+
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/** Options of a request that drains the node first (deregister, upgrade): deadline, policy, host key. */
+public final class DrainOptions {
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS",
+            description = "How long the drain may take (60..3600; default: the stack's, 10 minutes).")
+    Integer drainTimeoutSeconds;
+
+    @Option(names = "--on-timeout", paramLabel = "POLICY",
+            description = "At the deadline: revert (default: back to ACTIVE), force (deregister, or upgrade, anyway) "
+                    + "or keep (stay DRAINING).")
+    String onTimeout;
+
+    @Option(names = "--host-key-fingerprint", paramLabel = "SHA256:...",
+            description = "The host's new key, when it was reinstalled since it registered: the session expects it "
+                    + "instead of the pinned one.")
+    String hostKeyFingerprint;
+
+    /** Adds the options given to the request body. */
+    void fill(Map<String, Object> body) {
+        RegisterCommand.putIfPresent(body, "drainTimeoutSeconds", drainTimeoutSeconds);
+        RegisterCommand.putIfPresent(body, "onTimeout", onTimeout);
+        RegisterCommand.putIfPresent(body, "hostKeyFingerprint", hostKeyFingerprint);
+    }
+}
