@@ -114,7 +114,7 @@ public final class CompositionRoot {
         private final Once<SecretSource> secrets = new Once<>(
                 () -> new SecretsManagerSecretSource(clients().secretsManager()));
         private final Once<EventPublisher> events = new Once<>(() -> new EmfOutcomeMetrics(
-                new EventBridgeEventPublisher(clients().eventBridge(), config().eventBus()), config().stackName(),
+                clients().eventPublisher(config().eventBus()), config().stackName(),
                 System.out, clock()));
 
         /** The pin is asked for only when the node-request function's dependencies are built. */

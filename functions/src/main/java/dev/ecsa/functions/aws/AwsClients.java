@@ -24,7 +24,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -159,7 +158,6 @@ public final class AwsClients implements AutoCloseable {
     private SsmClient ssm;
     private EcsClient ecs;
     private SecretsManagerClient secretsManager;
-    private EventBridgeClient eventBridge;
     private SfnClient sfn;
     private DynamoDbClient dynamoDb;
 
@@ -192,10 +190,32 @@ public final class AwsClients implements AutoCloseable {
                 () -> configure(SecretsManagerClient.builder(), Service.SECRETS_MANAGER).build());
     }
 
-    /** The EventBridge client (domain events). */
-    public synchronized EventBridgeClient eventBridge() {
-        return eventBridge = once(eventBridge, 
-                () -> configure(EventBridgeClient.builder(), Service.EVENT_BRIDGE).build());
+    /**
+     * The domain events' publisher on EventBridge ({@link EventBridgeEventPublisher}: PutEvents signed here, on the
+     * shared HTTP client, without the EventBridge SDK module). Its endpoint: the settings' for EventBridge or for every
+     * service, else the platform's ({@code AWS_ENDPOINT_URL_EVENTBRIDGE}, {@code AWS_ENDPOINT_URL}, as the SDK's clients
+     * honour them), else {@code https://events.<region>.<partition's domain>}.
+     */
+    public EventBridgeEventPublisher eventPublisher(String eventBusName) {
+        return new EventBridgeEventPublisher(new SignedJsonCall(http, settings.credentials(), settings.region().id(),
+                "events", eventsEndpoint(System.getenv()), EventBridgeEventPublisher.CONTENT_TYPE), eventBusName);
+    }
+
+    URI eventsEndpoint(Map<String, String> env) {
+        Optional<URI> configured = Optional.ofNullable(settings.serviceEndpoints().get(Service.EVENT_BRIDGE))
+                .or(settings::endpointOverride);
+        if (configured.isPresent()) {
+            return configured.get();
+        }
+        for (String name : List.of("AWS_ENDPOINT_URL_EVENTBRIDGE", "AWS_ENDPOINT_URL")) {
+            String v = env.get(name);
+            if (v != null && !v.isBlank()) {
+                return URI.create(v.trim());
+            }
+        }
+        var metadata = settings.region().metadata();
+        String domain = metadata == null ? "amazonaws.com" : metadata.domain();
+        return URI.create("https://events." + settings.region().id() + "." + domain);
     }
 
     /** The Step Functions client (the drain workflow). */
@@ -248,7 +268,7 @@ public final class AwsClients implements AutoCloseable {
      * {@code beforeCheckpoint}, so that the snapshot holds a client that has already made a call.
      */
     public synchronized void primeBuiltClients() {
-        ClientPriming.prime(ssm, ecs, dynamoDb, secretsManager, eventBridge, sfn);
+        ClientPriming.prime(ssm, ecs, dynamoDb, secretsManager, sfn);
     }
 
     /** Closes every client built so far and the shared HTTP client. */

@@ -12,7 +12,6 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.ecs.EcsClient;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.ssm.SsmClient;
@@ -42,7 +41,7 @@ final class ClientPriming {
     }
 
     static void prime(SsmClient ssm, EcsClient ecs, DynamoDbClient dynamoDb, SecretsManagerClient secrets,
-                      EventBridgeClient events, SfnClient sfn) {
+                      SfnClient sfn) {
         if (dynamoDb != null) {
             attempt(() -> dynamoDb.getItem(b -> b.tableName("priming").key(Map.of("pk", AttributeValue.fromS("p"),
                     "sk", AttributeValue.fromS("p"))).overrideConfiguration(nowhere())));
@@ -56,10 +55,6 @@ final class ClientPriming {
         }
         if (secrets != null) {
             attempt(() -> secrets.getSecretValue(b -> b.secretId("priming").overrideConfiguration(nowhere())));
-        }
-        if (events != null) {
-            attempt(() -> events.putEvents(b -> b.entries(e -> e.source("priming").detailType("priming")
-                    .detail("{}")).overrideConfiguration(nowhere())));
         }
         if (sfn != null) {
             attempt(() -> sfn.describeExecution(b -> b.executionArn(ARN).overrideConfiguration(nowhere())));

@@ -1,7 +1,5 @@
 package dev.ecsa.functions.aws;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecsa.core.error.PermanentException;
@@ -10,19 +8,10 @@ import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.model.RestartRequest;
 import dev.ecsa.core.reconcile.RestartRequests;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.http.ContentStreamProvider;
-import software.amazon.awssdk.http.HttpExecuteRequest;
-import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
-import software.amazon.awssdk.http.SdkHttpFullRequest;
-import software.amazon.awssdk.http.SdkHttpMethod;
-import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
-import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 
 /**
  * The repair's restart requests onto the node-request queue: one SQS {@code SendMessage} (the JSON protocol, SigV4
@@ -39,11 +28,8 @@ public final class SqsRestartRequests implements RestartRequests {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TARGET = "AmazonSQS.SendMessage";
 
-    private final SdkHttpClient http;
-    private final AwsCredentialsProvider credentials;
-    private final String region;
+    private final SignedJsonCall sqs;
     private final String queueUrl;
-    private final URI endpoint;
 
     /**
      * @param endpoint where to send: the queue URL's own scheme, host and port unless the platform names another
@@ -51,11 +37,9 @@ public final class SqsRestartRequests implements RestartRequests {
      */
     public SqsRestartRequests(SdkHttpClient http, AwsCredentialsProvider credentials, String region, String queueUrl,
                               URI endpoint) {
-        this.http = Objects.requireNonNull(http, "http");
-        this.credentials = Objects.requireNonNull(credentials, "credentials");
-        this.region = Objects.requireNonNull(region, "region");
         this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
-        this.endpoint = endpoint != null ? endpoint : origin(URI.create(queueUrl));
+        this.sqs = new SignedJsonCall(http, credentials, region, "sqs",
+                endpoint != null ? endpoint : origin(URI.create(queueUrl)), "application/x-amz-json-1.0");
     }
 
     /** The scheme, host and port of a queue URL ({@code https://sqs.eu-west-1.amazonaws.com}). */
@@ -65,39 +49,20 @@ public final class SqsRestartRequests implements RestartRequests {
 
     @Override
     public void send(RestartRequest request) {
-        String body = body(request);
-        SdkHttpFullRequest unsigned = SdkHttpFullRequest.builder()
-                .method(SdkHttpMethod.POST)
-                .uri(endpoint)
-                .encodedPath("/")
-                .putHeader("Content-Type", "application/x-amz-json-1.0")
-                .putHeader("X-Amz-Target", TARGET)
-                .build();
-        ContentStreamProvider payload = ContentStreamProvider.fromUtf8String(body);
-        SignedRequest signed = AwsV4HttpSigner.create().sign(r -> r
-                .identity(credentials.resolveCredentials())
-                .request(unsigned)
-                .payload(payload)
-                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sqs")
-                .putProperty(AwsV4HttpSigner.REGION_NAME, region));
-        int status;
-        String answer;
+        SignedJsonCall.Answer answer;
         try {
-            HttpExecuteResponse response = http.prepareRequest(HttpExecuteRequest.builder()
-                    .request(signed.request()).contentStreamProvider(signed.payload().orElse(payload)).build()).call();
-            status = response.httpResponse().statusCode();
-            answer = response.responseBody().map(SqsRestartRequests::read).orElse("");
+            answer = sqs.post(TARGET, body(request));
         } catch (IOException e) {
             throw new RetryableException(Reason.AWS_UNAVAILABLE, "SQS SendMessage: " + e.getClass().getSimpleName()
                     + ": " + e.getMessage(), e);
         }
-        if (status / 100 == 2) {
+        if (answer.ok()) {
             return;
         }
-        String type = errorType(answer);
-        String what = "SQS SendMessage of restart request " + request.requestId() + ": " + status + " " + type;
-        if (status >= 500 || type.contains("Throttl") || type.contains("RequestThrottled")) {
-            throw new RetryableException(status >= 500 ? Reason.AWS_UNAVAILABLE : Reason.THROTTLED, what);
+        String type = answer.errorType();
+        String what = "SQS SendMessage of restart request " + request.requestId() + ": " + answer.status() + " " + type;
+        if (answer.retryable()) {
+            throw new RetryableException(answer.status() >= 500 ? Reason.AWS_UNAVAILABLE : Reason.THROTTLED, what);
         }
         throw new PermanentException(type.contains("AccessDenied") ? Reason.AWS_ACCESS_DENIED : Reason.INTERNAL,
                 what);
@@ -122,25 +87,5 @@ public final class SqsRestartRequests implements RestartRequests {
                 .put("MessageGroupId", request.nodeId())
                 .put("MessageDeduplicationId", request.requestId());
         return input.toString();
-    }
-
-    /** SQS's error type ({@code __type}, without its namespace), or what little the answer says. */
-    static String errorType(String answer) {
-        try {
-            JsonNode json = JSON.readTree(answer);
-            String type = json == null ? "" : json.path("__type").asText("");
-            return type.isEmpty() ? "(no error type)" : type.substring(type.lastIndexOf('#') + 1);
-        } catch (JsonProcessingException e) {
-            return "(not a JSON answer)";
-        }
-    }
-
-    private static String read(InputStream in) {
-        try (in) {
-            byte[] bytes = in.readNBytes(16 * 1024);
-            return new String(bytes, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
     }
 }

@@ -133,7 +133,7 @@ class AwsClientsTest {
             clients.ecs();
             clients.dynamoDb();
             clients.secretsManager();
-            clients.eventBridge();
+            clients.eventPublisher("default");
             clients.sfn();
             clients.primeBuiltClients();
         } finally {
@@ -141,5 +141,23 @@ class AwsClientsTest {
         }
         assertThat(reached).isEmpty();
         assertThat(asked).hasValue(0);
+    }
+
+    @Test
+    void eventsGoToTheConfiguredEndpointElseThePlatformsElseTheRegionalOne() {
+        AwsClients.Settings base = AwsClients.Settings.aws(Region.EU_WEST_1)
+                .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b")));
+        try (AwsClients plain = new AwsClients(base);
+             AwsClients bench = new AwsClients(base.withEndpoint(URI.create("http://127.0.0.1:9999")));
+             AwsClients china = new AwsClients(AwsClients.Settings.aws(Region.CN_NORTH_1)
+                     .withCredentials(StaticCredentialsProvider.create(AwsBasicCredentials.create("a", "b"))))) {
+            assertThat(plain.eventsEndpoint(Map.of())).hasToString("https://events.eu-west-1.amazonaws.com");
+            assertThat(plain.eventsEndpoint(Map.of("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://sim:1")))
+                    .hasToString("http://sim:1");
+            assertThat(plain.eventsEndpoint(Map.of("AWS_ENDPOINT_URL", "http://all:2"))).hasToString("http://all:2");
+            assertThat(bench.eventsEndpoint(Map.of("AWS_ENDPOINT_URL_EVENTBRIDGE", "http://sim:1")))
+                    .hasToString("http://127.0.0.1:9999");
+            assertThat(china.eventsEndpoint(Map.of())).hasToString("https://events.cn-north-1.amazonaws.com.cn");
+        }
     }
 }

@@ -41,7 +41,7 @@ class SecretsManagerAndEventBridgeIT {
     static void build() {
         clients = SimulatorClients.of(SIM.simulator());
         secrets = new SecretsManagerSecretSource(clients.secretsManager());
-        events = new EventBridgeEventPublisher(clients.eventBridge(), "ecsa-bus");
+        events = clients.eventPublisher("ecsa-bus");
     }
 
     @AfterAll

@@ -193,7 +193,7 @@ final class DrainBench implements AutoCloseable {
                     new EcsContainerInstances(drainStepAws.ecs()),
                     new SsmManagedInstances(drainStepAws.ssm(), iam.stackName()), ssh,
                     new SecretsManagerSecretSource(drainStepAws.secretsManager()),
-                    new EventBridgeEventPublisher(drainStepAws.eventBridge(), "default"), clock,
+                    drainStepAws.eventPublisher("default"), clock,
                     DrainSettings.defaults(Bench.SSH_KEY_SECRET), new HostScriptsUpgrade(upgradeSettings(bench)),
                     new UpgradeAgents.UpgradeSettings(Duration.ofSeconds(20), Duration.ofMillis(200))));
             drainFunction = TaskHandler.stream((in, out) -> drain.handleRequest(in, out, null));
@@ -214,7 +214,7 @@ final class DrainBench implements AutoCloseable {
                     new EcsContainerInstances(nodeRequestAws.ecs()),
                     ssh, new SecretsManagerSecretSource(nodeRequestAws.secretsManager()), scripts,
                     new SfnDrainWorkflow(nodeRequestAws.sfn(), STATE_MACHINE_ARN),
-                    new EventBridgeEventPublisher(nodeRequestAws.eventBridge(), "default"), clock, registration,
+                    nodeRequestAws.eventPublisher("default"), clock, registration,
                     DeregisterSettings.defaults(), Intake.DEFAULT_MAX_RECEIVES, Intake.DEFAULT_SAFETY_MARGIN));
         } catch (RuntimeException e) {
             close();

@@ -71,7 +71,7 @@ final class ReconcileBench {
         this.activations = new SsmHybridActivations(clients.ssm(), role, stack);
         this.managed = new SsmManagedInstances(clients.ssm(), stack);
         this.containers = new EcsContainerInstances(clients.ecs());
-        this.events = new EventBridgeEventPublisher(clients.eventBridge(), "default");
+        this.events = clients.eventPublisher("default");
     }
 
     static AwsClients clients(URI endpoint, String region) {
