@@ -301,8 +301,21 @@ main() {
   preflight
   WORK_DIR=$(mktemp -d /tmp/ecsa-upgrade.XXXXXX)
 
-  local do_ecs=0 do_ssm=0
+  local do_ecs=0 do_ssm=0 running
   if [[ -n $ECS_TARGET && $(upstream "$ECS_FROM") != "$ECS_TARGET" ]]; then do_ecs=1; fi
+  if [[ -n $ECS_TARGET && $do_ecs == 0 ]]; then
+    # The target is installed but the running agent may be older (an earlier run was cut off between the package
+    # and the restart): restart it and wait for it, as after an install.
+    running=$(ecsa_json_string_field "$(metadata)" Version)
+    if [[ $running != *"v$ECS_TARGET"* ]]; then
+      log "amazon-ecs-init $ECS_FROM is installed but the agent runs '${running:-nothing}': restarting it"
+      systemctl restart "$ECS_UNIT" >&2 || true
+      if ! wait_ecs "$ECS_TARGET"; then
+        result false upgrade AGENT_NOT_RUNNING "the ECS agent $ECS_TARGET is installed but does not run: ${NOTES[*]}" false
+      fi
+      UPGRADED+=("$ECS_PACKAGE $ECS_FROM (restarted)")
+    fi
+  fi
   if [[ -n $SSM_TARGET && $SSM_SNAP == 1 ]]; then
     NOTES+=("$SSM_PACKAGE is the snap: snapd refreshes it, it is not upgraded here")
   elif [[ -n $SSM_TARGET && $(upstream "$SSM_FROM") != "$SSM_TARGET" ]]; then

@@ -11,6 +11,7 @@ import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.local.Bench;
 import dev.ecsa.local.hosts.HostConfig;
+import dev.ecsa.local.hosts.AgentPackageRepository;
 import dev.ecsa.local.hosts.SimulatedHost;
 import dev.ecsa.local.lambda.LambdaFunction;
 import dev.ecsa.local.sim.ContainerInstanceView;
@@ -51,9 +52,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * {@code bin/soak}: the service as it deploys, on the bench, under a seeded mix of requests and faults, checked at the
  * end against the bench's own ground truth (docs/soak.md).
  *
- * <p>The request mix: registrations, deregistrations with each timeout policy, restarts of the agents, the same
- * request id resent (same
- * body, another body, another node), re-registrations, requests for unknown nodes, malformed and hostile bodies
+ * <p>The request mix: registrations, deregistrations with each timeout policy, restarts and upgrades (up or back
+ * down, each timeout policy) of the agents, the same request id resent (same body, another body, another node), re-registrations, requests for unknown nodes, malformed and hostile bodies
  * (shell injection in every field, oversized, wrong types), back-to-back register and deregister of one node. The
  * faults: throttling, server errors and latency on every SSM, ECS, Secrets Manager and EventBridge operation; SSH
  * connections cut mid-script; hosts that go down while their node drains; host keys that change; node-request and
@@ -261,6 +261,9 @@ public final class Soak {
         if (pick < 60) {
             return List.of(send("restart", restart(node), node));
         }
+        if (pick < 62) {
+            return List.of(send("upgrade", upgrade(node), node));
+        }
         if (pick < 66 && !bodies.isEmpty()) {
             Map<String, Object> again = earlierBody();
             return List.of(send("resend", again, String.valueOf(again.get("nodeId"))));
@@ -337,6 +340,25 @@ public final class Soak {
         b.put("action", "restart");
         b.put("requestId", nextRequestId());
         b.put("nodeId", node);
+        b.put("requestedBy", "soak");
+        return b;
+    }
+
+    /** An upgrade to the newer or back to the installed versions (the bench's repository holds both). */
+    private Map<String, Object> upgrade(String node) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("action", "upgrade");
+        b.put("requestId", nextRequestId());
+        b.put("nodeId", node);
+        boolean up = requests.nextBoolean();
+        b.put("ecsAgentVersion", up ? AgentPackageRepository.NEWER_ECS_VERSION
+                : AgentPackageRepository.INSTALLED_ECS_VERSION);
+        if (requests.nextBoolean()) {
+            b.put("ssmAgentVersion", up ? AgentPackageRepository.NEWER_SSM_VERSION
+                    : AgentPackageRepository.INSTALLED_SSM_VERSION);
+        }
+        b.put("drainTimeoutSeconds", 60);
+        b.put("onTimeout", List.of("revert", "force", "keep").get(requests.nextInt(3)));
         b.put("requestedBy", "soak");
         return b;
     }
@@ -737,6 +759,13 @@ public final class Soak {
         }
         if (r.action() == Action.RESTART) {
             return o == Outcome.AGENTS_RESTARTED ? "NodeAgentsRestarted" : "NodeAgentsRestartFailed";
+        }
+        if (r.action() == Action.UPGRADE) {
+            return switch (o) {
+                case UPGRADED -> "NodeUpgraded";
+                case DRAIN_TIMED_OUT, DRAIN_KEPT -> "NodeDrainTimedOut";
+                default -> "NodeUpgradeFailed";
+            };
         }
         return switch (o) {
             case REGISTERED, ALREADY_REGISTERED -> "NodeRegistered";

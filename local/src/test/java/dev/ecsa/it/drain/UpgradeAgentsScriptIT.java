@@ -52,7 +52,8 @@ class UpgradeAgentsScriptIT {
                 HostConfig.builder("up-ssmbroken").build(),
                 HostConfig.builder("up-tampered").build(),
                 HostConfig.builder("up-noway").build(),
-                HostConfig.builder("up-stuck").build());
+                HostConfig.builder("up-stuck").build(),
+                HostConfig.builder("up-cut").build());
         script = new HostScriptsUpgrade(DrainBench.upgradeSettings(bench.bench));
     }
 
@@ -221,5 +222,23 @@ class UpgradeAgentsScriptIT {
         assertThat(report.rolledBack()).isFalse();
         assertThat(report.leftChanged()).isTrue();
         assertThat(instance(node).agentConnected()).isFalse();
+    }
+
+    @Test
+    void anAgentLeftOnItsOldVersionBehindAnInstalledTargetIsRestarted() {
+        // As after a run cut off between the package and the restart: the target is installed, the agent runs the old.
+        SimulatedHost host = bench.host("up-cut");
+        NodeRecord node = bench.register(host, Bench.CLUSTER);
+        var served = bench.bench.simulator().endpoint().resolve("/" + "amazon-ecs-agent-"
+                + bench.bench.simulator().config().region() + "/amazon-ecs-init-" + ECS_NEW + "-1.amd64.deb");
+        assertThat(host.exec("curl -fsS -o /tmp/new.deb " + served + " && dpkg -i /tmp/new.deb").exitCode()).isZero();
+        assertThat(instance(node).agentVersion()).isEqualTo(ECS_OLD);
+
+        UpgradeScript.Report report = upgrade(host, node, new TargetVersions(ECS_NEW, null));
+
+        assertThat(report.ok()).as(report.toString()).isTrue();
+        assertThat(report.upgraded()).containsExactly("amazon-ecs-init " + ECS_NEW + "-1 (restarted)");
+        assertThat(instance(node).agentVersion()).isEqualTo(ECS_NEW);
+        assertThat(instance(node).agentConnected()).isTrue();
     }
 }

@@ -65,6 +65,13 @@ public final class UpgradeAgents {
     /** Step: ECS and SSM report the new versions under the same ids. */
     public static final String STEP_VERIFY = "verify-upgrade";
 
+    /**
+     * The script's refusals that come before it touches an agent: the agents run as they did, so the instance may go
+     * ACTIVE again. Any other failure keeps the node DRAINING.
+     */
+    static final java.util.Set<String> AGENTS_UNTOUCHED = java.util.Set.of("DOWNLOAD_FAILED", "SIGNATURE_INVALID",
+            "NOT_INSTALLED", "NO_PACKAGE_MANAGER", "UNSUPPORTED_ARCH", "MISSING_TOOL", "NOT_ROOT");
+
     private final NodeStore store;
     private final ContainerInstances containers;
     private final ManagedInstances managed;
@@ -117,11 +124,13 @@ public final class UpgradeAgents {
         }
         String why = report.message() + (report.notes().isEmpty() ? "" : " (" + String.join("; ", report.notes())
                 + ")");
-        if (report.leftChanged() || "IDENTITY_MISMATCH".equals(report.reason())) {
-            return keep(state, node, report.reason() + ": " + why);
+        if (report.rolledBack() || !report.changed() && AGENTS_UNTOUCHED.contains(report.reason())) {
+            // Rolled back, or refused before any change: the agents run as they did.
+            return putBack(state, node, report.rolledBack(), report.reason() + ": " + why);
         }
-        // Rolled back, or refused before any change: the agents run as they did.
-        return putBack(state, node, report.rolledBack(), report.reason() + ": " + why);
+        // Anything else (a rollback that failed, another identity, an agent that does not run) may have left the
+        // host running something it should not: the node is held DRAINING.
+        return keep(state, node, report.reason() + ": " + why);
     }
 
     private UpgradeScript.Report runScript(DrainState state, NodeRecord node) {

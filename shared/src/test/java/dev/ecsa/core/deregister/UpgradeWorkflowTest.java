@@ -230,4 +230,16 @@ class UpgradeWorkflowTest {
         assertThat(again.decision()).isEqualTo(WorkflowDecision.UPGRADED);
         assertThat(f.upgrade.inputs).hasSize(1);
     }
+
+    @Test
+    void anAgentThatDoesNotRunAfterTheScriptKeepsTheNodeDrainingEvenIfNothingWasInstalled() {
+        f.upgrade.next = new UpgradeScript.Report(false, "upgrade", "AGENT_NOT_RUNNING", "installed but not running",
+                false, false, List.of(), List.of(), "1.90.0-1", "3.3.1142.0-1");
+
+        run(TimeoutPolicy.REVERT);
+
+        assertThat(f.node().state()).isEqualTo(NodeState.DRAIN_KEPT);
+        assertThat(f.containers.describe(DrainFixture.CLUSTER, f.arn).orElseThrow().status())
+                .isEqualTo(ContainerInstanceStatus.DRAINING);
+    }
 }
