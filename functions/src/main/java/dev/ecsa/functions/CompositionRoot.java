@@ -9,7 +9,7 @@ import dev.ecsa.core.port.ManagedInstances;
 import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.reconcile.ReconcileSettings;
 import dev.ecsa.core.reconcile.ReconcileStore;
-import dev.ecsa.core.reconcile.RestartRequests;
+import dev.ecsa.core.reconcile.RepairRequests;
 import dev.ecsa.core.port.RemoteHost;
 import dev.ecsa.core.port.SecretSource;
 import dev.ecsa.functions.aws.AwsClients;
@@ -151,14 +151,14 @@ public final class CompositionRoot {
         /** What the reconcile function needs; {@code env} carries the reconciler's own settings. */
         public ReconcileDeps reconcileDeps(java.util.Map<String, String> env) {
             ReconcileSettings settings = ReconcileDeps.settings(env, config);
-            RestartRequests restarts = RestartRequests.none();
+            RepairRequests restarts = RepairRequests.none();
             if (settings.repair().restart()) {
                 String queue = env.get(FunctionEnvironment.REQUEST_QUEUE_URL);
                 if (queue == null || queue.isBlank()) {
                     throw new IllegalStateException(FunctionEnvironment.REPAIR_RESTART + " is on but "
                             + FunctionEnvironment.REQUEST_QUEUE_URL + " is not set: the repair has nowhere to send");
                 }
-                restarts = clients.restartRequests(queue, endpointOf(env, "SQS"));
+                restarts = clients.repairRequests(queue, endpointOf(env, "SQS"));
             }
             return new ReconcileDeps(reconcileStore(), activations(), managedInstances(), containerInstances(),
                     drainWorkflow(), events(), clock, settings, config.stackName(), restarts);

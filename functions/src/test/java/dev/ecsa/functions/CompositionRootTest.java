@@ -42,10 +42,10 @@ class CompositionRootTest {
                 "ECSA_DRAIN_STATE_MACHINE_ARN", "arn:aws:states:eu-west-1:123456789012:stateMachine:Edge-drain")));
         try {
             assertThat(components.reconcileDeps(Map.of()).restarts()).isNotInstanceOf(
-                    dev.ecsa.functions.aws.SqsRestartRequests.class);
+                    dev.ecsa.functions.aws.SqsRepairRequests.class);
             assertThat(components.reconcileDeps(Map.of("ECSA_REPAIR_RESTART", "true", "ECSA_REQUEST_QUEUE_URL",
                     "https://sqs.eu-west-1.amazonaws.com/123456789012/q.fifo")).restarts())
-                    .isInstanceOf(dev.ecsa.functions.aws.SqsRestartRequests.class);
+                    .isInstanceOf(dev.ecsa.functions.aws.SqsRepairRequests.class);
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> components.reconcileDeps(
                     Map.of("ECSA_REPAIR_RESTART", "true"))).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("ECSA_REQUEST_QUEUE_URL");

@@ -58,6 +58,8 @@ import software.constructs.Node;
  * @param agentPackageSigningKey    a mirror's signing keys: base64 of an armored key block (empty = the keys shipped
  *                                  in the zip)
  * @param agentPackageKeyFingerprints the primary fingerprints of that block, space-separated
+ * @param repairReregister          the repair's last resort: re-register a node whose agents stayed unhealthy after
+ *                                  their restart (needs {@code repairRestart})
  */
 public record EcsaConfig(
         String stackName,
@@ -96,7 +98,8 @@ public record EcsaConfig(
         int repairStepAfterSeconds,
         String agentPackageUrl,
         String agentPackageSigningKey,
-        String agentPackageKeyFingerprints) {
+        String agentPackageKeyFingerprints,
+        boolean repairReregister) {
 
     /** The pinned primary key fingerprint of "Amazon ECS <ecs-security@amazon.com>" (AWS ECS Anywhere docs). */
     public static final String AWS_ECS_SIGNING_KEY_FINGERPRINT = "F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F";
@@ -149,6 +152,10 @@ public record EcsaConfig(
                 && !agentPackageUrl.matches("https?://[A-Za-z0-9.:\\[\\]_-]+(/[A-Za-z0-9._~/-]*)?")) {
             throw new IllegalArgumentException("ecsa:agentPackageUrl must be an http(s) URL without query, not "
                     + agentPackageUrl);
+        }
+        if (repairReregister && !repairRestart) {
+            throw new IllegalArgumentException("ecsa:repairReregister is the step after the restart: it needs "
+                    + "ecsa:repairRestart=true");
         }
         if (agentPackageSigningKey.isEmpty() != agentPackageKeyFingerprints.isEmpty()) {
             throw new IllegalArgumentException("ecsa:agentPackageSigningKey and ecsa:agentPackageKeyFingerprints "
@@ -217,7 +224,8 @@ public record EcsaConfig(
                         String.valueOf(RepairSettings.DEFAULT_STEP_AFTER.toSeconds()))),
                 text(node, "ecsa:agentPackageUrl", ""),
                 text(node, "ecsa:agentPackageSigningKey", ""),
-                text(node, "ecsa:agentPackageKeyFingerprints", ""));
+                text(node, "ecsa:agentPackageKeyFingerprints", ""),
+                Boolean.parseBoolean(text(node, "ecsa:repairReregister", "false")));
     }
 
     private static String emptyToNull(String s) {

@@ -265,6 +265,7 @@ public final class EcsaStack extends Stack {
         reconcileEnv.put(FunctionEnvironment.REPAIR_MAX_UNHEALTHY_PERCENT,
                 Integer.toString(config.repairMaxUnhealthyPercent()));
         reconcileEnv.put(FunctionEnvironment.REPAIR_RESTART, Boolean.toString(config.repairRestart()));
+        reconcileEnv.put(FunctionEnvironment.REPAIR_REREGISTER, Boolean.toString(config.repairReregister()));
         reconcileEnv.put(FunctionEnvironment.REPAIR_STEP_AFTER_SECONDS,
                 Integer.toString(config.repairStepAfterSeconds()));
         if (config.repairRestart()) {

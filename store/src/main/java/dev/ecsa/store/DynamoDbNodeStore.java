@@ -528,6 +528,9 @@ public final class DynamoDbNodeStore implements ReconcileStore {
             if (u.agentVersions() != null) {
                 e.setOrRemove(Items.AGENT_VERSIONS, Items.agentVersions(u.agentVersions()));
             }
+            if (u.tags() != null) {
+                e.setOrRemove(Items.REGISTRATION_TAGS, Items.stringMap(u.tags()));
+            }
             if (u.attributes() != null) {
                 e.setOrRemove(Items.ECS_ATTRIBUTES, Items.stringMap(u.attributes()));
             }

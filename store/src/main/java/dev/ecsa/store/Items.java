@@ -66,6 +66,8 @@ final class Items {
     static final String AGENT_VERSIONS = "agentVersions";
     /** The node's custom ECS attributes (a map of strings), as its last registration set them. */
     static final String ECS_ATTRIBUTES = "attributes";
+    /** The custom tags the node's last registration set (a map of strings), for a re-registration. */
+    static final String REGISTRATION_TAGS = "tags";
     static final String LAST_REQUEST_ID = "lastRequestId";
     /** What the reconciler saw of the node's agents over time and what its repair did (absent while healthy). */
     static final String HEALTH = "health";
@@ -101,6 +103,8 @@ final class Items {
     static final String HEALTHY_SINCE = "healthySince";
     static final String RESTART_REQUESTED_AT = "restartRequestedAt";
     static final String RESTART_REQUEST_ID = "restartRequestId";
+    static final String REREGISTER_REQUESTED_AT = "reregisterRequestedAt";
+    static final String REPLACED_IDENTITY = "replacedIdentity";
     static final String NAME = "name";
     static final String STARTED_AT = "startedAt";
     static final String ENDED_AT = "endedAt";
@@ -155,6 +159,10 @@ final class Items {
         if (health != null) {
             item.put(HEALTH, health);
         }
+        AttributeValue tags = stringMap(n.tags());
+        if (tags != null) {
+            item.put(REGISTRATION_TAGS, tags);
+        }
         putIfPresent(item, LAST_REQUEST_ID, n.lastRequestId());
         if (n.lastError() != null) {
             item.put(LAST_ERROR, failure(n.lastError()));
@@ -184,7 +192,8 @@ final class Items {
                 instant(item, UPDATED_AT),
                 instant(item, STATE_CHANGED_AT),
                 toStringMap(item.get(ECS_ATTRIBUTES)),
-                toHealth(item.get(HEALTH)));
+                toHealth(item.get(HEALTH)),
+                toStringMap(item.get(REGISTRATION_TAGS)));
     }
 
     /** The node's health as a map of what is set, or {@code null} when nothing is (the attribute is removed). */
@@ -199,6 +208,8 @@ final class Items {
         putIfPresent(m, HEALTHY_SINCE, text(h.healthySince()));
         putIfPresent(m, RESTART_REQUESTED_AT, text(h.restartRequestedAt()));
         putIfPresent(m, RESTART_REQUEST_ID, h.restartRequestId());
+        putIfPresent(m, REREGISTER_REQUESTED_AT, text(h.reregisterRequestedAt()));
+        putIfPresent(m, REPLACED_IDENTITY, h.replacedIdentity());
         return AttributeValue.fromM(m);
     }
 
@@ -208,7 +219,8 @@ final class Items {
         }
         Map<String, AttributeValue> m = v.m();
         return new NodeHealth(optionalInstant(m, UNHEALTHY_SINCE), str(m, PROBLEM), optionalInstant(m, QUARANTINED_AT),
-                optionalInstant(m, HEALTHY_SINCE), optionalInstant(m, RESTART_REQUESTED_AT), str(m, RESTART_REQUEST_ID));
+                optionalInstant(m, HEALTHY_SINCE), optionalInstant(m, RESTART_REQUESTED_AT), str(m, RESTART_REQUEST_ID),
+                optionalInstant(m, REREGISTER_REQUESTED_AT), str(m, REPLACED_IDENTITY));
     }
 
     private static String text(Instant t) {

@@ -34,7 +34,9 @@ class ItemsTest {
                         T.plusSeconds(2)), "req-9",
                 new Failure(Reason.TIMED_OUT, "3 tasks left"), T, T.plusNanos(123_456_789), T.plusSeconds(1),
                 Map.of("rack", "r4", "gpu", "a10"), new NodeHealth(T.minusSeconds(900), "ECS reports the agent "
-                        + "disconnected", T.minusSeconds(60), T.plusNanos(5), T.minusSeconds(30), "repair-1"));
+                        + "disconnected", T.minusSeconds(60), T.plusNanos(5), T.minusSeconds(30), "repair-1",
+                        T.minusSeconds(10), "mi-0123456789abcdef0|arn:aws:ecs:eu-west-1:123456789012:container-instance/"
+                        + "edge/0f1e"), Map.of("team", "blue"));
     }
 
     private static RequestRecord fullRequest() {

@@ -224,12 +224,12 @@ public final class AwsClients implements AutoCloseable {
     }
 
     /**
-     * The repair's restart requests onto the node-request queue ({@link SqsRestartRequests}), on the same HTTP client
+     * The repair's restart requests onto the node-request queue ({@link SqsRepairRequests}), on the same HTTP client
      * and credentials as the clients; {@code endpoint} when the platform names one, else the queue URL's own (the
      * settings' endpoint override is the other services', never SQS's).
      */
-    public SqsRestartRequests restartRequests(String queueUrl, java.net.URI endpoint) {
-        return new SqsRestartRequests(http, settings.credentials(), settings.region().id(), queueUrl, endpoint);
+    public SqsRepairRequests repairRequests(String queueUrl, java.net.URI endpoint) {
+        return new SqsRepairRequests(http, settings.credentials(), settings.region().id(), queueUrl, endpoint);
     }
 
     /** The DynamoDB client (the inventory table), built here too so every client shares one setup. */

@@ -71,7 +71,8 @@ public record BootstrapParameters(
     public BootstrapParameters {
         require(nodeId, NAME, "nodeId");
         require(region, REGION, "region");
-        require(cluster, NAME, "cluster");
+        // The request validator's rule (ECS allows a leading underscore), so an accepted request always renders.
+        require(cluster, dev.ecsa.core.validation.FieldRules.CLUSTER, "cluster");
         require(activationId, NAME, "activationId");
         Objects.requireNonNull(activationCode, "activationCode");
         if (!ACTIVATION_CODE.matcher(activationCode).matches() || activationCode.startsWith("-")) {

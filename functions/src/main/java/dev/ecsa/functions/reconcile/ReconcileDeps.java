@@ -11,7 +11,7 @@ import dev.ecsa.core.port.ManagedInstances;
 import dev.ecsa.core.reconcile.Reconcile;
 import dev.ecsa.core.reconcile.ReconcileSettings;
 import dev.ecsa.core.reconcile.RepairSettings;
-import dev.ecsa.core.reconcile.RestartRequests;
+import dev.ecsa.core.reconcile.RepairRequests;
 import dev.ecsa.core.reconcile.ReconcileStore;
 import dev.ecsa.functions.FunctionsConfig;
 import java.time.Clock;
@@ -29,14 +29,14 @@ import java.util.Set;
  */
 public record ReconcileDeps(ReconcileStore store, HybridActivations activations, ManagedInstances managed,
                             ContainerInstances containers, DrainWorkflow drains, EventPublisher events, Clock clock,
-                            ReconcileSettings settings, String serviceName, RestartRequests restarts) {
+                            ReconcileSettings settings, String serviceName, RepairRequests restarts) {
 
     /** A reconciler whose repair sends no restart requests. */
     public ReconcileDeps(ReconcileStore store, HybridActivations activations, ManagedInstances managed,
                          ContainerInstances containers, DrainWorkflow drains, EventPublisher events, Clock clock,
                          ReconcileSettings settings, String serviceName) {
         this(store, activations, managed, containers, drains, events, clock, settings, serviceName,
-                RestartRequests.none());
+                RepairRequests.none());
     }
 
     public ReconcileDeps {
@@ -106,7 +106,8 @@ public record ReconcileDeps(ReconcileStore store, HybridActivations activations,
                         Duration.ofSeconds(Long.parseLong(get(env, FunctionEnvironment.REPAIR_STEP_AFTER_SECONDS,
                                 String.valueOf(RepairSettings.DEFAULT_STEP_AFTER.toSeconds())))),
                         Integer.parseInt(get(env, FunctionEnvironment.REPAIR_MAX_UNHEALTHY_PERCENT,
-                                String.valueOf(RepairSettings.DEFAULT_MAX_UNHEALTHY_PERCENT)))));
+                                String.valueOf(RepairSettings.DEFAULT_MAX_UNHEALTHY_PERCENT))),
+                        bool(env, FunctionEnvironment.REPAIR_REREGISTER, false)));
     }
 
     private static String get(Map<String, String> env, String key, String dflt) {

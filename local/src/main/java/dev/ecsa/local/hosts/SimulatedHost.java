@@ -118,7 +118,8 @@ public final class SimulatedHost implements AutoCloseable {
 
     /**
      * A fault in an agent: once {@code version} of {@code packageName} (amazon-ecs-init or amazon-ssm-agent) is
-     * installed, its agent does not start on this host (the unit fails; it never reports connected).
+     * installed, its agent does not start on this host (the unit fails; it never reports connected). Removing the
+     * package clears it (a broken installation, which a reinstall fixes).
      */
     public void breakAgentVersion(String packageName, String version) {
         addFault("broken " + packageName + " " + version);

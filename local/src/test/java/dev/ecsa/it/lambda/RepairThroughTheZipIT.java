@@ -38,7 +38,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The repair end to end, as deployed with {@code -c ecsa:repairQuarantine=true -c ecsa:repairRestart=true
- * -c ecsa:repairStepAfterSeconds=0} (the infra-cdk build's variant template): the reconcile function from the zip
+ * -c ecsa:repairStepAfterSeconds=0 -c ecsa:repairReregister=true} (the infra-cdk build's variant template): the
+ * reconcile function from the zip
  * quarantines a node whose agents went silent, then sends a restart request to the node-request queue through the
  * bench's SQS IAM front under its own role (SigV4, as on AWS); the stack's event source mapping hands it to the
  * node-request function, which restarts the agents on the sandbox host over SSH; both reconnect under the same ids.
@@ -61,7 +62,7 @@ class RepairThroughTheZipIT {
     @BeforeAll
     static void start() throws Exception {
         Path root = Path.of(System.getProperty("ecsa.repo.root", "..")).toAbsolutePath().normalize();
-        bench = Bench.start(HostConfig.builder("rp-host").build());
+        bench = Bench.start(HostConfig.builder("rp-host").build(), HostConfig.builder("rp-broken").build());
         // The variant's further clusters (its ecsa:additionalClusterNames), which the reconciler lists too.
         for (String cluster : List.of("drain-small", "drain-large", "drain-lonely")) {
             bench.simulator().createCluster(cluster);
@@ -165,5 +166,66 @@ class RepairThroughTheZipIT {
         assertThat(third.ok()).isTrue();
         assertThat(store.getNode("rp-host").orElseThrow().health().healthySince())
                 .as("healthy again: the release waits out the debounce").isNotNull();
+    }
+
+    /**
+     * The last resort: a node whose ECS agent is broken (it does not start, so the restart fails) is deregistered with
+     * force through the drain workflow (the cleanup removes the broken installation) and registered again from its
+     * record: a new managed instance and container instance, reported as NodeReregistered.
+     */
+    @Test
+    void aNodeWhoseRestartDoesNotHelpIsReRegisteredUnderANewIdentity() throws Exception {
+        SimulatedHost host = bench.host("rp-broken");
+        send(Map.of("action", "register", "requestId", "rp-reg-2", "nodeId", "rp-broken", "address", host.address(),
+                "port", host.port(), "sshUser", Bench.SSH_USER, "requestedBy", "it",
+                "attributes", Map.of("rack", "r9"), "tags", Map.of("team", "blue")));
+        NodeRecord registered = await("the registration", () -> store.getNode("rp-broken")
+                .filter(n -> n.state() == NodeState.REGISTERED));
+        Instant now = Instant.now();
+        for (SeededNode n : bench.simulator().seedNodes(registered.cluster(), 4, "rp-fine",
+                Map.of("ecsa:stack", stack.stackName()))) {
+            store.createNodeIfAbsent(new NodeRecord(n.nodeId(), NodeState.REGISTERING, 1, registered.cluster(), null,
+                    null, null, "192.0.2.41", 22, "ecsa", null, "seed-" + n.nodeId(), null, now, now, now));
+            store.transition(n.nodeId(), new Transition(NodeState.REGISTERING, NodeState.REGISTERED, 1),
+                    NodeUpdate.none().withManagedInstanceId(n.managedInstanceId())
+                            .withContainerInstanceArn(n.containerInstanceArn()));
+        }
+        // The installed ECS agent breaks: it stops and does not start again; SSM has not heard from it for an hour.
+        host.breakAgentVersion("amazon-ecs-init", host.installedVersion("amazon-ecs-init").orElseThrow());
+        host.exec("systemctl restart ecs");
+        bench.simulator().agentSilentSince(registered.managedInstanceId(), now.minus(Duration.ofHours(1)));
+
+        assertThat(stack.reconcileNow().ok()).isTrue(); // quarantine
+        assertThat(stack.reconcileNow().ok()).isTrue(); // restart request
+        String restartId = store.getNode("rp-broken").orElseThrow().health().restartRequestId();
+        RequestRecord restart = await("the restart's outcome", () -> store.getRequest(restartId)
+                .filter(RequestRecord::completed));
+        assertThat(restart.outcome()).isEqualTo(Outcome.FAILED);
+
+        assertThat(stack.reconcileNow().ok()).isTrue();
+        assertThat(store.getNode("rp-broken").orElseThrow().health().reregistering())
+                .as("the re-registration's deregistration was sent").isTrue();
+        await("the deregistration", () -> store.getNode("rp-broken")
+                .filter(n -> n.state() == NodeState.DEREGISTERED));
+        assertThat(bench.simulator().managedInstance(registered.managedInstanceId()).orElseThrow().deregistered())
+                .isTrue();
+
+        assertThat(stack.reconcileNow().ok()).isTrue(); // the registration, from the node's record
+        NodeRecord again = await("the registration under a new identity", () -> store.getNode("rp-broken")
+                .filter(n -> n.state() == NodeState.REGISTERED
+                        && !registered.managedInstanceId().equals(n.managedInstanceId())));
+        assertThat(again.containerInstanceArn()).isNotEqualTo(registered.containerInstanceArn());
+        assertThat(again.attributes()).containsEntry("rack", "r9");
+        assertThat(again.tags()).containsEntry("team", "blue");
+        assertThat(bench.simulator().containerInstance(again.containerInstanceArn()).orElseThrow().agentConnected())
+                .as("the fresh installation runs").isTrue();
+
+        assertThat(stack.reconcileNow().ok()).isTrue();
+        assertThat(bench.simulator().events()).filteredOn(e -> e.detailType().equals("NodeReregistered"))
+                .singleElement().satisfies(e -> assertThat(e.detail()).contains(registered.managedInstanceId(),
+                        again.managedInstanceId()));
+        assertThat(store.getNode("rp-broken").orElseThrow().health().isNone()).isTrue();
+        assertThat(stack.iam().authorizer().denials()).as("every call allowed by its role")
+                .filteredOn(d -> !(d.role().startsWith("DrainStep") && d.action().startsWith("sqs:"))).isEmpty();
     }
 }

@@ -53,6 +53,8 @@ public final class FunctionEnvironment {
     public static final String REPAIR_RESTART = "ECSA_REPAIR_RESTART";
     /** How long after the quarantine the repair's restart is due (default 900). */
     public static final String REPAIR_STEP_AFTER_SECONDS = "ECSA_REPAIR_STEP_AFTER_SECONDS";
+    /** The repair's last resort: re-register a node whose agents stay unhealthy after their restart. */
+    public static final String REPAIR_REREGISTER = "ECSA_REPAIR_REREGISTER";
     /** The node-request queue's URL, where the repair sends its restart requests (set when the repair restarts). */
     public static final String REQUEST_QUEUE_URL = "ECSA_REQUEST_QUEUE_URL";
     /** Where upgrades fetch agent packages: empty for AWS's regional buckets, or a mirror with their layout. */

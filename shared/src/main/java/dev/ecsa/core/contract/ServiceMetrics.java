@@ -25,6 +25,7 @@ public final class ServiceMetrics {
     public static final String AGENTS_RESTART_FAILED = "AgentsRestartFailed";
     public static final String AGENTS_UPGRADED = "AgentsUpgraded";
     public static final String AGENTS_UPGRADE_FAILED = "AgentsUpgradeFailed";
+    public static final String NODES_REREGISTERED = "NodesReregistered";
     /** The reconciler's total of findings other than OK (it writes its metrics itself, one line per run). */
     public static final String RECONCILE_FINDINGS = "ReconcileFindings";
     public static final String RECONCILE_FIXES = "ReconcileFixes";
@@ -32,7 +33,7 @@ public final class ServiceMetrics {
     /** Every outcome metric, in the order a dashboard shows them. */
     public static final List<String> OUTCOMES = List.of(NODE_REGISTERED, REGISTRATION_FAILED, REQUEST_REJECTED,
             DRAIN_STARTED, NODE_DEREGISTERED, DRAIN_TIMED_OUT, DEREGISTRATION_FAILED, AGENTS_RESTARTED,
-            AGENTS_RESTART_FAILED, AGENTS_UPGRADED, AGENTS_UPGRADE_FAILED);
+            AGENTS_RESTART_FAILED, AGENTS_UPGRADED, AGENTS_UPGRADE_FAILED, NODES_REREGISTERED);
 
     private static final Map<Class<? extends NodeEvent>, String> BY_EVENT = Map.ofEntries(
             Map.entry(NodeEvent.NodeRegistered.class, NODE_REGISTERED),
@@ -45,7 +46,8 @@ public final class ServiceMetrics {
             Map.entry(NodeEvent.NodeAgentsRestarted.class, AGENTS_RESTARTED),
             Map.entry(NodeEvent.NodeAgentsRestartFailed.class, AGENTS_RESTART_FAILED),
             Map.entry(NodeEvent.NodeUpgraded.class, AGENTS_UPGRADED),
-            Map.entry(NodeEvent.NodeUpgradeFailed.class, AGENTS_UPGRADE_FAILED));
+            Map.entry(NodeEvent.NodeUpgradeFailed.class, AGENTS_UPGRADE_FAILED),
+            Map.entry(NodeEvent.NodeReregistered.class, NODES_REREGISTERED));
 
     private ServiceMetrics() {
     }

@@ -13,8 +13,7 @@ public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.No
         NodeEvent.NodeDrainTimedOut, NodeEvent.NodeDeregistrationFailed,
         NodeEvent.NodeDriftFound, NodeEvent.NodeDriftResolved, NodeEvent.NodeQuarantined,
         NodeEvent.NodeQuarantineReleased, NodeEvent.NodeAgentsRestarted, NodeEvent.NodeAgentsRestartFailed,
-        NodeEvent.NodeUpgraded,
-        NodeEvent.NodeUpgradeFailed {
+        NodeEvent.NodeUpgraded, NodeEvent.NodeUpgradeFailed, NodeEvent.NodeReregistered {
 
     /** The node the event is about. */
     String nodeId();
@@ -140,5 +139,14 @@ public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.No
      */
     record NodeUpgradeFailed(String nodeId, String requestId, String reason, String message, boolean rolledBack,
                              boolean keptDraining) implements NodeEvent {
+    }
+
+    /**
+     * The repair's last resort re-registered a node whose agents stayed unhealthy after their restart: a new managed
+     * instance and container instance replace the previous ones ({@code requestId}: the registration's).
+     */
+    record NodeReregistered(String nodeId, String requestId, String previousManagedInstanceId,
+                            String previousContainerInstanceArn, String managedInstanceId,
+                            String containerInstanceArn) implements NodeEvent {
     }
 }

@@ -16,11 +16,22 @@ import java.time.Instant;
  * @param healthySince       a quarantined node found healthy again: since when (released once it stayed so)
  * @param restartRequestedAt when the repair sent a restart request for this streak (once per streak)
  * @param restartRequestId   that request's id
+ * @param reregisterRequestedAt when the repair, as its last resort, sent the deregistration of a re-registration
+ *                           (the registration follows once the node is deregistered); the repair leaves the node to
+ *                           that escalation until it ends
+ * @param replacedIdentity   the identity being replaced, {@code <mi->|<container instance ARN>}
  */
 public record NodeHealth(Instant unhealthySince, String problem, Instant quarantinedAt, Instant healthySince,
-                         Instant restartRequestedAt, String restartRequestId) {
+                         Instant restartRequestedAt, String restartRequestId, Instant reregisterRequestedAt,
+                         String replacedIdentity) {
 
-    private static final NodeHealth NONE = new NodeHealth(null, null, null, null, null, null);
+    private static final NodeHealth NONE = new NodeHealth(null, null, null, null, null, null, null, null);
+
+    /** Health with no re-registration started. */
+    public NodeHealth(Instant unhealthySince, String problem, Instant quarantinedAt, Instant healthySince,
+                      Instant restartRequestedAt, String restartRequestId) {
+        this(unhealthySince, problem, quarantinedAt, healthySince, restartRequestedAt, restartRequestId, null, null);
+    }
 
     /** Health with no restart requested. */
     public NodeHealth(Instant unhealthySince, String problem, Instant quarantinedAt, Instant healthySince) {
@@ -50,7 +61,8 @@ public record NodeHealth(Instant unhealthySince, String problem, Instant quarant
     /** The streak as seen by one more unhealthy run: it starts now (or at {@code since}) unless it runs already. */
     public NodeHealth unhealthy(Instant since, String what) {
         Instant start = unhealthySince == null || since.isBefore(unhealthySince) ? since : unhealthySince;
-        return new NodeHealth(start, what, quarantinedAt, null, restartRequestedAt, restartRequestId);
+        return new NodeHealth(start, what, quarantinedAt, null, restartRequestedAt, restartRequestId,
+                reregisterRequestedAt, replacedIdentity);
     }
 
     /**
@@ -61,15 +73,38 @@ public record NodeHealth(Instant unhealthySince, String problem, Instant quarant
         if (quarantinedAt == null) {
             return NONE;
         }
-        return new NodeHealth(null, null, quarantinedAt, healthySince == null ? at : healthySince, null, null);
+        return new NodeHealth(null, null, quarantinedAt, healthySince == null ? at : healthySince, null, null, null,
+                null);
     }
 
     public NodeHealth withQuarantine(Instant at) {
-        return new NodeHealth(unhealthySince, problem, at, healthySince, restartRequestedAt, restartRequestId);
+        return new NodeHealth(unhealthySince, problem, at, healthySince, restartRequestedAt, restartRequestId,
+                reregisterRequestedAt, replacedIdentity);
     }
 
     public NodeHealth withRestartRequested(Instant at, String requestId) {
-        return new NodeHealth(unhealthySince, problem, quarantinedAt, healthySince, at, requestId);
+        return new NodeHealth(unhealthySince, problem, quarantinedAt, healthySince, at, requestId,
+                reregisterRequestedAt, replacedIdentity);
+    }
+
+    /** The last resort started: the deregistration of a re-registration was sent at {@code at}. */
+    public NodeHealth withReregisterRequested(Instant at, String identity) {
+        return new NodeHealth(unhealthySince, problem, quarantinedAt, healthySince, restartRequestedAt,
+                restartRequestId, at, identity);
+    }
+
+    /**
+     * What a registration keeps when it is the repair's re-registration: the streak's start (its requests' ids derive
+     * from it) and the re-registration's mark, for the next run to report the new identity; the rest is history.
+     */
+    public NodeHealth afterReregistration() {
+        return new NodeHealth(unhealthySince, problem, null, null, null, null, reregisterRequestedAt,
+                replacedIdentity);
+    }
+
+    /** Whether a re-registration is under way (the repair leaves the node to it). */
+    public boolean reregistering() {
+        return reregisterRequestedAt != null;
     }
 
     /** The quarantine lifted: nothing left to remember. */

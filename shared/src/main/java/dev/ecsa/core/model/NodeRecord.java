@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * @param attributes         the custom ECS attributes the last successful registration set (besides
  *                           {@code ecsa.nodeId}), so nodes can be selected by them without asking ECS
  * @param health             the agents' health over time and what the reconciler's repair did ({@link NodeHealth})
+ * @param tags               the custom tags the last successful registration set (besides the service's own), so a
+ *                           re-registration can set them again
  */
 public record NodeRecord(
         String nodeId,
@@ -39,7 +41,8 @@ public record NodeRecord(
         Instant updatedAt,
         Instant stateChangedAt,
         Map<String, String> attributes,
-        NodeHealth health) {
+        NodeHealth health,
+        Map<String, String> tags) {
 
     public NodeRecord {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -50,9 +53,20 @@ public record NodeRecord(
         agentVersions = agentVersions == null ? AgentVersions.unknown() : agentVersions;
         attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(attributes));
         health = health == null ? NodeHealth.none() : health;
+        tags = tags == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(tags));
         if (version < 1) {
             throw new IllegalArgumentException("version starts at 1");
         }
+    }
+
+    /** A node with no registration tags recorded. */
+    public NodeRecord(String nodeId, NodeState state, long version, String cluster, String managedInstanceId,
+                      String containerInstanceArn, String hostKeyFingerprint, String address, int port, String sshUser,
+                      AgentVersions agentVersions, String lastRequestId, Failure lastError, Instant createdAt,
+                      Instant updatedAt, Instant stateChangedAt, Map<String, String> attributes, NodeHealth health) {
+        this(nodeId, state, version, cluster, managedInstanceId, containerInstanceArn, hostKeyFingerprint, address,
+                port, sshUser, agentVersions, lastRequestId, lastError, createdAt, updatedAt, stateChangedAt, attributes,
+                health, Map.of());
     }
 
     /** A node with nothing known of its health. */
@@ -95,14 +109,14 @@ public record NodeRecord(
                 pick(update.lastRequestId(), lastRequestId),
                 update.clearLastError() ? null : pick(update.lastError(), lastError),
                 createdAt, now, stateChangedAt, update.attributes() != null ? update.attributes() : attributes,
-                pick(update.health(), health));
+                pick(update.health(), health), update.tags() != null ? update.tags() : tags);
     }
 
     /** This record moved to {@code to} at {@code version}. */
     public NodeRecord movedTo(NodeState to, long newVersion, Instant now) {
         return new NodeRecord(nodeId, to, newVersion, cluster, managedInstanceId, containerInstanceArn,
                 hostKeyFingerprint, address, port, sshUser, agentVersions, lastRequestId, lastError,
-                createdAt, now, now, attributes, health);
+                createdAt, now, now, attributes, health, tags);
     }
 
     /** The last error, if any. */

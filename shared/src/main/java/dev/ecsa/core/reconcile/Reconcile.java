@@ -84,13 +84,13 @@ public final class Reconcile {
     public Reconcile(ReconcileStore store, HybridActivations activations, ManagedInstances managed,
                      ContainerInstances containers, DrainWorkflow drains, EventPublisher events, Clock clock,
                      ReconcileSettings settings) {
-        this(store, activations, managed, containers, drains, events, clock, settings, RestartRequests.none());
+        this(store, activations, managed, containers, drains, events, clock, settings, RepairRequests.none());
     }
 
     /** With {@code restarts}, where the repair sends its restart requests (needed when the repair restarts). */
     public Reconcile(ReconcileStore store, HybridActivations activations, ManagedInstances managed,
                      ContainerInstances containers, DrainWorkflow drains, EventPublisher events, Clock clock,
-                     ReconcileSettings settings, RestartRequests restarts) {
+                     ReconcileSettings settings, RepairRequests restarts) {
         this.store = Objects.requireNonNull(store, "store");
         this.activations = Objects.requireNonNull(activations, "activations");
         this.managed = Objects.requireNonNull(managed, "managed");
@@ -118,8 +118,10 @@ public final class Reconcile {
         Fleet fleet = read();
         Classifier.Result classified = new Classifier(fleet, settings, startedAt).classify();
         Repair.Result repaired = repair.run(runId, classified.health(), settings.inventoryWrites());
+        Repair.Result followed = repair.followUp(runId, fleet.nodes());
         List<Finding> found = new ArrayList<>(classified.findings());
         found.addAll(repaired.findings());
+        found.addAll(followed.findings());
 
         Map<String, Finding> before = new HashMap<>();
         previous.ifPresent(p -> p.findings().forEach(f -> before.put(f.key(), f)));
@@ -158,7 +160,8 @@ public final class Reconcile {
                 .sorted(Comparator.comparing((Finding f) -> f.action() == FixAction.REPORTED ? 1 : 0)
                         .thenComparing(f -> before.containsKey(f.key()) ? 1 : 0))
                 .limit(settings.maxStoredFindings()).toList();
-        int[] inventory = recordInventory(classified.inventory(), settings.inventoryWrites() - repaired.writes());
+        int repairWrites = repaired.writes() + followed.writes();
+        int[] inventory = recordInventory(classified.inventory(), settings.inventoryWrites() - repairWrites);
         int containerCount = fleet.containerInstances().size();
         ReconcileRun run = new ReconcileRun(runId, startedAt, clock.instant(), counts, stored,
                 stored.size() < acted.size(), fixes, resolved.size(), fleet.nodes().size(),
@@ -174,7 +177,7 @@ public final class Reconcile {
             failures += publish(new NodeEvent.NodeDriftResolved(subjectNode(f), runId, f.type().name(), f.subject(),
                     f.since().toString()));
         }
-        return new ReconcileResult(run, fresh, resolved, failures, inventory[0], inventory[1], repaired.writes());
+        return new ReconcileResult(run, fresh, resolved, failures, inventory[0], inventory[1], repairWrites);
     }
 
     /**

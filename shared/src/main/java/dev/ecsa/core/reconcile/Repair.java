@@ -57,10 +57,10 @@ final class Repair {
     private final EventPublisher events;
     private final Clock clock;
     private final RepairSettings settings;
-    private final RestartRequests restarts;
+    private final RepairRequests restarts;
 
     Repair(ReconcileStore store, ContainerInstances containers, EventPublisher events, Clock clock,
-           RepairSettings settings, RestartRequests restarts) {
+           RepairSettings settings, RepairRequests restarts) {
         this.store = store;
         this.containers = containers;
         this.events = events;
@@ -77,6 +77,9 @@ final class Repair {
         Map<String, int[]> clusters = new TreeMap<>();
         List<Seen> seen = new ArrayList<>(checks.size());
         for (Classifier.HealthCheck c : checks) {
+            if (c.node().health().reregistering()) {
+                continue; // the last resort runs: followUp tracks it
+            }
             NodeHealth before = c.node().health();
             NodeHealth after = !c.observed() ? before
                     : c.unhealthy() ? before.unhealthy(c.since(), c.problem()) : before.healthy(now);
@@ -172,12 +175,17 @@ final class Repair {
         NodeRecord n = c.node();
         String before = quarantined == null ? "" : quarantined.detail() + "; ";
         if (health.restartRequestedAt() != null) {
-            String outcome = store.getRequest(health.restartRequestId()).map(r -> r.outcome() == null ? "still running"
+            Optional<dev.ecsa.core.model.RequestRecord> record = store.getRequest(health.restartRequestId());
+            String outcome = record.map(r -> r.outcome() == null ? "still running"
                     : r.outcome().success() ? "it ended " + r.outcome() + " but the node is unhealthy again"
                     : "it ended " + r.outcome() + (r.failure() == null ? "" : " " + r.failure().reason() + ": "
                     + r.failure().message())).orElse("not recorded yet (queued)");
-            return new Step(FixAction.REPORTED, before + "restart request " + health.restartRequestId() + " sent at "
-                    + health.restartRequestedAt() + ": " + outcome + "; no second restart in this streak", false);
+            String sent = before + "restart request " + health.restartRequestId() + " sent at "
+                    + health.restartRequestedAt() + ": " + outcome;
+            if (settings.reregister() && record.map(r -> r.outcome() != null).orElse(false)) {
+                return reregister(c, health, now, sent);
+            }
+            return new Step(FixAction.REPORTED, sent + "; no second restart in this streak", false);
         }
         Instant base = health.quarantinedAt() != null ? health.quarantinedAt().plus(settings.stepAfter())
                 : settings.quarantine() ? health.unhealthySince().plus(settings.unhealthyAfter())
@@ -197,6 +205,125 @@ final class Repair {
         boolean recorded = write(n, health.withRestartRequested(now, requestId));
         return new Step(FixAction.FIXED, before + "restart requested: request " + requestId
                 + " (ecsa watch " + requestId + ")", recorded);
+    }
+
+    /**
+     * The last resort, {@code stepAfter} after a restart that did not help: the deregistration of a re-registration
+     * (policy force, the shortest drain: the node's agents are gone, its tasks cannot be drained anyway). The
+     * registration follows in {@link #followUp} once the node is deregistered.
+     */
+    private Step reregister(Classifier.HealthCheck c, NodeHealth health, Instant now, String sent) {
+        NodeRecord n = c.node();
+        Instant due = health.restartRequestedAt().plus(settings.stepAfter());
+        if (due.isAfter(now)) {
+            return new Step(FixAction.REPORTED, sent + "; re-registration (the last resort) is due at " + due, false);
+        }
+        if (n.address() == null || n.sshUser() == null || n.managedInstanceId() == null) {
+            return new Step(FixAction.REPORTED, sent + "; no re-registration: the node has no SSH address or managed "
+                    + "instance recorded", false);
+        }
+        String requestId = reregisterRequestId(n.nodeId(), health.unhealthySince(), "d");
+        String reason = "repair, last resort: re-registration of a node unhealthy since " + health.unhealthySince()
+                + " whose restart did not help";
+        try {
+            restarts.send(new dev.ecsa.core.model.DeregisterRequest(requestId, n.nodeId(),
+                    dev.ecsa.core.validation.FieldRules.MIN_DRAIN_TIMEOUT_SECONDS, dev.ecsa.core.model.TimeoutPolicy.FORCE,
+                    REQUESTED_BY, bounded(reason), null));
+        } catch (NodeOperationException e) {
+            return new Step(FixAction.FAILED, sent + "; the re-registration's deregistration could not be sent: "
+                    + e.getMessage(), false);
+        }
+        boolean recorded = write(n, health.withReregisterRequested(now, n.managedInstanceId() + "|"
+                + n.containerInstanceArn()));
+        return new Step(FixAction.FIXED, sent + "; re-registration started: deregistration " + requestId
+                + " (policy force), then a registration from the node's record", recorded);
+    }
+
+    /**
+     * Follows every re-registration under way, one step per run: once the node is deregistered, sends its
+     * registration (the node's address, SSH user, pinned key, cluster, attributes and tags); once it is registered
+     * again under a new identity, publishes NodeReregistered and forgets the streak. A re-registration that does not get
+     * there (the deregistration did not deregister, the registration failed) ends too: it is reported and the node
+     * starts over as any other (it is never retried in a loop).
+     */
+    Result followUp(String runId, List<NodeRecord> nodes) {
+        Instant now = clock.instant();
+        List<Finding> findings = new ArrayList<>();
+        int writes = 0;
+        for (NodeRecord n : nodes) {
+            NodeHealth h = n.health();
+            if (!h.reregistering()) {
+                continue;
+            }
+            String deregistration = reregisterRequestId(n.nodeId(), h.unhealthySince(), "d");
+            String registration = reregisterRequestId(n.nodeId(), h.unhealthySince(), "r");
+            String old = h.replacedIdentity() == null ? "" : h.replacedIdentity();
+            String oldMi = old.contains("|") ? old.substring(0, old.indexOf('|')) : old;
+            String detail;
+            FixAction action = FixAction.REPORTED;
+            Optional<dev.ecsa.core.model.RequestRecord> reg = store.getRequest(registration);
+            Optional<dev.ecsa.core.model.RequestRecord> dereg = store.getRequest(deregistration);
+            if (n.state() == NodeState.REGISTERED && n.managedInstanceId() != null
+                    && !n.managedInstanceId().equals(oldMi)) {
+                publish(new NodeEvent.NodeReregistered(n.nodeId(), registration, oldMi,
+                        old.contains("|") ? old.substring(old.indexOf('|') + 1) : null, n.managedInstanceId(),
+                        n.containerInstanceArn()));
+                writes += write(n, NodeHealth.none()) ? 1 : 0;
+                detail = "re-registered: managed instance " + oldMi + " is now " + n.managedInstanceId()
+                        + ", container instance " + n.containerInstanceArn();
+                action = FixAction.FIXED;
+            } else if (n.state() == NodeState.DEREGISTERED && reg.isEmpty()) {
+                if (n.address() == null || n.sshUser() == null) {
+                    detail = "deregistered, but no SSH address is recorded: register it again by hand";
+                    writes += write(n, NodeHealth.none()) ? 1 : 0;
+                } else {
+                    try {
+                        restarts.send(new dev.ecsa.core.model.RegisterRequest(registration, n.nodeId(), n.address(),
+                                n.port() == 0 ? dev.ecsa.core.model.RegisterRequest.DEFAULT_PORT : n.port(),
+                                n.sshUser(), n.hostKeyFingerprint(), n.cluster(), n.attributes(), n.tags(),
+                                REQUESTED_BY, bounded("repair, last resort: registration after " + deregistration)));
+                        detail = "deregistered by " + deregistration + "; registration " + registration + " sent";
+                        action = FixAction.FIXED;
+                    } catch (NodeOperationException e) {
+                        detail = "deregistered; the registration could not be sent (the next run tries again): "
+                                + e.getMessage();
+                        action = FixAction.FAILED;
+                    }
+                }
+            } else if (ended(reg) || ended(dereg) && n.state() != NodeState.DEREGISTERED && !n.state().isBusy()
+                    && reg.isEmpty()) {
+                var last = reg.isPresent() ? reg.get() : dereg.get();
+                detail = "the re-registration ended without a new identity: " + last.requestId() + " ended "
+                        + last.outcome() + (last.failure() == null ? "" : " " + last.failure().reason() + ": "
+                        + last.failure().message()) + "; the node is " + n.state() + " (the repair starts over "
+                        + "once it is registered and unhealthy again)";
+                writes += write(n, NodeHealth.none()) ? 1 : 0;
+                action = FixAction.FAILED;
+            } else {
+                detail = "re-registration under way since " + h.reregisterRequestedAt() + ": the node is " + n.state()
+                        + (reg.isPresent() ? ", registration " + registration : ", deregistration " + deregistration);
+            }
+            findings.add(new Finding(FindingType.NODE_UNHEALTHY, n.nodeId(), n.nodeId(), n.cluster(),
+                    n.managedInstanceId(), n.containerInstanceArn(), null, n.lastRequestId(), "agents unhealthy since "
+                    + h.unhealthySince() + "; the repair's last resort re-registers the node", h.unhealthySince(),
+                    FixKind.NONE, FixAction.REPORTED, "", null).acted(action, detail,
+                    action == FixAction.FIXED ? now : null));
+        }
+        return new Result(findings, writes);
+    }
+
+    private static boolean ended(Optional<dev.ecsa.core.model.RequestRecord> r) {
+        return r.isPresent() && r.get().outcome() != null;
+    }
+
+    private static String bounded(String reason) {
+        return reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON - 3) + "..." : reason;
+    }
+
+    /** A re-registration's request ids ({@code d}eregistration, {@code r}egistration): the same for one streak. */
+    static String reregisterRequestId(String nodeId, Instant unhealthySince, String phase) {
+        return "repair-" + phase + "-" + UUID.nameUUIDFromBytes((nodeId + "|" + unhealthySince + "|reregister")
+                .getBytes(StandardCharsets.UTF_8));
     }
 
     /** The streak's restart request id: the same for every run of one streak, so a resend is a duplicate. */

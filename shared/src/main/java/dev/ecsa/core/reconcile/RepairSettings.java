@@ -22,9 +22,14 @@ import java.util.Objects;
  * @param maxUnhealthyPercent repair acts in a cluster only while at most this share of its registered nodes is
  *                            unhealthy: more at once is a network or AWS problem, not a node problem (default 40: in
  *                            a cluster of 3 one node may be repaired, in a cluster of 2 none; 100 turns it off)
+ * @param reregister          the last resort (default off): {@code stepAfter} after the streak's restart request ended
+ *                            with the node still unhealthy, deregister the node (policy force: its agents are gone
+ *                            anyway) and, once it is deregistered, register it again from its record (address, SSH
+ *                            user, pinned key, cluster, attributes, tags): a new managed instance and container
+ *                            instance, reported as {@code NodeReregistered}. Needs {@code restart}
  */
 public record RepairSettings(Duration unhealthyAfter, boolean quarantine, boolean restart, Duration stepAfter,
-                             int maxUnhealthyPercent) {
+                             int maxUnhealthyPercent, boolean reregister) {
 
     public static final Duration DEFAULT_UNHEALTHY_AFTER = Duration.ofMinutes(15);
     public static final int DEFAULT_MAX_UNHEALTHY_PERCENT = 40;
@@ -35,11 +40,20 @@ public record RepairSettings(Duration unhealthyAfter, boolean quarantine, boolea
         this(unhealthyAfter, quarantine, false, DEFAULT_STEP_AFTER, maxUnhealthyPercent);
     }
 
+    /** No re-registration. */
+    public RepairSettings(Duration unhealthyAfter, boolean quarantine, boolean restart, Duration stepAfter,
+                          int maxUnhealthyPercent) {
+        this(unhealthyAfter, quarantine, restart, stepAfter, maxUnhealthyPercent, false);
+    }
+
     public RepairSettings {
         Objects.requireNonNull(unhealthyAfter, "unhealthyAfter");
         Objects.requireNonNull(stepAfter, "stepAfter");
         if (unhealthyAfter.isNegative() || stepAfter.isNegative()) {
             throw new IllegalArgumentException("unhealthyAfter and stepAfter must not be negative");
+        }
+        if (reregister && !restart) {
+            throw new IllegalArgumentException("re-registration is the step after the restart: turn restart on too");
         }
         if (maxUnhealthyPercent < 0 || maxUnhealthyPercent > 100) {
             throw new IllegalArgumentException("maxUnhealthyPercent must be 0-100, not " + maxUnhealthyPercent);
@@ -52,11 +66,16 @@ public record RepairSettings(Duration unhealthyAfter, boolean quarantine, boolea
     }
 
     public RepairSettings withQuarantine(boolean on) {
-        return new RepairSettings(unhealthyAfter, on, restart, stepAfter, maxUnhealthyPercent);
+        return new RepairSettings(unhealthyAfter, on, restart, stepAfter, maxUnhealthyPercent, reregister);
     }
 
     public RepairSettings withRestart(boolean on, Duration after) {
-        return new RepairSettings(unhealthyAfter, quarantine, on, after, maxUnhealthyPercent);
+        return new RepairSettings(unhealthyAfter, quarantine, on, after, maxUnhealthyPercent, reregister);
+    }
+
+    /** The last resort: re-register a node whose agents stayed unhealthy after their restart ({@code stepAfter}). */
+    public RepairSettings withReregister(boolean on) {
+        return new RepairSettings(unhealthyAfter, quarantine, restart, stepAfter, maxUnhealthyPercent, on);
     }
 
     /** Whether {@code unhealthy} of {@code registered} nodes in one cluster is more than the limit allows. */

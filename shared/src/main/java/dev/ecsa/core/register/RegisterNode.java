@@ -399,9 +399,12 @@ public final class RegisterNode {
             NodeUpdate update = NodeUpdate.none().withCluster(cluster).withManagedInstanceId(v.managedInstanceId())
                     .withContainerInstanceArn(v.containerInstanceArn())
                     .withAgentVersions(v.versions().observedAt(clock.instant()))
-                    .withAttributes(request.attributes()).withLastRequestId(requestId).clearingLastError()
-                    // a new registration starts healthy: what the repair saw of the earlier one is history
-                    .withHealth(NodeHealth.none());
+                    .withAttributes(request.attributes()).withTags(request.tags()).withLastRequestId(requestId)
+                    .clearingLastError()
+                    // A new registration starts healthy: what the repair saw of the earlier one is history, except
+                    // the repair's own re-registration, which reports the new identity on its next run.
+                    .withHealth(node.health().reregistering() ? node.health().afterReregistration()
+                            : NodeHealth.none());
             if (bootstrap.observedHostKey() != null) {
                 update = update.withHostKeyFingerprint(bootstrap.observedHostKey());
             }

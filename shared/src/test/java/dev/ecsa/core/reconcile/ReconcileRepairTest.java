@@ -428,4 +428,108 @@ class ReconcileRepairTest {
         assertThat(new RepairSettings(Duration.ZERO, true, 100).outage(10, 10)).isFalse();
         assertThat(s.outage(0, 0)).isFalse();
     }
+
+    @Test
+    void theLastResortReRegistersANodeWhoseRestartDidNotHelpUnderANewIdentity() {
+        var n = restartThatDidNotHelp(Duration.ofMinutes(15));
+        w.store.updateNode("n1", NodeState.REGISTERED, dev.ecsa.core.model.NodeUpdate.none()
+                .withAttributes(java.util.Map.of("rack", "r7")).withTags(java.util.Map.of("team", "blue")));
+
+        // A step after the restart ended: the deregistration of the re-registration.
+        Finding started = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+        assertThat(started.action()).isEqualTo(FixAction.FIXED);
+        assertThat(started.actionDetail()).contains("it ended FAILED", "re-registration started");
+        var dereg = (dev.ecsa.core.model.DeregisterRequest) w.restartsSent.get(1);
+        assertThat(dereg.onTimeout()).isEqualTo(dev.ecsa.core.model.TimeoutPolicy.FORCE);
+        assertThat(dereg.drainTimeoutSeconds()).isEqualTo(60);
+        assertThat(node("n1").health().reregistering()).isTrue();
+        assertThat(dev.ecsa.core.validation.RequestValidator.validate(
+                dev.ecsa.core.validation.NodeRequestWire.body(dereg)).isValid()).isTrue();
+
+        // The deregistration runs (as the drain workflow would leave the node).
+        w.request(dereg.requestId(), "n1", dev.ecsa.core.model.Action.DEREGISTER);
+        long v = node("n1").version();
+        w.store.transition("n1", new Transition(NodeState.REGISTERED, NodeState.DEREGISTERING, v),
+                dev.ecsa.core.model.NodeUpdate.none().withLastRequestId(dereg.requestId())).orThrow();
+        w.store.transition("n1", new Transition(NodeState.DEREGISTERING, NodeState.DEREGISTERED, v + 1),
+                dev.ecsa.core.model.NodeUpdate.none()).orThrow();
+        w.store.finishRequest(dereg.requestId(), dev.ecsa.core.model.Outcome.FORCE_DEREGISTERED, null);
+        w.managed.deregister(n.managedInstanceId());
+
+        // The registration, from the node's record.
+        Finding registering = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+        assertThat(registering.actionDetail()).contains("registration", "sent");
+        var reg = (dev.ecsa.core.model.RegisterRequest) w.restartsSent.get(2);
+        assertThat(reg.address()).isEqualTo("192.0.2.10");
+        assertThat(reg.sshUser()).isEqualTo("ecsa");
+        assertThat(reg.hostKeyFingerprint()).isEqualTo("SHA256:abc");
+        assertThat(reg.cluster()).isEqualTo(ReconcileWorld.CLUSTER);
+        assertThat(reg.attributes()).containsEntry("rack", "r7");
+        assertThat(reg.tags()).containsEntry("team", "blue");
+        // Taken by the intake (recorded, running): the next run waits for it and sends nothing again. (Until it is
+        // recorded a run sends it again under the same id: a duplicate the queue drops or the intake replays.)
+        w.request(reg.requestId(), "n1", dev.ecsa.core.model.Action.REGISTER);
+        Finding again = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+        assertThat(again.actionDetail()).contains("under way");
+        assertThat(w.restartsSent).as("the registration is sent once").hasSize(3);
+
+        // It registers under a new identity: reported, and the streak is forgotten.
+        var mi = w.registerHost("n1", reg.requestId(), true);
+        var ci = w.containers.register(ReconcileWorld.CLUSTER, mi.instanceId(), java.util.Map.of(Classifier.NODE_ATTRIBUTE, "n1"));
+        long v2 = node("n1").version();
+        w.store.transition("n1", new Transition(NodeState.DEREGISTERED, NodeState.REGISTERING, v2),
+                dev.ecsa.core.model.NodeUpdate.none().withLastRequestId(reg.requestId())).orThrow();
+        w.store.transition("n1", new Transition(NodeState.REGISTERING, NodeState.REGISTERED, v2 + 1),
+                dev.ecsa.core.model.NodeUpdate.none().withManagedInstanceId(mi.instanceId())
+                        .withContainerInstanceArn(ci.arn())).orThrow();
+        w.store.finishRequest(reg.requestId(), dev.ecsa.core.model.Outcome.REGISTERED, null);
+
+        nextRun();
+
+        assertThat(w.events.eventsOf(dev.ecsa.core.event.NodeEvent.NodeReregistered.class)).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.previousManagedInstanceId()).isEqualTo(n.managedInstanceId());
+                    assertThat(e.managedInstanceId()).isEqualTo(mi.instanceId());
+                    assertThat(e.containerInstanceArn()).isEqualTo(ci.arn());
+                });
+        assertThat(node("n1").health().isNone()).isTrue();
+    }
+
+    @Test
+    void aReRegistrationWhoseDeregistrationDidNotHappenEndsAndIsNotRetriedInALoop() {
+        restartThatDidNotHelp(Duration.ZERO);
+        nextRun();
+        var dereg = w.restartsSent.get(1);
+        w.request(dereg.requestId(), "n1", dev.ecsa.core.model.Action.DEREGISTER);
+        w.store.finishRequest(dereg.requestId(), dev.ecsa.core.model.Outcome.REJECTED,
+                new dev.ecsa.core.model.Failure(Reason.NODE_BUSY, "busy"));
+
+        Finding ended = finding(nextRun(), FindingType.NODE_UNHEALTHY, "n1");
+
+        assertThat(ended.action()).isEqualTo(FixAction.FAILED);
+        assertThat(ended.actionDetail()).contains("ended without a new identity", "REJECTED NODE_BUSY");
+        assertThat(node("n1").health().reregistering()).isFalse();
+        assertThat(w.restartsSent).hasSize(2);
+    }
+
+    @Test
+    void reRegistrationNeedsTheRestartStep() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RepairSettings.reportOnly().withReregister(true))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("restart");
+    }
+
+    /** n1 silent for an hour among healthy neighbours, restarts and re-registration on; its restart ended FAILED. */
+    private ReconcileWorld.Node restartThatDidNotHelp(Duration stepAfter) {
+        w.settings = w.settings.withRepair(RepairSettings.reportOnly().withRestart(true, stepAfter)
+                .withReregister(true));
+        healthyNeighbours();
+        var n = w.registered("n1");
+        w.managed.setPing(n.managedInstanceId(), PingStatus.CONNECTION_LOST, w.clock.instant().minus(Duration.ofHours(1)));
+        w.run();
+        var restart = w.restartsSent.get(0);
+        w.request(restart.requestId(), "n1", dev.ecsa.core.model.Action.RESTART);
+        w.store.finishRequest(restart.requestId(), dev.ecsa.core.model.Outcome.FAILED,
+                new dev.ecsa.core.model.Failure(Reason.AGENT_NOT_READY, "the agents did not both report connected"));
+        return n;
+    }
 }

@@ -42,7 +42,8 @@ final class ReconcileWorld {
     final InMemoryEventPublisher events = new InMemoryEventPublisher();
     ReconcileSettings settings = ReconcileSettings.defaults(List.of(CLUSTER));
     /** The restart requests the repair sent, in order (the queue, as far as the reconciler sees it). */
-    final List<dev.ecsa.core.model.RestartRequest> restartsSent = new java.util.ArrayList<>();
+    /** Every request the repair sent (restarts, and a re-registration's deregistration and registration). */
+    final List<dev.ecsa.core.model.NodeRequest> restartsSent = new java.util.ArrayList<>();
     /** Set to make the next sends fail as an unreachable queue does. */
     int failSends;
     private final AtomicInteger runs = new AtomicInteger();

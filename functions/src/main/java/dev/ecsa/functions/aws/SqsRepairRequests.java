@@ -5,8 +5,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
-import dev.ecsa.core.model.RestartRequest;
-import dev.ecsa.core.reconcile.RestartRequests;
+import dev.ecsa.core.model.NodeRequest;
+import dev.ecsa.core.validation.NodeRequestWire;
+import dev.ecsa.core.reconcile.RepairRequests;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Objects;
@@ -14,7 +15,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.http.SdkHttpClient;
 
 /**
- * The repair's restart requests onto the node-request queue: one SQS {@code SendMessage} (the JSON protocol, SigV4
+ * The repair's requests onto the node-request queue: one SQS {@code SendMessage} (the JSON protocol, SigV4
  * signed with the function's credentials) per request, with the node as MessageGroupId and the request id as
  * MessageDeduplicationId. It uses the SDK's signer and HTTP client, which every function already carries, instead of
  * the SQS client module: that module (0.8 MB) would take the deployment zip over its 25,000,000-byte limit for one
@@ -23,7 +24,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
  * <p>Errors: a throttling answer or a 5xx is retryable (the next reconcile run sends again, with the same request id);
  * anything else (access denied, a queue that does not exist) is permanent, with SQS's error type in the message.
  */
-public final class SqsRestartRequests implements RestartRequests {
+public final class SqsRepairRequests implements RepairRequests {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TARGET = "AmazonSQS.SendMessage";
@@ -35,7 +36,7 @@ public final class SqsRestartRequests implements RestartRequests {
      * @param endpoint where to send: the queue URL's own scheme, host and port unless the platform names another
      *                 ({@code AWS_ENDPOINT_URL_SQS}, as the SDK's clients honour it)
      */
-    public SqsRestartRequests(SdkHttpClient http, AwsCredentialsProvider credentials, String region, String queueUrl,
+    public SqsRepairRequests(SdkHttpClient http, AwsCredentialsProvider credentials, String region, String queueUrl,
                               URI endpoint) {
         this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
         this.sqs = new SignedJsonCall(http, credentials, region, "sqs",
@@ -48,7 +49,7 @@ public final class SqsRestartRequests implements RestartRequests {
     }
 
     @Override
-    public void send(RestartRequest request) {
+    public void send(NodeRequest request) {
         SignedJsonCall.Answer answer;
         try {
             answer = sqs.post(TARGET, body(request));
@@ -60,7 +61,7 @@ public final class SqsRestartRequests implements RestartRequests {
             return;
         }
         String type = answer.errorType();
-        String what = "SQS SendMessage of restart request " + request.requestId() + ": " + answer.status() + " " + type;
+        String what = "SQS SendMessage of " + request.action().wireName() + " request " + request.requestId() + ": " + answer.status() + " " + type;
         if (answer.retryable()) {
             throw new RetryableException(answer.status() >= 500 ? Reason.AWS_UNAVAILABLE : Reason.THROTTLED, what);
         }
@@ -69,21 +70,16 @@ public final class SqsRestartRequests implements RestartRequests {
     }
 
     /** The SendMessage input: the queue, the request as the documented body, the node's group, the request's id. */
-    String body(RestartRequest request) {
-        ObjectNode message = JSON.createObjectNode()
-                .put("action", request.action().wireName())
-                .put("requestId", request.requestId())
-                .put("nodeId", request.nodeId())
-                .put("requestedBy", request.requestedBy());
-        if (!request.reason().isEmpty()) {
-            message.put("reason", request.reason());
-        }
-        if (request.hostKeyFingerprint() != null) {
-            message.put("hostKeyFingerprint", request.hostKeyFingerprint());
+    String body(NodeRequest request) {
+        String message;
+        try {
+            message = JSON.writeValueAsString(NodeRequestWire.body(request));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new PermanentException(Reason.INTERNAL, "cannot write request " + request.requestId() + " as JSON");
         }
         ObjectNode input = JSON.createObjectNode()
                 .put("QueueUrl", queueUrl)
-                .put("MessageBody", message.toString())
+                .put("MessageBody", message)
                 .put("MessageGroupId", request.nodeId())
                 .put("MessageDeduplicationId", request.requestId());
         return input.toString();

@@ -28,7 +28,7 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.SdkHttpResponse;
 
 /** The restart request as SQS gets it, and SQS's answers as the repair sees them. The wire is tested on the bench. */
-class SqsRestartRequestsTest {
+class SqsRepairRequestsTest {
 
     private static final String QUEUE = "https://sqs.eu-west-1.amazonaws.com/123456789012/EcsaLifecycle-requests.fifo";
     private final List<HttpExecuteRequest> sent = new ArrayList<>();
@@ -59,7 +59,7 @@ class SqsRestartRequestsTest {
         }
     };
 
-    private final SqsRestartRequests queue = new SqsRestartRequests(http,
+    private final SqsRepairRequests queue = new SqsRepairRequests(http,
             StaticCredentialsProvider.create(AwsBasicCredentials.create("AKIDEXAMPLE", "secret")), "eu-west-1",
             QUEUE, null);
     private final RestartRequest request = new RestartRequest("repair-1", "rack1.host-07", "ecsa-reconciler",
