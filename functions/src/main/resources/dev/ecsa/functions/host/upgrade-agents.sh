@@ -119,7 +119,9 @@ upstream() {
 }
 
 download() { # URL FILE
-  curl -fsS --proto "$ALLOWED_PROTOCOLS" --connect-timeout 10 --max-time 300 --retry 2 -o "$2" "$1"
+  # Each file at most 90 s a try, two tries. Every download comes before any change, so a source slow enough to run
+  # into the session's own timeout ends the run with nothing changed.
+  curl -fsS --proto "$ALLOWED_PROTOCOLS" --connect-timeout 10 --max-time 90 --retry 1 -o "$2" "$1"
 }
 
 # import_keys NAME KEY_B64 FINGERPRINTS: a throwaway keyring holding exactly the pinned keys.

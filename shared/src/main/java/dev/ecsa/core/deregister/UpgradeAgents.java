@@ -265,8 +265,8 @@ public final class UpgradeAgents {
             containers.setStatus(node.cluster(), node.containerInstanceArn(), ContainerInstanceStatus.ACTIVE);
             next = NodeState.REGISTERED;
         } else if (failure == null) {
-            update = update.withLastError(new Failure(Reason.UPGRADE_FAILED, "upgraded, but the container instance "
-                    + "was DRAINING before this upgrade: left DRAINING (not ours to undo)"));
+            update = update.withLastError(new Failure(Reason.CONFLICT, "upgraded, but the container instance was "
+                    + "DRAINING before this upgrade (someone else's drain): left DRAINING, not ours to undo"));
         }
         return store.transition(node.nodeId(), new Transition(NodeState.DRAINING, next, node.version()), update)
                 .orThrow();
