@@ -69,6 +69,12 @@ public final class DrainStateMachine extends Construct {
      */
     public static final String LAMBDA_THROTTLED = "Lambda.TooManyRequestsException";
 
+    /**
+     * The function's process died mid-invocation (killed, out of memory): Lambda answers with this error type and the
+     * next invocation gets a new environment. Every Task is idempotent, so it is tried again, twice at most.
+     */
+    public static final String FUNCTION_CRASHED = "Runtime.ExitError";
+
     private final StateMachine stateMachine;
 
     /**
@@ -106,6 +112,7 @@ public final class DrainStateMachine extends Construct {
                 .build();
         // Recording a failure can itself meet throttling; retry it the same way, then give up loudly.
         recordFailure.addRetry(retryable());
+        recordFailure.addRetry(crashed());
 
         Wait waitForDrain = Wait.Builder.create(this, WAIT_FOR_DRAIN)
                 .time(WaitTime.secondsPath("$.pollSeconds"))
@@ -132,6 +139,7 @@ public final class DrainStateMachine extends Construct {
                 upgradeAgents)) {
             task.addRetry(retryable());
             task.addRetry(throttled());
+            task.addRetry(crashed());
             task.addCatch(recordFailure, CatchProps.builder()
                     .errors(List.of(Errors.ALL))
                     .resultPath("$.error")
@@ -204,6 +212,16 @@ public final class DrainStateMachine extends Construct {
                 .maxDelay(Duration.seconds(60))
                 .jitterStrategy(JitterType.FULL)
                 .maxAttempts(10)
+                .build();
+    }
+
+    /** An environment that died ran the Task partly or not at all; the Tasks are idempotent: two more tries. */
+    private static RetryProps crashed() {
+        return RetryProps.builder()
+                .errors(List.of(FUNCTION_CRASHED))
+                .interval(Duration.seconds(2))
+                .backoffRate(2)
+                .maxAttempts(2)
                 .build();
     }
 

@@ -85,6 +85,22 @@ class DrainWorkflowDefinitionTest {
     }
 
     @Test
+    void everyTaskIsTriedAgainTwiceWhenItsEnvironmentDied() {
+        for (String task : List.of(DrainStateMachine.START_DRAIN, DrainStateMachine.CHECK_DRAIN,
+                DrainStateMachine.APPLY_TIMEOUT_POLICY, DrainStateMachine.DEREGISTER, DrainStateMachine.CLEAN_HOST,
+                DrainStateMachine.UPGRADE_AGENTS, DrainStateMachine.RECORD_FAILURE)) {
+            JsonNode crashed = null;
+            for (JsonNode retrier : definition.path("States").path(task).path("Retry")) {
+                if (retrier.path("ErrorEquals").toString().contains("\"Runtime.ExitError\"")) {
+                    crashed = retrier;
+                }
+            }
+            assertThat(crashed).as(task + " retries Runtime.ExitError").isNotNull();
+            assertThat(crashed.path("MaxAttempts").asInt()).as(task).isEqualTo(2);
+        }
+    }
+
+    @Test
     void failuresAreCaughtIntoRecordFailureThenTheFailState() {
         JsonNode catcher = definition.path("States").path(DrainStateMachine.CHECK_DRAIN).path("Catch").get(0);
         assertThat(catcher.path("ErrorEquals").get(0).asText()).isEqualTo("States.ALL");
