@@ -146,9 +146,4 @@ public final class EventBridgeEventPublisher implements EventPublisher {
             throw new RetryableException(Reason.AWS_UNAVAILABLE, "interrupted while retrying PutEvents");
         }
     }
-
-    /** The endpoint the events go to, for the tests and the logs. */
-    java.net.URI endpoint() {
-        return events.endpoint();
-    }
 }

@@ -102,10 +102,6 @@ final class SignedJsonCall {
                 response.responseBody().map(SignedJsonCall::read).orElse(""));
     }
 
-    URI endpoint() {
-        return endpoint;
-    }
-
     private static String read(InputStream in) {
         try (in) {
             byte[] bytes = in.readNBytes(16 * 1024);

@@ -1,7 +1,6 @@
 package dev.ecsa.core.deregister;
 
 import dev.ecsa.core.error.NodeOperationException;
-import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.event.NodeEvent;
@@ -139,23 +138,8 @@ public final class DeregisterIntake {
         Instant deadline = record.receivedAt().plus(timeout);
         DrainStart input = new DrainStart(request.requestId(), request.nodeId(), node.cluster(),
                 node.containerInstanceArn(), deadline, policy, node.version());
-        Instant at = clock.instant();
-        boolean started;
-        try {
-            started = workflow.start(input);
-        } catch (NodeOperationException e) {
-            store.appendStep(request.requestId(), new Step(STEP_START_WORKFLOW, at, clock.instant(),
-                    StepResult.FAILED, e.detail()));
-            if (e.retryable() && !attempt.isLast()) {
-                throw e;
-            }
-            return workflowNotStarted(request, node, e);
-        }
-        RequestRecord now = store.appendStep(request.requestId(), new Step(STEP_START_WORKFLOW, at,
-                clock.instant(), started ? StepResult.SUCCEEDED : StepResult.SKIPPED,
-                (started ? "started" : "already started") + " execution " + DrainWorkflow.executionName(
-                        request.requestId()) + ", deadline " + deadline + ", policy " + policy.wireName()));
-        return IntakeResult.of(now, !started);
+        return DrainIntakes.startWorkflow(store, workflow, clock, input, "", attempt,
+                e -> workflowNotStarted(request, node, e));
     }
 
     private IntakeResult alreadyStarted(DeregisterRequest request, NodeRecord node) {
@@ -236,12 +220,7 @@ public final class DeregisterIntake {
     }
 
     private IntakeResult reject(DeregisterRequest request, Reason reason, String message) {
-        Failure failure = new Failure(reason, message);
-        Instant at = clock.instant();
-        store.appendStep(request.requestId(), new Step(STEP_GUARD, at, at, StepResult.FAILED, message));
-        events.publish(new NodeEvent.NodeRequestRejected(request.nodeId(), request.requestId(),
-                request.action().wireName(), reason + ": " + message));
-        return IntakeResult.of(store.finishRequest(request.requestId(), Outcome.REJECTED, failure), false);
+        return DrainIntakes.reject(store, events, clock, request, reason, message);
     }
 
     /** Whether the workflow's Deregister step already ran for this request (the node moved on from the claim). */
@@ -250,7 +229,6 @@ public final class DeregisterIntake {
     }
 
     private static boolean succeeded(RequestRecord record, String step) {
-        return record.steps().stream().anyMatch(s -> s.name().equals(step) && s.result() != StepResult.FAILED
-                && s.result() != StepResult.STARTED);
+        return DrainIntakes.succeeded(record, step);
     }
 }

@@ -166,13 +166,15 @@ public final class UpgradeAgents {
         while (true) {
             Optional<ManagedInstance> mi = managed.describe(node.managedInstanceId());
             Optional<ContainerInstance> ci = containers.describe(node.cluster(), node.containerInstanceArn());
-            String problem = problem(node, targets, mi, ci);
-            if (problem == null) {
+            Optional<Unconfirmed> problem = unconfirmed(node, targets, mi, ci);
+            if (problem.isEmpty()) {
                 return upgraded(state, node, report, mi.get(), ci.get(), at);
             }
-            if (problem.startsWith("!") || !clock.instant().plus(settings.pollInterval()).isBefore(deadline)) {
-                String why = problem.startsWith("!") ? problem.substring(1)
-                        : "not confirmed within " + settings.verifyTimeout() + " of the upgrade: " + problem;
+            if (problem.get().waitingCannotFix()
+                    || !clock.instant().plus(settings.pollInterval()).isBefore(deadline)) {
+                String what = problem.get().what();
+                String why = problem.get().waitingCannotFix() ? what
+                        : "not confirmed within " + settings.verifyTimeout() + " of the upgrade: " + what;
                 store.appendStep(state.requestId(), new Step(STEP_VERIFY, at, clock.instant(), StepResult.FAILED,
                         why));
                 return keep(state, node, "the host reported the upgrade, but " + why);
@@ -181,39 +183,44 @@ public final class UpgradeAgents {
         }
     }
 
-    /**
-     * What ECS and SSM do not confirm yet, {@code null} when they confirm everything; a leading "!" marks what waiting
-     * cannot fix (an identity that changed).
-     */
-    private static String problem(NodeRecord node, TargetVersions targets, Optional<ManagedInstance> mi,
-                                  Optional<ContainerInstance> ci) {
-        if (mi.isEmpty()) {
-            return "!SSM no longer knows managed instance " + node.managedInstanceId();
-        }
-        if (ci.isEmpty() || ci.get().status().isGone()) {
-            return "!ECS no longer lists container instance " + node.containerInstanceArn();
-        }
-        if (!node.managedInstanceId().equals(ci.get().managedInstanceId())) {
-            return "!container instance " + node.containerInstanceArn() + " reports " + ci.get().managedInstanceId()
-                    + ", the node records " + node.managedInstanceId();
-        }
-        if (!ci.get().agentConnected()) {
-            return "the ECS agent is disconnected";
-        }
-        if (mi.get().pingStatus() != PingStatus.ONLINE) {
-            return "SSM reports " + mi.get().pingStatus();
-        }
-        if (targets.ecsAgent() != null && !sameVersion(ci.get().agentVersion(), targets.ecsAgent())) {
-            return "ECS reports agent " + ci.get().agentVersion() + ", not " + targets.ecsAgent();
-        }
-        if (targets.ssmAgent() != null && !sameVersion(mi.get().agentVersion(), targets.ssmAgent())) {
-            return "SSM reports agent " + mi.get().agentVersion() + ", not " + targets.ssmAgent();
-        }
-        return null;
+    /** What ECS and SSM do not confirm yet, and whether waiting cannot fix it (an identity that changed). */
+    private record Unconfirmed(String what, boolean waitingCannotFix) {
     }
 
-    private static boolean sameVersion(String reported, String target) {
-        return TargetVersions.isSame(reported, target);
+    /** What ECS and SSM do not confirm yet; empty when they confirm everything. */
+    private static Optional<Unconfirmed> unconfirmed(NodeRecord node, TargetVersions targets,
+                                                     Optional<ManagedInstance> mi, Optional<ContainerInstance> ci) {
+        if (mi.isEmpty()) {
+            return gone("SSM no longer knows managed instance " + node.managedInstanceId());
+        }
+        if (ci.isEmpty() || ci.get().status().isGone()) {
+            return gone("ECS no longer lists container instance " + node.containerInstanceArn());
+        }
+        if (!node.managedInstanceId().equals(ci.get().managedInstanceId())) {
+            return gone("container instance " + node.containerInstanceArn() + " reports "
+                    + ci.get().managedInstanceId() + ", the node records " + node.managedInstanceId());
+        }
+        if (!ci.get().agentConnected()) {
+            return notYet("the ECS agent is disconnected");
+        }
+        if (mi.get().pingStatus() != PingStatus.ONLINE) {
+            return notYet("SSM reports " + mi.get().pingStatus());
+        }
+        if (targets.ecsAgent() != null && !TargetVersions.isSame(ci.get().agentVersion(), targets.ecsAgent())) {
+            return notYet("ECS reports agent " + ci.get().agentVersion() + ", not " + targets.ecsAgent());
+        }
+        if (targets.ssmAgent() != null && !TargetVersions.isSame(mi.get().agentVersion(), targets.ssmAgent())) {
+            return notYet("SSM reports agent " + mi.get().agentVersion() + ", not " + targets.ssmAgent());
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Unconfirmed> gone(String what) {
+        return Optional.of(new Unconfirmed(what, true));
+    }
+
+    private static Optional<Unconfirmed> notYet(String what) {
+        return Optional.of(new Unconfirmed(what, false));
     }
 
     private DrainState upgraded(DrainState state, NodeRecord node, UpgradeScript.Report report, ManagedInstance mi,

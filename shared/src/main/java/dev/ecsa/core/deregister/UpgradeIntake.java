@@ -187,24 +187,8 @@ public final class UpgradeIntake {
         Instant deadline = record.receivedAt().plus(drain.timeoutFor(request.drainTimeout().orElse(null)));
         DrainStart input = new DrainStart(request.requestId(), request.nodeId(), node.cluster(),
                 node.containerInstanceArn(), deadline, policy, node.version(), DrainPurpose.UPGRADE, targets);
-        Instant at = clock.instant();
-        boolean startedNow;
-        try {
-            startedNow = workflow.start(input);
-        } catch (NodeOperationException e) {
-            store.appendStep(request.requestId(), new Step(DeregisterIntake.STEP_START_WORKFLOW, at, clock.instant(),
-                    StepResult.FAILED, e.detail()));
-            if (e.retryable() && !attempt.isLast()) {
-                throw e;
-            }
-            return workflowNotStarted(request, node, e);
-        }
-        RequestRecord now = store.appendStep(request.requestId(), new Step(DeregisterIntake.STEP_START_WORKFLOW, at,
-                clock.instant(), startedNow ? StepResult.SUCCEEDED : StepResult.SKIPPED,
-                (startedNow ? "started" : "already started") + " execution "
-                        + DrainWorkflow.executionName(request.requestId()) + ": drain, then upgrade to "
-                        + describe(targets) + "; deadline " + deadline + ", policy " + policy.wireName()));
-        return IntakeResult.of(now, !startedNow);
+        return DrainIntakes.startWorkflow(store, workflow, clock, input, ": drain, then upgrade to "
+                + describe(targets), attempt, e -> workflowNotStarted(request, node, e));
     }
 
     /** The node was moved to DRAINING but no workflow runs: nothing was drained, so it goes back to REGISTERED. */
@@ -232,12 +216,7 @@ public final class UpgradeIntake {
     }
 
     private IntakeResult reject(UpgradeRequest request, Reason reason, String message) {
-        Instant at = clock.instant();
-        store.appendStep(request.requestId(), new Step(NodeGuard.STEP, at, at, StepResult.FAILED, message));
-        events.publish(new NodeEvent.NodeRequestRejected(request.nodeId(), request.requestId(),
-                request.action().wireName(), reason + ": " + message));
-        return IntakeResult.of(store.finishRequest(request.requestId(), Outcome.REJECTED,
-                new Failure(reason, message)), false);
+        return DrainIntakes.reject(store, events, clock, request, reason, message);
     }
 
     private static String describe(TargetVersions t) {
@@ -252,7 +231,6 @@ public final class UpgradeIntake {
     }
 
     private static boolean started(RequestRecord record) {
-        return record.steps().stream().anyMatch(s -> s.name().equals(DeregisterIntake.STEP_START_WORKFLOW)
-                && s.result() != StepResult.FAILED && s.result() != StepResult.STARTED);
+        return DrainIntakes.succeeded(record, DeregisterIntake.STEP_START_WORKFLOW);
     }
 }

@@ -3,10 +3,15 @@ package dev.ecsa.core.reconcile;
 import dev.ecsa.core.error.NodeOperationException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.event.NodeEvent;
+import dev.ecsa.core.model.DeregisterRequest;
 import dev.ecsa.core.model.Failure;
 import dev.ecsa.core.model.NodeHealth;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.NodeUpdate;
+import dev.ecsa.core.model.RegisterRequest;
+import dev.ecsa.core.model.RequestRecord;
+import dev.ecsa.core.model.RestartRequest;
+import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.ContainerInstance;
 import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.core.port.ContainerInstances;
@@ -15,7 +20,7 @@ import dev.ecsa.core.port.TransitionResult;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
 import dev.ecsa.core.state.TransitionDecision;
-import dev.ecsa.core.model.RestartRequest;
+import dev.ecsa.core.validation.FieldRules;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -46,7 +51,7 @@ final class Repair {
     /** Who the repair's requests name as their sender. */
     static final String REQUESTED_BY = "ecsa-reconciler";
     /** The request's reason field's limit (the validator's). */
-    private static final int MAX_REASON = dev.ecsa.core.validation.FieldRules.MAX_REASON;
+    private static final int MAX_REASON = FieldRules.MAX_REASON;
 
     /** What the run found and did: findings to record, and how many node writes it spent. */
     record Result(List<Finding> findings, int writes) {
@@ -57,16 +62,16 @@ final class Repair {
     private final EventPublisher events;
     private final Clock clock;
     private final RepairSettings settings;
-    private final RepairRequests restarts;
+    private final RepairRequests requests;
 
     Repair(ReconcileStore store, ContainerInstances containers, EventPublisher events, Clock clock,
-           RepairSettings settings, RepairRequests restarts) {
+           RepairSettings settings, RepairRequests requests) {
         this.store = store;
         this.containers = containers;
         this.events = events;
         this.clock = clock;
         this.settings = settings;
-        this.restarts = restarts;
+        this.requests = requests;
     }
 
     Result run(String runId, List<Classifier.HealthCheck> checks, int writeBudget) {
@@ -175,7 +180,7 @@ final class Repair {
         NodeRecord n = c.node();
         String before = quarantined == null ? "" : quarantined.detail() + "; ";
         if (health.restartRequestedAt() != null) {
-            Optional<dev.ecsa.core.model.RequestRecord> record = store.getRequest(health.restartRequestId());
+            Optional<RequestRecord> record = store.getRequest(health.restartRequestId());
             String outcome = record.map(r -> r.outcome() == null ? "still running"
                     : r.outcome().success() ? "it ended " + r.outcome() + " but the node is unhealthy again"
                     : "it ended " + r.outcome() + (r.failure() == null ? "" : " " + r.failure().reason() + ": "
@@ -196,8 +201,8 @@ final class Repair {
         String requestId = restartRequestId(n.nodeId(), health.unhealthySince());
         String reason = "repair: agents unhealthy since " + health.unhealthySince() + ": " + health.problem();
         try {
-            restarts.send(new RestartRequest(requestId, n.nodeId(), REQUESTED_BY,
-                    reason.length() > MAX_REASON ? reason.substring(0, MAX_REASON - 3) + "..." : reason, null));
+            requests.send(new RestartRequest(requestId, n.nodeId(), REQUESTED_BY,
+                    bounded(reason), null));
         } catch (NodeOperationException e) {
             return new Step(FixAction.FAILED, before + "the restart request could not be sent: " + e.getMessage(),
                     false);
@@ -226,8 +231,8 @@ final class Repair {
         String reason = "repair, last resort: re-registration of a node unhealthy since " + health.unhealthySince()
                 + " whose restart did not help";
         try {
-            restarts.send(new dev.ecsa.core.model.DeregisterRequest(requestId, n.nodeId(),
-                    dev.ecsa.core.validation.FieldRules.MIN_DRAIN_TIMEOUT_SECONDS, dev.ecsa.core.model.TimeoutPolicy.FORCE,
+            requests.send(new DeregisterRequest(requestId, n.nodeId(),
+                    FieldRules.MIN_DRAIN_TIMEOUT_SECONDS, TimeoutPolicy.FORCE,
                     REQUESTED_BY, bounded(reason), null));
         } catch (NodeOperationException e) {
             return new Step(FixAction.FAILED, sent + "; the re-registration's deregistration could not be sent: "
@@ -242,9 +247,9 @@ final class Repair {
     /**
      * Follows every re-registration under way, one step per run: once the node is deregistered, sends its
      * registration (the node's address, SSH user, pinned key, cluster, attributes and tags); once it is registered
-     * again under a new identity, publishes NodeReregistered and forgets the streak. A re-registration that does not get
-     * there (the deregistration did not deregister, the registration failed) ends too: it is reported and the node
-     * starts over as any other (it is never retried in a loop).
+     * again under a new identity, publishes NodeReregistered and forgets the streak. A re-registration that does not
+     * get there (the deregistration did not deregister, the registration failed) ends too: it is reported and the
+     * node starts over as any other (it is never retried in a loop).
      */
     Result followUp(String runId, List<NodeRecord> nodes) {
         Instant now = clock.instant();
@@ -261,8 +266,8 @@ final class Repair {
             String oldMi = old.contains("|") ? old.substring(0, old.indexOf('|')) : old;
             String detail;
             FixAction action = FixAction.REPORTED;
-            Optional<dev.ecsa.core.model.RequestRecord> reg = store.getRequest(registration);
-            Optional<dev.ecsa.core.model.RequestRecord> dereg = store.getRequest(deregistration);
+            Optional<RequestRecord> reg = store.getRequest(registration);
+            Optional<RequestRecord> dereg = store.getRequest(deregistration);
             if (n.state() == NodeState.REGISTERED && n.managedInstanceId() != null
                     && !n.managedInstanceId().equals(oldMi)) {
                 publish(new NodeEvent.NodeReregistered(n.nodeId(), registration, oldMi,
@@ -278,8 +283,8 @@ final class Repair {
                     writes += write(n, NodeHealth.none()) ? 1 : 0;
                 } else {
                     try {
-                        restarts.send(new dev.ecsa.core.model.RegisterRequest(registration, n.nodeId(), n.address(),
-                                n.port() == 0 ? dev.ecsa.core.model.RegisterRequest.DEFAULT_PORT : n.port(),
+                        requests.send(new RegisterRequest(registration, n.nodeId(), n.address(),
+                                n.port() == 0 ? RegisterRequest.DEFAULT_PORT : n.port(),
                                 n.sshUser(), n.hostKeyFingerprint(), n.cluster(), n.attributes(), n.tags(),
                                 REQUESTED_BY, bounded("repair, last resort: registration after " + deregistration)));
                         detail = "deregistered by " + deregistration + "; registration " + registration + " sent";
@@ -312,7 +317,7 @@ final class Repair {
         return new Result(findings, writes);
     }
 
-    private static boolean ended(Optional<dev.ecsa.core.model.RequestRecord> r) {
+    private static boolean ended(Optional<RequestRecord> r) {
         return r.isPresent() && r.get().outcome() != null;
     }
 

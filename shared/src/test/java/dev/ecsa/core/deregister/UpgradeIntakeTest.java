@@ -77,7 +77,6 @@ class UpgradeIntakeTest {
 
     @Test
     void noVersionAnywhereIsRejected() {
-        // (The fakes' container instance reports 1.90.0 unless told otherwise.)
         w.registered(true);
 
         IntakeResult r = intake(TargetVersions.none()).accept(request("upg-3", null, null, null), Attempt.first(5));
