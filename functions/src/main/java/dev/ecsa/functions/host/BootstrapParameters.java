@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  * @param agentWaitSeconds how long to wait for the ECS agent to register after the install script
  * @param agentMetadataUrl the ECS agent introspection metadata URL
  * @param imdsUrl the address probed for a (foreign) instance metadata service; empty skips the probe
+ * @param resumeManagedInstanceId the managed instance id of this node's own interrupted installation, which the
+ *     bootstrap completes instead of stopping at the pre-flight; empty for a registration from scratch
  */
 public record BootstrapParameters(
         String nodeId,
@@ -48,7 +50,8 @@ public record BootstrapParameters(
         int minFreeDiskMib,
         int agentWaitSeconds,
         String agentMetadataUrl,
-        String imdsUrl) {
+        String imdsUrl,
+        String resumeManagedInstanceId) {
 
     /** AWS's published script location. */
     public static final String DEFAULT_INSTALL_SCRIPT_URL =
@@ -65,6 +68,7 @@ public record BootstrapParameters(
     private static final Pattern ACTIVATION_CODE = Pattern.compile("[A-Za-z0-9+/=_.-]{1,250}");
     private static final Pattern URL = Pattern.compile("https?://[A-Za-z0-9._~:/?#\\[\\]@!$&()*+,;=%-]+");
     private static final Pattern PROTOCOLS = Pattern.compile("=(https?)(,https?)*");
+    private static final Pattern MANAGED_INSTANCE_ID = Pattern.compile("mi-[0-9a-f]{8,32}");
     private static final Pattern VERSION = Pattern.compile("[0-9A-Za-z][0-9A-Za-z._-]{0,63}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -94,6 +98,10 @@ public record BootstrapParameters(
         Objects.requireNonNull(imdsUrl, "imdsUrl");
         if (!imdsUrl.isEmpty()) {
             require(imdsUrl, URL, "imdsUrl");
+        }
+        Objects.requireNonNull(resumeManagedInstanceId, "resumeManagedInstanceId");
+        if (!resumeManagedInstanceId.isEmpty()) {
+            require(resumeManagedInstanceId, MANAGED_INSTANCE_ID, "resumeManagedInstanceId");
         }
     }
 
@@ -145,6 +153,7 @@ public record BootstrapParameters(
         v.put("AGENT_WAIT_SECONDS", ScriptValue.plain(Integer.toString(agentWaitSeconds)));
         v.put("AGENT_METADATA_URL", ScriptValue.plain(agentMetadataUrl));
         v.put("IMDS_URL", ScriptValue.plain(imdsUrl));
+        v.put("RESUME_MANAGED_INSTANCE_ID", ScriptValue.plain(resumeManagedInstanceId));
         return v;
     }
 
@@ -161,6 +170,7 @@ public record BootstrapParameters(
                 + ", ecsVersion=" + ecsVersion + ", ecsInstanceAttributesJson=" + ecsInstanceAttributesJson
                 + ", containerInstanceTagsJson=" + containerInstanceTagsJson + ", minFreeDiskMib="
                 + minFreeDiskMib + ", agentWaitSeconds=" + agentWaitSeconds + ", agentMetadataUrl="
-                + agentMetadataUrl + ", imdsUrl=" + imdsUrl + "]";
+                + agentMetadataUrl + ", imdsUrl=" + imdsUrl + ", resumeManagedInstanceId="
+                + resumeManagedInstanceId + "]";
     }
 }

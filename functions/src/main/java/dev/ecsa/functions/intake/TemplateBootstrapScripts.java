@@ -75,7 +75,8 @@ public final class TemplateBootstrapScripts implements BootstrapScripts {
                     in.activation().activationId(), in.activation().code(), settings.installScriptUrl(),
                     settings.allowedProtocols(), settings.pin(), settings.ecsVersion(), json(in.attributes()),
                     json(in.tags()), settings.minFreeDiskMib(), (int) Math.max(1, in.agentWait().toSeconds()),
-                    settings.agentMetadataUrl(), settings.imdsUrl()).render();
+                    settings.agentMetadataUrl(), settings.imdsUrl(),
+                    in.resumeManagedInstanceId() == null ? "" : in.resumeManagedInstanceId()).render();
         } catch (IllegalArgumentException e) {
             // BootstrapParameters and HostScripts name the field, never the value.
             throw new PermanentException(Reason.INTERNAL, "the bootstrap script cannot be rendered: "

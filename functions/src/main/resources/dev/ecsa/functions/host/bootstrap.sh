@@ -45,6 +45,10 @@ umask 077
   # Endpoints are rendered so that the offline bench can give each simulated host its own.
   AGENT_METADATA_URL=@@AGENT_METADATA_URL@@
   IMDS_URL=@@IMDS_URL@@
+  # The managed instance id of this node's own interrupted installation, which SSM confirmed under the node's
+  # name: when the host's SSM agent is registered as exactly this and no ECS agent answers, the install completes
+  # it instead of stopping at the pre-flight. Empty otherwise.
+  RESUME_MANAGED_INSTANCE_ID=@@RESUME_MANAGED_INSTANCE_ID@@
 }
 
 # shellcheck source=ecsa-lib.sh
@@ -63,6 +67,9 @@ FINDING_MESSAGES=()
 EXISTING_MANAGED_INSTANCE_ID=''
 EXISTING_CONTAINER_INSTANCE_ARN=''
 EXISTING_CLUSTER=''
+# 1 when completing an interrupted installation whose amazon-ecs-init is already installed: the install script
+# then skips the agent's configuration and start, so the bootstrap does them first.
+START_INSTALLED_AGENT=0
 
 log() {
   printf 'ecsa-bootstrap: %s\n' "$(ecsa_scrub "$*" "$ACTIVATION_CODE")" >&2
@@ -193,6 +200,22 @@ check_not_registered() {
   if [[ -n $metadata ]]; then
     EXISTING_CONTAINER_INSTANCE_ARN=$(ecsa_json_string_field "$metadata" ContainerInstanceArn)
     EXISTING_CLUSTER=$(ecsa_json_string_field "$metadata" Cluster)
+  fi
+  if [[ -n $EXISTING_MANAGED_INSTANCE_ID && -z $metadata ]]; then
+    # An installation stopped between the SSM registration and the ECS agent's (e.g. the connection was cut).
+    local ecs_init=no
+    [[ -x /usr/libexec/amazon-ecs-init ]] && ecs_init=yes
+    if [[ $EXISTING_MANAGED_INSTANCE_ID == "$RESUME_MANAGED_INSTANCE_ID" ]]; then
+      [[ $ecs_init == yes ]] && START_INSTALLED_AGENT=1
+      add_finding RESUMED_INSTALLATION false \
+        "completing the interrupted installation of $EXISTING_MANAGED_INSTANCE_ID (amazon-ecs-init installed: $ecs_init)"
+      return 0
+    fi
+    add_finding ALREADY_REGISTERED true \
+      "the SSM agent is already registered as $EXISTING_MANAGED_INSTANCE_ID; deregister and clean up first"
+    add_finding INTERRUPTED_INSTALLATION false \
+      "no ECS agent answers (amazon-ecs-init installed: $ecs_init): an installation stopped after the SSM registration; a registration of the node SSM lists it under completes it"
+    return 0
   fi
   if [[ -n $EXISTING_MANAGED_INSTANCE_ID ]]; then
     add_finding ALREADY_REGISTERED true \
@@ -390,6 +413,20 @@ run_install() {
   fi
 }
 
+# The install script's configuration and start of the ECS agent (REFERENCE §2.3 step 11), for an interrupted
+# installation whose amazon-ecs-init is already installed: the script skips them when it finds the package. The SSM
+# agent is registered already, so the ECS agent gets its credentials as after a complete install.
+start_installed_agent() {
+  ecsa_set_config_line "$ECS_CONFIG_FILE" ECS_CLUSTER "$CLUSTER"
+  mkdir -p /var/lib/ecs
+  ecsa_set_config_line /var/lib/ecs/ecs.config AWS_DEFAULT_REGION "$REGION"
+  ecsa_set_config_line /var/lib/ecs/ecs.config ECS_EXTERNAL true
+  log "starting the installed ECS agent for cluster $CLUSTER"
+  if ! { systemctl enable ecs && systemctl start ecs; } >&2; then
+    fail install INSTALL_FAILED "the installed ECS agent could not be started (systemctl start ecs)"
+  fi
+}
+
 ssm_agent_version() {
   local bin output
   for bin in /snap/amazon-ssm-agent/current/amazon-ssm-agent "$(command -v amazon-ssm-agent || true)"; do
@@ -435,6 +472,11 @@ main() {
   WORK_DIR=$(mktemp -d)
   write_ecs_config
   fetch_install_script
+  if ((START_INSTALLED_AGENT)); then
+    # Before the install script: it skips the agent's configuration and start when it finds ecs-init, then waits
+    # for the agent to register and fails if none does.
+    start_installed_agent
+  fi
   run_install
   wait_for_agent
 }

@@ -20,13 +20,13 @@ final class Fixtures {
                 SECRET_CODE, BootstrapParameters.DEFAULT_INSTALL_SCRIPT_URL, BootstrapParameters.HTTPS_ONLY,
                 new InstallScriptPin.Gpg(ARMORED_KEY, FINGERPRINT), "1.82.0",
                 "{\"nodeId\":\"node-1\",\"rack\":\"r 12\"}", "{\"team\":\"platform\",\"env\":\"prod\"}",
-                2048, 300, BootstrapParameters.DEFAULT_AGENT_METADATA_URL, BootstrapParameters.DEFAULT_IMDS_URL);
+                2048, 300, BootstrapParameters.DEFAULT_AGENT_METADATA_URL, BootstrapParameters.DEFAULT_IMDS_URL, "");
     }
 
     static BootstrapParameters sha256() {
         return new BootstrapParameters("bench.host-02", "us-gov-west-1", "c", "act-2", "A1b2C3d4E5f6G7h8I9j0",
                 "http://127.0.0.1:18080/ecs-anywhere-install.sh?x=1&y=$(id)", "=https,http",
                 new InstallScriptPin.Sha256("AB".repeat(32)), "", "", "", 0, 0,
-                "http://127.0.0.1:51679/v1/metadata", "");
+                "http://127.0.0.1:51679/v1/metadata", "", "mi-0123456789abcdef0");
     }
 }

@@ -19,7 +19,7 @@ class HostScriptsTest {
             "ACTIVATION_ID", "ACTIVATION_CODE", "INSTALL_SCRIPT_URL", "ALLOWED_PROTOCOLS", "VERIFY_MODE",
             "GPG_PUBLIC_KEY_B64", "GPG_FINGERPRINT", "SCRIPT_SHA256", "ECS_VERSION", "ECS_INSTANCE_ATTRIBUTES",
             "ECS_CONTAINER_INSTANCE_TAGS", "MIN_FREE_DISK_MIB", "AGENT_WAIT_SECONDS", "AGENT_METADATA_URL",
-            "IMDS_URL");
+            "IMDS_URL", "RESUME_MANAGED_INSTANCE_ID");
 
     @Test
     void bootstrapDeclaresExactlyTheParametersPlaceholders() {
@@ -125,23 +125,29 @@ class HostScriptsTest {
         assertThatThrownBy(() -> new BootstrapParameters(p.nodeId(), "eu-west-1; reboot", p.cluster(),
                 p.activationId(), p.activationCode(), p.installScriptUrl(), p.allowedProtocols(), p.pin(),
                 p.ecsVersion(), p.ecsInstanceAttributesJson(), p.containerInstanceTagsJson(), 1, 1,
-                p.agentMetadataUrl(), p.imdsUrl()))
+                p.agentMetadataUrl(), p.imdsUrl(), ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("region has an invalid format");
         assertThatThrownBy(() -> new BootstrapParameters(p.nodeId(), p.region(), p.cluster(), p.activationId(),
                 "--code with spaces", p.installScriptUrl(), p.allowedProtocols(), p.pin(), p.ecsVersion(),
                 p.ecsInstanceAttributesJson(), p.containerInstanceTagsJson(), 1, 1, p.agentMetadataUrl(),
-                p.imdsUrl()))
+                p.imdsUrl(), ""))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("activationCode has an invalid format");
         assertThatThrownBy(() -> new BootstrapParameters(p.nodeId(), p.region(), p.cluster(), p.activationId(),
                 p.activationCode(), p.installScriptUrl(), "=ftp", p.pin(), p.ecsVersion(),
                 p.ecsInstanceAttributesJson(), p.containerInstanceTagsJson(), 1, 1, p.agentMetadataUrl(),
-                p.imdsUrl()))
+                p.imdsUrl(), ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("allowedProtocols has an invalid format");
         assertThatThrownBy(() -> new BootstrapParameters(p.nodeId(), p.region(), p.cluster(), p.activationId(),
                 p.activationCode(), p.installScriptUrl(), p.allowedProtocols(), p.pin(), p.ecsVersion(),
-                "[\"not an object\"]", p.containerInstanceTagsJson(), 1, 1, p.agentMetadataUrl(), p.imdsUrl()))
+                "[\"not an object\"]", p.containerInstanceTagsJson(), 1, 1, p.agentMetadataUrl(), p.imdsUrl(), ""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ecsInstanceAttributesJson");
+        assertThatThrownBy(() -> new BootstrapParameters(p.nodeId(), p.region(), p.cluster(), p.activationId(),
+                p.activationCode(), p.installScriptUrl(), p.allowedProtocols(), p.pin(), p.ecsVersion(),
+                p.ecsInstanceAttributesJson(), p.containerInstanceTagsJson(), 1, 1, p.agentMetadataUrl(), p.imdsUrl(),
+                "mi-0123456789abcdef0'; reboot"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("resumeManagedInstanceId has an invalid format");
         assertThatThrownBy(() -> new InstallScriptPin.Gpg(Fixtures.ARMORED_KEY, "F34C"))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new InstallScriptPin.Sha256("xyz"))

@@ -56,7 +56,7 @@ class RenderedScriptPropertiesTest {
         String cluster = request.cluster() == null ? "ecs-anywhere" : request.cluster();
         String script = scripts.render(new BootstrapInput(request.nodeId(), cluster,
                 new Activation("3f1c2b4a-aaaa-bbbb-cccc-0123456789ab", "Zq8rT3xY+vW2/aBcD4eF5gH6",
-                        Instant.parse("2026-01-10T11:00:00Z")), attributes, tags, Duration.ofSeconds(240)));
+                        Instant.parse("2026-01-10T11:00:00Z")), attributes, tags, Duration.ofSeconds(240), null));
 
         assertThat(TemplateBootstrapScriptsTest.bashSyntaxCheck(script)).as("bash -n").isZero();
         List<String> fromMessage = new ArrayList<>(List.of(request.nodeId(), cluster));

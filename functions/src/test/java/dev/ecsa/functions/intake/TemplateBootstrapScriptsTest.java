@@ -36,7 +36,7 @@ class TemplateBootstrapScriptsTest {
         attributes.put("rack", "r12");
         return new BootstrapInput("node-1", "edge", new Activation("3f1c2b4a-aaaa-bbbb-cccc-0123456789ab", code,
                 Instant.parse("2026-01-10T11:00:00Z")), attributes, Map.of("ecsa:nodeId", "node-1"),
-                Duration.ofSeconds(240));
+                Duration.ofSeconds(240), null);
     }
 
     @Test

@@ -7,6 +7,10 @@ import java.security.KeyPair;
 import java.security.PublicKey;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
@@ -19,16 +23,26 @@ import org.apache.sshd.server.SshServer;
  */
 public final class SimulatedHost implements AutoCloseable {
 
+    private static final long CUT_AFTER_MILLIS = 200;
+
     private final HostSandbox sandbox;
     private final SshServer server;
     private final Path hostKeyBase;
+    private final Cuts cuts;
     private volatile KeyPair hostKey;
 
-    private SimulatedHost(HostSandbox sandbox, SshServer server, Path hostKeyBase, KeyPair hostKey) {
+    private SimulatedHost(HostSandbox sandbox, SshServer server, Path hostKeyBase, KeyPair hostKey, Cuts cuts) {
         this.sandbox = sandbox;
         this.server = server;
         this.hostKeyBase = hostKeyBase;
         this.hostKey = hostKey;
+        this.cuts = cuts;
+    }
+
+    /** Connection cuts: one armed for the next command, and how many were made. */
+    private static final class Cuts {
+        final AtomicBoolean armed = new AtomicBoolean();
+        final AtomicInteger made = new AtomicInteger();
     }
 
     /** Starts the host whose state lives in {@code hostDir}, accepting the given client public keys. */
@@ -47,10 +61,20 @@ public final class SimulatedHost implements AutoCloseable {
             server.setGSSAuthenticator(null);
             server.setPublickeyAuthenticator((user, key, session) ->
                     keys.stream().anyMatch(k -> KeyUtils.compareKeys(k, key)));
-            server.setCommandFactory((channel, command) -> new SandboxCommand(sandbox, command));
+            Cuts cuts = new Cuts();
+            server.setCommandFactory((channel, command) -> {
+                if (cuts.armed.compareAndSet(true, false)) {
+                    var session = channel.getSession();
+                    CompletableFuture.delayedExecutor(CUT_AFTER_MILLIS, TimeUnit.MILLISECONDS).execute(() -> {
+                        session.close(true);
+                        cuts.made.incrementAndGet();
+                    });
+                }
+                return new SandboxCommand(sandbox, command);
+            });
             server.setShellFactory(channel -> new SandboxCommand(sandbox, null));
             server.start();
-            return new SimulatedHost(sandbox, server, keyBase, hostKey);
+            return new SimulatedHost(sandbox, server, keyBase, hostKey, cuts);
         } catch (IOException | RuntimeException e) {
             sandbox.close();
             throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
@@ -104,7 +128,26 @@ public final class SimulatedHost implements AutoCloseable {
     public int dropConnections() {
         var sessions = server.getActiveSessions();
         sessions.forEach(s -> s.close(true));
+        cuts.made.addAndGet(sessions.size());
         return sessions.size();
+    }
+
+    /** How many SSH connections are open right now. */
+    public int openConnections() {
+        return server.getActiveSessions().size();
+    }
+
+    /**
+     * Arms a cut for the next command anyone runs over SSH: its connection ends {@value #CUT_AFTER_MILLIS} ms after
+     * the command starts, mid-script as a network failure would. One cut per arming.
+     */
+    public void cutNextConnection() {
+        cuts.armed.set(true);
+    }
+
+    /** How many connections this host has cut so far, by {@link #dropConnections()} or an armed cut. */
+    public int connectionsCut() {
+        return cuts.made.get();
     }
 
     /**
@@ -123,6 +166,14 @@ public final class SimulatedHost implements AutoCloseable {
      */
     public void breakAgentVersion(String packageName, String version) {
         addFault("broken " + packageName + " " + version);
+    }
+
+    /** Removes every fault set by {@link #failPackageInstall} and {@link #breakAgentVersion} (the operator's fix). */
+    public void clearFaults() {
+        ExecResult r = sandbox.exec(": > /run/ecsa-sim/faults");
+        if (r.exitCode() != 0) {
+            throw new IllegalStateException("cannot clear the faults on " + config().name() + ": " + r.stderr());
+        }
     }
 
     /** The installed version of a package as the host's package manager records it, or empty if not installed. */

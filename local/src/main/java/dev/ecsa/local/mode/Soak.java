@@ -480,7 +480,7 @@ public final class Soak {
                 double roll = faultDice.nextDouble();
                 String node = nodes.get(faultDice.nextInt(nodes.size()));
                 if (roll < r) {
-                    host(node).ifPresent(h -> count("ssh connections cut", h.dropConnections()));
+                    cutConnection(node);
                 } else if (roll < r * 1.5) {
                     meddle(node);
                 } else if (roll < r * 1.525 && settings.killEnvironments()) {
@@ -504,6 +504,24 @@ public final class Soak {
             } catch (RuntimeException e) {
                 count("fault injection errors", 1);
             }
+        }
+    }
+
+    /**
+     * Cuts SSH connections mid-script: those open now on a host that has some (the drawn node's if it does), else
+     * the next one the drawn node's host serves. Cuts are counted by the hosts when they happen.
+     */
+    private void cutConnection(String node) {
+        Optional<SimulatedHost> busy = host(node).filter(h -> h.openConnections() > 0);
+        if (busy.isEmpty()) {
+            List<SimulatedHost> open = nodes.stream().map(this::host).flatMap(Optional::stream)
+                    .filter(h -> h.openConnections() > 0).toList();
+            busy = open.isEmpty() ? Optional.empty() : Optional.of(open.get(faultDice.nextInt(open.size())));
+        }
+        if (busy.isPresent()) {
+            busy.get().dropConnections();
+        } else {
+            host(node).ifPresent(SimulatedHost::cutNextConnection);
         }
     }
 
@@ -536,6 +554,15 @@ public final class Soak {
     private void count(String what, long n) {
         if (n > 0) {
             injected.computeIfAbsent(what, k -> new AtomicLong()).addAndGet(n);
+        }
+    }
+
+    /** The connections the node's host cut, counted also when it was taken down later. */
+    private long cutsOn(String node) {
+        try {
+            return deployed.bench().host(node).connectionsCut();
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 
@@ -693,6 +720,10 @@ public final class Soak {
         details.add(0, "function logs, records and events: " + log.toAbsolutePath());
         Map<String, Long> faults = new TreeMap<>();
         injected.forEach((k, v) -> faults.put(k, v.get()));
+        long cut = nodes.stream().mapToLong(this::cutsOn).sum();
+        if (cut > 0) {
+            faults.put("ssh connections cut", cut);
+        }
         faults.put("throttling answers (simulator)", sim.throttlingAnswers());
         return new Report(sent.size(), terminal, inDlq, lost, duplicated, leaked, disagreements, missing,
                 duplicatedEvents, secrets, canaries, stuck, timedOut, outcomes, faults, nodeStates, details, took);

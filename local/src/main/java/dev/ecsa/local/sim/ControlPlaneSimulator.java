@@ -240,6 +240,14 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         });
     }
 
+    /** Deregisters a managed instance as someone else would (the console, another tool); its host is not told. */
+    public void deregisterManagedInstance(String managedInstanceId) {
+        locked(() -> {
+            ssm.deregister(managedInstanceId);
+            return null;
+        });
+    }
+
     /**
      * The SSM agent of a managed instance stopped pinging at {@code lastPing}: SSM reports it {@code ConnectionLost}
      * with that {@code LastPingDateTime} (a host that went silent before the bench's clock could see it).

@@ -310,10 +310,14 @@ final class SsmSimulation {
         if (id == null || !MANAGED_INSTANCE_ID.matcher(id).matches()) {
             throw validation("Value '" + id + "' at 'instanceId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^mi-[0-9a-f]{17}$");
         }
-        Instance i = liveInstance(id);
+        deregister(id);
+        return WireJson.object();
+    }
+
+    void deregister(String instanceId) {
+        Instance i = liveInstance(instanceId);
         i.deregistered = true;
         live.remove(i.seq);
-        return WireJson.object();
     }
 
     JsonNode addTagsToResource(JsonNode req) {

@@ -12,9 +12,13 @@ import java.util.Objects;
  * @param attributes ECS_INSTANCE_ATTRIBUTES written to ecs.config: the request's plus the service's own
  * @param tags       ECS_CONTAINER_INSTANCE_TAGS written to ecs.config: the request's plus the service's own
  * @param agentWait  how long the script waits for the ECS agent after the install
+ * @param resumeManagedInstanceId the managed instance id of this node's own interrupted installation, which SSM
+ *                   confirmed under the node's name: the bootstrap completes it instead of stopping at the pre-flight;
+ *                   {@code null} for a registration from scratch
  */
 public record BootstrapInput(String nodeId, String cluster, Activation activation, Map<String, String> attributes,
-                             Map<String, String> tags, Duration agentWait) {
+                             Map<String, String> tags, Duration agentWait,
+                             String resumeManagedInstanceId) {
 
     public BootstrapInput {
         Objects.requireNonNull(nodeId, "nodeId");
@@ -30,6 +34,6 @@ public record BootstrapInput(String nodeId, String cluster, Activation activatio
         // Activation's own toString redacts the code; spelled out here so no later edit can leak it.
         return "BootstrapInput[nodeId=" + nodeId + ", cluster=" + cluster + ", activationId="
                 + activation.activationId() + ", code=<redacted>, attributes=" + attributes + ", tags=" + tags
-                + ", agentWait=" + agentWait + "]";
+                + ", agentWait=" + agentWait + ", resumeManagedInstanceId=" + resumeManagedInstanceId + "]";
     }
 }

@@ -21,6 +21,12 @@ public record BootstrapReport(boolean ok, Reason reason, String hostStep, String
     public static final String ALREADY_REGISTERED = "ALREADY_REGISTERED";
 
     /**
+     * The pre-flight code (not blocking, beside {@link #ALREADY_REGISTERED}) for a host whose SSM agent is registered
+     * while no ECS agent answers: an installation stopped between the two registrations.
+     */
+    public static final String INTERRUPTED_INSTALLATION = "INTERRUPTED_INSTALLATION";
+
+    /**
      * One pre-flight observation.
      *
      * @param blocking whether it stopped the registration
@@ -45,5 +51,14 @@ public record BootstrapReport(boolean ok, Reason reason, String hostStep, String
     public boolean alreadyRegistered() {
         List<Finding> blocking = findings.stream().filter(Finding::blocking).toList();
         return !ok && !blocking.isEmpty() && blocking.stream().allMatch(f -> ALREADY_REGISTERED.equals(f.code()));
+    }
+
+    /**
+     * Whether the existing registration is an interrupted installation: SSM registered the host (the managed
+     * instance id is set) and no ECS agent answers, so a bootstrap told that id completes the installation.
+     */
+    public boolean interruptedInstallation() {
+        return alreadyRegistered() && managedInstanceId != null && !managedInstanceId.isEmpty()
+                && findings.stream().anyMatch(f -> INTERRUPTED_INSTALLATION.equals(f.code()));
     }
 }

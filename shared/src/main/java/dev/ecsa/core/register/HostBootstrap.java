@@ -59,6 +59,18 @@ final class HostBootstrap {
 
     /** Renders the bootstrap for {@code node} and {@code activation}, within what the budget leaves. */
     Prepared prepare(NodeRecord node, Activation activation, SshPrivateKey key) {
+        return prepare(node, activation, key, null);
+    }
+
+    /**
+     * Renders the bootstrap that completes this node's interrupted installation {@code resumeManagedInstanceId} (SSM
+     * confirmed it under the node's name), on the host key the first run pinned.
+     */
+    Prepared prepareResume(NodeRecord node, Activation activation, SshPrivateKey key, String resumeManagedInstanceId) {
+        return prepare(node, activation, key, resumeManagedInstanceId);
+    }
+
+    private Prepared prepare(NodeRecord node, Activation activation, SshPrivateKey key, String resume) {
         Duration hostTime = delivery.remaining().minus(settings.verifyReserve());
         if (hostTime.compareTo(settings.minimumHostTime()) < 0) {
             throw delivery.budgetExhausted("the bootstrap");
@@ -67,8 +79,9 @@ final class HostBootstrap {
         Duration command = hostTime.minus(connect);
         Duration agentWait = min(settings.agentWait(), command.dividedBy(2));
         String script = scripts.render(new BootstrapInput(delivery.nodeId, delivery.cluster, activation,
-                ecsAttributes(), containerInstanceTags(), agentWait));
-        HostKeyPolicy policy = HostKeyPolicy.forFingerprint(node.hostKeyFingerprint());
+                ecsAttributes(), containerInstanceTags(), agentWait, resume));
+        HostKeyPolicy policy = HostKeyPolicy.forFingerprint(observedHostKey != null ? observedHostKey
+                : node.hostKeyFingerprint());
         SshTarget target = new SshTarget(delivery.request.address(), delivery.request.port(),
                 delivery.request.sshUser());
         return new Prepared(node, policy,
@@ -106,8 +119,9 @@ final class HostBootstrap {
     }
 
     private void pinHostKey(NodeRecord node, String observed, HostKeyPolicy policy) {
+        String pinned = observedHostKey != null ? observedHostKey : node.hostKeyFingerprint();
         observedHostKey = observed;
-        if (observed.equals(node.hostKeyFingerprint())) {
+        if (observed.equals(pinned)) {
             return;
         }
         Instant at = delivery.now();

@@ -84,6 +84,8 @@ public final class RegisterNode {
     public static final String STEP_BOOTSTRAP = "bootstrap";
     /** Step: pinning the host key observed on the connection. */
     public static final String STEP_HOST_KEY = HostBootstrap.STEP_HOST_KEY;
+    /** Step: the bootstrap run again to complete this node's interrupted installation (same managed instance). */
+    public static final String STEP_COMPLETE_INSTALL = "complete-install";
     /** Step: checking the host's report against SSM and ECS. */
     public static final String STEP_VERIFY = "verify";
     /** Step: the move to REGISTERED. */
@@ -389,6 +391,29 @@ public final class RegisterNode {
             if (report.ok()) {
                 return delivery.durableStep(STEP_VERIFY, () -> check.verify(report, activation.activationId()),
                         Verified::how);
+            }
+            Optional<String> interrupted = check.interruptedInstallation(report);
+            if (interrupted.isPresent()) {
+                return completeInstallation(prepared.node(), activation, key, interrupted.get());
+            }
+            return delivery.durableStep(STEP_VERIFY, () -> check.adopt(report), Verified::how);
+        }
+
+        /**
+         * The host's SSM agent is registered as {@code mi}, which SSM lists under this node's name, and no ECS agent
+         * runs: an earlier registration of this node stopped between the two (its connection was cut mid-script).
+         * The bootstrap runs again, told that id, and completes the installation with the same identity (AWS's
+         * install script keeps an existing SSM registration; this run's activation stays unused and is deleted).
+         */
+        private Verified completeInstallation(NodeRecord node, Activation activation, SshPrivateKey key, String mi) {
+            HostBootstrap.Prepared again = bootstrap.prepareResume(node, activation, key, mi);
+            BootstrapReport report = delivery.durableStep(STEP_COMPLETE_INSTALL, () -> bootstrap.run(again),
+                    r -> r.ok() ? "completed the interrupted installation of " + mi + ": the host reports "
+                            + r.managedInstanceId() + " / " + r.containerInstanceArn()
+                            : "the host reports an existing registration " + r.managedInstanceId());
+            reported = report;
+            if (report.ok()) {
+                return delivery.durableStep(STEP_VERIFY, () -> check.resumed(report, mi), Verified::how);
             }
             return delivery.durableStep(STEP_VERIFY, () -> check.adopt(report), Verified::how);
         }

@@ -164,26 +164,71 @@ final class RegistrationCheck {
      */
     Verified adopt(BootstrapReport report) {
         String mi = report.managedInstanceId();
-        Optional<ManagedInstance> known = mi == null || mi.isEmpty() ? Optional.empty()
-                : managedInstances.describe(mi).filter(m -> delivery.nodeId.equals(m.name()));
-        if (known.isEmpty()) {
-            throw new PermanentException(Reason.PREFLIGHT_FAILED, delivery.hostFailure(report)
-                    + " (SSM does not list that registration for node " + delivery.nodeId + ")");
-        }
+        ManagedInstance known = ownManagedInstance(mi).orElseThrow(() -> new PermanentException(
+                Reason.PREFLIGHT_FAILED, delivery.hostFailure(report) + " (SSM does not list that registration for node "
+                        + delivery.nodeId + ")"));
         // A host whose ECS agent registered is waited for as long as the delivery allows; one that reports none (an
         // earlier run was cut short before its agent came up, or before the agent was installed) only for the
         // verification's reserve: the soak saw three registrations of such a host wait four minutes each.
         boolean hostHasAgent = report.containerInstanceArn() != null && !report.containerInstanceArn().isEmpty();
-        ContainerInstance ci = readyContainerInstance(mi, Reason.PREFLIGHT_FAILED,
-                hostHasAgent ? null : agentAbsentWait);
+        return confirmOwn(report, known, Reason.PREFLIGHT_FAILED, hostHasAgent ? null : agentAbsentWait,
+                "the host was already registered as %s / %s; SSM and ECS confirm it for this node");
+    }
+
+    /**
+     * The managed instance of this node's interrupted installation, if the host's existing registration is one: SSM
+     * lists it under this node's name and ECS lists no container instance of it with a connected agent. Empty
+     * otherwise (then {@link #adopt} decides).
+     */
+    Optional<String> interruptedInstallation(BootstrapReport report) {
+        if (!report.interruptedInstallation()) {
+            return Optional.empty();
+        }
+        String mi = report.managedInstanceId();
+        if (ownManagedInstance(mi).isEmpty()) {
+            return Optional.empty();
+        }
+        boolean connected = findContainerInstance(mi).filter(ci -> !ci.status().isGone())
+                .filter(ContainerInstance::agentConnected).isPresent();
+        return connected ? Optional.empty() : Optional.of(mi);
+    }
+
+    /** The bootstrap completed the interrupted installation of {@code mi}: SSM and ECS must confirm the same ids. */
+    Verified resumed(BootstrapReport report, String mi) {
+        if (!mi.equals(report.managedInstanceId())) {
+            throw new PermanentException(Reason.IDS_MISMATCH, "the bootstrap completed the installation of " + mi
+                    + ", but the host reported " + report.managedInstanceId());
+        }
+        ManagedInstance known = ownManagedInstance(mi).orElseThrow(() -> new PermanentException(Reason.IDS_MISMATCH,
+                "SSM no longer lists " + mi + " for node " + delivery.nodeId));
+        if (report.cluster() != null && !report.cluster().isEmpty() && !delivery.cluster.equals(report.cluster())) {
+            throw new PermanentException(Reason.IDS_MISMATCH, "the host's ECS agent joined cluster "
+                    + report.cluster() + ", not " + delivery.cluster);
+        }
+        return confirmOwn(report, known, Reason.IDS_MISMATCH, null,
+                "completed the interrupted installation of %s / %s; SSM and ECS confirm it for this node");
+    }
+
+    /** SSM's managed instance {@code mi}, if SSM lists it under this node's name. */
+    private Optional<ManagedInstance> ownManagedInstance(String mi) {
+        return mi == null || mi.isEmpty() ? Optional.empty()
+                : managedInstances.describe(mi).filter(m -> delivery.nodeId.equals(m.name()));
+    }
+
+    /** Waits for {@code known}'s container instance, checks it is the one the host reports, and confirms both. */
+    private Verified confirmOwn(BootstrapReport report, ManagedInstance known, Reason whenAbsent, Duration atMost,
+                                String how) {
+        String mi = known.instanceId();
+        ContainerInstance ci = readyContainerInstance(mi, whenAbsent, atMost);
         if (report.containerInstanceArn() != null && !report.containerInstanceArn().isEmpty()
                 && !ci.arn().equals(report.containerInstanceArn())) {
             throw new PermanentException(Reason.IDS_MISMATCH, "the host runs container instance "
                     + report.containerInstanceArn() + ", ECS lists " + ci.arn() + " for " + mi);
         }
-        return new Verified(mi, ci.arn(), software(known.get().agentVersion(), ci.agentVersion(), null, known.get(), ci),
-                "the host was already registered as " + mi + " / " + ci.arn()
-                        + "; SSM and ECS confirm it for this node");
+        AgentVersions reported = report.agentVersions();
+        return new Verified(mi, ci.arn(), software(pick(reported.ssmAgent(), known.agentVersion()),
+                pick(reported.ecsAgent(), ci.agentVersion()), reported.ecsInit(), known, ci),
+                String.format(how, mi, ci.arn()));
     }
 
     /**
