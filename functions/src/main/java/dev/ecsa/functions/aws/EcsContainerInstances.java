@@ -5,6 +5,7 @@ import dev.ecsa.core.error.NodeOperationException;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
+import dev.ecsa.core.fleet.ClusterLoad;
 import dev.ecsa.core.port.ContainerInstance;
 import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.core.port.ContainerInstances;
@@ -29,6 +30,7 @@ import software.amazon.awssdk.services.ecs.model.DesiredStatus;
 import software.amazon.awssdk.services.ecs.model.Failure;
 import software.amazon.awssdk.services.ecs.model.ListContainerInstancesResponse;
 import software.amazon.awssdk.services.ecs.model.ListTasksResponse;
+import software.amazon.awssdk.services.ecs.model.Resource;
 import software.amazon.awssdk.services.ecs.model.Task;
 import software.amazon.awssdk.services.ecs.model.UpdateContainerInstancesStateResponse;
 
@@ -141,6 +143,117 @@ public final class EcsContainerInstances implements ContainerInstances {
         } while (token != null && !token.isEmpty());
         return out;
     }
+
+    /**
+     * {@inheritDoc} Instances as {@link #listAll} reads them (with their resources); then the cluster's tasks with
+     * desired status RUNNING, described 100 at a time, grouped by instance. A task's reservation is its task-level
+     * {@code cpu} and {@code memory} (the EXTERNAL launch type needs no task-level size: a task without one counts
+     * as reserving nothing here, as ECS reserves only its containers' values, which DescribeTasks does not sum).
+     */
+    @Override
+    public ClusterLoad load(String cluster) {
+        Map<String, List<ClusterLoad.Task>> byInstance = new LinkedHashMap<>();
+        List<String> taskArns = new ArrayList<>();
+        String token = null;
+        int pages = 0;
+        do {
+            String next = token;
+            ListTasksResponse page = call("ECS ListTasks", () -> ecs.listTasks(r -> r.cluster(cluster)
+                    .desiredStatus(DesiredStatus.RUNNING).maxResults(PAGE_SIZE).nextToken(next)));
+            taskArns.addAll(page.taskArns());
+            token = page.nextToken();
+            if (++pages >= LIST_ALL_MAX_PAGES && token != null && !token.isEmpty()) {
+                throw new RetryableException(Reason.AWS_UNAVAILABLE, "ECS ListTasks kept returning pages after "
+                        + LIST_ALL_MAX_PAGES + " pages");
+            }
+        } while (token != null && !token.isEmpty());
+        for (int from = 0; from < taskArns.size(); from += DESCRIBE_TASKS_CHUNK) {
+            List<String> chunk = taskArns.subList(from, Math.min(taskArns.size(), from + DESCRIBE_TASKS_CHUNK));
+            var response = call("ECS DescribeTasks", () -> ecs.describeTasks(r -> r.cluster(cluster).tasks(chunk)));
+            for (Task t : response.tasks()) {
+                if (t.containerInstanceArn() == null || TaskInfo.STOPPED.equals(t.lastStatus())) {
+                    continue;
+                }
+                String group = t.group() == null ? "" : t.group();
+                byInstance.computeIfAbsent(t.containerInstanceArn(), k -> new ArrayList<>()).add(new ClusterLoad.Task(
+                        t.taskArn(), group, units(t.cpu()), units(t.memory()), group.startsWith("service:")));
+            }
+        }
+        List<ClusterLoad.Instance> instances = new ArrayList<>();
+        token = null;
+        pages = 0;
+        do {
+            String next = token;
+            ListContainerInstancesResponse page = call("ECS ListContainerInstances", () -> ecs.listContainerInstances(
+                    r -> r.cluster(cluster).maxResults(PAGE_SIZE).nextToken(next)));
+            List<String> arns = page.containerInstanceArns();
+            if (!arns.isEmpty()) {
+                var described = call("ECS DescribeContainerInstances", () -> ecs.describeContainerInstances(
+                        r -> r.cluster(cluster).containerInstances(arns)));
+                for (var ci : described.containerInstances()) {
+                    if ("INACTIVE".equals(ci.status())) {
+                        continue;
+                    }
+                    int registeredCpu = resource(ci.registeredResources(), "CPU");
+                    int registeredMemory = resource(ci.registeredResources(), "MEMORY");
+                    int remainingCpu = resource(ci.remainingResources(), "CPU");
+                    int remainingMemory = resource(ci.remainingResources(), "MEMORY");
+                    instances.add(new ClusterLoad.Instance(ci.containerInstanceArn(), ci.ec2InstanceId(),
+                            status(ci.status()), Boolean.TRUE.equals(ci.agentConnected()), registeredCpu,
+                            registeredMemory, remainingCpu, remainingMemory, sized(byInstance.getOrDefault(
+                                    ci.containerInstanceArn(), List.of()), registeredCpu - remainingCpu,
+                                    registeredMemory - remainingMemory)));
+                }
+            }
+            token = page.nextToken();
+            if (++pages >= LIST_ALL_MAX_PAGES && token != null && !token.isEmpty()) {
+                throw new RetryableException(Reason.AWS_UNAVAILABLE, "ECS ListContainerInstances kept returning pages "
+                        + "after " + LIST_ALL_MAX_PAGES + " pages");
+            }
+        } while (token != null && !token.isEmpty());
+        return new ClusterLoad(cluster, instances);
+    }
+
+    /**
+     * Tasks without a task-level size (their containers carry the reservations, which DescribeTasks does not sum) get
+     * an even share of what the instance has reserved beyond the sized tasks: ECS's own accounting, split evenly.
+     */
+    static List<ClusterLoad.Task> sized(List<ClusterLoad.Task> tasks, int reservedCpu, int reservedMemory) {
+        long unsized = tasks.stream().filter(t -> t.cpu() == 0 && t.memory() == 0).count();
+        if (unsized == 0) {
+            return tasks;
+        }
+        int cpuShare = (int) (Math.max(0, reservedCpu - tasks.stream().mapToInt(ClusterLoad.Task::cpu).sum()) / unsized);
+        int memShare = (int) (Math.max(0, reservedMemory - tasks.stream().mapToInt(ClusterLoad.Task::memory).sum())
+                / unsized);
+        return tasks.stream().map(t -> t.cpu() == 0 && t.memory() == 0
+                ? new ClusterLoad.Task(t.arn(), t.group(), cpuShare, memShare, t.serviceTask()) : t).toList();
+    }
+
+    /** An INTEGER resource's value by name (CPU, MEMORY), 0 if absent. */
+    static int resource(List<Resource> resources, String name) {
+        return resources.stream().filter(r -> name.equals(r.name())).findFirst()
+                .map(r -> r.integerValue() == null ? 0 : r.integerValue()).orElse(0);
+    }
+
+    /**
+     * A task-level size in CPU units or MiB: {@code "256"}, or the {@code "1 vCPU"} / {@code "2 GB"} forms a task
+     * definition may use (1024 units per vCPU, 1024 MiB per GB); 0 when absent or unreadable.
+     */
+    static int units(String value) {
+        if (value == null) {
+            return 0;
+        }
+        java.util.regex.Matcher m = SIZE.matcher(value.strip());
+        if (!m.matches()) {
+            return 0;
+        }
+        double n = Double.parseDouble(m.group(1));
+        return (int) Math.round(m.group(2) == null ? n : n * 1024);
+    }
+
+    private static final Pattern SIZE = Pattern.compile("([0-9]{1,7}(?:\\.[0-9]{1,3})?)\\s*(vcpu|gb)?",
+            Pattern.CASE_INSENSITIVE);
 
     @Override
     public Optional<ContainerInstance> describe(String cluster, String containerInstanceArn) {

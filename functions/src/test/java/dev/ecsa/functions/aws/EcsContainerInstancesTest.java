@@ -113,6 +113,25 @@ class EcsContainerInstancesTest {
         assertThat(EcsContainerInstances.dockerVersion(reported)).isEqualTo(expected);
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(value = {"256|256", "1 vCPU|1024", "0.5 vCPU|512", "2 GB|2048",
+            "2gb|2048", "|0", "lots|0"}, delimiter = '|')
+    void taskSizesAreReadInUnitsAndMebibytes(String value, int expected) {
+        assertThat(EcsContainerInstances.units(value)).isEqualTo(expected);
+    }
+
+    @Test
+    void tasksWithoutATaskLevelSizeShareWhatTheInstanceReservedBeyondTheSizedOnes() {
+        List<dev.ecsa.core.fleet.ClusterLoad.Task> tasks = List.of(
+                new dev.ecsa.core.fleet.ClusterLoad.Task("sized", "service:a", 512, 1024, true),
+                new dev.ecsa.core.fleet.ClusterLoad.Task("u1", "service:b", 0, 0, true),
+                new dev.ecsa.core.fleet.ClusterLoad.Task("u2", "family:c", 0, 0, false));
+
+        assertThat(EcsContainerInstances.sized(tasks, 1536, 3072)).extracting(t -> t.cpu() + "/" + t.memory())
+                .containsExactly("512/1024", "512/1024", "512/1024");
+        assertThat(EcsContainerInstances.sized(tasks.subList(0, 1), 1536, 3072)).isEqualTo(tasks.subList(0, 1));
+    }
+
     @Test
     void findsByManagedInstanceIdWithOneFilteredListAndOneDescribe() {
         script.thenReturn(ListContainerInstancesResponse.builder().containerInstanceArns(ARN).build())

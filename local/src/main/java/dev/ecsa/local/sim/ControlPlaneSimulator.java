@@ -282,6 +282,18 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         });
     }
 
+    /**
+     * Sets the CPU units and MiB the instance's agent registered (ECS registeredResources; 4096 and 7680 unless set):
+     * its remaining resources are these less what its tasks reserve, and the service scheduler places a replaced task
+     * only where it has room.
+     */
+    public void setRegisteredResources(String containerInstanceArn, int cpu, int memory) {
+        locked(() -> {
+            ecs.setRegisteredResources(containerInstanceArn, cpu, memory);
+            return null;
+        });
+    }
+
     /** Places a task on a container instance (no placement checks: the test decides); returns its ARN. */
     public String placeTask(String cluster, String containerInstanceArn, TaskSpec spec) {
         return locked(() -> ecs.place(cluster, containerInstanceArn, spec).arn);

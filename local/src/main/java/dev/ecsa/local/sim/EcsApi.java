@@ -315,6 +315,8 @@ final class EcsApi {
                 .put("agentConnected", i.agentConnected)
                 .put("runningTasksCount", i.runningTasksCount())
                 .put("pendingTasksCount", i.pendingTasksCount());
+        resources(node.putArray("registeredResources"), i.registeredCpu, i.registeredMemory);
+        resources(node.putArray("remainingResources"), i.remainingCpu(), i.remainingMemory());
         node.putObject("versionInfo").put("agentVersion", i.agentVersion).put("agentHash", "0000000")
                 .put("dockerVersion", "DockerVersion: 25.0.5");
         ArrayNode attrs = node.putArray("attributes");
@@ -342,6 +344,14 @@ final class EcsApi {
         return node;
     }
 
+    /** ECS's Resource shape for CPU and MEMORY (PORTS and PORTS_UDP left out: nothing here reads them). */
+    private static void resources(ArrayNode into, int cpu, int memory) {
+        into.addObject().put("name", "CPU").put("type", "INTEGER").put("integerValue", cpu)
+                .put("doubleValue", 0.0).put("longValue", 0);
+        into.addObject().put("name", "MEMORY").put("type", "INTEGER").put("integerValue", memory)
+                .put("doubleValue", 0.0).put("longValue", 0);
+    }
+
     private ObjectNode taskJson(Task t) {
         ObjectNode node = WireJson.object()
                 .put("taskArn", t.arn)
@@ -350,6 +360,8 @@ final class EcsApi {
                 .put("taskDefinitionArn", "arn:aws:ecs:" + config.region() + ":" + config.accountId()
                         + ":task-definition/" + t.spec.family() + ":1")
                 .put("group", t.group)
+                .put("cpu", String.valueOf(t.spec.cpu()))
+                .put("memory", String.valueOf(t.spec.memory()))
                 .put("lastStatus", t.lastStatus)
                 .put("desiredStatus", t.desiredStatus)
                 .put("launchType", "EXTERNAL")

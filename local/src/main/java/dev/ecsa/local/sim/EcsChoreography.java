@@ -83,7 +83,7 @@ final class EcsChoreography {
         if (from.status.equals(EcsSimulation.ACTIVE) || stopOriginal && !t.desiredStatus.equals("RUNNING")) {
             return; // drain was reverted, or the task was stopped meanwhile
         }
-        Instance target = pickTarget(from);
+        Instance target = pickTarget(from, t.spec);
         if (target == null && !config.stopUnreplaceableServiceTasks()) {
             Instant retry = later(due, clock.instant()).plus(config.taskTiming().replacementDelay().isZero()
                     ? Duration.ofSeconds(1) : config.taskTiming().replacementDelay());
@@ -91,7 +91,8 @@ final class EcsChoreography {
             return;
         }
         if (target != null) {
-            tasks.newTask(target, new TaskSpec(t.spec.serviceName(), t.spec.family(), t.spec.startedBy(), false), due);
+            tasks.newTask(target, new TaskSpec(t.spec.serviceName(), t.spec.family(), t.spec.startedBy(), false,
+                    t.spec.cpu(), t.spec.memory()), due);
         }
         if (stopOriginal) {
             beginStop(t, due, "Service " + t.spec.serviceName() + ": container instance is draining",
@@ -103,11 +104,16 @@ final class EcsChoreography {
         return a.isAfter(b) ? a : b;
     }
 
-    private Instance pickTarget(Instance from) {
+    /**
+     * Where the service scheduler starts the copy: an ACTIVE, connected instance with room for the task's reservation
+     * (the fewest running tasks first); none when no instance has room, as ECS leaves a service short of its desired
+     * count ("no container instance met all of its requirements") until one has.
+     */
+    private Instance pickTarget(Instance from, TaskSpec spec) {
         Instance best = null;
         int bestCount = Integer.MAX_VALUE;
         for (Instance i : from.cluster.instances.values()) {
-            if (i != from && i.status.equals(EcsSimulation.ACTIVE) && i.agentConnected) {
+            if (i != from && i.status.equals(EcsSimulation.ACTIVE) && i.agentConnected && i.hasRoomFor(spec)) {
                 int count = i.runningTasksCount();
                 if (count < bestCount) {
                     best = i;

@@ -23,6 +23,9 @@ import java.util.TreeMap;
 final class EcsSimulation {
 
     static final String ACTIVE = "ACTIVE";
+    /** A 4-core host with 8 GiB, as the agent registers it (memory less what the agent keeps for the host). */
+    static final int DEFAULT_REGISTERED_CPU = 4096;
+    static final int DEFAULT_REGISTERED_MEMORY = 7680;
     static final String DRAINING = "DRAINING";
     static final String INACTIVE = "INACTIVE";
 
@@ -93,6 +96,26 @@ final class EcsSimulation {
             this.tags = tags;
             this.registeredAt = registeredAt;
             this.agentVersion = agentVersion;
+        }
+
+        /** What the agent registered (ECS registeredResources); the bench's default host, settable per instance. */
+        int registeredCpu = DEFAULT_REGISTERED_CPU;
+        int registeredMemory = DEFAULT_REGISTERED_MEMORY;
+
+        /** Registered minus what the tasks not yet STOPPED reserve (ECS remainingResources). */
+        int remainingCpu() {
+            return registeredCpu - tasks.values().stream().filter(t -> !t.lastStatus.equals("STOPPED"))
+                    .mapToInt(t -> t.spec.cpu()).sum();
+        }
+
+        int remainingMemory() {
+            return registeredMemory - tasks.values().stream().filter(t -> !t.lastStatus.equals("STOPPED"))
+                    .mapToInt(t -> t.spec.memory()).sum();
+        }
+
+        /** Whether a task reserving {@code spec}'s CPU and memory fits in what is left. */
+        boolean hasRoomFor(TaskSpec spec) {
+            return remainingCpu() >= spec.cpu() && remainingMemory() >= spec.memory();
         }
 
         int runningTasksCount() {
@@ -207,6 +230,13 @@ final class EcsSimulation {
 
     void setAgentConnected(String containerInstanceArn, boolean connected) {
         setAgentConnected(containerInstanceArn, connected, null);
+    }
+
+    void setRegisteredResources(String containerInstanceArn, int cpu, int memory) {
+        Instance i = instanceByArn(containerInstanceArn);
+        i.registeredCpu = cpu;
+        i.registeredMemory = memory;
+        i.version++;
     }
 
     /** The agent (re)connects or disconnects; a connecting agent reports its version (an upgraded agent a new one). */

@@ -54,4 +54,16 @@ public interface ContainerInstances {
     default List<ContainerInstance> listAll(String cluster) {
         throw new UnsupportedOperationException(getClass().getName() + " does not list container instances");
     }
+
+    /**
+     * The cluster's load, for a rollout's disruption budget and capacity check: every container instance in any status
+     * but INACTIVE with its registered and remaining CPU and memory, and the CPU and memory reservation of each task
+     * whose desired status is RUNNING (the ones a drain moves). Read-only. Cost: the listing of {@link #listAll}, plus
+     * ListTasks 100 per page and DescribeTasks 100 per call for the cluster's tasks.
+     *
+     * <p>Default: unsupported (as {@link #listAll}).
+     */
+    default dev.ecsa.core.fleet.ClusterLoad load(String cluster) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not read cluster load");
+    }
 }
