@@ -29,9 +29,9 @@ public final class Admission {
     private Admission() {
     }
 
-    /** Why a node did not start now. */
+    /** Why a node did not start now (SOAK and APPROVAL are the rollout's own waits, between and before batches). */
     public enum WaitReason {
-        WINDOW_CLOSED, CALENDAR_CLOSED, CONCURRENCY, DISRUPTION_BUDGET, CAPACITY
+        WINDOW_CLOSED, CALENDAR_CLOSED, CONCURRENCY, DISRUPTION_BUDGET, CAPACITY, SOAK, APPROVAL
     }
 
     /** A node (or, for the window and the calendar, every node) waiting, and why. */

@@ -25,8 +25,8 @@ public record RolloutRequest(String rolloutId, String requestedBy, String reason
                              Integer drainTimeoutSeconds, TimeoutPolicy onTimeout, String ecsAgentVersion,
                              String ssmAgentVersion) {
 
-    /** The most nodes one rollout may name or select (its node requests are numbered with up to 4 digits). */
-    public static final int MAX_TARGETS = 1000;
+    /** The most nodes one rollout may name or select (its record, targets included, stays well within one DynamoDB item). */
+    public static final int MAX_TARGETS = 500;
     /** A rollout id leaves room for {@code -<n>} within a request id's 64 characters. */
     public static final int MAX_ROLLOUT_ID = 58;
 

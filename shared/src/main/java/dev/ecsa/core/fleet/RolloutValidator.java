@@ -127,10 +127,12 @@ public final class RolloutValidator {
                 FieldRules.MAX_DRAIN_TIMEOUT_SECONDS, out);
         TimeoutPolicy onTimeout = null;
         if (in.get("onTimeout") != null) {
-            if (in.get("onTimeout") instanceof String s && TimeoutPolicy.fromWireName(s).isPresent()) {
+            // keep would leave nodes DRAINING after the rollout: a rollout leaves none.
+            if (in.get("onTimeout") instanceof String s && TimeoutPolicy.fromWireName(s).isPresent()
+                    && TimeoutPolicy.fromWireName(s).orElseThrow() != TimeoutPolicy.KEEP) {
                 onTimeout = TimeoutPolicy.fromWireName(s).orElseThrow();
             } else {
-                out.add(new Violation("onTimeout", "must be one of revert, force, keep"));
+                out.add(new Violation("onTimeout", "must be revert or force (a rollout leaves no node DRAINING)"));
             }
         }
         String ecs = text(in, "ecsAgentVersion", false, FieldRules::agentVersion, out);

@@ -68,7 +68,7 @@ class RolloutValidatorTest {
         m.put("approval", true);
         m.put("dryRun", true);
         m.put("drainTimeoutSeconds", 900);
-        m.put("onTimeout", "keep");
+        m.put("onTimeout", "force");
 
         RolloutValidator.Result r = RolloutValidator.validate(m, Set.of());
 
@@ -94,7 +94,7 @@ class RolloutValidatorTest {
         assertThat(c.approval()).isTrue();
         assertThat(req.dryRun()).isTrue();
         assertThat(req.drainTimeoutSeconds()).isEqualTo(900);
-        assertThat(req.onTimeout()).isEqualTo(TimeoutPolicy.KEEP);
+        assertThat(req.onTimeout()).isEqualTo(TimeoutPolicy.FORCE);
     }
 
     @Test
@@ -142,11 +142,12 @@ class RolloutValidatorTest {
         m.put("changeCalendar", "x");
         m.put("ecsAgentVersion", "1.90.0");
         m.put("surprise", 1);
+        m.put("onTimeout", "keep");
         m.put("requestId", "r".repeat(59));
 
         assertThat(problems(m)).extracting(p -> p.substring(0, p.indexOf(':'))).containsExactlyInAnyOrder(
                 "surprise", "requestId", "nodes", "ecsAgentVersion", "batchSize", "maxUnavailablePercent",
-                "windows[0].days", "windows[0].start", "windows[0].timeZone", "changeCalendar");
+                "windows[0].days", "windows[0].start", "windows[0].timeZone", "changeCalendar", "onTimeout");
     }
 
     @Test
@@ -157,7 +158,7 @@ class RolloutValidatorTest {
             many.add("n-" + i);
         }
         m.put("nodes", many);
-        assertThat(problems(m)).containsExactly("nodes: must name at most 1000 nodes");
+        assertThat(problems(m)).containsExactly("nodes: must name at most 500 nodes");
 
         m.put("nodes", List.of("n-1", "n-1", "bad node"));
         assertThat(problems(m)).containsExactly("nodes[1]: is named twice",

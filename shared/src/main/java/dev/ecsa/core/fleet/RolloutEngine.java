@@ -1,0 +1,240 @@
+package dev.ecsa.core.fleet;
+
+import dev.ecsa.core.model.RequestRecord;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One step of a rollout, as its workflow takes it every poll: read how its nodes' requests ended, apply the error
+ * budget and the operator's controls, and start what the batch, the budgets and the windows allow now. Pure: the
+ * caller reads the record and AWS, sends the node requests this step names, and writes the record back (conditional
+ * on its version, so two steps never both start a node).
+ *
+ * <p>Batches run in order: a batch's nodes start as admission allows; when all of them have ended, the rollout soaks
+ * for the controls' soak time, then the next batch begins. Over the error budget, or cancelled, no node starts any
+ * more and the nodes in flight finish (a drain is never cut short: nothing is left DRAINING by the rollout); then the
+ * rollout ends HALTED or CANCELLED and its waiting nodes are NOT_STARTED. Paused, nodes in flight finish and nothing
+ * new starts until resumed.
+ */
+public final class RolloutEngine {
+
+    /** How often a running rollout looks again while nodes are in flight or held back. */
+    public static final Duration POLL = Duration.ofSeconds(15);
+    /** The longest single wait (a closed window or a long soak is waited for in steps, so a cancel is seen). */
+    public static final Duration MAX_WAIT = Duration.ofMinutes(5);
+
+    private RolloutEngine() {
+    }
+
+    /** What the rollout's step saw. */
+    public record Inputs(RolloutControls controls, Function<String, Optional<RequestRecord>> requests,
+                         Function<String, ClusterLoad> clusters, Supplier<Admission.CalendarState> calendar,
+                         Instant now) {
+
+        public Inputs {
+            Objects.requireNonNull(controls, "controls");
+            Objects.requireNonNull(requests, "requests");
+            Objects.requireNonNull(clusters, "clusters");
+            Objects.requireNonNull(calendar, "calendar");
+            Objects.requireNonNull(now, "now");
+        }
+    }
+
+    /** An event of the rollout (published as its detail type). */
+    public record Event(String type, String detail) {
+    }
+
+    /**
+     * The step's result.
+     *
+     * @param start  the targets to send node requests for now (already IN_FLIGHT in {@code rollout})
+     * @param wakeIn when to step again; {@code null} when the rollout has ended or waits for an approval
+     */
+    public record Advance(Rollout rollout, List<TargetRun> start, List<Event> events, Duration wakeIn) {
+
+        public Advance {
+            start = List.copyOf(start);
+            events = List.copyOf(events);
+        }
+    }
+
+    public static Advance advance(Rollout r, Inputs in) {
+        List<Event> events = new ArrayList<>();
+        if (r.status().finished()) {
+            return new Advance(r, List.of(), List.of(), null);
+        }
+        if (r.status() == RolloutStatus.AWAITING_APPROVAL) {
+            if (r.cancelRequested()) {
+                return end(r, RolloutStatus.CANCELLED, null, in.now(), events);
+            }
+            if (r.approvedBy() == null) {
+                return new Advance(r.with(r.status(), 0, null, List.of(new Admission.Wait(
+                        Admission.WaitReason.APPROVAL, null, null, "waiting for an approval")), null, null),
+                        List.of(), events, null);
+            }
+            events.add(new Event("RolloutStarted", "approved by " + r.approvedBy()));
+            r = r.with(RolloutStatus.RUNNING, 0, null, List.of(), null, null);
+        } else if (r.batch() == 0 && r.status() == RolloutStatus.RUNNING && r.count(TargetRun.State.WAITING)
+                == r.targets().size()) {
+            events.add(new Event("RolloutStarted", r.targets().size() + " node(s) in " + r.batches() + " batch(es)"));
+        }
+
+        r = collect(r, in);
+        int failed = (int) r.count(TargetRun.State.FAILED);
+        long inFlight = r.count(TargetRun.State.IN_FLIGHT);
+        RolloutStatus status = r.status();
+        String halt = r.haltReason();
+        if (halt == null && in.controls().errorBudget().exceeded(failed, r.targets().size())) {
+            halt = failed + " of " + r.targets().size() + " node(s) failed: " + in.controls().errorBudget();
+            status = RolloutStatus.HALTING;
+        }
+        if (r.cancelRequested() && status != RolloutStatus.HALTING) {
+            status = RolloutStatus.CANCELLING;
+        }
+        if (status == RolloutStatus.HALTING || status == RolloutStatus.CANCELLING) {
+            if (inFlight == 0) {
+                return end(r.with(status, r.batch(), r.batchEndedAt(), r.waits(), halt, null),
+                        status == RolloutStatus.HALTING ? RolloutStatus.HALTED : RolloutStatus.CANCELLED, halt,
+                        in.now(), events);
+            }
+            return new Advance(r.with(status, r.batch(), r.batchEndedAt(), List.of(), halt, null), List.of(), events,
+                    POLL);
+        }
+        if (r.pauseRequested()) {
+            if (status != RolloutStatus.PAUSED) {
+                events.add(new Event("RolloutPaused", inFlight + " node(s) in flight finish"));
+            }
+            return new Advance(r.with(RolloutStatus.PAUSED, r.batch(), r.batchEndedAt(), List.of(), null, null),
+                    List.of(), events, inFlight > 0 ? POLL : MAX_WAIT);
+        }
+        if (status == RolloutStatus.PAUSED) {
+            events.add(new Event("RolloutResumed", ""));
+        }
+        return run(r.with(RolloutStatus.RUNNING, r.batch(), r.batchEndedAt(), r.waits(), null, null), in, events);
+    }
+
+    /** The batches: finish the current one, soak, start the next; admit its waiting nodes. */
+    private static Advance run(Rollout r, Inputs in, List<Event> events) {
+        int batch = r.batch();
+        Instant batchEnd = r.batchEndedAt();
+        if (batch == 0 || batchDone(r, batch)) {
+            if (batch > 0 && batchEnd == null) {
+                batchEnd = lastEnd(r, batch, in.now());
+            }
+            if (batch == r.batches()) {
+                return end(r.with(RolloutStatus.RUNNING, batch, batchEnd, List.of(), null, null),
+                        RolloutStatus.COMPLETED, null, in.now(), events);
+            }
+            Instant soakEnd = batch == 0 ? in.now() : batchEnd.plus(in.controls().soak());
+            if (in.now().isBefore(soakEnd)) {
+                List<Admission.Wait> soak = List.of(new Admission.Wait(Admission.WaitReason.SOAK, null, null,
+                        "batch " + batch + " soaks until " + soakEnd));
+                return new Advance(r.with(RolloutStatus.RUNNING, batch, batchEnd, soak, null, null), List.of(),
+                        events, min(Duration.between(in.now(), soakEnd), MAX_WAIT));
+            }
+            batch++;
+            batchEnd = null;
+            events.add(new Event("RolloutBatchStarted", "batch " + batch + " of " + r.batches()));
+        }
+        int current = batch;
+        List<RolloutTarget> waiting = r.targets().stream()
+                .filter(t -> t.batch() == current && t.state() == TargetRun.State.WAITING).map(TargetRun::target)
+                .toList();
+        List<RolloutTarget> inFlight = r.targets().stream().filter(t -> t.state() == TargetRun.State.IN_FLIGHT)
+                .map(TargetRun::target).toList();
+        Admission.Decision d = waiting.isEmpty() ? new Admission.Decision(List.of(), List.of(), null)
+                : Admission.admit(new Admission.Situation(r.action(), in.controls(), waiting, inFlight,
+                        r.action().drains() ? loads(waiting, in) : Map.of(), in.now(),
+                        in.controls().changeCalendar() == null ? null : in.calendar().get()));
+        List<String> starting = d.start();
+        List<TargetRun> started = new ArrayList<>();
+        Rollout next = r.withTargets(t -> {
+            if (starting.contains(t.nodeId()) && t.state() == TargetRun.State.WAITING) {
+                TargetRun s = t.started(r.id() + "-" + t.index(), in.now());
+                started.add(s);
+                return s;
+            }
+            return t;
+        });
+        if (!d.waits().isEmpty() && !sameReasons(r.waits(), d.waits())) {
+            events.add(new Event("RolloutWaiting", d.waits().get(0).reason() + ": " + d.waits().get(0).detail()));
+        }
+        Duration wake = POLL;
+        if (d.wakeAt() != null) {
+            wake = min(Duration.between(in.now(), d.wakeAt()), MAX_WAIT);
+        }
+        return new Advance(next.with(RolloutStatus.RUNNING, batch, batchEnd, d.waits(), null, null), started, events,
+                wake);
+    }
+
+    /** Ends the in-flight targets whose requests have an outcome. */
+    private static Rollout collect(Rollout r, Inputs in) {
+        return r.withTargets(t -> {
+            if (t.state() != TargetRun.State.IN_FLIGHT) {
+                return t;
+            }
+            Optional<RequestRecord> rec = in.requests().apply(t.requestId());
+            if (rec.isEmpty() || !rec.get().completed() || rec.get().outcome() == null) {
+                return t;
+            }
+            RequestRecord done = rec.get();
+            boolean ok = done.outcome().success();
+            String why = done.failure() == null ? null : done.failure().reason() + ": " + done.failure().message();
+            return t.ended(ok ? TargetRun.State.SUCCEEDED : TargetRun.State.FAILED, done.outcome().name(), why,
+                    done.finishedAt() != null ? done.finishedAt() : in.now());
+        });
+    }
+
+    private static Advance end(Rollout r, RolloutStatus to, String halt, Instant now, List<Event> events) {
+        Rollout ended = r.withTargets(t -> t.state() == TargetRun.State.WAITING
+                ? t.ended(TargetRun.State.NOT_STARTED, null, "the rollout " + (to == RolloutStatus.HALTED ? "halted"
+                        : to == RolloutStatus.CANCELLED ? "was cancelled" : "ended") + " before it started", now)
+                : t);
+        long ok = ended.count(TargetRun.State.SUCCEEDED);
+        long failed = ended.count(TargetRun.State.FAILED);
+        long notStarted = ended.count(TargetRun.State.NOT_STARTED);
+        String summary = ok + " succeeded, " + failed + " failed, " + notStarted + " not started";
+        events.add(new Event(switch (to) {
+            case HALTED -> "RolloutHalted";
+            case CANCELLED -> "RolloutCancelled";
+            default -> "RolloutCompleted";
+        }, halt == null ? summary : halt + "; " + summary));
+        return new Advance(ended.with(to, r.batch(), r.batchEndedAt(), List.of(), halt, now), List.of(), events,
+                null);
+    }
+
+    /** The load of every cluster a waiting node is in (one read each). */
+    private static Map<String, ClusterLoad> loads(List<RolloutTarget> waiting, Inputs in) {
+        Map<String, ClusterLoad> out = new HashMap<>();
+        for (RolloutTarget t : waiting) {
+            out.computeIfAbsent(t.cluster(), in.clusters());
+        }
+        return out;
+    }
+
+    private static boolean batchDone(Rollout r, int batch) {
+        return r.targets().stream().filter(t -> t.batch() == batch).allMatch(t -> t.state().ended());
+    }
+
+    private static Instant lastEnd(Rollout r, int batch, Instant now) {
+        return r.targets().stream().filter(t -> t.batch() == batch).map(TargetRun::endedAt)
+                .filter(Objects::nonNull).max(Instant::compareTo).orElse(now);
+    }
+
+    private static boolean sameReasons(List<Admission.Wait> before, List<Admission.Wait> now) {
+        return before.stream().map(Admission.Wait::reason).distinct().toList()
+                .equals(now.stream().map(Admission.Wait::reason).distinct().toList());
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}
