@@ -5,7 +5,7 @@ import dev.ecsa.core.error.NodeOperationException;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.error.RetryableException;
-import dev.ecsa.core.fleet.ClusterLoad;
+import dev.ecsa.core.port.ClusterLoad;
 import dev.ecsa.core.port.ContainerInstance;
 import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.core.port.ContainerInstances;

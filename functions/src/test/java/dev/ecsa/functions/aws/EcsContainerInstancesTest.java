@@ -122,10 +122,10 @@ class EcsContainerInstancesTest {
 
     @Test
     void tasksWithoutATaskLevelSizeShareWhatTheInstanceReservedBeyondTheSizedOnes() {
-        List<dev.ecsa.core.fleet.ClusterLoad.Task> tasks = List.of(
-                new dev.ecsa.core.fleet.ClusterLoad.Task("sized", "service:a", 512, 1024, true),
-                new dev.ecsa.core.fleet.ClusterLoad.Task("u1", "service:b", 0, 0, true),
-                new dev.ecsa.core.fleet.ClusterLoad.Task("u2", "family:c", 0, 0, false));
+        List<dev.ecsa.core.port.ClusterLoad.Task> tasks = List.of(
+                new dev.ecsa.core.port.ClusterLoad.Task("sized", "service:a", 512, 1024, true),
+                new dev.ecsa.core.port.ClusterLoad.Task("u1", "service:b", 0, 0, true),
+                new dev.ecsa.core.port.ClusterLoad.Task("u2", "family:c", 0, 0, false));
 
         assertThat(EcsContainerInstances.sized(tasks, 1536, 3072)).extracting(t -> t.cpu() + "/" + t.memory())
                 .containsExactly("512/1024", "512/1024", "512/1024");

@@ -3,7 +3,7 @@ package dev.ecsa.it.aws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ecsa.core.fleet.CapacityCheck;
-import dev.ecsa.core.fleet.ClusterLoad;
+import dev.ecsa.core.port.ClusterLoad;
 import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.functions.aws.AwsClients;
 import dev.ecsa.functions.aws.EcsContainerInstances;

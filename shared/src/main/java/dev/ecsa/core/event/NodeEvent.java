@@ -13,7 +13,7 @@ public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.No
         NodeEvent.NodeDrainTimedOut, NodeEvent.NodeDeregistrationFailed,
         NodeEvent.NodeDriftFound, NodeEvent.NodeDriftResolved, NodeEvent.NodeQuarantined,
         NodeEvent.NodeQuarantineReleased, NodeEvent.NodeAgentsRestarted, NodeEvent.NodeAgentsRestartFailed,
-        NodeEvent.NodeUpgraded, NodeEvent.NodeUpgradeFailed, NodeEvent.NodeReregistered {
+        NodeEvent.NodeUpgraded, NodeEvent.NodeUpgradeFailed, NodeEvent.NodeReregistered, NodeEvent.RolloutEvent {
 
     /** The node the event is about. */
     String nodeId();
@@ -148,5 +148,28 @@ public sealed interface NodeEvent permits NodeEvent.NodeRegistered, NodeEvent.No
     record NodeReregistered(String nodeId, String requestId, String previousManagedInstanceId,
                             String previousContainerInstanceArn, String managedInstanceId,
                             String containerInstanceArn) implements NodeEvent {
+    }
+
+    /**
+     * A rollout's progress (docs/rollouts.md): its DetailType is {@code event} (RolloutStarted, RolloutBatchStarted,
+     * RolloutWaiting, RolloutPaused, RolloutResumed, RolloutHalted, RolloutCancelled, RolloutCompleted,
+     * RolloutRejected); {@code requestId} is the rollout id, and the node is {@code -} (a rollout is about many).
+     */
+    record RolloutEvent(String rolloutId, String event, String status, String summary) implements NodeEvent {
+
+        @Override
+        public String nodeId() {
+            return "-";
+        }
+
+        @Override
+        public String requestId() {
+            return rolloutId;
+        }
+
+        @Override
+        public String detailType() {
+            return event;
+        }
     }
 }

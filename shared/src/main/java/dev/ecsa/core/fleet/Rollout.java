@@ -14,7 +14,8 @@ import java.util.function.UnaryOperator;
  * @param batch         the batch running or soaking, from 1; 0 before the first
  * @param batchEndedAt  when the current batch's last node ended (its soak counts from there), or {@code null}
  * @param waits         what held nodes back at the last step
- * @param haltReason    why it halted (or is halting), or {@code null}
+ * @param action        what it does to each node; {@code null} only for a REJECTED rollout whose action was unreadable
+ * @param haltReason    why it halted (or is halting), or, for a REJECTED rollout, the rules the message broke
  * @param approvedBy    who approved it, or {@code null}
  */
 public record Rollout(String id, long version, String spec, RolloutAction action, String requestedBy, String reason,
@@ -26,8 +27,10 @@ public record Rollout(String id, long version, String spec, RolloutAction action
     public Rollout {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(spec, "spec");
-        Objects.requireNonNull(action, "action");
         Objects.requireNonNull(status, "status");
+        if (action == null && status != RolloutStatus.REJECTED) {
+            throw new NullPointerException("action");
+        }
         targets = List.copyOf(targets);
         excluded = excluded == null ? List.of() : List.copyOf(excluded);
         plannedChecks = plannedChecks == null ? List.of() : List.copyOf(plannedChecks);
@@ -56,6 +59,13 @@ public record Rollout(String id, long version, String spec, RolloutAction action
         return new Rollout(request.rolloutId(), 1, spec, request.action(), request.requestedBy(), request.reason(),
                 status, runs, plan.excluded(), plan.checks(), 0, null, List.of(), null, false, false, null, now, now,
                 request.dryRun() ? now : null);
+    }
+
+    /** The record of a rollout message that broke the rules: nothing planned, the violations as its reason. */
+    public static Rollout rejected(String id, String spec, RolloutAction action, String requestedBy, String why,
+                                   Instant now) {
+        return new Rollout(id, 1, spec, action, requestedBy == null ? "-" : requestedBy, "", RolloutStatus.REJECTED,
+                List.of(), List.of(), List.of(), 0, null, List.of(), why, false, false, null, now, now, now);
     }
 
     /** How many targets are in {@code state}. */

@@ -1,5 +1,6 @@
 package dev.ecsa.core.fleet;
 
+import dev.ecsa.core.port.ClusterLoad;
 import dev.ecsa.core.model.RequestRecord;
 import java.time.Duration;
 import java.time.Instant;

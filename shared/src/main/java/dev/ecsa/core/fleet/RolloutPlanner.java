@@ -1,5 +1,6 @@
 package dev.ecsa.core.fleet;
 
+import dev.ecsa.core.port.ClusterLoad;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

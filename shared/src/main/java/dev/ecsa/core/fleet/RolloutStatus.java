@@ -19,10 +19,12 @@ public enum RolloutStatus {
     /** Ended by an operator; the nodes not started are left as they were. */
     CANCELLED,
     /** Every target was done. */
-    COMPLETED;
+    COMPLETED,
+    /** The message broke the rules (the record says which); nothing was planned or started. */
+    REJECTED;
 
     /** Whether the rollout has ended. */
     public boolean finished() {
-        return this == PLANNED || this == HALTED || this == CANCELLED || this == COMPLETED;
+        return this == PLANNED || this == HALTED || this == CANCELLED || this == COMPLETED || this == REJECTED;
     }
 }

@@ -63,7 +63,7 @@ public interface ContainerInstances {
      *
      * <p>Default: unsupported (as {@link #listAll}).
      */
-    default dev.ecsa.core.fleet.ClusterLoad load(String cluster) {
+    default ClusterLoad load(String cluster) {
         throw new UnsupportedOperationException(getClass().getName() + " does not read cluster load");
     }
 }

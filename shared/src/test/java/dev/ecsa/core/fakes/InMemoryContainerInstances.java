@@ -157,6 +157,24 @@ public final class InMemoryContainerInstances implements ContainerInstances {
                 .map(this::withCounts).toList();
     }
 
+    /**
+     * The cluster's load: each instance registers 4096 CPU units and 7680 MiB; each task not yet stopped reserves 256
+     * and 512 (a service task if its group is {@code service:...}).
+     */
+    @Override
+    public synchronized dev.ecsa.core.port.ClusterLoad load(String cluster) {
+        List<dev.ecsa.core.port.ClusterLoad.Instance> out = new ArrayList<>();
+        for (ContainerInstance ci : listAll(cluster)) {
+            List<dev.ecsa.core.port.ClusterLoad.Task> reserved = tasks.get(ci.arn()).stream()
+                    .filter(t -> !t.stopped()).map(t -> new dev.ecsa.core.port.ClusterLoad.Task(t.arn(), t.group(),
+                            256, 512, t.serviceTask())).toList();
+            out.add(new dev.ecsa.core.port.ClusterLoad.Instance(ci.arn(), ci.managedInstanceId(), ci.status(),
+                    ci.agentConnected(), 4096, 7680, 4096 - 256 * reserved.size(), 7680 - 512 * reserved.size(),
+                    reserved));
+        }
+        return new dev.ecsa.core.port.ClusterLoad(cluster, out);
+    }
+
     /** Connects or disconnects an instance's ECS agent, as the agent (or a network outage) would. */
     public synchronized void setAgentConnected(String containerInstanceArn, boolean connected) {
         ContainerInstance ci = instance(containerInstanceArn);

@@ -1,5 +1,6 @@
 package dev.ecsa.core.fleet;
 
+import dev.ecsa.core.port.ClusterLoad;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ecsa.core.port.ContainerInstanceStatus;

@@ -1,5 +1,6 @@
 package dev.ecsa.core.fleet;
 
+import dev.ecsa.core.port.ClusterLoad;
 import static dev.ecsa.core.fleet.FleetFixture.instance;
 import static dev.ecsa.core.fleet.FleetFixture.service;
 import static dev.ecsa.core.fleet.FleetFixture.standalone;

@@ -1,5 +1,6 @@
 package dev.ecsa.core.fleet;
 
+import dev.ecsa.core.port.ClusterLoad;
 import dev.ecsa.core.port.ContainerInstanceStatus;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,6 @@
 package dev.ecsa.core.fleet;
 
+import dev.ecsa.core.port.ClusterLoad;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.model.Action;
 import dev.ecsa.core.model.Failure;

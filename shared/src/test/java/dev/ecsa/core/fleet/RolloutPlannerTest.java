@@ -1,5 +1,6 @@
 package dev.ecsa.core.fleet;
 
+import dev.ecsa.core.port.ClusterLoad;
 import static dev.ecsa.core.fleet.FleetFixture.cluster;
 import static dev.ecsa.core.fleet.FleetFixture.target;
 import static org.assertj.core.api.Assertions.assertThat;

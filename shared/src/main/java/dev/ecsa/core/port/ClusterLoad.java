@@ -1,6 +1,5 @@
-package dev.ecsa.core.fleet;
+package dev.ecsa.core.port;
 
-import dev.ecsa.core.port.ContainerInstanceStatus;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,0 +1,100 @@
+package dev.ecsa.core.fleet;
+
+import dev.ecsa.core.error.PermanentException;
+import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.error.RetryableException;
+import dev.ecsa.core.event.NodeEvent;
+import dev.ecsa.core.port.ContainerInstances;
+import dev.ecsa.core.port.EventPublisher;
+import dev.ecsa.core.port.NodeStore;
+import dev.ecsa.core.port.NodeRequestSender;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The rollout workflow's one Task: reads the rollout, takes one {@link RolloutEngine} step, sends the node requests
+ * the step starts onto the node-request queue, writes the record back, publishes the step's events, and tells the
+ * workflow when to come back.
+ *
+ * <p>Requests are sent before the record is written: a step that dies in between leaves the nodes WAITING in the
+ * record, and a later step sends the same request ids again, which the node intake answers as replays (within five
+ * minutes the FIFO queue drops the copy). A write that loses the race with an operator's control fails the step as
+ * retryable; the workflow's Retry steps again from a fresh read.
+ */
+public final class RolloutStepper {
+
+    /** How often a rollout waiting for its approval looks again (the local interpreter runs Lambda tasks only). */
+    public static final Duration APPROVAL_POLL = Duration.ofSeconds(30);
+
+    private final RolloutStore rollouts;
+    private final NodeStore nodes;
+    private final ContainerInstances ecs;
+    private final ChangeCalendars calendars;
+    private final NodeRequestSender queue;
+    private final EventPublisher events;
+    private final Clock clock;
+    private final Set<String> managedClusters;
+    private final Function<String, Map<String, ?>> decode;
+
+    /**
+     * @param decode reads a rollout's recorded message (JSON) back into the map the validator reads
+     */
+    public RolloutStepper(RolloutStore rollouts, NodeStore nodes, ContainerInstances ecs, ChangeCalendars calendars,
+                          NodeRequestSender queue, EventPublisher events, Clock clock, Set<String> managedClusters,
+                          Function<String, Map<String, ?>> decode) {
+        this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
+        this.nodes = Objects.requireNonNull(nodes, "nodes");
+        this.ecs = Objects.requireNonNull(ecs, "ecs");
+        this.calendars = Objects.requireNonNull(calendars, "calendars");
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.events = Objects.requireNonNull(events, "events");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.managedClusters = Set.copyOf(managedClusters);
+        this.decode = Objects.requireNonNull(decode, "decode");
+    }
+
+    /**
+     * What the workflow does next.
+     *
+     * @param waitSeconds how long to wait before the next step (0 when ended)
+     */
+    public record Next(String rolloutId, boolean ended, long waitSeconds, String status) {
+    }
+
+    public Next step(String rolloutId) {
+        Rollout r = rollouts.get(rolloutId).orElseThrow(() -> new PermanentException(Reason.NOT_FOUND,
+                "no rollout " + rolloutId));
+        if (r.status().finished()) {
+            return new Next(r.id(), true, 0, r.status().name());
+        }
+        RolloutValidator.Result spec = RolloutValidator.validate(decode.apply(r.spec()), managedClusters);
+        if (!spec.isValid()) {
+            throw new PermanentException(Reason.INTERNAL, "rollout " + r.id() + " no longer validates: "
+                    + spec.violations());
+        }
+        RolloutRequest request = spec.request();
+        RolloutControls controls = request.controls();
+        RolloutEngine.Advance a = RolloutEngine.advance(r, new RolloutEngine.Inputs(controls, nodes::getRequest,
+                ecs::load, () -> calendars.state(controls.changeCalendar()), clock.instant()));
+        for (TargetRun t : a.start()) {
+            queue.send(RolloutNodeRequests.of(request, t));
+        }
+        Rollout next = a.rollout().next(clock.instant());
+        if (!rollouts.replace(next)) {
+            throw new RetryableException(Reason.CONFLICT, "rollout " + r.id() + " changed during the step (an"
+                    + " operator's control); stepping again");
+        }
+        for (RolloutEngine.Event e : a.events()) {
+            events.publish(new NodeEvent.RolloutEvent(r.id(), e.type(), next.status().name(), e.detail()));
+        }
+        if (next.status().finished()) {
+            return new Next(r.id(), true, 0, next.status().name());
+        }
+        Duration wait = a.wakeIn() != null ? a.wakeIn() : APPROVAL_POLL;
+        return new Next(r.id(), false, Math.max(1, wait.toSeconds()), next.status().name());
+    }
+}

@@ -1,0 +1,218 @@
+package dev.ecsa.core.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.ecsa.core.error.RetryableException;
+import dev.ecsa.core.event.NodeEvent;
+import dev.ecsa.core.fakes.InMemoryContainerInstances;
+import dev.ecsa.core.fakes.InMemoryEventPublisher;
+import dev.ecsa.core.fakes.InMemoryNodeStore;
+import dev.ecsa.core.fakes.InMemoryRolloutStore;
+import dev.ecsa.core.fakes.MutableClock;
+import dev.ecsa.core.model.DeregisterRequest;
+import dev.ecsa.core.model.NodeRecord;
+import dev.ecsa.core.model.NodeRequest;
+import dev.ecsa.core.model.NodeUpdate;
+import dev.ecsa.core.model.Outcome;
+import dev.ecsa.core.model.RegisterRequest;
+import dev.ecsa.core.model.RequestRecord;
+import dev.ecsa.core.port.ContainerInstance;
+import dev.ecsa.core.state.NodeState;
+import dev.ecsa.core.state.Transition;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The rollout's intake and its workflow step on the in-memory ports. */
+class RolloutIntakeTest {
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
+    private final InMemoryNodeStore nodes = new InMemoryNodeStore(clock);
+    private final InMemoryContainerInstances ecs = new InMemoryContainerInstances();
+    private final InMemoryRolloutStore rollouts = new InMemoryRolloutStore();
+    private final InMemoryEventPublisher events = new InMemoryEventPublisher();
+    private final List<String> started = new ArrayList<>();
+    private final List<NodeRequest> sent = new ArrayList<>();
+    private Admission.CalendarState calendar = Admission.CalendarState.OPEN;
+    private final RolloutIntake intake = new RolloutIntake(rollouts, nodes, ecs, name -> calendar, started::add,
+            events, clock, Set.of(), "prod");
+    private final RolloutStepper stepper = new RolloutStepper(rollouts, nodes, ecs, name -> calendar, sent::add,
+            events, clock, Set.of(), RolloutIntakeTest::decode);
+
+    /** Specs in these tests are written by {@link #json}: a flat re-reading is enough. */
+    private static final Map<String, Map<String, Object>> BODIES = new LinkedHashMap<>();
+
+    private static String json(Map<String, Object> body) {
+        String key = "{\"spec\":" + BODIES.size() + "}";
+        BODIES.put(key, body);
+        return key;
+    }
+
+    private static Map<String, ?> decode(String spec) {
+        return BODIES.get(spec);
+    }
+
+    private void registered(String node) {
+        ContainerInstance ci = ecs.register("prod", "mi-" + node, Map.of());
+        RegisterRequest r = new RegisterRequest("reg-" + node, node, "10.0.0.1", 22, "ecsa", null, "prod", Map.of(),
+                Map.of(), "test", "");
+        nodes.createNodeIfAbsent(NodeRecord.newRegistration(r, "prod", clock.instant()));
+        nodes.transition(node, new Transition(NodeState.REGISTERING, NodeState.REGISTERED, 1), NodeUpdate.none()
+                .withManagedInstanceId("mi-" + node).withContainerInstanceArn(ci.arn())).orThrow();
+    }
+
+    private Map<String, Object> deregister(String id, String... nodeIds) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("action", "rollout");
+        m.put("requestId", id);
+        m.put("requestedBy", "alice");
+        m.put("nodeAction", "deregister");
+        m.put("nodes", List.of(nodeIds));
+        return m;
+    }
+
+    @Test
+    void aRolloutIsPlannedRecordedAndItsWorkflowStartedOnce() {
+        registered("n-1");
+        registered("n-2");
+        Map<String, Object> body = deregister("retire-1", "n-1", "n-2", "ghost");
+        String spec = json(body);
+
+        Rollout r = intake.accept(body, spec, "m-1");
+
+        assertThat(r.status()).isEqualTo(RolloutStatus.RUNNING);
+        assertThat(r.targets()).extracting(TargetRun::nodeId).containsExactly("n-1", "n-2");
+        assertThat(r.excluded()).extracting(RolloutPlanner.Excluded::nodeId).containsExactly("ghost");
+        assertThat(rollouts.get("retire-1")).hasValue(r);
+        assertThat(started).containsExactly("retire-1");
+
+        assertThat(intake.accept(body, spec, "m-1-again")).as("a redelivery").isEqualTo(r);
+        assertThat(started).as("started again: the workflow's own name makes it a no-op")
+                .containsExactly("retire-1", "retire-1");
+    }
+
+    @Test
+    void aDryRunIsPlannedAndNothingStarts() {
+        registered("n-1");
+        Map<String, Object> body = deregister("look-1", "n-1");
+        body.put("dryRun", true);
+
+        Rollout r = intake.accept(body, json(body), "m-2");
+
+        assertThat(r.status()).isEqualTo(RolloutStatus.PLANNED);
+        assertThat(started).isEmpty();
+        assertThat(events.eventsOf(NodeEvent.RolloutEvent.class)).extracting(NodeEvent.RolloutEvent::event)
+                .containsExactly("RolloutPlanned");
+        assertThat(r.plannedChecks()).extracting(RolloutPlanner.Check::name).contains("budget prod", "first batch");
+    }
+
+    @Test
+    void anInvalidRolloutOrAReusedIdIsRecordedRejected() {
+        Map<String, Object> bad = deregister("bad-1");
+        bad.put("nodes", List.of());
+        Rollout r = intake.accept(bad, json(bad), "m-3");
+        assertThat(r.status()).isEqualTo(RolloutStatus.REJECTED);
+        assertThat(r.haltReason()).startsWith("Invalid rollout (1 problem): nodes:");
+        assertThat(rollouts.get("bad-1")).hasValue(r);
+
+        registered("n-1");
+        Map<String, Object> first = deregister("same-id", "n-1");
+        intake.accept(first, json(first), "m-4");
+        Map<String, Object> other = deregister("same-id", "n-1");
+        other.put("batchSize", 2);
+        Rollout conflict = intake.accept(other, json(other), "m-5");
+        assertThat(conflict.id()).isEqualTo("sqs-m-5");
+        assertThat(conflict.haltReason()).contains("already names another rollout");
+        assertThat(events.eventsOf(NodeEvent.RolloutEvent.class)).extracting(NodeEvent.RolloutEvent::event)
+                .containsExactly("RolloutRejected", "RolloutRejected");
+    }
+
+    @Test
+    void theStepSendsEachNodesRequestAndRecordsItsOutcome() {
+        registered("n-1");
+        registered("n-2");
+        Map<String, Object> body = deregister("retire-2", "n-1", "n-2");
+        body.put("canary", 0);
+        body.put("batchSize", 2);
+        body.put("maxUnavailable", 2);
+        body.put("drainTimeoutSeconds", 300);
+        intake.accept(body, json(body), "m-6");
+
+        RolloutStepper.Next next = stepper.step("retire-2");
+
+        assertThat(next.ended()).isFalse();
+        assertThat(next.waitSeconds()).isEqualTo(15);
+        assertThat(sent).extracting(NodeRequest::requestId).containsExactly("retire-2-1", "retire-2-2");
+        assertThat(sent.get(0)).isEqualTo(new DeregisterRequest("retire-2-1", "n-1", 300, null, "alice",
+                "rollout retire-2"));
+        for (NodeRequest n : sent) {
+            nodes.putRequestIfAbsent(RequestRecord.received(n, clock.instant()));
+            nodes.finishRequest(n.requestId(), Outcome.DEREGISTERED, null);
+        }
+        RolloutStepper.Next done = stepper.step("retire-2");
+        assertThat(done.ended()).isTrue();
+        assertThat(done.status()).isEqualTo("COMPLETED");
+        assertThat(rollouts.get("retire-2").orElseThrow().count(TargetRun.State.SUCCEEDED)).isEqualTo(2);
+        assertThat(events.eventsOf(NodeEvent.RolloutEvent.class)).extracting(NodeEvent.RolloutEvent::event)
+                .containsExactly("RolloutStarted", "RolloutBatchStarted", "RolloutCompleted");
+    }
+
+    @Test
+    void controlsReachTheRecordAndABadControlIsRecorded() {
+        registered("n-1");
+        Map<String, Object> body = deregister("retire-3", "n-1");
+        body.put("approval", true);
+        intake.accept(body, json(body), "m-7");
+        assertThat(stepper.step("retire-3").waitSeconds()).isEqualTo(RolloutStepper.APPROVAL_POLL.toSeconds());
+
+        Map<String, Object> approve = Map.of("action", "rollout-control", "rolloutId", "retire-3", "control",
+                "approve", "requestedBy", "carol");
+        assertThat(intake.accept(approve, json(new LinkedHashMap<>(approve)), "m-8").approvedBy()).isEqualTo("carol");
+        stepper.step("retire-3");
+        assertThat(sent).extracting(NodeRequest::nodeId).containsExactly("n-1");
+
+        Map<String, Object> bad = Map.of("action", "rollout-control", "rolloutId", "nope", "control", "pause",
+                "requestedBy", "carol");
+        Rollout r = intake.accept(bad, json(new LinkedHashMap<>(bad)), "m-9");
+        assertThat(r.status()).isEqualTo(RolloutStatus.REJECTED);
+        assertThat(r.haltReason()).isEqualTo("no rollout nope to pause");
+    }
+
+    @Test
+    void aStepThatLosesTheRaceWithAControlIsRetried() {
+        registered("n-1");
+        Map<String, Object> body = deregister("retire-4", "n-1");
+        intake.accept(body, json(body), "m-10");
+        RolloutStore racing = new RolloutStore() {
+            @Override
+            public boolean create(Rollout rollout) {
+                return rollouts.create(rollout);
+            }
+
+            @Override
+            public java.util.Optional<Rollout> get(String id) {
+                return rollouts.get(id);
+            }
+
+            @Override
+            public boolean replace(Rollout rollout) {
+                return false;
+            }
+
+            @Override
+            public List<Rollout> recent(int limit) {
+                return rollouts.recent(limit);
+            }
+        };
+        RolloutStepper loser = new RolloutStepper(racing, nodes, ecs, name -> calendar, sent::add, events, clock,
+                Set.of(), RolloutIntakeTest::decode);
+
+        assertThatThrownBy(() -> loser.step("retire-4")).isInstanceOf(RetryableException.class)
+                .hasMessageContaining("changed during the step");
+    }
+}
