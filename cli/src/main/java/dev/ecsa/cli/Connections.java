@@ -46,6 +46,8 @@ final class Connections implements AutoCloseable {
     private SqsClient sqs;
     private LambdaClient lambda;
     private DynamoDbNodeStore store;
+    private dev.ecsa.store.DynamoDbRolloutStore rollouts;
+    private DynamoDbClient dynamoDb;
 
     Connections(Backend backend) {
         this.backend = backend;
@@ -58,11 +60,25 @@ final class Connections implements AutoCloseable {
     /** The inventory, through the service's own adapter. */
     synchronized DynamoDbNodeStore store() {
         if (store == null) {
-            DynamoDbClient dynamoDb = track(configure(DynamoDbClient.builder(), "dynamodb").build());
             // The retention only matters for writes, which the CLI never makes.
-            store = new DynamoDbNodeStore(dynamoDb, backend.table(), Duration.ofDays(90), Clock.systemUTC());
+            store = new DynamoDbNodeStore(dynamo(), backend.table(), Duration.ofDays(90), Clock.systemUTC());
         }
         return store;
+    }
+
+    /** The rollouts' records, through the service's own adapter (read only). */
+    synchronized dev.ecsa.store.DynamoDbRolloutStore rollouts() {
+        if (rollouts == null) {
+            rollouts = new dev.ecsa.store.DynamoDbRolloutStore(dynamo(), backend.table());
+        }
+        return rollouts;
+    }
+
+    private synchronized DynamoDbClient dynamo() {
+        if (dynamoDb == null) {
+            dynamoDb = track(configure(DynamoDbClient.builder(), "dynamodb").build());
+        }
+        return dynamoDb;
     }
 
     synchronized SqsClient sqs() {

@@ -137,6 +137,8 @@ public final class EcsaCli implements Callable<Integer> {
         m.put("findings", FindingsCommand.class);
         m.put("reconcile", ReconcileCommand.class);
         m.put("repair", RepairCommand.class);
+        m.put("plan", PlanCommand.class);
+        m.put("rollout", RolloutCommand.class);
         m.put("local", LocalCommand.class);
         m.put("completion", CompletionCommand.class);
         m.put("help", CommandLine.HelpCommand.class);

@@ -14,6 +14,13 @@ import dev.ecsa.core.port.RemoteHost;
 import dev.ecsa.core.port.SecretSource;
 import dev.ecsa.functions.aws.AwsClients;
 import dev.ecsa.functions.aws.EcsContainerInstances;
+import dev.ecsa.functions.aws.SfnRolloutWorkflow;
+import dev.ecsa.functions.aws.SsmChangeCalendars;
+import dev.ecsa.core.fleet.ChangeCalendars;
+import dev.ecsa.core.fleet.RolloutIntake;
+import dev.ecsa.core.fleet.RolloutStepper;
+import dev.ecsa.core.fleet.RolloutStore;
+import dev.ecsa.store.DynamoDbRolloutStore;
 import dev.ecsa.functions.aws.EventBridgeEventPublisher;
 import dev.ecsa.functions.aws.SecretsManagerSecretSource;
 import dev.ecsa.functions.aws.SfnDrainWorkflow;
@@ -59,6 +66,12 @@ public final class CompositionRoot {
     static DrainPorts drainStep() {
         FunctionEnvironment.requireAll(System.getenv(), FunctionEnvironment.DRAIN_STEP_REQUIRED, "DrainStep");
         return components().drainSteps();
+    }
+
+    /** The rollout function's dependencies, from the environment Lambda gives it. */
+    static RolloutStepper rolloutStep() {
+        FunctionEnvironment.requireAll(System.getenv(), FunctionEnvironment.ROLLOUT_STEP_REQUIRED, "RolloutStep");
+        return components().rolloutStepper();
     }
 
     /** The reconcile function's dependencies, from the environment Lambda gives it. */
@@ -108,6 +121,9 @@ public final class CompositionRoot {
                 config().ecsAnywhereRole(), config().stackName()));
         private final Once<ManagedInstances> managedInstances = new Once<>(
                 () -> new SsmManagedInstances(clients().ssm(), config().stackName()));
+        private final Once<RolloutStore> rollouts = new Once<>(() -> new DynamoDbRolloutStore(clients().dynamoDb(),
+                config().tableName()));
+        private final Once<ChangeCalendars> calendars = new Once<>(() -> new SsmChangeCalendars(clients().ssm()));
         private final Once<ContainerInstances> containerInstances = new Once<>(
                 () -> new EcsContainerInstances(clients().ecs()));
         private final Once<RemoteHost> remoteHost = new Once<>(() -> new LazyRemoteHost(SshjRemoteHost::new));
@@ -145,7 +161,25 @@ public final class CompositionRoot {
                     drainWorkflow(), events(), clock,
                     Intake.registrationSettings(config), Intake.deregisterSettings(config),
                     config.maxReceives(), Intake.DEFAULT_SAFETY_MARGIN, Set.copyOf(config.clusters()),
-                    config.targets());
+                    config.targets(), config.rolloutStateMachineArn().isEmpty() ? null : rolloutIntake());
+        }
+
+        /**
+         * Rollout and rollout-control messages: planned and recorded here, run by the rollout workflow. Only with the
+         * workflow's ARN (the stack always sets it; a graph built without it refuses those messages).
+         */
+        private RolloutIntake rolloutIntake() {
+            return new RolloutIntake(rollouts.get(), reconcileStore(), containerInstances(), calendars.get(),
+                    new SfnRolloutWorkflow(clients.sfn(), config.rolloutStateMachineArn()), events(), clock,
+                    Set.copyOf(config.clusters()), config.cluster(), Set.copyOf(config.changeCalendars()));
+        }
+
+        /** What the rollout function needs: one step of a rollout's workflow. */
+        public RolloutStepper rolloutStepper() {
+            return new RolloutStepper(rollouts.get(), reconcileStore(), containerInstances(), calendars.get(),
+                    clients.repairRequests(config.requestQueueUrl(), endpointOf(System.getenv(), "SQS")), events(),
+                    clock, Set.copyOf(config.clusters()), RolloutStepHandler::decode,
+                    Set.copyOf(config.changeCalendars()));
         }
 
         /** What the reconcile function needs; {@code env} carries the reconciler's own settings. */

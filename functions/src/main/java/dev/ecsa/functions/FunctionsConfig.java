@@ -37,6 +37,9 @@ import java.util.Optional;
  * @param agentPackageKey      base64 of the armored key block a mirror's packages are signed with (empty = the keys
  *                             shipped in the zip)
  * @param agentPackageKeyFingerprints the primary keys of that block, space-separated
+ * @param rolloutStateMachineArn the rollout workflow (the node-request function starts it), or empty
+ * @param requestQueueUrl      the node-request queue (the rollout steps send each node's request there), or empty
+ * @param changeCalendars      the SSM Change Calendars rollouts may wait on (the stack grants reading exactly these)
  */
 public record FunctionsConfig(
         String stackName,
@@ -60,10 +63,14 @@ public record FunctionsConfig(
         TargetVersions targets,
         String agentPackageUrl,
         String agentPackageKey,
-        String agentPackageKeyFingerprints) {
+        String agentPackageKeyFingerprints,
+        String rolloutStateMachineArn,
+        String requestQueueUrl,
+        List<String> changeCalendars) {
 
     public FunctionsConfig {
         clusters = List.copyOf(clusters);
+        changeCalendars = List.copyOf(changeCalendars);
         if (clusters.isEmpty() || !clusters.get(0).equals(cluster)) {
             throw new IllegalArgumentException("the managed clusters must start with the default cluster " + cluster);
         }
@@ -102,7 +109,11 @@ public record FunctionsConfig(
                         get(env, FunctionEnvironment.TARGET_SSM_AGENT_VERSION).orElse(null)),
                 get(env, FunctionEnvironment.AGENT_PACKAGE_URL).orElse(""),
                 get(env, FunctionEnvironment.AGENT_PACKAGE_SIGNING_KEY).orElse(""),
-                get(env, FunctionEnvironment.AGENT_PACKAGE_KEY_FINGERPRINTS).orElse(""));
+                get(env, FunctionEnvironment.AGENT_PACKAGE_KEY_FINGERPRINTS).orElse(""),
+                get(env, FunctionEnvironment.ROLLOUT_STATE_MACHINE_ARN).orElse(""),
+                get(env, FunctionEnvironment.REQUEST_QUEUE_URL).orElse(""),
+                get(env, FunctionEnvironment.CHANGE_CALENDARS).map(list -> Arrays.stream(list.split(","))
+                        .map(String::trim).filter(c -> !c.isEmpty()).toList()).orElse(List.of()));
     }
 
     private static Optional<String> get(Map<String, String> env, String key) {

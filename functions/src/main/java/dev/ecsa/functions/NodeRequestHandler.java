@@ -9,6 +9,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.RetryableException;
+import dev.ecsa.core.fleet.Rollout;
+import dev.ecsa.core.fleet.RolloutIntake;
 import dev.ecsa.core.intake.AcceptNodeRequest;
 import dev.ecsa.core.request.Attempt;
 import dev.ecsa.core.request.IntakeResult;
@@ -29,7 +31,8 @@ import org.slf4j.MDC;
 /**
  * The node-request queue's consumer (docs/requests.md): every register and deregister request arrives here. Per message
  * it decodes the body and hands it to the one use case, {@link AcceptNodeRequest}, which validates and routes it;
- * invalid input becomes a REJECTED request record, never an exception loop.
+ * invalid input becomes a REJECTED request record, never an exception loop. Rollout and rollout-control messages
+ * (docs/rollouts.md) go to the {@link RolloutIntake}, which records each, valid or not.
  *
  * <p>Acknowledgement: a message is acknowledged once its request has a recorded outcome (a rejection, a conflict over
  * its request id recorded under the message's own key, a failure) or a workflow owns it. It is returned as a batch
@@ -54,6 +57,7 @@ public final class NodeRequestHandler implements RequestStreamHandler {
     }).with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final AcceptNodeRequest requests;
+    private final RolloutIntake rollouts;
     private final int maxReceives;
     private final Duration safetyMargin;
 
@@ -65,6 +69,7 @@ public final class NodeRequestHandler implements RequestStreamHandler {
     /** With given dependencies: for tests, and for the local mode, which runs the handler in-process on the bench. */
     public NodeRequestHandler(Intake intake) {
         this.requests = intake.acceptNodeRequest();
+        this.rollouts = intake.rollouts();
         this.maxReceives = intake.maxReceives();
         this.safetyMargin = intake.safetyMargin();
     }
@@ -107,6 +112,13 @@ public final class NodeRequestHandler implements RequestStreamHandler {
             }
             if (body == null) {
                 return report(requests.undecodable("the body is not a JSON object", messageId));
+            }
+            if (rollouts != null && RolloutIntake.handles(body)) {
+                Rollout r = rollouts.accept(body, message.body(), messageId);
+                MDC.put("requestId", r.id());
+                LOG.info("rollout {}: {}{}", r.id(), r.status(), r.haltReason() == null ? ""
+                        : ": " + r.haltReason());
+                return true;
             }
             return report(requests.accept(body, messageId, attempt, (requestId, nodeId) -> {
                 if (requestId != null) {

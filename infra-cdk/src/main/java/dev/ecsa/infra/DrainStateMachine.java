@@ -6,23 +6,17 @@ import dev.ecsa.core.error.RetryableException;
 import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.Duration;
-import software.amazon.awscdk.RemovalPolicy;
 import software.amazon.awscdk.services.lambda.IFunction;
-import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.stepfunctions.CatchProps;
 import software.amazon.awscdk.services.stepfunctions.Choice;
 import software.amazon.awscdk.services.stepfunctions.Condition;
-import software.amazon.awscdk.services.stepfunctions.DefinitionBody;
 import software.amazon.awscdk.services.stepfunctions.Errors;
 import software.amazon.awscdk.services.stepfunctions.Fail;
 import software.amazon.awscdk.services.stepfunctions.JitterType;
 import software.amazon.awscdk.services.stepfunctions.JsonPath;
-import software.amazon.awscdk.services.stepfunctions.LogLevel;
-import software.amazon.awscdk.services.stepfunctions.LogOptions;
 import software.amazon.awscdk.services.stepfunctions.RetryProps;
 import software.amazon.awscdk.services.stepfunctions.StateMachine;
-import software.amazon.awscdk.services.stepfunctions.StateMachineType;
 import software.amazon.awscdk.services.stepfunctions.Succeed;
 import software.amazon.awscdk.services.stepfunctions.TaskInput;
 import software.amazon.awscdk.services.stepfunctions.Timeout;
@@ -169,22 +163,12 @@ public final class DrainStateMachine extends Construct {
         cleanHost.next(deregistered);
         upgradeAgents.next(upgradeDecision);
 
-        LogGroup logs = LogGroup.Builder.create(this, "Logs")
-                .retention(logRetention)
-                .removalPolicy(RemovalPolicy.DESTROY)
-                .build();
-        this.stateMachine = StateMachine.Builder.create(this, "StateMachine")
-                .stateMachineName(stateMachineName)
-                .stateMachineType(StateMachineType.STANDARD)
-                .definitionBody(DefinitionBody.fromChainable(startDrain))
-                .comment("Drain an ECS Anywhere node, wait until no task is left or the deadline passes, then "
-                        + "deregister it from ECS and Systems Manager and clean the host (or, for an upgrade, upgrade "
-                        + "its agents in place and set it ACTIVE again), or apply the timeout policy.")
+        this.stateMachine = Workflows.standard(this, stateMachineName, startDrain, "Drain an ECS Anywhere node, wait "
+                + "until no task is left or the deadline passes, then deregister it from ECS and Systems Manager and "
+                + "clean the host (or, for an upgrade, upgrade its agents in place and set it ACTIVE again), or apply the "
+                + "timeout policy.",
                 // Generous bound: the drain deadline is at most one hour; the rest is retries and cleanup.
-                .timeout(Duration.hours(2))
-                .tracingEnabled(true)
-                .logs(LogOptions.builder().destination(logs).level(LogLevel.ALL).includeExecutionData(true).build())
-                .build();
+                Duration.hours(2), logRetention);
     }
 
     public StateMachine stateMachine() {
@@ -204,7 +188,7 @@ public final class DrainStateMachine extends Construct {
     }
 
     /** A throttled invoke ran nothing: wait with jitter and try again, longer than for the function's own errors. */
-    private static RetryProps throttled() {
+    static RetryProps throttled() {
         return RetryProps.builder()
                 .errors(List.of(LAMBDA_THROTTLED))
                 .interval(Duration.seconds(2))
@@ -216,7 +200,7 @@ public final class DrainStateMachine extends Construct {
     }
 
     /** An environment that died ran the Task partly or not at all; the Tasks are idempotent: two more tries. */
-    private static RetryProps crashed() {
+    static RetryProps crashed() {
         return RetryProps.builder()
                 .errors(List.of(FUNCTION_CRASHED))
                 .interval(Duration.seconds(2))
@@ -225,7 +209,7 @@ public final class DrainStateMachine extends Construct {
                 .build();
     }
 
-    private static RetryProps retryable() {
+    static RetryProps retryable() {
         return RetryProps.builder()
                 .errors(List.of(RETRYABLE_ERROR))
                 .interval(Duration.seconds(5))

@@ -26,7 +26,8 @@ import software.amazon.awscdk.cxapi.CloudAssembly;
  * the local interpreter binds Task states by state name, so the ARNs only have to be well-formed.
  *
  * <p>Usage: {@code DrainWorkflowDefinition <functions zip> <output file>}; the infra-cdk build runs it in the
- * {@code package} phase and writes {@code infra-cdk/target/drain-workflow.asl.json}.
+ * {@code package} phase and writes {@code infra-cdk/target/drain-workflow.asl.json}, and the rollout workflow's
+ * beside it ({@value #ROLLOUT_FILE}).
  */
 public final class DrainWorkflowDefinition {
 
@@ -36,6 +37,11 @@ public final class DrainWorkflowDefinition {
     public static final String ACCOUNT = "123456789012";
 
     private static final String STATE_MACHINE_TYPE = "AWS::StepFunctions::StateMachine";
+    /** The constructs of the two workflows (EcsaStack). */
+    public static final String DRAIN_CONSTRUCT = "DrainStateMachine";
+    public static final String ROLLOUT_CONSTRUCT = "RolloutStateMachine";
+    /** The rollout definition's file name, written beside the drain's. */
+    public static final String ROLLOUT_FILE = "rollout-workflow.asl.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private DrainWorkflowDefinition() {
@@ -48,6 +54,7 @@ public final class DrainWorkflowDefinition {
         }
         JsonNode template = synthesizeTemplate(args[0]);
         write(Path.of(args[1]), fromTemplate(template));
+        write(Path.of(args[1]).toAbsolutePath().resolveSibling(ROLLOUT_FILE), rolloutFromTemplate(template));
         if (args.length >= 3) {
             // The whole template: the bench runs each function with its handler, timeout, memory, environment and
             // IAM policy from here, as Lambda would from the deployed stack.
@@ -105,15 +112,32 @@ public final class DrainWorkflowDefinition {
      *                                  an intrinsic this resolver does not know
      */
     public static JsonNode fromTemplate(JsonNode template) {
+        return fromTemplate(template, DRAIN_CONSTRUCT);
+    }
+
+    /** The rollout workflow's definition, resolved the same way. */
+    public static JsonNode rolloutFromTemplate(JsonNode template) {
+        return fromTemplate(template, ROLLOUT_CONSTRUCT);
+    }
+
+    /**
+     * The definition of the template's one state machine under construct {@code construct} (by its CDK path).
+     *
+     * @throws IllegalArgumentException if there is none or several
+     */
+    public static JsonNode fromTemplate(JsonNode template, String construct) {
         JsonNode resources = template.path("Resources");
         List<JsonNode> machines = new ArrayList<>();
         for (Map.Entry<String, JsonNode> resource : resources.properties()) {
-            if (STATE_MACHINE_TYPE.equals(resource.getValue().path("Type").asText())) {
+            if (STATE_MACHINE_TYPE.equals(resource.getValue().path("Type").asText())
+                    && resource.getValue().path("Metadata").path("aws:cdk:path").asText("")
+                    .contains("/" + construct + "/")) {
                 machines.add(resource.getValue());
             }
         }
         if (machines.size() != 1) {
-            throw new IllegalArgumentException("expected one " + STATE_MACHINE_TYPE + ", found " + machines.size());
+            throw new IllegalArgumentException("expected one " + STATE_MACHINE_TYPE + " under " + construct
+                    + ", found " + machines.size());
         }
         String text = new Resolver(resources).resolve(machines.get(0).path("Properties").path("DefinitionString"));
         try {

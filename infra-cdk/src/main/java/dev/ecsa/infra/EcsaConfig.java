@@ -60,6 +60,8 @@ import software.constructs.Node;
  * @param agentPackageKeyFingerprints the primary fingerprints of that block, space-separated
  * @param repairReregister          the repair's last resort: re-register a node whose agents stayed unhealthy after
  *                                  their restart (needs {@code repairRestart})
+ * @param changeCalendars           the SSM Change Calendars (document names) rollouts may wait on; the functions may
+ *                                  read exactly these (empty: none, and a rollout naming one is refused)
  */
 public record EcsaConfig(
         String stackName,
@@ -99,7 +101,8 @@ public record EcsaConfig(
         String agentPackageUrl,
         String agentPackageSigningKey,
         String agentPackageKeyFingerprints,
-        boolean repairReregister) {
+        boolean repairReregister,
+        List<String> changeCalendars) {
 
     /** The pinned primary key fingerprint of "Amazon ECS <ecs-security@amazon.com>" (AWS ECS Anywhere docs). */
     public static final String AWS_ECS_SIGNING_KEY_FINGERPRINT = "F34C3DDAE72926B079BEAEC6BCE9D9A42D51784F";
@@ -174,6 +177,13 @@ public record EcsaConfig(
             throw new IllegalArgumentException("ecsa:additionalClusterNames repeats ecsa:clusterName " + clusterName);
         }
         additionalClusterNames = List.copyOf(additionalClusterNames);
+        changeCalendars = List.copyOf(changeCalendars);
+        for (String calendar : changeCalendars) {
+            if (!calendar.matches("[a-zA-Z0-9_.-]{3,128}")) {
+                throw new IllegalArgumentException("ecsa:changeCalendars names SSM documents: 3 to 128 letters, "
+                        + "digits, '_', '.' or '-'");
+            }
+        }
         availabilityZones = List.copyOf(availabilityZones);
         subnetIds = List.copyOf(subnetIds);
     }
@@ -225,7 +235,8 @@ public record EcsaConfig(
                 text(node, "ecsa:agentPackageUrl", ""),
                 text(node, "ecsa:agentPackageSigningKey", ""),
                 text(node, "ecsa:agentPackageKeyFingerprints", ""),
-                Boolean.parseBoolean(text(node, "ecsa:repairReregister", "false")));
+                Boolean.parseBoolean(text(node, "ecsa:repairReregister", "false")),
+                list(node, "ecsa:changeCalendars"));
     }
 
     private static String emptyToNull(String s) {

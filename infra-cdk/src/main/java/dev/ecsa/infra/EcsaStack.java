@@ -88,6 +88,7 @@ public final class EcsaStack extends Stack {
     /** Handlers in the functions module (class::method). */
     public static final String NODE_REQUEST_HANDLER = "dev.ecsa.functions.NodeRequestHandler::handleRequest";
     public static final String DRAIN_STEP_HANDLER = "dev.ecsa.functions.DrainStepHandler::handleRequest";
+    public static final String ROLLOUT_STEP_HANDLER = "dev.ecsa.functions.RolloutStepHandler::handleRequest";
     public static final String RECONCILE_HANDLER = "dev.ecsa.functions.ReconcileHandler::handleRequest";
 
     /** Deliveries of one request before it goes to the DLQ; the intake's last-delivery logic uses the same number. */
@@ -217,6 +218,7 @@ public final class EcsaStack extends Stack {
         env.put(FunctionEnvironment.DRAIN_POLL_SECONDS, Integer.toString(config.drainPollSeconds()));
         env.put(FunctionEnvironment.ON_DRAIN_TIMEOUT, config.onDrainTimeout());
         env.put(FunctionEnvironment.REQUEST_RETENTION_DAYS, Integer.toString(config.requestRetentionDays()));
+        env.put(FunctionEnvironment.CHANGE_CALENDARS, String.join(",", config.changeCalendars()));
         // Tiered compilation stopped at C1 is AWS's recommendation for short Java invocations.
         env.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
 
@@ -275,9 +277,15 @@ public final class EcsaStack extends Stack {
         Function reconcile = function("Reconcile", RECONCILE_HANDLER, code, reconcileEnv,
                 FunctionBudgets.RECONCILE_TIMEOUT_SECONDS, 2048, logRetention,
                 vpc, subnets, securityGroup);
+        Map<String, String> rolloutEnv = new HashMap<>(env);
+        // Each node's request goes through the queue like any producer's.
+        rolloutEnv.put(FunctionEnvironment.REQUEST_QUEUE_URL, queue.getQueueUrl());
+        Function rolloutStep = function("RolloutStep", ROLLOUT_STEP_HANDLER, code, rolloutEnv,
+                RolloutStateMachine.STEP_TIMEOUT_SECONDS, 1024, logRetention, vpc, subnets, securityGroup);
         Alias nodeRequestLive = live(nodeRequest);
         Alias drainLive = live(drain);
         Alias reconcileLive = live(reconcile);
+        Alias rolloutLive = live(rolloutStep);
 
         String stateMachineName = config.stackName() + "-drain";
         DrainStateMachine workflow = new DrainStateMachine(this, "DrainStateMachine", stateMachineName, drainLive,
@@ -286,6 +294,10 @@ public final class EcsaStack extends Stack {
                 + ":execution:" + stateMachineName + ":*";
         nodeRequest.addEnvironment(FunctionEnvironment.DRAIN_STATE_MACHINE_ARN,
                 workflow.stateMachine().getStateMachineArn());
+        RolloutStateMachine rollouts = new RolloutStateMachine(this, "RolloutStateMachine",
+                config.stackName() + "-rollout", rolloutLive, logRetention);
+        nodeRequest.addEnvironment(FunctionEnvironment.ROLLOUT_STATE_MACHINE_ARN,
+                rollouts.stateMachine().getStateMachineArn());
         reconcile.addEnvironment(FunctionEnvironment.DRAIN_STATE_MACHINE_ARN,
                 workflow.stateMachine().getStateMachineArn());
 
@@ -359,6 +371,55 @@ public final class EcsaStack extends Stack {
                 .sid("DescribeDrainExecutions")
                 .actions(List.of("states:DescribeExecution"))
                 .resources(List.of(drainExecutions))
+                .build());
+
+        // Rollouts: the intake plans against each cluster's load and the change calendar, and starts the workflow.
+        // GetCalendarState is authorized on the calendar's document (Service Authorization Reference, SSM): exactly
+        // the calendars the stack names; none named, no grant (and a rollout naming one is refused).
+        PolicyStatement readCalendars = config.changeCalendars().isEmpty() ? null : PolicyStatement.Builder.create()
+                .sid("ReadChangeCalendars")
+                .actions(List.of("ssm:GetCalendarState"))
+                .resources(config.changeCalendars().stream().map(c -> arn("ssm", "document/" + c)).toList())
+                .build();
+        PolicyStatement readTasksOfInstances = PolicyStatement.Builder.create()
+                .sid("ReadTheTasksOfNodesToDrain")
+                // ListTasks with a containerInstance is authorized on the container instance; DescribeTasks on
+                // the task.
+                .actions(List.of("ecs:ListTasks"))
+                .resources(containerInstances)
+                .build();
+        PolicyStatement describeTasksOfInstances = PolicyStatement.Builder.create()
+                .sid("DescribeTheTasksOfNodesToDrain")
+                .actions(List.of("ecs:DescribeTasks"))
+                .resources(tasks)
+                .build();
+        nodeRequest.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("StartRolloutWorkflow")
+                .actions(List.of("states:StartExecution"))
+                .resources(List.of(rollouts.stateMachine().getStateMachineArn()))
+                .build());
+        if (readCalendars != null) {
+            nodeRequest.addToRolePolicy(readCalendars);
+            rolloutStep.addToRolePolicy(readCalendars);
+        }
+        nodeRequest.addToRolePolicy(readTasksOfInstances);
+        nodeRequest.addToRolePolicy(describeTasksOfInstances);
+        rolloutStep.addToRolePolicy(readTasksOfInstances);
+        rolloutStep.addToRolePolicy(describeTasksOfInstances);
+        rolloutStep.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("ListTheClusters")
+                .actions(List.of("ecs:ListContainerInstances"))
+                .resources(clusterArns)
+                .build());
+        rolloutStep.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("DescribeContainerInstances")
+                .actions(List.of("ecs:DescribeContainerInstances"))
+                .resources(containerInstances)
+                .build());
+        rolloutStep.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("SendEachNodesRequest")
+                .actions(List.of("sqs:SendMessage"))
+                .resources(List.of(queue.getQueueArn()))
                 .build());
 
         PolicyStatement deregisterManaged = PolicyStatement.Builder.create()
@@ -461,7 +522,15 @@ public final class EcsaStack extends Stack {
                 .resources(List.of(sshKey.getSecretArn()))
                 .build();
         nodeRequest.addToRolePolicy(intakeItems);
+        // A rollout that selects nodes reads the inventory by state.
+        nodeRequest.addToRolePolicy(inventoryQueries);
         drain.addToRolePolicy(drainItems);
+        rolloutStep.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("InventoryItems")
+                // The rollout's item (read, then replaced conditionally) and its nodes' request records.
+                .actions(List.of("dynamodb:GetItem", "dynamodb:PutItem"))
+                .resources(List.of(table.getTableArn()))
+                .build());
         if (config.repairRestart()) {
             reconcile.addToRolePolicy(PolicyStatement.Builder.create()
                     .sid("SendRepairRestarts")
@@ -471,7 +540,7 @@ public final class EcsaStack extends Stack {
         }
         reconcile.addToRolePolicy(intakeItems);
         reconcile.addToRolePolicy(inventoryQueries);
-        for (Function fn : List.of(nodeRequest, drain, reconcile)) {
+        for (Function fn : List.of(nodeRequest, drain, reconcile, rolloutStep)) {
             fn.addToRolePolicy(events);
         }
         nodeRequest.addToRolePolicy(readSshKey);
@@ -489,7 +558,7 @@ public final class EcsaStack extends Stack {
                 .treatMissingData(TreatMissingData.NOT_BREACHING)
                 .build();
         List<Alarm> alarms = new ArrayList<>(List.of(dlqAlarm));
-        for (Function fn : List.of(nodeRequest, drain, reconcile)) {
+        for (Function fn : List.of(nodeRequest, drain, reconcile, rolloutStep)) {
             alarms.add(Alarm.Builder.create(this, fn.getNode().getId() + "Errors")
                     .alarmDescription("Errors in the " + fn.getNode().getId() + " function")
                     .metric(fn.metricErrors(software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()

@@ -116,6 +116,7 @@ class DrainWorkflowDefinitionTest {
     void refusesIntrinsicsItCannotResolve() {
         JsonNode template = new ObjectMapper().valueToTree(Map.of("Resources", Map.of("Machine", Map.of(
                 "Type", "AWS::StepFunctions::StateMachine",
+                "Metadata", Map.of("aws:cdk:path", "Stack/DrainStateMachine/StateMachine/Resource"),
                 "Properties", Map.of("DefinitionString", Map.of("Fn::Sub", "${Unknown}"))))));
         assertThatThrownBy(() -> DrainWorkflowDefinition.fromTemplate(template))
                 .isInstanceOf(IllegalArgumentException.class)

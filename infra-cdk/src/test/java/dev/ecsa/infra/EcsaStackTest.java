@@ -93,7 +93,7 @@ class EcsaStackTest {
                 "Runtime", "java21",
                 "Architectures", List.of("arm64"),
                 "SnapStart", Map.of("ApplyOn", "PublishedVersions"),
-                "TracingConfig", Map.of("Mode", "Active"))), 3);
+                "TracingConfig", Map.of("Mode", "Active"))), 4);
     }
 
     @Test
@@ -128,8 +128,8 @@ class EcsaStackTest {
 
     @Test
     void everyTriggerInvokesTheLiveAliasOfAPublishedVersion() {
-        template.resourceCountIs("AWS::Lambda::Version", 3);
-        template.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 3);
+        template.resourceCountIs("AWS::Lambda::Version", 4);
+        template.resourcePropertiesCountIs("AWS::Lambda::Alias", Match.objectLike(Map.of("Name", "live")), 4);
         // The mapping names the function as "<name>:live" (CDK joins the alias name onto the function name).
         template.hasResourceProperties("AWS::Lambda::EventSourceMapping", Match.objectLike(Map.of(
                 "FunctionName", Match.objectLike(Map.of("Fn::Join", List.of("", Match.arrayWith(List.of(":live"))))))));
@@ -201,7 +201,7 @@ class EcsaStackTest {
                     "Namespace", EcsaStack.METRIC_NAMESPACE, "MetricName", metric)));
         }
         template.resourcePropertiesCountIs("AWS::CloudWatch::Alarm",
-                Match.objectLike(Map.of("MetricName", "Errors", "Namespace", "AWS/Lambda")), 3);
+                Match.objectLike(Map.of("MetricName", "Errors", "Namespace", "AWS/Lambda")), 4);
         template.resourceCountIs("AWS::CloudWatch::Dashboard", 1);
     }
 
@@ -264,7 +264,7 @@ class EcsaStackTest {
     @Test
     void logsAreKeptAndTheEcsAnywhereRoleTrustsOnlySsm() {
         template.resourcePropertiesCountIs("AWS::Logs::LogGroup",
-                Match.objectLike(Map.of("RetentionInDays", 90)), 4);
+                Match.objectLike(Map.of("RetentionInDays", 90)), 6);
         template.hasResourceProperties("AWS::IAM::Role", Match.objectLike(Map.of(
                 "AssumeRolePolicyDocument", Match.objectLike(Map.of("Statement", List.of(Match.objectLike(Map.of(
                         "Principal", Map.of("Service", "ssm.amazonaws.com")))))))));

@@ -50,9 +50,19 @@ class StackIamTest {
                 "ssm:DescribeInstanceInformation", "iam:PassRole", "ecs:ListContainerInstances",
                 "ecs:DescribeContainerInstances", "secretsmanager:GetSecretValue", "states:StartExecution",
                 "states:DescribeExecution",
+                // A rollout selects nodes by state, and plans its first batch with its nodes' tasks.
+                "dynamodb:Query", "ecs:ListTasks", "ecs:DescribeTasks",
                 // The event source mapping polls the queue with the function's role (Lambda SQS docs).
                 "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes",
                 "sqs:GetQueueUrl")));
+    }
+
+    @Test
+    void theRolloutFunctionMayReadTheClustersAndItsRecordAndSendToTheQueueOnly() {
+        assertThat(synth.iam().permissionsOf("RolloutStep").keySet()).containsExactlyInAnyOrderElementsOf(Set.of(
+                "dynamodb:GetItem", "dynamodb:PutItem", "ecs:ListContainerInstances", "ecs:DescribeContainerInstances",
+                "ecs:ListTasks", "ecs:DescribeTasks", "sqs:SendMessage", "events:PutEvents",
+                "xray:PutTraceSegments", "xray:PutTelemetryRecords"));
     }
 
     @Test

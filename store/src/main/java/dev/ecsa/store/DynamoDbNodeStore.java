@@ -32,7 +32,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -494,13 +493,7 @@ public final class DynamoDbNodeStore implements ReconcileStore {
 
     /** Runs one SDK call, translating its failures (a failed condition passes through to {@link #conditional}). */
     private <T> T call(String operation, Supplier<T> sdkCall) {
-        try {
-            return sdkCall.get();
-        } catch (ConditionalCheckFailedException e) {
-            throw e;
-        } catch (SdkException e) {
-            throw DynamoErrors.translate(operation, table, e);
-        }
+        return DynamoErrors.call(operation, table, sdkCall);
     }
 
     private static PermanentException notFound(String requestId) {

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
@@ -136,12 +135,6 @@ public final class DynamoDbRolloutStore implements RolloutStore {
     }
 
     private <T> T call(String operation, Supplier<T> sdkCall) {
-        try {
-            return sdkCall.get();
-        } catch (ConditionalCheckFailedException e) {
-            throw e;
-        } catch (SdkException e) {
-            throw DynamoErrors.translate(operation, table, e);
-        }
+        return DynamoErrors.call(operation, table, sdkCall);
     }
 }

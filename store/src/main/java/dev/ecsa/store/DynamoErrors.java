@@ -29,6 +29,20 @@ final class DynamoErrors {
     private DynamoErrors() {
     }
 
+    /**
+     * Runs one SDK call on {@code table}, translating its failures; a failed condition passes through untranslated,
+     * for the caller's conditional write to read as "refused".
+     */
+    static <T> T call(String operation, String table, java.util.function.Supplier<T> sdkCall) {
+        try {
+            return sdkCall.get();
+        } catch (software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException e) {
+            throw e;
+        } catch (SdkException e) {
+            throw translate(operation, table, e);
+        }
+    }
+
     static NodeOperationException translate(String operation, String table, SdkException e) {
         String where = "DynamoDB " + operation + " on table '" + table + "'";
         if (e instanceof ResourceNotFoundException) {

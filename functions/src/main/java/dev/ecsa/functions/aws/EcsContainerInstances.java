@@ -119,7 +119,16 @@ public final class EcsContainerInstances implements ContainerInstances {
      */
     @Override
     public List<ContainerInstance> listAll(String cluster) {
-        List<ContainerInstance> out = new ArrayList<>();
+        // The reconciler's listing: with the instances' health, as recent agents report it (no extra call).
+        return listed(cluster, true).stream().map(ci -> toDomain(cluster, ci)).toList();
+    }
+
+    /**
+     * Every container instance of the cluster but INACTIVE ones, as DescribeContainerInstances answers: each page of
+     * ListContainerInstances (100 ARNs) described at once; ARNs ECS reports missing in between are left out.
+     */
+    private List<software.amazon.awssdk.services.ecs.model.ContainerInstance> listed(String cluster, boolean health) {
+        List<software.amazon.awssdk.services.ecs.model.ContainerInstance> out = new ArrayList<>();
         String token = null;
         int pages = 0;
         do {
@@ -128,12 +137,14 @@ public final class EcsContainerInstances implements ContainerInstances {
                     r -> r.cluster(cluster).maxResults(PAGE_SIZE).nextToken(next)));
             List<String> arns = page.containerInstanceArns();
             if (!arns.isEmpty()) {
-                // The reconciler's listing: with the instances' health, as recent agents report it (no extra call).
-                var described = call("ECS DescribeContainerInstances", () -> ecs.describeContainerInstances(
-                        r -> r.cluster(cluster).containerInstances(arns)
-                                .include(ContainerInstanceField.CONTAINER_INSTANCE_HEALTH)));
+                var described = call("ECS DescribeContainerInstances", () -> ecs.describeContainerInstances(r -> {
+                    r.cluster(cluster).containerInstances(arns);
+                    if (health) {
+                        r.include(ContainerInstanceField.CONTAINER_INSTANCE_HEALTH);
+                    }
+                }));
                 described.containerInstances().stream().filter(ci -> !"INACTIVE".equals(ci.status()))
-                        .forEach(ci -> out.add(toDomain(cluster, ci)));
+                        .forEach(out::add);
             }
             token = page.nextToken();
             if (++pages >= LIST_ALL_MAX_PAGES && token != null && !token.isEmpty()) {
@@ -145,28 +156,21 @@ public final class EcsContainerInstances implements ContainerInstances {
     }
 
     /**
-     * {@inheritDoc} Instances as {@link #listAll} reads them (with their resources); then the cluster's tasks with
-     * desired status RUNNING, described 100 at a time, grouped by instance. A task's reservation is its task-level
-     * {@code cpu} and {@code memory} (the EXTERNAL launch type needs no task-level size: a task without one counts
-     * as reserving nothing here, as ECS reserves only its containers' values, which DescribeTasks does not sum).
+     * {@inheritDoc} Instances as {@link #listAll} reads them (with their resources); then, for each named instance
+     * still listed, its tasks with desired status RUNNING (ListTasks on the instance, as the drain check lists them),
+     * described 100 at a time. A task's reservation is its task-level {@code cpu} and {@code memory}; see
+     * {@link #sized} for tasks without one.
      */
     @Override
-    public ClusterLoad load(String cluster) {
-        Map<String, List<ClusterLoad.Task>> byInstance = new LinkedHashMap<>();
+    public ClusterLoad load(String cluster, Set<String> tasksOf) {
+        List<software.amazon.awssdk.services.ecs.model.ContainerInstance> listed = listed(cluster, false);
         List<String> taskArns = new ArrayList<>();
-        String token = null;
-        int pages = 0;
-        do {
-            String next = token;
-            ListTasksResponse page = call("ECS ListTasks", () -> ecs.listTasks(r -> r.cluster(cluster)
-                    .desiredStatus(DesiredStatus.RUNNING).maxResults(PAGE_SIZE).nextToken(next)));
-            taskArns.addAll(page.taskArns());
-            token = page.nextToken();
-            if (++pages >= LIST_ALL_MAX_PAGES && token != null && !token.isEmpty()) {
-                throw new RetryableException(Reason.AWS_UNAVAILABLE, "ECS ListTasks kept returning pages after "
-                        + LIST_ALL_MAX_PAGES + " pages");
+        for (var ci : listed) {
+            if (tasksOf.contains(ci.containerInstanceArn())) {
+                taskArns.addAll(taskArns(cluster, ci.containerInstanceArn(), DesiredStatus.RUNNING));
             }
-        } while (token != null && !token.isEmpty());
+        }
+        Map<String, List<ClusterLoad.Task>> byInstance = new LinkedHashMap<>();
         for (int from = 0; from < taskArns.size(); from += DESCRIBE_TASKS_CHUNK) {
             List<String> chunk = taskArns.subList(from, Math.min(taskArns.size(), from + DESCRIBE_TASKS_CHUNK));
             var response = call("ECS DescribeTasks", () -> ecs.describeTasks(r -> r.cluster(cluster).tasks(chunk)));
@@ -180,37 +184,16 @@ public final class EcsContainerInstances implements ContainerInstances {
             }
         }
         List<ClusterLoad.Instance> instances = new ArrayList<>();
-        token = null;
-        pages = 0;
-        do {
-            String next = token;
-            ListContainerInstancesResponse page = call("ECS ListContainerInstances", () -> ecs.listContainerInstances(
-                    r -> r.cluster(cluster).maxResults(PAGE_SIZE).nextToken(next)));
-            List<String> arns = page.containerInstanceArns();
-            if (!arns.isEmpty()) {
-                var described = call("ECS DescribeContainerInstances", () -> ecs.describeContainerInstances(
-                        r -> r.cluster(cluster).containerInstances(arns)));
-                for (var ci : described.containerInstances()) {
-                    if ("INACTIVE".equals(ci.status())) {
-                        continue;
-                    }
-                    int registeredCpu = resource(ci.registeredResources(), "CPU");
-                    int registeredMemory = resource(ci.registeredResources(), "MEMORY");
-                    int remainingCpu = resource(ci.remainingResources(), "CPU");
-                    int remainingMemory = resource(ci.remainingResources(), "MEMORY");
-                    instances.add(new ClusterLoad.Instance(ci.containerInstanceArn(), ci.ec2InstanceId(),
-                            status(ci.status()), Boolean.TRUE.equals(ci.agentConnected()), registeredCpu,
-                            registeredMemory, remainingCpu, remainingMemory, sized(byInstance.getOrDefault(
-                                    ci.containerInstanceArn(), List.of()), registeredCpu - remainingCpu,
-                                    registeredMemory - remainingMemory)));
-                }
-            }
-            token = page.nextToken();
-            if (++pages >= LIST_ALL_MAX_PAGES && token != null && !token.isEmpty()) {
-                throw new RetryableException(Reason.AWS_UNAVAILABLE, "ECS ListContainerInstances kept returning pages "
-                        + "after " + LIST_ALL_MAX_PAGES + " pages");
-            }
-        } while (token != null && !token.isEmpty());
+        for (var ci : listed) {
+            int registeredCpu = resource(ci.registeredResources(), "CPU");
+            int registeredMemory = resource(ci.registeredResources(), "MEMORY");
+            int remainingCpu = resource(ci.remainingResources(), "CPU");
+            int remainingMemory = resource(ci.remainingResources(), "MEMORY");
+            instances.add(new ClusterLoad.Instance(ci.containerInstanceArn(), ci.ec2InstanceId(), status(ci.status()),
+                    Boolean.TRUE.equals(ci.agentConnected()), registeredCpu, registeredMemory, remainingCpu,
+                    remainingMemory, sized(byInstance.getOrDefault(ci.containerInstanceArn(), List.of()),
+                            registeredCpu - remainingCpu, registeredMemory - remainingMemory)));
+        }
         return new ClusterLoad(cluster, instances);
     }
 

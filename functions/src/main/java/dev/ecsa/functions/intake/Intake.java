@@ -37,12 +37,15 @@ import java.util.Set;
  * @param safetyMargin kept back from Lambda's remaining time, so the function records an outcome before it is killed
  * @param managedClusters the clusters a request may name (the stack's IAM covers exactly these); empty = any
  * @param upgradeTargets  the versions an upgrade reaches when its request names none (the stack's targets)
+ * @param rollouts        the rollout intake (rollout and rollout-control messages), or {@code null} where the
+ *                        function is built without one (in-process benches): those messages are then refused
  */
 public record Intake(NodeStore store, HybridActivations activations, ManagedInstances managedInstances,
                      ContainerInstances containerInstances, RemoteHost remoteHost, SecretSource secrets,
                      BootstrapScripts scripts, DrainWorkflow drainWorkflow, EventPublisher events, Clock clock,
                      RegistrationSettings registration, DeregisterSettings deregistration, int maxReceives,
-                     Duration safetyMargin, Set<String> managedClusters, TargetVersions upgradeTargets) {
+                     Duration safetyMargin, Set<String> managedClusters, TargetVersions upgradeTargets,
+                     dev.ecsa.core.fleet.RolloutIntake rollouts) {
 
     /** The stack's maxReceiveCount for the node-request queue (EcsaStack). */
     public static final int DEFAULT_MAX_RECEIVES = 5;
@@ -68,6 +71,17 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
         if (maxReceives < 1) {
             throw new IllegalArgumentException("maxReceives must be at least 1");
         }
+    }
+
+    /** Without a rollout intake. */
+    public Intake(NodeStore store, HybridActivations activations, ManagedInstances managedInstances,
+                  ContainerInstances containerInstances, RemoteHost remoteHost, SecretSource secrets,
+                  BootstrapScripts scripts, DrainWorkflow drainWorkflow, EventPublisher events, Clock clock,
+                  RegistrationSettings registration, DeregisterSettings deregistration, int maxReceives,
+                  Duration safetyMargin, Set<String> managedClusters, TargetVersions upgradeTargets) {
+        this(store, activations, managedInstances, containerInstances, remoteHost, secrets, scripts, drainWorkflow,
+                events, clock, registration, deregistration, maxReceives, safetyMargin, managedClusters,
+                upgradeTargets, null);
     }
 
     /** Without stack targets for upgrades (each upgrade request names its versions). */

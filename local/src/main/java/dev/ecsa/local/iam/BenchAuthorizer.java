@@ -160,6 +160,13 @@ public final class BenchAuthorizer implements Authorizer {
                 checks.add(new Check("ssm:DeregisterManagedInstance", List.of(arn("ssm", "managed-instance/" + id)),
                         context));
             }
+            case "GetCalendarState" -> {
+                // Authorized on each calendar's document (Service Authorization Reference, SSM).
+                List<String> documents = new ArrayList<>();
+                req.path("CalendarNames").forEach(c -> documents.add(c.asText().startsWith("arn:") ? c.asText()
+                        : arn("ssm", "document/" + c.asText())));
+                checks.add(new Check("ssm:GetCalendarState", documents, Map.of()));
+            }
             default -> checks.add(new Check("ssm:" + operation, List.of("*"), Map.of()));
         }
         return checks;

@@ -46,6 +46,7 @@ public final class BenchIam implements AutoCloseable {
     private final String account;
     private final String stackName;
     private final String stateMachineArn;
+    private final String rolloutStateMachineArn;
     private final ContainerCredentials credentials;
     private final BenchAuthorizer authorizer;
     private final IamPolicies policies;
@@ -61,6 +62,8 @@ public final class BenchIam implements AutoCloseable {
         stackName = FunctionSpec.named(template, "NodeRequest").environment().get(FunctionEnvironment.STACK_NAME)
                 .asText();
         stateMachineArn = "arn:aws:states:" + region + ":" + account + ":stateMachine:" + stackName + "-drain";
+        rolloutStateMachineArn = "arn:aws:states:" + region + ":" + account + ":stateMachine:" + stackName
+                + "-rollout";
         credentials = new ContainerCredentials();
         policies = new IamPolicies(template, region, account, this::resolve);
         authorizer = new BenchAuthorizer(policies, credentials::roleOf, bench.simulator(), region, account);
@@ -114,7 +117,9 @@ public final class BenchIam implements AutoCloseable {
             case "AWS::DynamoDB::Table" -> ref.endsWith(".Arn")
                     ? "arn:aws:dynamodb:" + region + ":" + account + ":table/" + table : table;
             case "AWS::SecretsManager::Secret" -> bench.simulator().secretArn(Bench.SSH_KEY_SECRET).orElseThrow();
-            case "AWS::StepFunctions::StateMachine" -> stateMachineArn;
+            case "AWS::StepFunctions::StateMachine" -> template.path("Resources").path(id).path("Metadata")
+                    .path("aws:cdk:path").asText("").contains("/RolloutStateMachine/") ? rolloutStateMachineArn
+                    : stateMachineArn;
             case "AWS::IAM::Role" -> "arn:aws:iam::" + account + ":role/" + ECS_ANYWHERE_ROLE;
             // The bench's queue and DLQ, as ARNs of the bench's account (SQS ARNs end in the queue's name).
             case "AWS::SQS::Queue" -> "arn:aws:sqs:" + region + ":" + account + ":" + (template.path("Resources")
@@ -137,6 +142,11 @@ public final class BenchIam implements AutoCloseable {
     /** The drain workflow's ARN on the bench, {@code <stack>-drain}, as the policies are bound. */
     public String stateMachineArn() {
         return stateMachineArn;
+    }
+
+    /** The rollout workflow's ARN on the bench, {@code <stack>-rollout}. */
+    public String rolloutStateMachineArn() {
+        return rolloutStateMachineArn;
     }
 
     public String table() {

@@ -50,6 +50,8 @@ public final class StackOnBench implements AutoCloseable {
 
     /** The drain workflow's definition, written next to it. */
     public static final String DEFINITION = "infra-cdk/target/drain-workflow.asl.json";
+    /** The rollout workflow's definition, as the infra-cdk build writes it beside the drain's. */
+    public static final String ROLLOUT_DEFINITION = "infra-cdk/target/rollout-workflow.asl.json";
     /** The deployment zip. */
     public static final String ZIP = "functions/target/ecsa-functions-lambda.zip";
     /** The runtime interface client and its dependencies, copied by the local module's build. */
@@ -106,6 +108,7 @@ public final class StackOnBench implements AutoCloseable {
     private final FunctionEnvironments nodeRequests;
     private final LambdaFunction drainStep;
     private final LambdaFunction reconcile;
+    private final LambdaFunction rolloutStep;
 
     private StackOnBench(Bench bench, Options options) {
         this.bench = bench;
@@ -137,6 +140,7 @@ public final class StackOnBench implements AutoCloseable {
                     FunctionEnvironment.SSH_KEY_SECRET, Bench.SSH_KEY_SECRET,
                     FunctionEnvironment.ECS_ANYWHERE_ROLE, BenchIam.ECS_ANYWHERE_ROLE,
                     FunctionEnvironment.DRAIN_STATE_MACHINE_ARN, iam.stateMachineArn(),
+                    FunctionEnvironment.ROLLOUT_STATE_MACHINE_ARN, iam.rolloutStateMachineArn(),
                     FunctionEnvironment.REQUEST_QUEUE_URL, bench.queues().queueUrl());
             setup = new LambdaFunction.Setup(root.resolve(ZIP), root.resolve(RUNTIME_LIBS), options.workDir(), region,
                     account);
@@ -156,9 +160,11 @@ public final class StackOnBench implements AutoCloseable {
             CompletableFuture<LambdaFunction> nr = CompletableFuture.supplyAsync(() -> start("NodeRequest", context));
             CompletableFuture<LambdaFunction> ds = CompletableFuture.supplyAsync(() -> start("DrainStep", context));
             CompletableFuture<LambdaFunction> rc = CompletableFuture.supplyAsync(() -> start("Reconcile", context));
+            CompletableFuture<LambdaFunction> ro = CompletableFuture.supplyAsync(() -> start("RolloutStep", context));
             nodeRequest = join(nr);
             drainStep = join(ds);
             reconcile = join(rc);
+            rolloutStep = join(ro);
             // More environments of the node-request function start as the mapping's concurrency needs them.
             nodeRequests = track(new FunctionEnvironments(nodeRequest, () -> start("NodeRequest", context),
                     mappingConcurrency(template)));
@@ -166,6 +172,8 @@ public final class StackOnBench implements AutoCloseable {
             ExecutionOptions timing = new ExecutionOptions(null, Map.of(), options.retryPause(), Map.of());
             stepFunctions.register(iam.stateMachineArn(), LocalStepFunctions.readDefinition(root.resolve(DEFINITION)),
                     drainStep.asTaskHandler(), timing);
+            stepFunctions.register(iam.rolloutStateMachineArn(), LocalStepFunctions.readDefinition(
+                    required(root.resolve(ROLLOUT_DEFINITION))), rolloutStep.asTaskHandler(), timing);
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -300,6 +308,29 @@ public final class StackOnBench implements AutoCloseable {
         return iam.stackName();
     }
 
+    /**
+     * Shortens every Wait of both workflows to {@code wait} (a drain's checks and a rollout's polls), keeping their
+     * Retry pauses: for tests that run many drains and rollouts on real time.
+     */
+    public void shortenWaits(Duration wait) {
+        Path root = options.repoRoot();
+        ExecutionOptions timing = new ExecutionOptions(wait, Map.of(), options.retryPause(), Map.of());
+        stepFunctions.register(iam.stateMachineArn(), LocalStepFunctions.readDefinition(root.resolve(DEFINITION)),
+                drainStep.asTaskHandler(), timing);
+        stepFunctions.register(iam.rolloutStateMachineArn(), LocalStepFunctions.readDefinition(
+                root.resolve(ROLLOUT_DEFINITION)), rolloutStep.asTaskHandler(), timing);
+    }
+
+    /** The rollout workflow on the bench. */
+    public String rolloutStateMachineArn() {
+        return iam.rolloutStateMachineArn();
+    }
+
+    /** The rollout function's environment (its log is the function's log stream). */
+    public LambdaFunction rolloutStep() {
+        return rolloutStep;
+    }
+
     public String stateMachineArn() {
         return iam.stateMachineArn();
     }
@@ -402,7 +433,7 @@ public final class StackOnBench implements AutoCloseable {
     public void close() {
         mappings.close();
         extra.forEach(LambdaFunction::close);
-        for (LambdaFunction fn : new LambdaFunction[] {nodeRequest, drainStep, reconcile}) {
+        for (LambdaFunction fn : new LambdaFunction[] {nodeRequest, drainStep, reconcile, rolloutStep}) {
             if (fn != null) {
                 fn.close();
             }

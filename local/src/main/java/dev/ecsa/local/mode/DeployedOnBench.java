@@ -52,6 +52,7 @@ public final class DeployedOnBench implements AutoCloseable {
     private final Resources resources = new Resources();
     private final Bench bench;
     private final DynamoDbNodeStore store;
+    private final dev.ecsa.store.DynamoDbRolloutStore rollouts;
     private final StackOnBench stack;
     private final SqsEventSourcePoller mapping;
 
@@ -71,6 +72,7 @@ public final class DeployedOnBench implements AutoCloseable {
                     .withEndpoint(bench.dynamo().endpoint())));
             InventoryTable.ensure(dynamoClients.dynamoDb(), TABLE, Duration.ofSeconds(30));
             store = new DynamoDbNodeStore(dynamoClients.dynamoDb(), TABLE, Duration.ofDays(90), Clock.systemUTC());
+            rollouts = new dev.ecsa.store.DynamoDbRolloutStore(dynamoClients.dynamoDb(), TABLE);
 
             Path work = Files.createTempDirectory("ecsa-local-functions-");
             resources.track(() -> Dirs.deleteRecursively(work));
@@ -105,6 +107,11 @@ public final class DeployedOnBench implements AutoCloseable {
     /** The inventory, read with the service's own adapter (not through IAM: the operator's view). */
     public DynamoDbNodeStore store() {
         return store;
+    }
+
+    /** The rollouts' records in the inventory table (read by tests and the local mode's CLI). */
+    public dev.ecsa.store.DynamoDbRolloutStore rollouts() {
+        return rollouts;
     }
 
     public StackOnBench stack() {

@@ -240,6 +240,17 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         });
     }
 
+    /**
+     * Creates or changes an SSM Change Calendar's state as GetCalendarState reports it ({@code OPEN} or
+     * {@code CLOSED}): the bench's stand-in for the calendar's events.
+     */
+    public void setCalendarState(String calendarName, String state) {
+        locked(() -> {
+            ssm.setCalendarState(calendarName, state);
+            return null;
+        });
+    }
+
     /** Deregisters a managed instance as someone else would (the console, another tool); its host is not told. */
     public void deregisterManagedInstance(String managedInstanceId) {
         locked(() -> {
@@ -481,6 +492,7 @@ public final class ControlPlaneSimulator implements AutoCloseable {
         ssmOp("DeregisterManagedInstance", ssm::deregisterManagedInstance);
         ssmOp("AddTagsToResource", ssm::addTagsToResource);
         ssmOp("ListTagsForResource", ssm::listTagsForResource);
+        ssmOp("GetCalendarState", ssm::getCalendarState);
         ecsOp("ListContainerInstances", ecsApi::listContainerInstances);
         ecsOp("DescribeContainerInstances", ecsApi::describeContainerInstances);
         ecsOp("UpdateContainerInstancesState", ecsApi::updateContainerInstancesState);

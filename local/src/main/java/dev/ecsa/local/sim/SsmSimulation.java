@@ -314,6 +314,41 @@ final class SsmSimulation {
         return WireJson.object();
     }
 
+    /** Change Calendars by name, and their states (OPEN, CLOSED). */
+    private final Map<String, String> calendars = new java.util.HashMap<>();
+
+    void setCalendarState(String name, String state) {
+        if (!state.equals("OPEN") && !state.equals("CLOSED")) {
+            throw new IllegalArgumentException("a calendar is OPEN or CLOSED, not " + state);
+        }
+        calendars.put(name, state);
+    }
+
+    /**
+     * GetCalendarState: OPEN only when every named calendar is OPEN (SSM's rule for several); an unknown calendar is
+     * InvalidDocument, as SSM answers.
+     */
+    JsonNode getCalendarState(JsonNode req) {
+        JsonNode names = req.path("CalendarNames");
+        if (!names.isArray() || names.isEmpty()) {
+            throw validation("1 validation error detected: Value null at 'calendarNames' failed to satisfy "
+                    + "constraint: Member must not be null");
+        }
+        String state = "OPEN";
+        for (JsonNode n : names) {
+            String name = n.asText();
+            String key = name.startsWith("arn:") ? name.substring(name.lastIndexOf('/') + 1) : name;
+            String s = calendars.get(key);
+            if (s == null) {
+                throw AwsErrorException.client("InvalidDocument", "Document " + name + " does not exist.");
+            }
+            if (s.equals("CLOSED")) {
+                state = "CLOSED";
+            }
+        }
+        return WireJson.object().put("State", state).put("AtTime", clock.instant().toString());
+    }
+
     void deregister(String instanceId) {
         Instance i = liveInstance(instanceId);
         i.deregistered = true;

@@ -58,7 +58,7 @@ class ClusterLoadIT {
         String web = sim.placeTask("load-a", a, TaskSpec.service("web").reserving(512, 1024));
         String job = sim.placeTask("load-a", a, TaskSpec.standalone("nightly", "cron").reserving(256, 256));
 
-        ClusterLoad load = ecs.load("load-a");
+        ClusterLoad load = ecs.load("load-a", Set.of(a));
 
         assertThat(load.registered()).hasSize(2);
         ClusterLoad.Instance first = load.byArn(a).orElseThrow();
@@ -71,6 +71,9 @@ class ClusterLoadIT {
                 new ClusterLoad.Task(web, "service:web", 512, 1024, true),
                 new ClusterLoad.Task(job, "family:nightly", 256, 256, false));
         assertThat(load.byArn(nodes.get(1).containerInstanceArn()).orElseThrow().tasks()).isEmpty();
+        sim.placeTask("load-a", nodes.get(1).containerInstanceArn(), TaskSpec.service("web"));
+        assertThat(ecs.load("load-a", Set.of(a)).byArn(nodes.get(1).containerInstanceArn()).orElseThrow().tasks())
+                .as("tasks are read only for the instances named").isEmpty();
     }
 
     @Test
@@ -83,7 +86,7 @@ class ClusterLoadIT {
         sim.setRegisteredResources(small, 1024, 1024);
         sim.placeTask("load-b", full, TaskSpec.service("api").reserving(512, 2048));
 
-        CapacityCheck.Verdict verdict = CapacityCheck.check(ecs.load("load-b"), Set.of(full));
+        CapacityCheck.Verdict verdict = CapacityCheck.check(ecs.load("load-b", Set.of(full)), Set.of(full));
         assertThat(verdict.fits()).isFalse();
         // ECS agrees: draining anyway leaves the task where it is, with nowhere to go.
         ecs.setStatus("load-b", full, ContainerInstanceStatus.DRAINING);
@@ -93,7 +96,7 @@ class ClusterLoadIT {
         // With room on the other instance, the check lets the drain go and the scheduler moves the task there.
         sim.setRegisteredResources(small, 1024, 4096);
         ecs.setStatus("load-b", full, ContainerInstanceStatus.ACTIVE);
-        assertThat(CapacityCheck.check(ecs.load("load-b"), Set.of(full)).fits()).isTrue();
+        assertThat(CapacityCheck.check(ecs.load("load-b", Set.of(full)), Set.of(full)).fits()).isTrue();
         ecs.setStatus("load-b", full, ContainerInstanceStatus.DRAINING);
         CLOCK.advance(Duration.ofMinutes(2));
         assertThat(sim.tasksOn(small)).extracting(t -> t.group()).contains("service:api");

@@ -52,7 +52,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * deploys it), and the tests walk every path that reaches an AWS action: a registration retried by the event source
  * mapping, a delivery that died after CreateActivation and is resumed, a deregistration that drains a task and cleans
  * the host, a drain whose workflow was stopped and is reverted by the reconciler, and stray instances and a leftover
- * activation fixed by it. The last test compares, per role, the actions granted with the actions called: none
+ * activation fixed by it, and a rollout planned from a selector and run through the node's own request. The last
+ * test compares, per role, the actions granted with the actions called: none
  * denied, and every grant not called is in {@link #NOT_CALLED_ON_THE_BENCH} with the reason.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -73,6 +74,9 @@ class RoleGrantsIT {
                     "xray:PutTraceSegments", "active tracing: Lambda's tracing daemon sends the segments",
                     "xray:PutTelemetryRecords", "active tracing: Lambda's tracing daemon sends the telemetry"),
             "Reconcile", Map.of(
+                    "xray:PutTraceSegments", "active tracing: Lambda's tracing daemon sends the segments",
+                    "xray:PutTelemetryRecords", "active tracing: Lambda's tracing daemon sends the telemetry"),
+            "RolloutStep", Map.of(
                     "xray:PutTraceSegments", "active tracing: Lambda's tracing daemon sends the segments",
                     "xray:PutTelemetryRecords", "active tracing: Lambda's tracing daemon sends the telemetry"));
 
@@ -303,9 +307,45 @@ class RoleGrantsIT {
 
     @Test
     @Order(6)
+    void aRolloutPlansFromASelectorAndStepsThroughEachNodesOwnRequest() throws Exception {
+        stack.shortenWaits(Duration.ofMillis(200));
+        // A node of the stack (its managed instance carries the stack's tag) with a service task, and no host: its
+        // drain ends "host not cleaned", as for a host already gone.
+        var seeded = bench.simulator().seedNodes(Bench.CLUSTER, 1, "rg-roll", Map.of(SsmHybridActivations.STACK_TAG,
+                stack.stackName())).get(0);
+        bench.simulator().runServiceTask(Bench.CLUSTER, seeded.containerInstanceArn(), "api");
+        Instant now = Instant.now();
+        store.createNodeIfAbsent(new NodeRecord(seeded.nodeId(), NodeState.REGISTERING, 1, Bench.CLUSTER, null, null,
+                null, null, 22, null, null, "seed", null, now, now, now, Map.of("rack", "r9"), null, null));
+        store.transition(seeded.nodeId(), new dev.ecsa.core.state.Transition(NodeState.REGISTERING,
+                NodeState.REGISTERED, 1), NodeUpdate.none().withManagedInstanceId(seeded.managedInstanceId())
+                .withContainerInstanceArn(seeded.containerInstanceArn()).withAttributes(Map.of("rack", "r9")))
+                .orThrow();
+        var rollouts = new dev.ecsa.store.DynamoDbRolloutStore(inspector.dynamoDb(), ServiceOnBench.TABLE);
+
+        // A plan over a selector: the inventory read by state, the first batch's tasks read.
+        service.send(ServiceOnBench.json(Map.of("action", "rollout", "requestId", "rg-plan", "requestedBy", "it",
+                "nodeAction", "deregister", "dryRun", true, "selector", Map.of("states", List.of("REGISTERED"),
+                        "attributes", Map.of("rack", "r9")))), "rg-plan", "rg-plan");
+        await("the plan", () -> rollouts.get("rg-plan").isPresent());
+        assertThat(rollouts.get("rg-plan").orElseThrow().targets()).extracting(t -> t.nodeId())
+                .containsExactly(seeded.nodeId());
+
+        // The rollout itself: its function reads the cluster and the tasks, sends the node's request, writes its
+        // record and publishes its events.
+        service.send(ServiceOnBench.json(Map.of("action", "rollout", "requestId", "rg-roll", "requestedBy", "it",
+                "nodeAction", "deregister", "soakSeconds", 0, "nodes", List.of(seeded.nodeId()))), "rg-roll",
+                "rg-roll");
+        await("the rollout's end", () -> rollouts.get("rg-roll").map(r -> r.status().finished()).orElse(false));
+        assertThat(rollouts.get("rg-roll").orElseThrow().status().name()).isEqualTo("COMPLETED");
+        assertThat(store.getNode(seeded.nodeId()).orElseThrow().state()).isEqualTo(NodeState.DEREGISTERED);
+    }
+
+    @Test
+    @Order(7)
     void eachRoleIsGrantedExactlyWhatItsCallsNeed() {
         assertThat(stack.iam().authorizer().denials()).extracting(BenchAuthorizer.Decision::toString).isEmpty();
-        for (String function : List.of("NodeRequest", "DrainStep", "Reconcile")) {
+        for (String function : List.of("NodeRequest", "DrainStep", "Reconcile", "RolloutStep")) {
             assertThat(stack.iam().grantedNotCalled(function)).as("%s's grants that no call reached", function)
                     .containsExactlyInAnyOrderElementsOf(NOT_CALLED_ON_THE_BENCH.get(function).keySet());
         }

@@ -31,6 +31,10 @@ public final class FunctionEnvironment {
     public static final String DRAIN_POLL_SECONDS = "ECSA_DRAIN_POLL_SECONDS";
     public static final String ON_DRAIN_TIMEOUT = "ECSA_ON_DRAIN_TIMEOUT";
     public static final String DRAIN_STATE_MACHINE_ARN = "ECSA_DRAIN_STATE_MACHINE_ARN";
+    /** The SSM Change Calendars rollouts may wait on (comma-separated document names; the functions may read these). */
+    public static final String CHANGE_CALENDARS = "ECSA_CHANGE_CALENDARS";
+    /** The rollout workflow the node-request function starts for each rollout message. */
+    public static final String ROLLOUT_STATE_MACHINE_ARN = "ECSA_ROLLOUT_STATE_MACHINE_ARN";
     public static final String REQUEST_RETENTION_DAYS = "ECSA_REQUEST_RETENTION_DAYS";
     public static final String MAX_RECEIVES = "ECSA_MAX_RECEIVES";
     public static final String RECONCILE_CLUSTERS = "ECSA_RECONCILE_CLUSTERS";
@@ -72,7 +76,10 @@ public final class FunctionEnvironment {
 
     /** What the node-request function cannot run without. */
     public static final Set<String> NODE_REQUEST_REQUIRED = Set.of(STACK_NAME, TABLE_NAME, CLUSTER, EVENT_BUS,
-            SSH_KEY_SECRET, ECS_ANYWHERE_ROLE, DRAIN_STATE_MACHINE_ARN, INSTALL_SCRIPT_URL);
+            SSH_KEY_SECRET, ECS_ANYWHERE_ROLE, DRAIN_STATE_MACHINE_ARN, ROLLOUT_STATE_MACHINE_ARN, INSTALL_SCRIPT_URL);
+    /** What the rollout steps cannot run without: they send each node's request onto the queue. */
+    public static final Set<String> ROLLOUT_STEP_REQUIRED = Set.of(STACK_NAME, TABLE_NAME, CLUSTER, EVENT_BUS,
+            REQUEST_QUEUE_URL);
     /** What the drain steps cannot run without. */
     public static final Set<String> DRAIN_STEP_REQUIRED = Set.of(STACK_NAME, TABLE_NAME, CLUSTER, EVENT_BUS,
             SSH_KEY_SECRET);

@@ -75,7 +75,10 @@ public final class Deregister {
                                     .append(" deregistered");
                         });
             }
-            managed.deregister(mi);
+            if (!deregisterManaged(mi)) {
+                detail.append("; managed instance ").append(mi).append(" already gone from SSM");
+                continue;
+            }
             detail.append("; managed instance ").append(mi).append(" deregistered")
                     .append(mi.equals(node.managedInstanceId()) ? "" : " (not recorded on the node)");
         }
@@ -84,5 +87,23 @@ public final class Deregister {
         }
         journal.record(state.requestId(), STEP, StepResult.SUCCEEDED, detail.toString());
         return state.withNode(node.state(), node.version()).deregisteredInAws();
+    }
+
+    /**
+     * Deregisters {@code mi}; {@code false} if SSM no longer lists it. The grant is conditional on the instance's
+     * ecsa:stack tag, and IAM evaluates a deregistered (or never existing) instance as untagged: AWS answers
+     * AccessDenied, not InvalidInstanceId. A denial is therefore checked against DescribeInstanceInformation (allowed
+     * on any instance) before it counts as a failure.
+     */
+    private boolean deregisterManaged(String mi) {
+        try {
+            managed.deregister(mi);
+            return true;
+        } catch (dev.ecsa.core.error.NodeOperationException e) {
+            if (e.reason() == dev.ecsa.core.error.Reason.AWS_ACCESS_DENIED && managed.describe(mi).isEmpty()) {
+                return false;
+            }
+            throw e;
+        }
     }
 }

@@ -37,7 +37,7 @@ public final class RolloutEngine {
 
     /** What the rollout's step saw. */
     public record Inputs(RolloutControls controls, Function<String, Optional<RequestRecord>> requests,
-                         Function<String, ClusterLoad> clusters, Supplier<Admission.CalendarState> calendar,
+                         java.util.function.BiFunction<String, java.util.Set<String>, ClusterLoad> clusters, Supplier<Admission.CalendarState> calendar,
                          Instant now) {
 
         public Inputs {
@@ -153,7 +153,7 @@ public final class RolloutEngine {
                 .map(TargetRun::target).toList();
         Admission.Decision d = waiting.isEmpty() ? new Admission.Decision(List.of(), List.of(), null)
                 : Admission.admit(new Admission.Situation(r.action(), in.controls(), waiting, inFlight,
-                        r.action().drains() ? loads(waiting, in) : Map.of(), in.now(),
+                        r.action().drains() ? loads(waiting, inFlight, in) : Map.of(), in.now(),
                         in.controls().changeCalendar() == null ? null : in.calendar().get()));
         List<String> starting = d.start();
         List<TargetRun> started = new ArrayList<>();
@@ -212,12 +212,23 @@ public final class RolloutEngine {
                 null);
     }
 
-    /** The load of every cluster a waiting node is in (one read each). */
-    private static Map<String, ClusterLoad> loads(List<RolloutTarget> waiting, Inputs in) {
-        Map<String, ClusterLoad> out = new HashMap<>();
+    /**
+     * The load of every cluster a waiting node is in (one read each), with the tasks of the rollout's nodes in it:
+     * the waiting ones and those in flight, the only instances the capacity check drains.
+     */
+    private static Map<String, ClusterLoad> loads(List<RolloutTarget> waiting, List<RolloutTarget> inFlight,
+                                                  Inputs in) {
+        Map<String, java.util.Set<String>> arns = new java.util.LinkedHashMap<>();
         for (RolloutTarget t : waiting) {
-            out.computeIfAbsent(t.cluster(), in.clusters());
+            arns.computeIfAbsent(t.cluster(), k -> new java.util.HashSet<>());
         }
+        for (RolloutTarget t : java.util.stream.Stream.concat(waiting.stream(), inFlight.stream()).toList()) {
+            if (arns.containsKey(t.cluster()) && t.containerInstanceArn() != null) {
+                arns.get(t.cluster()).add(t.containerInstanceArn());
+            }
+        }
+        Map<String, ClusterLoad> out = new HashMap<>();
+        arns.forEach((cluster, named) -> out.put(cluster, in.clusters().apply(cluster, named)));
         return out;
     }
 

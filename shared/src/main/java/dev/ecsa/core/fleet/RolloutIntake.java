@@ -48,10 +48,14 @@ public final class RolloutIntake {
     private final Clock clock;
     private final Set<String> managedClusters;
     private final String defaultCluster;
+    private final Set<String> calendarNames;
 
+    /**
+     * @param calendarNames the change calendars the stack may read ({@code null}: any, for tests)
+     */
     public RolloutIntake(RolloutStore rollouts, NodeStore nodes, ContainerInstances ecs, ChangeCalendars calendars,
                          RolloutWorkflow workflow, EventPublisher events, Clock clock, Set<String> managedClusters,
-                         String defaultCluster) {
+                         String defaultCluster, Set<String> calendarNames) {
         this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.ecs = Objects.requireNonNull(ecs, "ecs");
@@ -61,6 +65,7 @@ public final class RolloutIntake {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.managedClusters = Set.copyOf(managedClusters);
         this.defaultCluster = Objects.requireNonNull(defaultCluster, "defaultCluster");
+        this.calendarNames = calendarNames == null ? null : Set.copyOf(calendarNames);
     }
 
     /** Whether a decoded message is a rollout or a rollout control (this intake's, not the node requests'). */
@@ -79,7 +84,7 @@ public final class RolloutIntake {
         if (CONTROL_ACTION.equals(body.get("action"))) {
             return control(body, spec, messageId);
         }
-        RolloutValidator.Result v = RolloutValidator.validate(body, managedClusters);
+        RolloutValidator.Result v = RolloutValidator.validate(body, managedClusters, calendarNames);
         Object rawId = body.get("requestId");
         String id = rawId instanceof String s && ROLLOUT_ID.matcher(s).matches() ? s : "sqs-" + messageId;
         if (!v.isValid()) {
@@ -94,8 +99,13 @@ public final class RolloutIntake {
                 defaultCluster);
         Map<String, ClusterLoad> loads = new LinkedHashMap<>();
         if (request.action().drains()) {
+            // The plan's capacity check drains the first batch: the tasks of its nodes are the ones read.
+            List<List<RolloutTarget>> batches = RolloutPlanner.batches(RolloutPlanner.order(resolved.targets(),
+                    request.controls().spreadBy()), request.controls());
+            Set<String> first = batches.isEmpty() ? Set.of() : batches.get(0).stream()
+                    .map(RolloutTarget::containerInstanceArn).filter(Objects::nonNull).collect(Collectors.toSet());
             resolved.targets().stream().map(RolloutTarget::cluster).distinct()
-                    .forEach(c -> loads.put(c, ecs.load(c)));
+                    .forEach(c -> loads.put(c, ecs.load(c, first)));
         }
         Admission.CalendarState calendar = request.controls().changeCalendar() == null ? null
                 : calendars.state(request.controls().changeCalendar());

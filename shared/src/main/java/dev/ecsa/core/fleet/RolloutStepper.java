@@ -39,13 +39,15 @@ public final class RolloutStepper {
     private final Clock clock;
     private final Set<String> managedClusters;
     private final Function<String, Map<String, ?>> decode;
+    private final Set<String> calendarNames;
 
     /**
-     * @param decode reads a rollout's recorded message (JSON) back into the map the validator reads
+     * @param decode        reads a rollout's recorded message (JSON) back into the map the validator reads
+     * @param calendarNames the change calendars the stack may read ({@code null}: any, for tests)
      */
     public RolloutStepper(RolloutStore rollouts, NodeStore nodes, ContainerInstances ecs, ChangeCalendars calendars,
                           NodeRequestSender queue, EventPublisher events, Clock clock, Set<String> managedClusters,
-                          Function<String, Map<String, ?>> decode) {
+                          Function<String, Map<String, ?>> decode, Set<String> calendarNames) {
         this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.ecs = Objects.requireNonNull(ecs, "ecs");
@@ -55,6 +57,7 @@ public final class RolloutStepper {
         this.clock = Objects.requireNonNull(clock, "clock");
         this.managedClusters = Set.copyOf(managedClusters);
         this.decode = Objects.requireNonNull(decode, "decode");
+        this.calendarNames = calendarNames == null ? null : Set.copyOf(calendarNames);
     }
 
     /**
@@ -71,7 +74,8 @@ public final class RolloutStepper {
         if (r.status().finished()) {
             return new Next(r.id(), true, 0, r.status().name());
         }
-        RolloutValidator.Result spec = RolloutValidator.validate(decode.apply(r.spec()), managedClusters);
+        RolloutValidator.Result spec = RolloutValidator.validate(decode.apply(r.spec()), managedClusters,
+                calendarNames);
         if (!spec.isValid()) {
             throw new PermanentException(Reason.INTERNAL, "rollout " + r.id() + " no longer validates: "
                     + spec.violations());

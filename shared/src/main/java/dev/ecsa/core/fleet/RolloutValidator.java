@@ -73,8 +73,16 @@ public final class RolloutValidator {
         return raw != null && ACTION.equals(raw.get("action"));
     }
 
-    /** Validates {@code raw}; registrations may name only {@code managedClusters} (empty: any). */
+    /** Validates {@code raw}; registrations may name only {@code managedClusters} (empty: any); any calendar. */
     public static Result validate(Map<String, ?> raw, Set<String> managedClusters) {
+        return validate(raw, managedClusters, null);
+    }
+
+    /**
+     * Validates {@code raw}; registrations may name only {@code managedClusters} (empty: any), and
+     * {@code changeCalendar} only one of {@code calendars} (the stack may read exactly these; {@code null}: any).
+     */
+    public static Result validate(Map<String, ?> raw, Set<String> managedClusters, Set<String> calendars) {
         Map<String, ?> in = raw == null ? Map.of() : raw;
         List<Violation> out = new ArrayList<>();
         if (!ACTION.equals(in.get("action"))) {
@@ -138,6 +146,12 @@ public final class RolloutValidator {
         String ecs = text(in, "ecsAgentVersion", false, FieldRules::agentVersion, out);
         String ssm = text(in, "ssmAgentVersion", false, FieldRules::agentVersion, out);
         RolloutControls controls = controls(in, out);
+        if (calendars != null && controls.changeCalendar() != null && !calendars.contains(controls.changeCalendar())) {
+            out.add(new Violation("changeCalendar", calendars.isEmpty()
+                    ? "names a calendar this stack may not read (it reads none; deploy with -c ecsa:changeCalendars=NAME)"
+                    : "must be one of the calendars this stack may read (" + String.join(", ",
+                            new java.util.TreeSet<>(calendars)) + ")"));
+        }
         if (!out.isEmpty()) {
             return new Result(null, out);
         }
@@ -421,23 +435,8 @@ public final class RolloutValidator {
 
     private static String text(Map<String, ?> in, String field, boolean required,
                                java.util.function.UnaryOperator<String> rule, List<Violation> out) {
-        Object v = in.get(field);
-        if (v == null) {
-            if (required) {
-                out.add(new Violation(field, "is required"));
-            }
-            return null;
-        }
-        if (!(v instanceof String s)) {
-            out.add(new Violation(field, "must be a string"));
-            return null;
-        }
-        String broken = rule.apply(s);
-        if (broken != null) {
-            out.add(new Violation(field, broken));
-            return null;
-        }
-        return s;
+        return required ? RequestValidator.requiredText(in, field, rule, out)
+                : RequestValidator.optionalText(in, field, rule, out);
     }
 
     private static Integer integer(Map<String, ?> in, String field, int min, int max, List<Violation> out) {

@@ -57,13 +57,14 @@ public interface ContainerInstances {
 
     /**
      * The cluster's load, for a rollout's disruption budget and capacity check: every container instance in any status
-     * but INACTIVE with its registered and remaining CPU and memory, and the CPU and memory reservation of each task
-     * whose desired status is RUNNING (the ones a drain moves). Read-only. Cost: the listing of {@link #listAll}, plus
-     * ListTasks 100 per page and DescribeTasks 100 per call for the cluster's tasks.
+     * but INACTIVE with its registered and remaining CPU and memory, and, for the instances named in {@code tasksOf}
+     * (the ones a rollout may drain), the CPU and memory reservation of each task whose desired status is RUNNING.
+     * Read-only. Cost: the listing of {@link #listAll}, plus per named instance a ListTasks (authorized on the
+     * container instance) and DescribeTasks 100 at a time.
      *
      * <p>Default: unsupported (as {@link #listAll}).
      */
-    default ClusterLoad load(String cluster) {
+    default ClusterLoad load(String cluster, java.util.Set<String> tasksOf) {
         throw new UnsupportedOperationException(getClass().getName() + " does not read cluster load");
     }
 }

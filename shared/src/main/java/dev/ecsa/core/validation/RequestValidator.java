@@ -147,8 +147,9 @@ public final class RequestValidator {
         }
     }
 
-    private static String requiredText(Map<String, ?> in, String field, UnaryOperator<String> rule,
-                                       List<Violation> out) {
+    /** A required string field checked by {@code rule}; its violation, if any, goes to {@code out}. */
+    public static String requiredText(Map<String, ?> in, String field, UnaryOperator<String> rule,
+                                      List<Violation> out) {
         if (in.get(field) == null) {
             out.add(new Violation(field, FieldRules.REQUIRED));
             return null;
@@ -156,8 +157,9 @@ public final class RequestValidator {
         return optionalText(in, field, rule, out);
     }
 
-    private static String optionalText(Map<String, ?> in, String field, UnaryOperator<String> rule,
-                                       List<Violation> out) {
+    /** An optional string field checked by {@code rule}; absent is {@code null}, a violation goes to {@code out}. */
+    public static String optionalText(Map<String, ?> in, String field, UnaryOperator<String> rule,
+                                      List<Violation> out) {
         Object v = in.get(field);
         if (v == null) {
             return null;

@@ -332,6 +332,18 @@ class DrainWorkflowTest {
     }
 
     @Test
+    void aManagedInstanceGoneFromSsmCountsAsDeregisteredThoughIamDeniesTheCall() {
+        f.managed.deregister(MI); // someone deregistered it in the console
+        f.managed.denyUnlisted();
+
+        StateMachineDriver.Run run = run(TimeoutPolicy.REVERT);
+
+        assertThat(run.end()).isEqualTo("NodeDeregistered");
+        assertThat(f.step(Deregister.STEP).detail()).contains("managed instance " + MI + " already gone from SSM");
+        assertThat(f.node().state()).isEqualTo(NodeState.DEREGISTERED);
+    }
+
+    @Test
     void anInstanceTheRecordDoesNotNameIsDeregisteredToo() {
         // A registration cut short registered the host again and could not reach SSM to record what it left.
         String stray = "mi-0fedcba9876543210";

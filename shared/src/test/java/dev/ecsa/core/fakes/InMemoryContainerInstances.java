@@ -159,10 +159,10 @@ public final class InMemoryContainerInstances implements ContainerInstances {
 
     /**
      * The cluster's load: each instance registers 4096 CPU units and 7680 MiB; each task not yet stopped reserves 256
-     * and 512 (a service task if its group is {@code service:...}).
+     * and 512 (a service task if its group is {@code service:...}); tasks are listed for every instance.
      */
     @Override
-    public synchronized dev.ecsa.core.port.ClusterLoad load(String cluster) {
+    public synchronized dev.ecsa.core.port.ClusterLoad load(String cluster, java.util.Set<String> tasksOf) {
         List<dev.ecsa.core.port.ClusterLoad.Instance> out = new ArrayList<>();
         for (ContainerInstance ci : listAll(cluster)) {
             List<dev.ecsa.core.port.ClusterLoad.Task> reserved = tasks.get(ci.arn()).stream()

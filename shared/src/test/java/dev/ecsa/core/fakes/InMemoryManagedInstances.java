@@ -23,10 +23,23 @@ public final class InMemoryManagedInstances implements ManagedInstances {
         return Optional.ofNullable(instances.get(managedInstanceId));
     }
 
+    private boolean denyUnlisted;
+
+    /**
+     * From now on, deregistering an instance SSM does not list is AccessDenied, as a policy conditional on the
+     * instance's tag answers on AWS (an unknown instance has no tag).
+     */
+    public synchronized void denyUnlisted() {
+        denyUnlisted = true;
+    }
+
     @Override
     public synchronized void deregister(String managedInstanceId) {
         if (instances.remove(managedInstanceId) != null) {
             deregistered.add(managedInstanceId);
+        } else if (denyUnlisted) {
+            throw new dev.ecsa.core.error.PermanentException(dev.ecsa.core.error.Reason.AWS_ACCESS_DENIED,
+                    "not authorized to perform: ssm:DeregisterManagedInstance on managed-instance/" + managedInstanceId);
         }
     }
 

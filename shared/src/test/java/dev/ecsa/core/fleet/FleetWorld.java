@@ -81,7 +81,7 @@ final class FleetWorld {
             }
         }
         RolloutEngine.Advance a = RolloutEngine.advance(r, new RolloutEngine.Inputs(c,
-                id -> Optional.ofNullable(requests.get(id)), name -> new ClusterLoad(name, clusters.get(name)),
+                id -> Optional.ofNullable(requests.get(id)), (name, tasksOf) -> new ClusterLoad(name, clusters.get(name)),
                 () -> calendar, now));
         for (TargetRun t : a.start()) {
             startOrder.add(t.nodeId());

@@ -40,9 +40,9 @@ class RolloutIntakeTest {
     private final List<NodeRequest> sent = new ArrayList<>();
     private Admission.CalendarState calendar = Admission.CalendarState.OPEN;
     private final RolloutIntake intake = new RolloutIntake(rollouts, nodes, ecs, name -> calendar, started::add,
-            events, clock, Set.of(), "prod");
+            events, clock, Set.of(), "prod", null);
     private final RolloutStepper stepper = new RolloutStepper(rollouts, nodes, ecs, name -> calendar, sent::add,
-            events, clock, Set.of(), RolloutIntakeTest::decode);
+            events, clock, Set.of(), RolloutIntakeTest::decode, null);
 
     /** Specs in these tests are written by {@link #json}: a flat re-reading is enough. */
     private static final Map<String, Map<String, Object>> BODIES = new LinkedHashMap<>();
@@ -210,7 +210,7 @@ class RolloutIntakeTest {
             }
         };
         RolloutStepper loser = new RolloutStepper(racing, nodes, ecs, name -> calendar, sent::add, events, clock,
-                Set.of(), RolloutIntakeTest::decode);
+                Set.of(), RolloutIntakeTest::decode, null);
 
         assertThatThrownBy(() -> loser.step("retire-4")).isInstanceOf(RetryableException.class)
                 .hasMessageContaining("changed during the step");
