@@ -324,7 +324,7 @@ class CliAgainstLocalModeIT {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void theStateFileIsRemovedWhenTheLocalModeStops() {
         assertThat(Files.exists(state)).isTrue();
         mode.close();
@@ -336,6 +336,32 @@ class CliAgainstLocalModeIT {
 
     @Test
     @Order(11)
+    void aRolloutIsPlannedStartedAwaitingApprovalAndCancelledWithNothingTouched() throws Exception {
+        CliRun plan = ecsa(state, "plan", "deregister", "node-2", "--max-unavailable", "1", "--id", "it-cli-plan");
+        assertThat(plan.exitCode()).as(plan.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(plan.out()).contains("rollout it-cli-plan  PLANNED  deregister of 1 node(s) in 1 batch(es)")
+                .contains("checks now:", "budget ecs-anywhere", "node-2");
+
+        CliRun start = ecsa(state, "rollout", "start", "deregister", "node-2", "--approval", "--id", "it-cli-roll");
+        assertThat(start.exitCode()).as(start.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(start.out()).contains("rollout it-cli-roll  AWAITING_APPROVAL");
+
+        CliRun cancel = ecsa(state, "rollout", "cancel", "it-cli-roll");
+        assertThat(cancel.exitCode()).as(cancel.toString()).isEqualTo(ExitCodes.OK);
+        assertThat(cancel.out()).contains("cancel recorded on rollout it-cli-roll");
+        java.time.Instant deadline = java.time.Instant.now().plusSeconds(90);
+        CliRun status;
+        do {
+            Thread.sleep(500);
+            status = ecsa(state, "rollout", "status", "it-cli-roll");
+        } while (!status.out().contains("CANCELLED") && java.time.Instant.now().isBefore(deadline));
+        assertThat(status.out()).contains("rollout it-cli-roll  CANCELLED").contains("node-2", "NOT_STARTED");
+        assertThat(ecsa(state, "status", "node-2").out()).contains("REGISTERED");
+        assertThat(ecsa(state, "rollout", "status").out()).contains("it-cli-roll", "it-cli-plan");
+    }
+
+    @Test
+    @Order(12)
     void noCallTheFunctionsMadeWasDenied() {
         // The functions ran from the zip under their roles' policies from the template, through every command above.
         assertThat(mode.stack().iam().authorizer().decisions()).extracting(dev.ecsa.local.iam.BenchAuthorizer.Decision::action)
