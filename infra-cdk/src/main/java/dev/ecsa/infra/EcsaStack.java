@@ -570,7 +570,7 @@ public final class EcsaStack extends Stack {
                     .build());
         }
         for (String name : List.of(ServiceMetrics.REGISTRATION_FAILED, ServiceMetrics.DRAIN_TIMED_OUT,
-                ServiceMetrics.DEREGISTRATION_FAILED, ServiceMetrics.RECONCILE_FINDINGS)) {
+                ServiceMetrics.DEREGISTRATION_FAILED, ServiceMetrics.RECONCILE_FINDINGS, ServiceMetrics.ROLLOUTS_HALTED)) {
             alarms.add(Alarm.Builder.create(this, name + "Alarm")
                     .alarmDescription(name + " reported by the service (EMF metric " + METRIC_NAMESPACE + "/" + name + ")")
                     .metric(serviceMetric(config, name))
@@ -634,6 +634,9 @@ public final class EcsaStack extends Stack {
                         .build(),
                 // What each reconcile run counted (its EMF line): agents seen disconnected now, nodes unhealthy past
                 // the repair's debounce, clusters where repair waits because too many are unhealthy at once.
+                GraphWidget.Builder.create().title("Rollouts: ended, and waits begun").width(12)
+                        .left(ServiceMetrics.ROLLOUTS.stream().map(m -> (IMetric) serviceMetric(config, m)).toList())
+                        .build(),
                 GraphWidget.Builder.create().title("Node health (reconciler)").width(12)
                         .left(List.<IMetric>of(findingMetric(config, FindingType.AGENT_DISCONNECTED),
                                 findingMetric(config, FindingType.NODE_UNHEALTHY),

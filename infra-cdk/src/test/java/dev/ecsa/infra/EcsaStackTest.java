@@ -196,7 +196,7 @@ class EcsaStackTest {
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 0)));
         for (String metric : List.of("RegistrationFailed", "DrainTimedOut", "DeregistrationFailed",
-                "ReconcileFindings")) {
+                "ReconcileFindings", "RolloutsHalted")) {
             template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                     "Namespace", EcsaStack.METRIC_NAMESPACE, "MetricName", metric)));
         }
@@ -210,6 +210,7 @@ class EcsaStackTest {
     void alarmsAndTheDashboardReadOnlyMetricsTheFunctionsEmit() {
         java.util.Set<String> emitted = new java.util.HashSet<>(dev.ecsa.core.contract.ServiceMetrics.OUTCOMES);
         emitted.add(dev.ecsa.core.contract.ServiceMetrics.RECONCILE_FINDINGS);
+        emitted.addAll(dev.ecsa.core.contract.ServiceMetrics.ROLLOUTS);
         emitted.add(dev.ecsa.core.contract.ServiceMetrics.RECONCILE_FIXES);
         for (dev.ecsa.core.reconcile.FindingType type : dev.ecsa.core.reconcile.FindingType.values()) {
             emitted.add(type.metricName()); // the reconciler's EMF line carries every type's count

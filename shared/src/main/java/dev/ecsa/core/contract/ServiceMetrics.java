@@ -28,6 +28,18 @@ public final class ServiceMetrics {
     public static final String NODES_REREGISTERED = "NodesReregistered";
     /** The reconciler's total of findings other than OK (it writes its metrics itself, one line per run). */
     public static final String RECONCILE_FINDINGS = "ReconcileFindings";
+    /** Rollouts that ended, by how, and the times a rollout began to wait for another reason (docs/rollouts.md). */
+    public static final String ROLLOUTS_COMPLETED = "RolloutsCompleted";
+    public static final String ROLLOUTS_HALTED = "RolloutsHalted";
+    public static final String ROLLOUTS_CANCELLED = "RolloutsCancelled";
+    public static final String ROLLOUTS_REJECTED = "RolloutsRejected";
+    public static final String ROLLOUT_WAITS = "RolloutWaits";
+    /** Every rollout metric, in the order the dashboard shows them. */
+    public static final List<String> ROLLOUTS = List.of(ROLLOUTS_COMPLETED, ROLLOUTS_HALTED, ROLLOUTS_CANCELLED,
+            ROLLOUTS_REJECTED, ROLLOUT_WAITS);
+    private static final Map<String, String> BY_ROLLOUT_EVENT = Map.of("RolloutCompleted", ROLLOUTS_COMPLETED,
+            "RolloutHalted", ROLLOUTS_HALTED, "RolloutCancelled", ROLLOUTS_CANCELLED, "RolloutRejected",
+            ROLLOUTS_REJECTED, "RolloutWaiting", ROLLOUT_WAITS);
     public static final String RECONCILE_FIXES = "ReconcileFixes";
 
     /** Every outcome metric, in the order a dashboard shows them. */
@@ -54,6 +66,9 @@ public final class ServiceMetrics {
 
     /** The metric an event counts in; drift events have none (the reconciler counts its findings per run). */
     public static Optional<String> of(NodeEvent event) {
+        if (event instanceof NodeEvent.RolloutEvent r) {
+            return Optional.ofNullable(r.event() == null ? null : BY_ROLLOUT_EVENT.get(r.event()));
+        }
         String metric = BY_EVENT.get(event.getClass());
         return Optional.ofNullable(metric);
     }

@@ -23,6 +23,16 @@ class ServiceMetricsTest {
                 .isEmpty();
     }
 
+    @Test
+    void everyRolloutMetricIsCountedByItsEvent() {
+        Set<String> counted = java.util.stream.Stream.of("RolloutCompleted", "RolloutHalted", "RolloutCancelled",
+                        "RolloutRejected", "RolloutWaiting", "RolloutStarted", "RolloutBatchStarted")
+                .map(e -> ServiceMetrics.of(new NodeEvent.RolloutEvent("r", e, "RUNNING", "")))
+                .flatMap(java.util.Optional::stream).collect(Collectors.toSet());
+
+        assertThat(counted).containsExactlyInAnyOrderElementsOf(ServiceMetrics.ROLLOUTS);
+    }
+
     /** An instance of an event record with every component null or zero (only its type matters here). */
     private static NodeEvent anyEventOf(Class<?> type) {
         try {
