@@ -179,7 +179,10 @@ public final class CompositionRoot {
             return new RolloutStepper(rollouts.get(), reconcileStore(), containerInstances(), calendars.get(),
                     clients.repairRequests(config.requestQueueUrl(), endpointOf(System.getenv(), "SQS")), events(),
                     clock, Set.copyOf(config.clusters()), RolloutStepHandler::decode,
-                    Set.copyOf(config.changeCalendars()));
+                    Set.copyOf(config.changeCalendars()),
+                    new SfnRolloutWorkflow(clients.sfn(), config.rolloutStateMachineArn()),
+                    Integer.parseInt(System.getenv().getOrDefault(FunctionEnvironment.ROLLOUT_STEPS_PER_EXECUTION,
+                            Integer.toString(RolloutStepper.DEFAULT_STEPS_PER_EXECUTION))));
         }
 
         /** What the reconcile function needs; {@code env} carries the reconciler's own settings. */

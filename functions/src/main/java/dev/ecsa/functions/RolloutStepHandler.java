@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The rollout function: the rollout workflow's AdvanceRollout Task invokes it with {@code {"rolloutId": ...}} and
- * branches on its answer, {@code {"rolloutId", "ended", "waitSeconds", "status"}} (docs/rollouts.md). It throws only
+ * The rollout function: the rollout workflow's AdvanceRollout Task invokes it with {@code {"rolloutId", "steps",
+ * "generation"}} and branches on its answer, {@code {"rolloutId", "ended", "waitSeconds", "status", "steps",
+ * "generation"}} (docs/rollouts.md). It throws only
  * {@link dev.ecsa.core.error.RetryableException}, which the workflow retries, and {@link PermanentException}.
  */
 public final class RolloutStepHandler implements RequestStreamHandler {
@@ -51,7 +52,8 @@ public final class RolloutStepHandler implements RequestStreamHandler {
             }
             MDC.put("requestId", id);
             try {
-                RolloutStepper.Next next = stepper.step(id);
+                RolloutStepper.Next next = stepper.step(id, in.path("steps").asInt(0),
+                        Math.max(1, in.path("generation").asInt(1)));
                 LOG.info("rollout step done: {}{}", next.status(), next.ended() ? " (ended)"
                         : ", next in " + next.waitSeconds() + " s");
                 Json.mapper().writeValue(output, next);

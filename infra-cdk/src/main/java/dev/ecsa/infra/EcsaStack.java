@@ -298,6 +298,18 @@ public final class EcsaStack extends Stack {
                 config.stackName() + "-rollout", rolloutLive, logRetention);
         nodeRequest.addEnvironment(FunctionEnvironment.ROLLOUT_STATE_MACHINE_ARN,
                 rollouts.stateMachine().getStateMachineArn());
+        // The rollout function continues a long rollout in a new execution of its own workflow: the ARN is built from
+        // the name (the workflow already depends on the function, so a reference would be a cycle).
+        String rolloutWorkflowArn = "arn:" + getPartition() + ":states:" + getRegion() + ":" + getAccount()
+                + ":stateMachine:" + config.stackName() + "-rollout";
+        rolloutStep.addEnvironment(FunctionEnvironment.ROLLOUT_STATE_MACHINE_ARN, rolloutWorkflowArn);
+        rolloutStep.addEnvironment(FunctionEnvironment.ROLLOUT_STEPS_PER_EXECUTION,
+                Integer.toString(dev.ecsa.core.fleet.RolloutStepper.DEFAULT_STEPS_PER_EXECUTION));
+        rolloutStep.addToRolePolicy(PolicyStatement.Builder.create()
+                .sid("ContinueTheRolloutWorkflow")
+                .actions(List.of("states:StartExecution"))
+                .resources(List.of(rolloutWorkflowArn))
+                .build());
         reconcile.addEnvironment(FunctionEnvironment.DRAIN_STATE_MACHINE_ARN,
                 workflow.stateMachine().getStateMachineArn());
 

@@ -20,9 +20,11 @@ import software.constructs.Construct;
 
 /**
  * The rollout workflow (docs/rollouts.md): a Standard state machine that steps one rollout until it ends. Each
- * AdvanceRollout Task invokes the rollout function with {@code {"rolloutId"}}, which takes one step of the rollout
- * (collect outcomes, apply budgets and controls, start what is allowed) and answers whether it ended and how long to
- * wait; the loop's Wait is the state machine's own. Every decision is the function's (and the domain core's).
+ * AdvanceRollout Task invokes the rollout function with {@code {"rolloutId", "steps", "generation"}}, which takes one
+ * step of the rollout (collect outcomes, apply budgets and controls, start what is allowed) and answers whether this
+ * execution ended and how long to wait; the loop's Wait is the state machine's own. After a thousand steps the
+ * function starts the next execution ({@code <rolloutId>-g<n>}) and this one ends, so no history grows past what a
+ * Standard execution keeps. Every decision is the function's (and the domain core's).
  */
 public final class RolloutStateMachine extends Construct {
 
@@ -41,7 +43,8 @@ public final class RolloutStateMachine extends Construct {
         super(scope, id);
         LambdaInvoke advance = LambdaInvoke.Builder.create(this, ADVANCE_ROLLOUT)
                 .lambdaFunction(rolloutFunction)
-                .payload(TaskInput.fromObject(Map.of("rolloutId", JsonPath.stringAt("$.rolloutId"))))
+                .payload(TaskInput.fromObject(Map.of("rolloutId", JsonPath.stringAt("$.rolloutId"),
+                        "steps", JsonPath.numberAt("$.steps"), "generation", JsonPath.numberAt("$.generation"))))
                 .payloadResponseOnly(true)
                 .taskTimeout(Timeout.duration(Duration.seconds(STEP_TIMEOUT_SECONDS
                         + DrainStateMachine.TASK_TIMEOUT_SLACK_SECONDS)))

@@ -62,7 +62,8 @@ class StackIamTest {
         assertThat(synth.iam().permissionsOf("RolloutStep").keySet()).containsExactlyInAnyOrderElementsOf(Set.of(
                 "dynamodb:GetItem", "dynamodb:PutItem", "ecs:ListContainerInstances", "ecs:DescribeContainerInstances",
                 "ecs:ListTasks", "ecs:DescribeTasks", "sqs:SendMessage", "events:PutEvents",
-                "xray:PutTraceSegments", "xray:PutTelemetryRecords"));
+                // A long rollout continues in a new execution of its own workflow.
+                "states:StartExecution", "xray:PutTraceSegments", "xray:PutTelemetryRecords"));
     }
 
     @Test

@@ -7,8 +7,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
- * {@link RolloutWorkflow} on Step Functions: StartExecution named after the rollout, with {@code {"rolloutId": ...}} as
- * input. Idempotent by the name: Step Functions answers the same name and input of a running execution with success,
+ * {@link RolloutWorkflow} on Step Functions: StartExecution named after the rollout (a continuation
+ * {@code <rolloutId>-g<generation>}), with {@code {"rolloutId", "steps": 0, "generation"}} as input. Idempotent by the name: Step Functions answers the same name and input of a running execution with success,
  * and ExecutionAlreadyExists once it has ended; either way the rollout's workflow exists (the input is the same by
  * construction, so there is nothing to compare).
  */
@@ -27,9 +27,19 @@ public final class SfnRolloutWorkflow implements RolloutWorkflow {
 
     @Override
     public void start(String rolloutId) {
+        execution(rolloutId, rolloutId, 1);
+    }
+
+    @Override
+    public void continueAs(String rolloutId, int generation) {
+        execution(rolloutId + "-g" + generation, rolloutId, generation);
+    }
+
+    /** The workflow's input: the rollout, the steps this execution took (none yet) and its generation. */
+    private void execution(String name, String rolloutId, int generation) {
         try {
-            sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(rolloutId)
-                    .input("{\"rolloutId\":\"" + rolloutId + "\"}"));
+            sfn.startExecution(r -> r.stateMachineArn(stateMachineArn).name(name)
+                    .input("{\"rolloutId\":\"" + rolloutId + "\",\"steps\":0,\"generation\":" + generation + "}"));
         } catch (SdkException e) {
             if (!AwsErrors.hasCode(e, "ExecutionAlreadyExists")) {
                 throw AwsErrors.translate("Step Functions StartExecution", e);

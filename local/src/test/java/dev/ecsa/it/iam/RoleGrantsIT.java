@@ -91,7 +91,9 @@ class RoleGrantsIT {
     static void start() {
         service = ServiceOnBench.start(ServiceOnBench.Options.defaults().onTheZip(Map.of(
                 FunctionEnvironment.DRAIN_POLL_SECONDS, "5",
-                FunctionEnvironment.RECONCILE_MEMBERSHIP_FIXES, "true")), List.of(
+                FunctionEnvironment.RECONCILE_MEMBERSHIP_FIXES, "true",
+                // Every rollout execution hands over after two steps: the continuation is called too.
+                FunctionEnvironment.ROLLOUT_STEPS_PER_EXECUTION, "2")), List.of(
                 HostConfig.builder("rg-retry").build(), HostConfig.builder("rg-crash").build(),
                 HostConfig.builder("rg-drain").build(), HostConfig.builder("rg-ended").build()), List.of());
         bench = service.bench();

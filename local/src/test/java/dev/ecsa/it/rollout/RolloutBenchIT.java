@@ -65,7 +65,9 @@ class RolloutBenchIT {
     static void start() {
         deployed = DeployedOnBench.start(new DeployedOnBench.Options(Path.of("..").toAbsolutePath().normalize(),
                 List.of(), Duration.ZERO, Duration.ofSeconds(60), Duration.ofSeconds(1),
-                Map.of(FunctionEnvironment.DRAIN_POLL_SECONDS, "5")));
+                // Each execution hands the rollout to a new one after three steps: every test crosses executions.
+                Map.of(FunctionEnvironment.DRAIN_POLL_SECONDS, "5",
+                        FunctionEnvironment.ROLLOUT_STEPS_PER_EXECUTION, "3")));
         deployed.stack().shortenWaits(Duration.ofMillis(200));
         deployed.bench().simulator().createCluster(CLUSTER);
         sqs = SqsClient.builder().endpointOverride(deployed.bench().sqs().endpoint())
@@ -225,6 +227,10 @@ class RolloutBenchIT {
         }
         assertThat(deployed.bench().simulator().events()).extracting(e -> e.detailType())
                 .contains("RolloutStarted", "RolloutBatchStarted", "RolloutCompleted");
+        // It ran across executions, each continuing where the last stopped.
+        var continued = deployed.stack().stepFunctions().awaitResult(deployed.stack().rolloutStateMachineArn()
+                .replace(":stateMachine:", ":execution:") + ":retire-b30-g2", Duration.ofSeconds(5));
+        assertThat(continued.status().name()).isEqualTo("SUCCEEDED");
     }
 
     @Test

@@ -33,6 +33,8 @@ public final class FunctionEnvironment {
     public static final String DRAIN_STATE_MACHINE_ARN = "ECSA_DRAIN_STATE_MACHINE_ARN";
     /** The SSM Change Calendars rollouts may wait on (comma-separated document names; the functions may read these). */
     public static final String CHANGE_CALENDARS = "ECSA_CHANGE_CALENDARS";
+    /** Steps one rollout execution takes before a new one continues it (RolloutStepper's default unless set). */
+    public static final String ROLLOUT_STEPS_PER_EXECUTION = "ECSA_ROLLOUT_STEPS_PER_EXECUTION";
     /** The rollout workflow the node-request function starts for each rollout message. */
     public static final String ROLLOUT_STATE_MACHINE_ARN = "ECSA_ROLLOUT_STATE_MACHINE_ARN";
     public static final String REQUEST_RETENTION_DAYS = "ECSA_REQUEST_RETENTION_DAYS";
@@ -79,7 +81,7 @@ public final class FunctionEnvironment {
             SSH_KEY_SECRET, ECS_ANYWHERE_ROLE, DRAIN_STATE_MACHINE_ARN, ROLLOUT_STATE_MACHINE_ARN, INSTALL_SCRIPT_URL);
     /** What the rollout steps cannot run without: they send each node's request onto the queue. */
     public static final Set<String> ROLLOUT_STEP_REQUIRED = Set.of(STACK_NAME, TABLE_NAME, CLUSTER, EVENT_BUS,
-            REQUEST_QUEUE_URL);
+            REQUEST_QUEUE_URL, ROLLOUT_STATE_MACHINE_ARN);
     /** What the drain steps cannot run without. */
     public static final Set<String> DRAIN_STEP_REQUIRED = Set.of(STACK_NAME, TABLE_NAME, CLUSTER, EVENT_BUS,
             SSH_KEY_SECRET);

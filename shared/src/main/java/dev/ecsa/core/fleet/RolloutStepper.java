@@ -27,6 +27,12 @@ import java.util.function.Function;
  */
 public final class RolloutStepper {
 
+    /**
+     * Steps one execution takes before it hands the rollout to a new one: a Standard execution keeps 25,000 history
+     * events and a step's loop writes about nine, so a thousand steps leave room for every retry.
+     */
+    public static final int DEFAULT_STEPS_PER_EXECUTION = 1000;
+
     /** How often a rollout waiting for its approval looks again (the local interpreter runs Lambda tasks only). */
     public static final Duration APPROVAL_POLL = Duration.ofSeconds(30);
 
@@ -40,14 +46,18 @@ public final class RolloutStepper {
     private final Set<String> managedClusters;
     private final Function<String, Map<String, ?>> decode;
     private final Set<String> calendarNames;
+    private final RolloutWorkflow workflow;
+    private final int stepsPerExecution;
 
     /**
      * @param decode        reads a rollout's recorded message (JSON) back into the map the validator reads
      * @param calendarNames the change calendars the stack may read ({@code null}: any, for tests)
+     * @param workflow      where a rollout continues once an execution has taken {@code stepsPerExecution} steps
      */
     public RolloutStepper(RolloutStore rollouts, NodeStore nodes, ContainerInstances ecs, ChangeCalendars calendars,
                           NodeRequestSender queue, EventPublisher events, Clock clock, Set<String> managedClusters,
-                          Function<String, Map<String, ?>> decode, Set<String> calendarNames) {
+                          Function<String, Map<String, ?>> decode, Set<String> calendarNames,
+                          RolloutWorkflow workflow, int stepsPerExecution) {
         this.rollouts = Objects.requireNonNull(rollouts, "rollouts");
         this.nodes = Objects.requireNonNull(nodes, "nodes");
         this.ecs = Objects.requireNonNull(ecs, "ecs");
@@ -58,21 +68,40 @@ public final class RolloutStepper {
         this.managedClusters = Set.copyOf(managedClusters);
         this.decode = Objects.requireNonNull(decode, "decode");
         this.calendarNames = calendarNames == null ? null : Set.copyOf(calendarNames);
+        this.workflow = Objects.requireNonNull(workflow, "workflow");
+        if (stepsPerExecution < 2) {
+            throw new IllegalArgumentException("an execution takes at least 2 steps");
+        }
+        this.stepsPerExecution = stepsPerExecution;
     }
 
     /**
      * What the workflow does next.
      *
+     * @param ended       this execution ends (the rollout has, or a new execution continues it: status CONTINUED)
      * @param waitSeconds how long to wait before the next step (0 when ended)
+     * @param steps       the steps this execution has taken, this one included
+     * @param generation  this execution's place among the rollout's executions, from 1
      */
-    public record Next(String rolloutId, boolean ended, long waitSeconds, String status) {
+    public record Next(String rolloutId, boolean ended, long waitSeconds, String status, int steps, int generation) {
     }
 
+    /** One step, the first of a rollout's first execution. */
     public Next step(String rolloutId) {
+        return step(rolloutId, 0, 1);
+    }
+
+    /**
+     * One step.
+     *
+     * @param steps      the steps this execution took before
+     * @param generation this execution's place among the rollout's executions, from 1
+     */
+    public Next step(String rolloutId, int steps, int generation) {
         Rollout r = rollouts.get(rolloutId).orElseThrow(() -> new PermanentException(Reason.NOT_FOUND,
                 "no rollout " + rolloutId));
         if (r.status().finished()) {
-            return new Next(r.id(), true, 0, r.status().name());
+            return new Next(r.id(), true, 0, r.status().name(), steps + 1, generation);
         }
         RolloutValidator.Result spec = RolloutValidator.validate(decode.apply(r.spec()), managedClusters,
                 calendarNames);
@@ -96,9 +125,14 @@ public final class RolloutStepper {
             events.publish(new NodeEvent.RolloutEvent(r.id(), e.type(), next.status().name(), e.detail()));
         }
         if (next.status().finished()) {
-            return new Next(r.id(), true, 0, next.status().name());
+            return new Next(r.id(), true, 0, next.status().name(), steps + 1, generation);
+        }
+        if (steps + 1 >= stepsPerExecution) {
+            // The next execution takes over from a fresh history; this one ends here.
+            workflow.continueAs(r.id(), generation + 1);
+            return new Next(r.id(), true, 0, "CONTINUED", steps + 1, generation);
         }
         Duration wait = a.wakeIn() != null ? a.wakeIn() : APPROVAL_POLL;
-        return new Next(r.id(), false, Math.max(1, wait.toSeconds()), next.status().name());
+        return new Next(r.id(), false, Math.max(1, wait.toSeconds()), next.status().name(), steps + 1, generation);
     }
 }

@@ -37,12 +37,24 @@ class RolloutIntakeTest {
     private final InMemoryRolloutStore rollouts = new InMemoryRolloutStore();
     private final InMemoryEventPublisher events = new InMemoryEventPublisher();
     private final List<String> started = new ArrayList<>();
+    private final RolloutWorkflow workflow = new RolloutWorkflow() {
+        @Override
+        public void start(String rolloutId) {
+            started.add(rolloutId);
+        }
+
+        @Override
+        public void continueAs(String rolloutId, int generation) {
+            started.add(rolloutId + "-g" + generation);
+        }
+    };
     private final List<NodeRequest> sent = new ArrayList<>();
     private Admission.CalendarState calendar = Admission.CalendarState.OPEN;
-    private final RolloutIntake intake = new RolloutIntake(rollouts, nodes, ecs, name -> calendar, started::add,
+    private final RolloutIntake intake = new RolloutIntake(rollouts, nodes, ecs, name -> calendar, workflow,
             events, clock, Set.of(), "prod", null);
     private final RolloutStepper stepper = new RolloutStepper(rollouts, nodes, ecs, name -> calendar, sent::add,
-            events, clock, Set.of(), RolloutIntakeTest::decode, null);
+            events, clock, Set.of(), RolloutIntakeTest::decode, null, workflow,
+            RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
 
     /** Specs in these tests are written by {@link #json}: a flat re-reading is enough. */
     private static final Map<String, Map<String, Object>> BODIES = new LinkedHashMap<>();
@@ -184,6 +196,26 @@ class RolloutIntakeTest {
     }
 
     @Test
+    void anExecutionHandsTheRolloutToANewOneAfterItsSteps() {
+        registered("n-1");
+        Map<String, Object> body = deregister("long-1", "n-1");
+        body.put("approval", true);
+        intake.accept(body, json(body), "m-11");
+        RolloutStepper shortLived = new RolloutStepper(rollouts, nodes, ecs, name -> calendar, sent::add, events,
+                clock, Set.of(), RolloutIntakeTest::decode, null, workflow, 2);
+
+        RolloutStepper.Next first = shortLived.step("long-1", 0, 1);
+        RolloutStepper.Next second = shortLived.step("long-1", first.steps(), first.generation());
+
+        assertThat(first.ended()).isFalse();
+        assertThat(second.ended()).isTrue();
+        assertThat(second.status()).isEqualTo("CONTINUED");
+        assertThat(started).containsExactly("long-1", "long-1-g2");
+        assertThat(rollouts.get("long-1").orElseThrow().status()).isEqualTo(RolloutStatus.AWAITING_APPROVAL);
+        assertThat(shortLived.step("long-1", 0, 2).ended()).as("the new execution steps on").isFalse();
+    }
+
+    @Test
     void aStepThatLosesTheRaceWithAControlIsRetried() {
         registered("n-1");
         Map<String, Object> body = deregister("retire-4", "n-1");
@@ -210,7 +242,7 @@ class RolloutIntakeTest {
             }
         };
         RolloutStepper loser = new RolloutStepper(racing, nodes, ecs, name -> calendar, sent::add, events, clock,
-                Set.of(), RolloutIntakeTest::decode, null);
+                Set.of(), RolloutIntakeTest::decode, null, workflow, RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
 
         assertThatThrownBy(() -> loser.step("retire-4")).isInstanceOf(RetryableException.class)
                 .hasMessageContaining("changed during the step");
