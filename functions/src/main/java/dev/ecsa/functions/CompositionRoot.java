@@ -181,8 +181,7 @@ public final class CompositionRoot {
                     clock, Set.copyOf(config.clusters()), RolloutStepHandler::decode,
                     Set.copyOf(config.changeCalendars()),
                     new SfnRolloutWorkflow(clients.sfn(), config.rolloutStateMachineArn()),
-                    Integer.parseInt(System.getenv().getOrDefault(FunctionEnvironment.ROLLOUT_STEPS_PER_EXECUTION,
-                            Integer.toString(RolloutStepper.DEFAULT_STEPS_PER_EXECUTION))));
+                    config.rolloutStepsPerExecution());
         }
 
         /** What the reconcile function needs; {@code env} carries the reconciler's own settings. */

@@ -2,6 +2,7 @@ package dev.ecsa.functions;
 
 import dev.ecsa.core.model.TargetVersions;
 import dev.ecsa.core.contract.FunctionEnvironment;
+import dev.ecsa.core.fleet.RolloutStepper;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
@@ -40,6 +41,7 @@ import java.util.Optional;
  * @param rolloutStateMachineArn the rollout workflow (the node-request function starts it), or empty
  * @param requestQueueUrl      the node-request queue (the rollout steps send each node's request there), or empty
  * @param changeCalendars      the SSM Change Calendars rollouts may wait on (the stack grants reading exactly these)
+ * @param rolloutStepsPerExecution steps one rollout execution takes before a new one continues it
  */
 public record FunctionsConfig(
         String stackName,
@@ -66,7 +68,8 @@ public record FunctionsConfig(
         String agentPackageKeyFingerprints,
         String rolloutStateMachineArn,
         String requestQueueUrl,
-        List<String> changeCalendars) {
+        List<String> changeCalendars,
+        int rolloutStepsPerExecution) {
 
     public FunctionsConfig {
         clusters = List.copyOf(clusters);
@@ -113,7 +116,9 @@ public record FunctionsConfig(
                 get(env, FunctionEnvironment.ROLLOUT_STATE_MACHINE_ARN).orElse(""),
                 get(env, FunctionEnvironment.REQUEST_QUEUE_URL).orElse(""),
                 get(env, FunctionEnvironment.CHANGE_CALENDARS).map(list -> Arrays.stream(list.split(","))
-                        .map(String::trim).filter(c -> !c.isEmpty()).toList()).orElse(List.of()));
+                        .map(String::trim).filter(c -> !c.isEmpty()).toList()).orElse(List.of()),
+                Integer.parseInt(get(env, FunctionEnvironment.ROLLOUT_STEPS_PER_EXECUTION)
+                        .orElse(Integer.toString(RolloutStepper.DEFAULT_STEPS_PER_EXECUTION))));
     }
 
     private static Optional<String> get(Map<String, String> env, String key) {

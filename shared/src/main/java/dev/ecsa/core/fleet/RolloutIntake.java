@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -35,8 +34,6 @@ public final class RolloutIntake {
     /** The control message's {@code action}. */
     public static final String CONTROL_ACTION = "rollout-control";
 
-    private static final Pattern ROLLOUT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,"
-            + (RolloutRequest.MAX_ROLLOUT_ID - 1) + "}$");
     private static final int CONTROL_ATTEMPTS = 5;
 
     private final RolloutStore rollouts;
@@ -86,7 +83,7 @@ public final class RolloutIntake {
         }
         RolloutValidator.Result v = RolloutValidator.validate(body, managedClusters, calendarNames);
         Object rawId = body.get("requestId");
-        String id = rawId instanceof String s && ROLLOUT_ID.matcher(s).matches() ? s : "sqs-" + messageId;
+        String id = rawId instanceof String s && RolloutValidator.ROLLOUT_ID.matcher(s).matches() ? s : "sqs-" + messageId;
         if (!v.isValid()) {
             return reject(id, spec, body, sentence(v.violations()));
         }
@@ -156,7 +153,7 @@ public final class RolloutIntake {
         Object rawControl = body.get("control");
         Object rawBy = body.get("requestedBy");
         List<String> problems = new ArrayList<>();
-        if (!(rawId instanceof String id) || !ROLLOUT_ID.matcher(id).matches()) {
+        if (!(rawId instanceof String id) || !RolloutValidator.ROLLOUT_ID.matcher(id).matches()) {
             problems.add("rolloutId: must be a rollout id");
         }
         Rollout.Control control = null;

@@ -46,7 +46,8 @@ public final class RolloutValidator {
     /** SSM document names (a Change Calendar is one), or a document ARN. */
     private static final Pattern CALENDAR = Pattern.compile("^([a-zA-Z0-9_.-]{3,128}|arn:aws[a-z-]*:ssm:[a-z0-9-]+:"
             + "[0-9]{12}:document/[a-zA-Z0-9_.-]{3,128})$");
-    private static final Pattern ROLLOUT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,"
+    /** A rollout id: the message's requestId, short enough for each node's {@code <id>-<n>}. */
+    static final Pattern ROLLOUT_ID = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,"
             + (RolloutRequest.MAX_ROLLOUT_ID - 1) + "}$");
     private static final Pattern TIME = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
     private static final Pattern ZONE = Pattern.compile("^[A-Za-z0-9_/+:-]{1,64}$");
