@@ -232,13 +232,20 @@ final class RolloutCommand extends BackendCommand implements Callable<Integer> {
                 b.append("  ").append(c.passes() ? "ok    " : "WAITS ").append(c.name()).append(": ")
                         .append(c.detail()).append('\n');
             }
-            Table t = new Table("BATCH", "NODES", "");
+            Table t = new Table("BATCH", "NODES", "UNAVAILABLE AT MOST", "");
             int batches = r.batches();
             for (int n = 1; n <= batches; n++) {
                 int batch = n;
                 List<String> nodes = r.targets().stream().filter(x -> x.batch() == batch).map(TargetRun::nodeId)
                         .toList();
+                // The predicted disruption: per cluster, the most container instances unavailable at once.
+                String disruption = r.plannedDisruption().stream().map(d -> {
+                    long in = r.targets().stream().filter(x -> x.batch() == batch && d.cluster().equals(x.cluster())
+                            && x.containerInstanceArn() != null).count();
+                    return in == 0 ? null : d.cluster() + " " + d.peakWith((int) in) + "/" + d.instances();
+                }).filter(java.util.Objects::nonNull).collect(Collectors.joining(", "));
                 t.row(n == 1 && nodes.size() < 2 && batches > 1 ? "1 (canary)" : n, nodes.size(),
+                        disruption.isEmpty() ? "-" : disruption,
                         String.join(" ", nodes.subList(0, Math.min(6, nodes.size())))
                                 + (nodes.size() > 6 ? " ..." : ""));
             }

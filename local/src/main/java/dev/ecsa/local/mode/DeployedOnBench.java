@@ -44,9 +44,17 @@ public final class DeployedOnBench implements AutoCloseable {
      * @param visibilityTimeout the queue's visibility timeout
      * @param retryDelay        how soon a message the function failed comes back
      * @param contextValues     stack context values, by the function variable they set
+     * @param template          the synthesized template under the repository root, or {@code null} for the default
+     *                          one ({@code infra-cdk/target/stack.template.json})
      */
     public record Options(Path repoRoot, List<HostConfig> hosts, Duration installDownload, Duration visibilityTimeout,
-                          Duration retryDelay, Map<String, String> contextValues) {
+                          Duration retryDelay, Map<String, String> contextValues, String template) {
+
+        /** With the default template. */
+        public Options(Path repoRoot, List<HostConfig> hosts, Duration installDownload, Duration visibilityTimeout,
+                       Duration retryDelay, Map<String, String> contextValues) {
+            this(repoRoot, hosts, installDownload, visibilityTimeout, retryDelay, contextValues, null);
+        }
     }
 
     private final Resources resources = new Resources();
@@ -78,8 +86,10 @@ public final class DeployedOnBench implements AutoCloseable {
             resources.track(() -> Dirs.deleteRecursively(work));
             Map<String, String> context = new java.util.HashMap<>(options.contextValues());
             context.putIfAbsent(FunctionEnvironment.MAX_RECEIVES, Integer.toString(queueSpec.maxReceiveCount()));
-            stack = resources.track(StackOnBench.start(bench, StackOnBench.Options.of(options.repoRoot(), work, TABLE)
-                    .withContextValues(context)));
+            StackOnBench.Options stackOptions = StackOnBench.Options.of(options.repoRoot(), work, TABLE)
+                    .withContextValues(context);
+            stack = resources.track(StackOnBench.start(bench, options.template() == null ? stackOptions
+                    : stackOptions.withTemplate(options.template())));
             // The event source mapping polls the queue with the function's role: its SQS grants are checked too.
             mapping = stack.startEventSourceMapping(options.retryDelay());
         } catch (IOException e) {

@@ -101,7 +101,8 @@ class DynamoDbRolloutStoreIT {
                 big.reason(), RolloutStatus.HALTED, big.targets().stream().map(t -> new TargetRun(t.index(),
                         t.nodeId(), t.batch(), t.cluster(), t.managedInstanceId(), t.containerInstanceArn(),
                         t.attributes(), TargetRun.State.FAILED, "ro-big-" + t.index(), "DRAIN_TIMED_OUT", longest,
-                        T, T)).toList(), big.excluded(), big.plannedChecks(), 100, T,
+                        T, T)).toList(), big.excluded(), big.plannedChecks(),
+                List.of(new RolloutPlanner.Disruption("prod", 5000, 4999, 5000, 500, 5000)), 100, T,
                 List.of(new Admission.Wait(Admission.WaitReason.CAPACITY, "n-1", "prod", longest)), longest,
                 true, true, "carol", T, T, T);
 

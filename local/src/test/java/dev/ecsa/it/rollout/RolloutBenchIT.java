@@ -49,11 +49,13 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the rollout function from the zip sending each node's own request onto the queue, which the node-request function
  * takes and the drain workflow runs; IAM from the template enforced on every call. Nodes are seeded in the simulator
  * and the inventory (no host: their drains end "host not cleaned", as a host already gone would). Waits are shortened
- * to 200 ms; everything else runs on real time.
+ * to 200 ms; everything else runs on real time. The stack is the one synthesized with a change calendar
+ * ({@value #CALENDAR}), so that its grant is the template's.
  */
 class RolloutBenchIT {
 
     private static final String CLUSTER = "ecs-anywhere";
+    private static final String CALENDAR = "ecsa-bench-freeze";
     private static final Duration ROLLOUT_WAIT = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -67,7 +69,9 @@ class RolloutBenchIT {
                 List.of(), Duration.ZERO, Duration.ofSeconds(60), Duration.ofSeconds(1),
                 // Each execution hands the rollout to a new one after three steps: every test crosses executions.
                 Map.of(FunctionEnvironment.DRAIN_POLL_SECONDS, "5",
-                        FunctionEnvironment.ROLLOUT_STEPS_PER_EXECUTION, "3")));
+                        FunctionEnvironment.ROLLOUT_STEPS_PER_EXECUTION, "3"),
+                // The stack deployed with a change calendar its rollouts may wait on (-c ecsa:changeCalendars).
+                "infra-cdk/target/stack.template.drain-bench.json"));
         deployed.stack().shortenWaits(Duration.ofMillis(200));
         deployed.bench().simulator().createCluster(CLUSTER);
         sqs = SqsClient.builder().endpointOverride(deployed.bench().sqs().endpoint())
@@ -97,20 +101,32 @@ class RolloutBenchIT {
 
     /** {@code n} nodes ACTIVE in the simulator, tagged as the stack's, and REGISTERED in the inventory. */
     private static List<SeededNode> seed(String prefix, int n) {
+        return seed(prefix, n, 0);
+    }
+
+    /** As {@link #seed(String, int)}, with {@code racks > 0} each node's registration set {@code rack=r<i / ...>}. */
+    private static List<SeededNode> seed(String prefix, int n, int racks) {
         ControlPlaneSimulator sim = deployed.bench().simulator();
         List<SeededNode> nodes = sim.seedNodes(CLUSTER, n, prefix, Map.of("ecsa:stack",
                 deployed.stack().iam().stackName()));
-        for (SeededNode s : nodes) {
-            registered(s.nodeId(), s.managedInstanceId(), s.containerInstanceArn());
+        for (int i = 0; i < nodes.size(); i++) {
+            SeededNode s = nodes.get(i);
+            registered(s.nodeId(), s.managedInstanceId(), s.containerInstanceArn(), racks == 0 ? Map.of()
+                    : Map.of("rack", "r" + (i * racks / n)));
         }
         return nodes;
     }
 
     /** A node item as a registration leaves it: REGISTERED with its ids (no host address: nothing to clean). */
     private static void registered(String nodeId, String mi, String arn) {
+        registered(nodeId, mi, arn, Map.of());
+    }
+
+    /** As {@link #registered(String, String, String)}, its registration having set these ECS attributes. */
+    private static void registered(String nodeId, String mi, String arn, Map<String, String> attributes) {
         Instant now = Instant.now();
         deployed.store().createNodeIfAbsent(new NodeRecord(nodeId, NodeState.REGISTERING, 1, CLUSTER, null, null,
-                null, null, 22, null, null, "seed", null, now, now, now, Map.of(), null, null));
+                null, null, 22, null, null, "seed", null, now, now, now, attributes, null, null));
         deployed.store().transition(nodeId, new Transition(NodeState.REGISTERING, NodeState.REGISTERED, 1),
                 NodeUpdate.none().withManagedInstanceId(mi).withContainerInstanceArn(arn)).orThrow();
     }
@@ -176,12 +192,27 @@ class RolloutBenchIT {
     }
 
     @Test
-    void thirtyNodesWithABudgetOfTwoNeverHaveMoreThanTwoUnavailableAndGoInThePlansOrder() throws Exception {
-        List<SeededNode> nodes = seed("b30-", 30);
+    void thirtyNodesWithABudgetOfTwoNeverHaveMoreThanTwoUnavailableAndDoWhatThePlanSaid() throws Exception {
+        // Three racks of ten, given in rack order: the plan alternates between them.
+        List<SeededNode> nodes = seed("b30-", 30, 3);
         Map<String, Object> body = rollout("retire-b30", nodes);
         body.put("batchSize", 10);
         body.put("maxUnavailable", 2);
         body.put("canary", 1);
+        body.put("spreadBy", "rack");
+        Map<String, Object> dryRun = new LinkedHashMap<>(body);
+        dryRun.put("requestId", "plan-b30");
+        dryRun.put("dryRun", true);
+        send(dryRun, "plan-b30");
+        Rollout plan = await("plan-b30", r -> r.status() == RolloutStatus.PLANNED);
+        assertThat(plan.targets().subList(0, 4)).extracting(TargetRun::nodeId).containsExactly(
+                nodes.get(0).nodeId(), nodes.get(10).nodeId(), nodes.get(20).nodeId(), nodes.get(1).nodeId());
+        assertThat(plan.plannedDisruption()).singleElement().satisfies(d -> {
+            assertThat(d.cluster()).isEqualTo(CLUSTER);
+            assertThat(d.targets()).isEqualTo(30);
+            assertThat(d.peak()).isEqualTo(2);
+        });
+
         AtomicBoolean sampling = new AtomicBoolean(true);
         AtomicInteger peak = new AtomicInteger();
         AtomicInteger samples = new AtomicInteger();
@@ -212,10 +243,13 @@ class RolloutBenchIT {
         assertThat(peak.get()).as("most unavailable at once, over %d samples", samples.get()).isLessThanOrEqualTo(2);
         assertThat(peak.get()).as("the budget was used").isEqualTo(2);
         assertThat(done.targets().stream().map(TargetRun::batch).distinct().toList()).containsExactly(1, 2, 3, 4);
-        // The plan's order is the order the nodes started in (nodes started by one step share its instant), and
-        // each node's own request arrived after its step sent it.
-        assertThat(done.targets()).extracting(TargetRun::nodeId)
-                .containsExactlyElementsOf(nodes.stream().map(SeededNode::nodeId).toList());
+        // What the dry run planned is what ran: the same nodes in the same batches and order, and the most
+        // unavailable at once it predicted is the most sampled. The plan's order is the order the nodes started in
+        // (nodes started by one step share its instant), and each node's own request arrived after its step sent it.
+        assertThat(done.targets()).extracting(TargetRun::nodeId, TargetRun::batch)
+                .containsExactlyElementsOf(plan.targets().stream().map(t -> org.assertj.core.groups.Tuple.tuple(
+                        t.nodeId(), t.batch())).toList());
+        assertThat(peak.get()).isEqualTo(plan.plannedDisruption().get(0).peak());
         assertThat(done.targets()).extracting(TargetRun::startedAt).isSorted();
         for (TargetRun t : done.targets()) {
             RequestRecord own = deployed.store().getRequest(t.requestId()).orElseThrow();
@@ -280,6 +314,37 @@ class RolloutBenchIT {
             assertThat(deployed.store().getNode(n.nodeId()).orElseThrow().state()).isEqualTo(NodeState.REGISTERED);
         }
         assertThat(unavailable("win-")).isZero();
+    }
+
+    @Test
+    void aClosedChangeCalendarHoldsEveryNodeUntilItOpensAndAnotherCalendarIsRefused() throws Exception {
+        ControlPlaneSimulator sim = deployed.bench().simulator();
+        sim.setCalendarState(CALENDAR, "CLOSED");
+        List<SeededNode> nodes = seed("cal-", 2);
+        Map<String, Object> body = rollout("retire-cal", nodes);
+        body.put("changeCalendar", CALENDAR);
+        send(body, "retire-cal");
+
+        Rollout held = await("retire-cal", r -> r.waits().stream()
+                .anyMatch(w -> w.reason() == Admission.WaitReason.CALENDAR_CLOSED));
+        assertThat(held.count(TargetRun.State.WAITING)).isEqualTo(2);
+        assertThat(unavailable("cal-")).as("nothing drained while the calendar is closed").isZero();
+
+        sim.setCalendarState(CALENDAR, "OPEN");
+        Rollout done = await("retire-cal", r -> r.status().finished());
+        assertThat(done.status()).isEqualTo(RolloutStatus.COMPLETED);
+        assertThat(done.count(TargetRun.State.SUCCEEDED)).isEqualTo(2);
+
+        // A calendar the stack was not deployed with: its role may not read it, so the rollout is refused whole.
+        List<SeededNode> others = seed("calx-", 1);
+        Map<String, Object> elsewhere = rollout("retire-calx", others);
+        elsewhere.put("changeCalendar", "someone-elses-calendar");
+        send(elsewhere, "retire-calx");
+        Rollout refused = await("retire-calx", r -> r.status().finished());
+        assertThat(refused.status()).isEqualTo(RolloutStatus.REJECTED);
+        assertThat(refused.haltReason()).contains("changeCalendar");
+        assertThat(deployed.store().getNode(others.get(0).nodeId()).orElseThrow().state())
+                .isEqualTo(NodeState.REGISTERED);
     }
 
     @Test

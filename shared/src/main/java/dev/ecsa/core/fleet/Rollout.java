@@ -11,6 +11,7 @@ import java.util.function.UnaryOperator;
  * planned) and how far it is. One item in the inventory table, written with its version as the condition.
  *
  * @param spec          the rollout message as validated (JSON)
+ * @param plannedDisruption what each batch was predicted to do to each cluster when it was planned
  * @param batch         the batch running or soaking, from 1; 0 before the first
  * @param batchEndedAt  when the current batch's last node ended (its soak counts from there), or {@code null}
  * @param waits         what held nodes back at the last step
@@ -20,7 +21,8 @@ import java.util.function.UnaryOperator;
  */
 public record Rollout(String id, long version, String spec, RolloutAction action, String requestedBy, String reason,
                       RolloutStatus status, List<TargetRun> targets, List<RolloutPlanner.Excluded> excluded,
-                      List<RolloutPlanner.Check> plannedChecks, int batch, Instant batchEndedAt,
+                      List<RolloutPlanner.Check> plannedChecks, List<RolloutPlanner.Disruption> plannedDisruption,
+                      int batch, Instant batchEndedAt,
                       List<Admission.Wait> waits, String haltReason, boolean pauseRequested, boolean cancelRequested,
                       String approvedBy, Instant createdAt, Instant updatedAt, Instant finishedAt) {
 
@@ -34,6 +36,7 @@ public record Rollout(String id, long version, String spec, RolloutAction action
         targets = List.copyOf(targets);
         excluded = excluded == null ? List.of() : List.copyOf(excluded);
         plannedChecks = plannedChecks == null ? List.of() : List.copyOf(plannedChecks);
+        plannedDisruption = plannedDisruption == null ? List.of() : List.copyOf(plannedDisruption);
         waits = waits == null ? List.of() : List.copyOf(waits);
         reason = reason == null ? "" : reason;
     }
@@ -57,15 +60,15 @@ public record Rollout(String id, long version, String spec, RolloutAction action
         RolloutStatus status = request.dryRun() ? RolloutStatus.PLANNED
                 : request.controls().approval() ? RolloutStatus.AWAITING_APPROVAL : RolloutStatus.RUNNING;
         return new Rollout(request.rolloutId(), 1, spec, request.action(), request.requestedBy(), request.reason(),
-                status, runs, plan.excluded(), plan.checks(), 0, null, List.of(), null, false, false, null, now, now,
-                request.dryRun() ? now : null);
+                status, runs, plan.excluded(), plan.checks(), plan.disruption(), 0, null, List.of(), null, false,
+                false, null, now, now, request.dryRun() ? now : null);
     }
 
     /** The record of a rollout message that broke the rules: nothing planned, the violations as its reason. */
     public static Rollout rejected(String id, String spec, RolloutAction action, String requestedBy, String why,
                                    Instant now) {
         return new Rollout(id, 1, spec, action, requestedBy == null ? "-" : requestedBy, "", RolloutStatus.REJECTED,
-                List.of(), List.of(), List.of(), 0, null, List.of(), why, false, false, null, now, now, now);
+                List.of(), List.of(), List.of(), List.of(), 0, null, List.of(), why, false, false, null, now, now, now);
     }
 
     /** How many targets are in {@code state}. */
@@ -80,22 +83,22 @@ public record Rollout(String id, long version, String spec, RolloutAction action
 
     Rollout withTargets(UnaryOperator<TargetRun> change) {
         return new Rollout(id, version, spec, action, requestedBy, reason, status, targets.stream().map(change)
-                .toList(), excluded, plannedChecks, batch, batchEndedAt, waits, haltReason, pauseRequested,
-                cancelRequested, approvedBy, createdAt, updatedAt, finishedAt);
+                .toList(), excluded, plannedChecks, plannedDisruption, batch, batchEndedAt, waits, haltReason,
+                pauseRequested, cancelRequested, approvedBy, createdAt, updatedAt, finishedAt);
     }
 
     Rollout with(RolloutStatus to, int batchNumber, Instant batchEnd, List<Admission.Wait> nowWaiting, String halt,
                  Instant finished) {
         return new Rollout(id, version, spec, action, requestedBy, reason, to, targets, excluded, plannedChecks,
-                batchNumber, batchEnd, nowWaiting, halt, pauseRequested, cancelRequested, approvedBy, createdAt,
-                updatedAt, finished);
+                plannedDisruption, batchNumber, batchEnd, nowWaiting, halt, pauseRequested, cancelRequested,
+                approvedBy, createdAt, updatedAt, finished);
     }
 
     /** The next version of this record, written at {@code now}. */
     public Rollout next(Instant now) {
         return new Rollout(id, version + 1, spec, action, requestedBy, reason, status, targets, excluded,
-                plannedChecks, batch, batchEndedAt, waits, haltReason, pauseRequested, cancelRequested, approvedBy,
-                createdAt, now, finishedAt);
+                plannedChecks, plannedDisruption, batch, batchEndedAt, waits, haltReason, pauseRequested,
+                cancelRequested, approvedBy, createdAt, now, finishedAt);
     }
 
     /** This record with an operator's control applied (pause, resume, cancel, approve). */
@@ -111,7 +114,8 @@ public record Rollout(String id, long version, String spec, RolloutAction action
             default -> throw new IllegalArgumentException("unknown control " + control);
         }
         return new Rollout(id, version, spec, action, requestedBy, reason, status, targets, excluded, plannedChecks,
-                batch, batchEndedAt, waits, haltReason, pause, cancel, approved, createdAt, updatedAt, finishedAt);
+                plannedDisruption, batch, batchEndedAt, waits, haltReason, pause, cancel, approved, createdAt,
+                updatedAt, finishedAt);
     }
 
     /** An operator's control of a running rollout. */

@@ -44,6 +44,24 @@ public final class RolloutPlanner {
         }
     }
 
+    /**
+     * A rollout's predicted disruption of one cluster, as its record keeps it ({@code ecsa plan} shows it per batch).
+     * One per cluster, not per batch, so that the record of the largest rollout still fits in one item.
+     *
+     * @param instances      the cluster's registered container instances at planning
+     * @param unavailableNow those not ACTIVE with a connected agent at planning
+     * @param allowed        what the disruption budget allows unavailable at once
+     * @param targets        the rollout's nodes in the cluster that have a container instance
+     * @param peak           the most unavailable at once during any batch if nothing else changes
+     */
+    public record Disruption(String cluster, int instances, int unavailableNow, int allowed, int targets, int peak) {
+
+        /** The most unavailable at once during a batch with {@code inBatch} of its nodes in this cluster. */
+        public int peakWith(int inBatch) {
+            return unavailableNow + Math.min(inBatch, Math.max(0, allowed - unavailableNow));
+        }
+    }
+
     /** A node named by the rollout that it will not touch, and why. */
     public record Excluded(String nodeId, String reason) {
     }
@@ -59,6 +77,18 @@ public final class RolloutPlanner {
             batches = List.copyOf(batches);
             excluded = List.copyOf(excluded);
             checks = List.copyOf(checks);
+        }
+
+        /** The predicted disruption of each cluster the rollout drains in, by cluster name. */
+        public List<Disruption> disruption() {
+            Map<String, Disruption> out = new TreeMap<>();
+            for (Batch b : batches) {
+                b.impact().forEach((cluster, i) -> out.merge(cluster, new Disruption(cluster, i.instances(),
+                        i.unavailableNow(), i.allowed(), i.inBatch(), i.peak()), (x, y) -> new Disruption(cluster,
+                        x.instances(), x.unavailableNow(), x.allowed(), x.targets() + y.targets(),
+                        Math.max(x.peak(), y.peak()))));
+            }
+            return List.copyOf(out.values());
         }
 
         /** Every node the rollout will touch, in order. */
@@ -169,7 +199,7 @@ public final class RolloutPlanner {
             int size = load.registered().size();
             int down = (int) load.registered().stream().filter(i -> !i.available()).count();
             int allowed = c.disruptionBudget().allowed(size);
-            int peak = down + Math.min(n, Math.max(0, allowed - down));
+            int peak = new Disruption(cluster, size, down, allowed, n, 0).peakWith(n);
             out.put(cluster, new ClusterImpact(size, down, allowed, n, peak));
         });
         return out;

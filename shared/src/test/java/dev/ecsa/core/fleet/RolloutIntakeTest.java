@@ -121,6 +121,7 @@ class RolloutIntakeTest {
         assertThat(events.eventsOf(NodeEvent.RolloutEvent.class)).extracting(NodeEvent.RolloutEvent::event)
                 .containsExactly("RolloutPlanned");
         assertThat(r.plannedChecks()).extracting(RolloutPlanner.Check::name).contains("budget prod", "first batch");
+        assertThat(r.plannedDisruption()).extracting(RolloutPlanner.Disruption::cluster).containsExactly("prod");
     }
 
     @Test

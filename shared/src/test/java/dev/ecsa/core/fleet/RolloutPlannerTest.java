@@ -70,6 +70,10 @@ class RolloutPlannerTest {
                 .isEqualTo(new RolloutPlanner.ClusterImpact(20, 0, 2, 5, 2));
         assertThat(plan.batches()).allSatisfy(batch -> batch.impact().values()
                 .forEach(i -> assertThat(i.peak()).isLessThanOrEqualTo(i.allowed())));
+        // The predicted disruption the record keeps: one entry per cluster, its peak the batches' highest.
+        assertThat(plan.disruption()).containsExactly(new RolloutPlanner.Disruption("a", 20, 0, 2, 20, 2),
+                new RolloutPlanner.Disruption("b", 10, 0, 2, 10, 2));
+        assertThat(plan.disruption().get(0).peakWith(1)).isEqualTo(1);
         assertThat(plan.checks()).extracting(RolloutPlanner.Check::name)
                 .contains("window", "budget a", "budget b", "first batch");
         assertThat(plan.checks()).allSatisfy(check -> assertThat(check.passes()).as(check.toString()).isTrue());
