@@ -92,6 +92,9 @@ final class RolloutCommand extends BackendCommand implements Callable<Integer> {
     /** Sends a rollout (a dry run for {@code plan}), waits for its record, prints it. */
     int start(Connections connections, String action, List<String> nodes, boolean plan) throws Exception {
         Map<String, Object> body = options.body(action.toLowerCase(Locale.ROOT), nodes);
+        if ("register".equals(body.get("nodeAction")) && !body.containsKey("registrations")) {
+            registrationsOfLocalHosts(connections.backend(), body);
+        }
         String rolloutId = id != null ? id : body.get("requestId") instanceof String s ? s
                 : (plan ? "plan-" : "rollout-") + UUID.randomUUID().toString().substring(0, 8);
         body.put("requestId", rolloutId);
@@ -127,6 +130,48 @@ final class RolloutCommand extends BackendCommand implements Callable<Integer> {
         }
         print(printer, recorded.get(), true);
         return recorded.get().status() == RolloutStatus.REJECTED ? ExitCodes.REQUEST_FAILED : ExitCodes.OK;
+    }
+
+    /**
+     * A registering rollout names its nodes; against the local mode each registration is the simulated host's
+     * (address, port, SSH user, host key), with {@code --cluster} and {@code --attribute} set on every one of them.
+     * Elsewhere the addresses come from {@code --file}.
+     */
+    static void registrationsOfLocalHosts(Backend backend, Map<String, Object> body) {
+        Object named = body.remove("nodes");
+        if (!(named instanceof List<?> nodes) || nodes.isEmpty()) {
+            throw CliException.usage("rollout register needs the nodes to register, or --file with their "
+                    + "registrations (docs/rollouts.md)");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> selector = (Map<String, Object>) body.remove("selector");
+        List<Map<String, Object>> registrations = new ArrayList<>();
+        for (Object node : nodes) {
+            Backend.LocalHost host = backend.hosts().get(String.valueOf(node));
+            if (host == null) {
+                throw CliException.usage(backend.hosts().isEmpty()
+                        ? "rollout register needs each node's address: give --file with the registrations "
+                        + "(docs/rollouts.md)"
+                        : node + " is not a host of the local mode: " + String.join(", ", backend.hosts().keySet()));
+            }
+            Map<String, Object> r = new java.util.LinkedHashMap<>();
+            r.put("nodeId", host.nodeId());
+            r.put("address", host.address());
+            r.put("port", host.port());
+            r.put("sshUser", host.sshUser());
+            r.put("hostKeyFingerprint", host.hostKeyFingerprint());
+            if (selector != null) {
+                selector.forEach((field, value) -> {
+                    if (!field.equals("cluster") && !field.equals("attributes")) {
+                        throw CliException.usage("rollout register takes --cluster and --attribute for each "
+                                + "registration; it selects no nodes from the inventory");
+                    }
+                    r.put(field, value);
+                });
+            }
+            registrations.add(r);
+        }
+        body.put("registrations", registrations);
     }
 
     private int status(Connections connections, String rolloutId) throws JsonProcessingException {

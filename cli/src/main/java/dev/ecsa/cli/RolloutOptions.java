@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
 /**
  * The rollout message's fields as options ({@code ecsa rollout start}, {@code ecsa plan}): the targets, the controls
  * and the drain's; every one maps to the field of the same meaning in docs/rollouts.md, and unset ones keep the
- * service's safe defaults. {@code --file} starts from a JSON body (registrations need one: each has an address).
+ * service's safe defaults. {@code --file} starts from a JSON body (registrations need one, each with its address,
+ * except against the local mode, whose hosts the CLI knows; there {@code --cluster} and {@code --attribute} are set
+ * on each registration).
  */
 public final class RolloutOptions {
 
@@ -23,14 +25,14 @@ public final class RolloutOptions {
             description = "A rollout message as JSON (docs/rollouts.md); options given as well override its fields.")
     Path file;
 
-    @Option(names = "--cluster", paramLabel = "CLUSTER", description = "Select the nodes of this cluster.")
+    @Option(names = "--cluster", paramLabel = "CLUSTER", description = "Select the nodes of this cluster (register: the cluster to join).")
     String cluster;
 
     @Option(names = "--state", paramLabel = "STATE", split = ",",
             description = "Select nodes in these states (REGISTERED, DRAIN_KEPT, ...).")
     List<String> states;
 
-    @Option(names = "--attribute", paramLabel = "NAME=VALUE", description = "Select nodes with this ECS attribute.")
+    @Option(names = "--attribute", paramLabel = "NAME=VALUE", description = "Select nodes with this ECS attribute (register: set it on each node).")
     Map<String, String> attributes;
 
     @Option(names = "--ecs-agent", paramLabel = "VERSION", description = "Select nodes running this ECS agent.")

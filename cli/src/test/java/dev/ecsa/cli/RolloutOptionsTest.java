@@ -46,4 +46,34 @@ class RolloutOptionsTest {
         assertThat(r.request().selector().cluster()).isEqualTo("prod");
         assertThat(r.request().controls().windows()).hasSize(1);
     }
+
+    @Test
+    void aRegisteringRolloutAgainstTheLocalModeTakesEachHostsAddressAndTheClusterAndAttributesForEach() {
+        Backend local = new Backend("local mode", true, "us-east-1", null, Map.of(), null, null, null, null, null,
+                Map.of("node-1", new Backend.LocalHost("node-1", "127.0.0.1", 2201, "ec2-user", "SHA256:" + "A".repeat(43)),
+                        "node-2", new Backend.LocalHost("node-2", "127.0.0.1", 2202, "ec2-user",
+                                "SHA256:" + "B".repeat(42) + "E")));
+        Map<String, Object> body = parse("--cluster", "edge", "--attribute", "rack=a", "--batch-size", "2")
+                .body("register", List.of("node-1", "node-2"));
+        body.put("requestId", "commission-1");
+        body.put("requestedBy", "alice");
+
+        RolloutCommand.registrationsOfLocalHosts(local, body);
+        RolloutValidator.Result r = RolloutValidator.validate(body, Set.of());
+
+        assertThat(r.violations()).isEmpty();
+        assertThat(body).doesNotContainKeys("nodes", "selector");
+        assertThat(r.request().registrations()).extracting(reg -> reg.nodeId() + "@" + reg.address() + ":"
+                + reg.port() + " " + reg.cluster() + " " + reg.attributes())
+                .containsExactly("node-1@127.0.0.1:2201 edge {rack=a}", "node-2@127.0.0.1:2202 edge {rack=a}");
+
+        Map<String, Object> unknown = parse().body("register", List.of("node-9"));
+        assertThatThrownBy(() -> RolloutCommand.registrationsOfLocalHosts(local, unknown))
+                .hasMessageContaining("node-9 is not a host of the local mode: ").hasMessageContaining("node-1");
+        Backend aws = new Backend("AWS", false, "us-east-1", null, Map.of(), null, null, null, null, null, Map.of());
+        assertThatThrownBy(() -> RolloutCommand.registrationsOfLocalHosts(aws, parse().body("register",
+                List.of("node-1")))).hasMessageContaining("--file");
+        assertThatThrownBy(() -> RolloutCommand.registrationsOfLocalHosts(local, parse("--state", "REGISTERED")
+                .body("register", List.of("node-1")))).hasMessageContaining("selects no nodes");
+    }
 }

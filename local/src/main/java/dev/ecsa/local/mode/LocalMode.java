@@ -58,6 +58,7 @@ public final class LocalMode implements AutoCloseable {
     private final Resources resources = new Resources();
     private final Bench bench;
     private final DynamoDbNodeStore store;
+    private final dev.ecsa.store.DynamoDbRolloutStore rollouts;
     private final StackOnBench stack;
     private final ScheduledExecutorService scheduler;
     private final TaskSeeder seeder;
@@ -78,6 +79,7 @@ public final class LocalMode implements AutoCloseable {
                             FunctionEnvironment.DRAIN_POLL_SECONDS, Long.toString(settings.drainPoll().toSeconds())))));
             bench = deployed.bench();
             store = deployed.store();
+            rollouts = deployed.rollouts();
             stack = deployed.stack();
 
             scheduler = Executors.newScheduledThreadPool(2, runnable -> {
@@ -160,6 +162,11 @@ public final class LocalMode implements AutoCloseable {
     /** The inventory, read as the CLI reads it. */
     public DynamoDbNodeStore store() {
         return store;
+    }
+
+    /** The rollouts' records, read as the CLI reads them. */
+    public dev.ecsa.store.DynamoDbRolloutStore rollouts() {
+        return rollouts;
     }
 
     /** The deployed stack on the bench: its functions, their logs, IAM's decisions. */
