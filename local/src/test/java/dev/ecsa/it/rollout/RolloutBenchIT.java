@@ -374,6 +374,32 @@ class RolloutBenchIT {
     }
 
     @Test
+    void aCancelWithNodesInFlightLetsThemFinishAndStartsNoOther() throws Exception {
+        List<SeededNode> nodes = seed("mid-", 6);
+        Map<String, Object> body = rollout("retire-mid", nodes);
+        body.put("canary", 0);
+        body.put("batchSize", 6);
+        body.put("maxUnavailable", 2);
+        send(body, "retire-mid");
+        await("retire-mid", r -> r.count(TargetRun.State.IN_FLIGHT) > 0);
+        control("retire-mid", "cancel");
+
+        Rollout cancelled = await("retire-mid", r -> r.status().finished());
+
+        assertThat(cancelled.status()).isEqualTo(RolloutStatus.CANCELLED);
+        long finished = cancelled.count(TargetRun.State.SUCCEEDED);
+        assertThat(finished).as("the nodes in flight finished their own requests").isBetween(1L, 5L);
+        assertThat(cancelled.count(TargetRun.State.NOT_STARTED)).isEqualTo(6 - finished);
+        for (TargetRun t : cancelled.targets()) {
+            NodeState state = deployed.store().getNode(t.nodeId()).orElseThrow().state();
+            assertThat(state).as(t.nodeId()).isEqualTo(t.state() == TargetRun.State.SUCCEEDED
+                    ? NodeState.DEREGISTERED : NodeState.REGISTERED);
+        }
+        assertThat(deployed.bench().simulator().allContainerInstances()).filteredOn(ci -> nodeOf(ci).startsWith("mid-"))
+                .as("nothing left DRAINING").noneMatch(ci -> ci.status().equals("DRAINING"));
+    }
+
+    @Test
     void pauseHoldsTheRestAndResumeFinishesIt() throws Exception {
         List<SeededNode> nodes = seed("pause-", 4);
         Map<String, Object> body = rollout("retire-pause", nodes);

@@ -16,8 +16,14 @@ import java.util.function.Supplier;
 /**
  * One step of a rollout, as its workflow takes it every poll: read how its nodes' requests ended, apply the error
  * budget and the operator's controls, and start what the batch, the budgets and the windows allow now. Pure: the
- * caller reads the record and AWS, sends the node requests this step names, and writes the record back (conditional
- * on its version, so two steps never both start a node).
+ * caller reads the record and AWS, writes the record back (conditional on its version, so two steps never both start
+ * a node), and then sends the node requests this step names.
+ *
+ * <p>A node is recorded IN_FLIGHT before its request is sent, so a rollout never loses track of a request it sent
+ * (a cancel that raced the step would otherwise end the rollout with that node NOT_STARTED while its request runs).
+ * A step that died between the write and the send leaves an in-flight node whose request was never recorded: every
+ * step names such nodes again for sending (the same request id: the FIFO queue drops a copy within five minutes and
+ * the node intake answers a later one as a replay), and after {@link #UNRECORDED_LIMIT} the node counts as failed.
  *
  * <p>Batches run in order: a batch's nodes start as admission allows; when all of them have ended, the rollout soaks
  * for the controls' soak time, then the next batch begins. Over the error budget, or cancelled, no node starts any
@@ -31,6 +37,12 @@ public final class RolloutEngine {
     public static final Duration POLL = Duration.ofSeconds(15);
     /** The longest single wait (a closed window or a long soak is waited for in steps, so a cancel is seen). */
     public static final Duration MAX_WAIT = Duration.ofMinutes(5);
+    /**
+     * How long an in-flight node's request may stay unrecorded by the node intake before the node counts as failed
+     * (the message behind others of its node, or retried by the queue, is recorded well within it; one that went to
+     * the dead-letter queue never is).
+     */
+    public static final Duration UNRECORDED_LIMIT = Duration.ofHours(1);
 
     private RolloutEngine() {
     }
@@ -57,6 +69,8 @@ public final class RolloutEngine {
      * The step's result.
      *
      * @param start  the targets to send node requests for now (already IN_FLIGHT in {@code rollout})
+     * @param start  the node requests to send, after the record is written: the nodes this step started, and the
+     *               in-flight ones whose requests the node intake has not recorded yet (sent again)
      * @param wakeIn when to step again; {@code null} when the rollout has ended or waits for an approval
      */
     public record Advance(Rollout rollout, List<TargetRun> start, List<Event> events, Duration wakeIn) {
@@ -88,7 +102,18 @@ public final class RolloutEngine {
             events.add(new Event("RolloutStarted", r.targets().size() + " node(s) in " + r.batches() + " batch(es)"));
         }
 
-        r = collect(r, in);
+        Collected collected = collect(r, in);
+        Advance a = decide(collected.rollout(), in, events);
+        if (collected.unrecorded().isEmpty()) {
+            return a;
+        }
+        List<TargetRun> send = new ArrayList<>(collected.unrecorded());
+        send.addAll(a.start());
+        return new Advance(a.rollout(), send, a.events(), a.wakeIn());
+    }
+
+    /** The step after the requests' outcomes are read: budgets, controls, the batches. */
+    private static Advance decide(Rollout r, Inputs in, List<Event> events) {
         int failed = (int) r.count(TargetRun.State.FAILED);
         long inFlight = r.count(TargetRun.State.IN_FLIGHT);
         RolloutStatus status = r.status();
@@ -176,14 +201,31 @@ public final class RolloutEngine {
                 wake);
     }
 
-    /** Ends the in-flight targets whose requests have an outcome. */
-    private static Rollout collect(Rollout r, Inputs in) {
-        return r.withTargets(t -> {
+    /** The rollout with its in-flight targets' outcomes read, and the in-flight ones not yet recorded. */
+    private record Collected(Rollout rollout, List<TargetRun> unrecorded) {
+    }
+
+    /**
+     * Ends the in-flight targets whose requests have an outcome, and those whose requests were never recorded within
+     * {@link #UNRECORDED_LIMIT}; lists the other unrecorded ones.
+     */
+    private static Collected collect(Rollout r, Inputs in) {
+        List<TargetRun> unrecorded = new ArrayList<>();
+        Rollout read = r.withTargets(t -> {
             if (t.state() != TargetRun.State.IN_FLIGHT) {
                 return t;
             }
             Optional<RequestRecord> rec = in.requests().apply(t.requestId());
-            if (rec.isEmpty() || !rec.get().completed() || rec.get().outcome() == null) {
+            if (rec.isEmpty()) {
+                if (t.startedAt() != null && !in.now().isBefore(t.startedAt().plus(UNRECORDED_LIMIT))) {
+                    return t.ended(TargetRun.State.FAILED, null, "its request " + t.requestId() + " was sent but "
+                            + "never recorded by the node intake within " + UNRECORDED_LIMIT.toMinutes()
+                            + " minutes: look for it in the dead-letter queue", in.now());
+                }
+                unrecorded.add(t);
+                return t;
+            }
+            if (!rec.get().completed() || rec.get().outcome() == null) {
                 return t;
             }
             RequestRecord done = rec.get();
@@ -192,6 +234,7 @@ public final class RolloutEngine {
             return t.ended(ok ? TargetRun.State.SUCCEEDED : TargetRun.State.FAILED, done.outcome().name(), why,
                     done.finishedAt() != null ? done.finishedAt() : in.now());
         });
+        return new Collected(read, unrecorded);
     }
 
     private static Advance end(Rollout r, RolloutStatus to, String halt, Instant now, List<Event> events) {

@@ -11,6 +11,7 @@ import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.validation.Violation;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -92,8 +93,8 @@ public final class RolloutIntake {
         if (existing.isPresent()) {
             return replay(existing.get(), spec, body, messageId);
         }
-        RolloutTargets.Resolved resolved = RolloutTargets.resolve(request, nodes::getNode, this::inventory,
-                defaultCluster);
+        RolloutTargets.Resolved resolved = RolloutTargets.resolve(request, nodes::getNode,
+                () -> inventory(request.selector()), defaultCluster);
         Map<String, ClusterLoad> loads = new LinkedHashMap<>();
         if (request.action().drains()) {
             // The plan's capacity check drains the first batch: the tasks of its nodes are the ones read.
@@ -199,9 +200,12 @@ public final class RolloutIntake {
                 + " kept changing while the control was applied");
     }
 
-    private List<NodeRecord> inventory() {
+    /** The nodes a selector may match: those in the states it names (one index query each), or in any state. */
+    private List<NodeRecord> inventory(TargetSelector selector) {
         List<NodeRecord> all = new ArrayList<>();
-        for (NodeState state : NodeState.values()) {
+        Set<NodeState> states = selector == null || selector.states().isEmpty()
+                ? EnumSet.allOf(NodeState.class) : selector.states();
+        for (NodeState state : states) {
             all.addAll(nodes.listNodesByState(state));
         }
         return all;

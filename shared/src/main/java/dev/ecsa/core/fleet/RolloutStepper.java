@@ -20,10 +20,11 @@ import java.util.function.Function;
  * the step starts onto the node-request queue, writes the record back, publishes the step's events, and tells the
  * workflow when to come back.
  *
- * <p>Requests are sent before the record is written: a step that dies in between leaves the nodes WAITING in the
- * record, and a later step sends the same request ids again, which the node intake answers as replays (within five
- * minutes the FIFO queue drops the copy). A write that loses the race with an operator's control fails the step as
- * retryable; the workflow's Retry steps again from a fresh read.
+ * <p>The record is written before the requests are sent, so what was sent is always recorded IN_FLIGHT: a write
+ * that loses the race with an operator's control (a cancel, say) sends nothing and fails the step as retryable, and
+ * the workflow's Retry steps again from a fresh read. A step that dies after the write and before a send leaves an
+ * in-flight node without a request; the next step sends it (the same request id: the FIFO queue drops a copy
+ * within five minutes, and the node intake answers a later one as a replay).
  */
 public final class RolloutStepper {
 
@@ -113,13 +114,13 @@ public final class RolloutStepper {
         RolloutControls controls = request.controls();
         RolloutEngine.Advance a = RolloutEngine.advance(r, new RolloutEngine.Inputs(controls, nodes::getRequest,
                 ecs::load, () -> calendars.state(controls.changeCalendar()), clock.instant()));
-        for (TargetRun t : a.start()) {
-            queue.send(RolloutNodeRequests.of(request, t));
-        }
         Rollout next = a.rollout().next(clock.instant());
         if (!rollouts.replace(next)) {
             throw new RetryableException(Reason.CONFLICT, "rollout " + r.id() + " changed during the step (an"
                     + " operator's control); stepping again");
+        }
+        for (TargetRun t : a.start()) {
+            queue.send(RolloutNodeRequests.of(request, t));
         }
         for (RolloutEngine.Event e : a.events()) {
             events.publish(new NodeEvent.RolloutEvent(r.id(), e.type(), next.status().name(), e.detail()));

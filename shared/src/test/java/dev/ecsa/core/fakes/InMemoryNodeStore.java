@@ -39,6 +39,7 @@ public final class InMemoryNodeStore implements ReconcileStore {
     private final Map<String, NodeRecord> nodes = new HashMap<>();
     private final Map<String, RequestRecord> requests = new HashMap<>();
     private final List<ReconcileRun> runs = new ArrayList<>();
+    private final List<NodeState> stateQueries = new ArrayList<>();
     private RepairPause pause;
     private int writes;
     private RuntimeException requestWriteRefusal;
@@ -182,6 +183,7 @@ public final class InMemoryNodeStore implements ReconcileStore {
 
     @Override
     public synchronized List<NodeRecord> listNodesByState(NodeState state) {
+        stateQueries.add(state);
         List<NodeRecord> out = new ArrayList<>();
         for (NodeRecord n : nodes.values()) {
             if (n.state() == state) {
@@ -189,6 +191,16 @@ public final class InMemoryNodeStore implements ReconcileStore {
             }
         }
         return out;
+    }
+
+    /** The states {@link #listNodesByState} was asked for, in order (what the state index would be queried for). */
+    public synchronized List<NodeState> stateQueries() {
+        return List.copyOf(stateQueries);
+    }
+
+    /** Forgets the queries so far. */
+    public synchronized void clearStateQueries() {
+        stateQueries.clear();
     }
 
     /** Replaces a run of the same id and start, else adds it (the DynamoDB item key is start time + id). */

@@ -109,6 +109,27 @@ class RolloutIntakeTest {
     }
 
     @Test
+    void aSelectorReadsOnlyTheStatesItNamesAndWithoutStatesEveryState() {
+        registered("n-1");
+        registered("n-2");
+        Map<String, Object> body = deregister("sel-1");
+        body.remove("nodes");
+        body.put("selector", Map.of("states", List.of("REGISTERED"), "cluster", "prod"));
+
+        Rollout r = intake.accept(body, json(body), "m-sel-1");
+
+        assertThat(r.targets()).extracting(TargetRun::nodeId).containsExactlyInAnyOrder("n-1", "n-2");
+        assertThat(nodes.stateQueries()).containsExactly(NodeState.REGISTERED);
+
+        nodes.clearStateQueries();
+        Map<String, Object> any = deregister("sel-2");
+        any.remove("nodes");
+        any.put("selector", Map.of("cluster", "prod"));
+        intake.accept(any, json(any), "m-sel-2");
+        assertThat(nodes.stateQueries()).containsExactlyInAnyOrder(NodeState.values());
+    }
+
+    @Test
     void aDryRunIsPlannedAndNothingStarts() {
         registered("n-1");
         Map<String, Object> body = deregister("look-1", "n-1");
@@ -247,5 +268,84 @@ class RolloutIntakeTest {
 
         assertThatThrownBy(() -> loser.step("retire-4")).isInstanceOf(RetryableException.class)
                 .hasMessageContaining("changed during the step");
+        assertThat(sent).as("a step whose record was not written sends nothing").isEmpty();
+    }
+
+    @Test
+    void aCancelThatRacesTheStepEndsTheRolloutWithNothingSentBehindItsBack() {
+        registered("n-1");
+        registered("n-2");
+        Map<String, Object> body = deregister("retire-race", "n-1", "n-2");
+        body.put("canary", 0);
+        body.put("batchSize", 2);
+        body.put("maxUnavailable", 2);
+        intake.accept(body, json(body), "m-20");
+        // The operator's cancel lands while the step is deciding (between its read and its write).
+        Map<String, Object> cancel = Map.of("action", "rollout-control", "rolloutId", "retire-race", "control",
+                "cancel", "requestedBy", "carol");
+        RolloutStore racing = new RolloutStore() {
+            private boolean raced;
+
+            @Override
+            public boolean create(Rollout rollout) {
+                return rollouts.create(rollout);
+            }
+
+            @Override
+            public java.util.Optional<Rollout> get(String id) {
+                return rollouts.get(id);
+            }
+
+            @Override
+            public boolean replace(Rollout rollout) {
+                if (!raced) {
+                    raced = true;
+                    intake.accept(cancel, json(new LinkedHashMap<>(cancel)), "m-21");
+                }
+                return rollouts.replace(rollout);
+            }
+
+            @Override
+            public List<Rollout> recent(int limit) {
+                return rollouts.recent(limit);
+            }
+        };
+        RolloutStepper step = new RolloutStepper(racing, nodes, ecs, name -> calendar, sent::add, events, clock,
+                Set.of(), RolloutIntakeTest::decode, null, workflow, RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
+
+        assertThatThrownBy(() -> step.step("retire-race")).isInstanceOf(RetryableException.class);
+        RolloutStepper.Next retried = step.step("retire-race");
+
+        assertThat(retried.status()).isEqualTo("CANCELLED");
+        assertThat(sent).as("no node's request went out unrecorded").isEmpty();
+        assertThat(rollouts.get("retire-race").orElseThrow().count(TargetRun.State.NOT_STARTED)).isEqualTo(2);
+    }
+
+    @Test
+    void aRequestLostBetweenTheWriteAndTheSendIsSentAgainAndOneNeverRecordedFailsInTheEnd() {
+        registered("n-1");
+        Map<String, Object> body = deregister("retire-lost", "n-1");
+        intake.accept(body, json(body), "m-22");
+        RolloutStepper crashing = new RolloutStepper(rollouts, nodes, ecs, name -> calendar, request -> {
+            throw new IllegalStateException("the environment died before SendMessage");
+        }, events, clock, Set.of(), RolloutIntakeTest::decode, null, workflow,
+                RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
+
+        assertThatThrownBy(() -> crashing.step("retire-lost")).isInstanceOf(IllegalStateException.class);
+        assertThat(rollouts.get("retire-lost").orElseThrow().count(TargetRun.State.IN_FLIGHT)).isEqualTo(1);
+
+        stepper.step("retire-lost");
+        assertThat(sent).extracting(NodeRequest::requestId).as("sent again under its own id")
+                .containsExactly("retire-lost-1");
+        stepper.step("retire-lost");
+        assertThat(sent).as("again while the intake has not recorded it (the queue drops copies)").hasSize(2);
+
+        clock.advance(RolloutEngine.UNRECORDED_LIMIT);
+        RolloutStepper.Next end = stepper.step("retire-lost");
+        assertThat(end.status()).isEqualTo("HALTED");
+        TargetRun lost = rollouts.get("retire-lost").orElseThrow().targets().get(0);
+        assertThat(lost.state()).isEqualTo(TargetRun.State.FAILED);
+        assertThat(lost.detail()).contains("never recorded", "dead-letter queue");
+        assertThat(sent).as("not sent once it counts as failed").hasSize(2);
     }
 }
