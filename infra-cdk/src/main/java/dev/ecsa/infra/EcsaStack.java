@@ -449,6 +449,9 @@ public final class EcsaStack extends Stack {
 
         drain.addToRolePolicy(deregisterManaged);
         drain.addToRolePolicy(deregisterContainerInstances);
+        // A resumed registration deregisters what an earlier delivery's activation registered and the host does not
+        // use (an agent that registered with SSM and was cut off before it wrote its registration down).
+        nodeRequest.addToRolePolicy(deregisterManaged);
         drain.addToRolePolicy(PolicyStatement.Builder.create()
                 // ListTasks with a containerInstance is authorized on the container instance.
                 .sid("DrainTheContainerInstance")

@@ -50,6 +50,8 @@ class StackIamTest {
                 "ssm:DescribeInstanceInformation", "iam:PassRole", "ecs:ListContainerInstances",
                 "ecs:DescribeContainerInstances", "secretsmanager:GetSecretValue", "states:StartExecution",
                 "states:DescribeExecution",
+                // A resumed registration deregisters the managed instances its earlier deliveries left unused.
+                "ssm:DeregisterManagedInstance",
                 // A rollout selects nodes by state, and plans its first batch with its nodes' tasks.
                 "dynamodb:Query", "ecs:ListTasks", "ecs:DescribeTasks",
                 // The event source mapping polls the queue with the function's role (Lambda SQS docs).
