@@ -44,8 +44,7 @@ class CliAgainstLocalModeIT {
     @BeforeAll
     static void start() {
         state = dir.resolve("local.json");
-        mode = LocalMode.start(LocalModeSettings.defaults(DynaliteServer.locateRepoRoot()).withHosts(2)
-                .withStateFile(state));
+        mode = CliRun.localMode(state, 2);
     }
 
     @AfterAll

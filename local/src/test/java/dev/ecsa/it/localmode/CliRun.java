@@ -12,6 +12,12 @@ import java.util.Map;
 /** One in-process run of the CLI: its exit code, stdout and stderr. */
 record CliRun(int exitCode, String out, String err) {
 
+    /** A local mode of {@code hosts} simulated hosts writing its state file at {@code stateFile}, for the CLI. */
+    static dev.ecsa.local.mode.LocalMode localMode(Path stateFile, int hosts) {
+        return dev.ecsa.local.mode.LocalMode.start(dev.ecsa.local.mode.LocalModeSettings.defaults(
+                dev.ecsa.local.dynamo.DynaliteServer.locateRepoRoot()).withHosts(hosts).withStateFile(stateFile));
+    }
+
     /** Runs {@code ecsa args... --state-file stateFile} with an empty environment. */
     static CliRun ecsa(Path stateFile, String... args) {
         List<String> all = new ArrayList<>(List.of(args));

@@ -9,10 +9,8 @@ import dev.ecsa.core.fleet.RolloutStatus;
 import dev.ecsa.core.fleet.TargetRun;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.state.NodeState;
-import dev.ecsa.local.dynamo.DynaliteServer;
 import dev.ecsa.local.hosts.AgentPackageRepository;
 import dev.ecsa.local.mode.LocalMode;
-import dev.ecsa.local.mode.LocalModeSettings;
 import dev.ecsa.local.sim.ContainerInstanceView;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,8 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,25 +39,8 @@ class FleetWalkthroughIT {
     private static final int HOSTS = 12;
     private static final Duration ROLLOUT_DEADLINE = Duration.ofMinutes(4);
 
-    @TempDir
-    static Path dir;
-    static LocalMode mode;
-    static Path state;
-
-    @BeforeAll
-    static void start() {
-        state = dir.resolve("local.json");
-        mode = LocalMode.start(LocalModeSettings.defaults(DynaliteServer.locateRepoRoot()).withHosts(HOSTS)
-                .withStateFile(state));
-        mode.stack().shortenWaits(Duration.ofMillis(500));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (mode != null) {
-            mode.close();
-        }
-    }
+    private static LocalMode mode;
+    private static Path state;
 
     private static String[] nodes(int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(i -> "node-" + i).toArray(String[]::new);
@@ -103,7 +82,16 @@ class FleetWalkthroughIT {
     }
 
     @Test
-    void commissionUpgradeAndRetireTenNodesSafely() throws Exception {
+    void commissionUpgradeAndRetireTenNodesSafely(@TempDir Path dir) throws Exception {
+        state = dir.resolve("local.json");
+        try (LocalMode started = CliRun.localMode(state, HOSTS)) {
+            mode = started;
+            mode.stack().shortenWaits(Duration.ofMillis(500));
+            walkthrough();
+        }
+    }
+
+    private static void walkthrough() throws Exception {
         // 1. Commission the twelve hosts: a registering rollout, a canary and then six at a time.
         CliRun commission = ecsa(state, args(new String[] {"rollout", "start", "register"}, nodes(1, HOSTS),
                 "--batch-size", "6", "--soak", "0s", "--id", "commission-site"));

@@ -88,6 +88,48 @@ class RolloutIntakeTest {
         return m;
     }
 
+    /** n-1 and n-2 registered, and a rollout {@code id} deregistering both at once (no canary, a budget of 2). */
+    private Map<String, Object> bothAtOnce(String id) {
+        registered("n-1");
+        registered("n-2");
+        Map<String, Object> body = deregister(id, "n-1", "n-2");
+        body.put("canary", 0);
+        body.put("batchSize", 2);
+        body.put("maxUnavailable", 2);
+        return body;
+    }
+
+    /** The test's rollout store, with {@code replace} as given (a write that races an operator's control). */
+    private RolloutStore racing(java.util.function.Predicate<Rollout> replace) {
+        return new RolloutStore() {
+            @Override
+            public boolean create(Rollout rollout) {
+                return rollouts.create(rollout);
+            }
+
+            @Override
+            public java.util.Optional<Rollout> get(String id) {
+                return rollouts.get(id);
+            }
+
+            @Override
+            public boolean replace(Rollout rollout) {
+                return replace.test(rollout);
+            }
+
+            @Override
+            public List<Rollout> recent(int limit) {
+                return rollouts.recent(limit);
+            }
+        };
+    }
+
+    /** A stepper like the test's own, on {@code store}. */
+    private RolloutStepper steppingOn(RolloutStore store) {
+        return new RolloutStepper(store, nodes, ecs, name -> calendar, sent::add, events, clock, Set.of(),
+                RolloutIntakeTest::decode, null, workflow, RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
+    }
+
     @Test
     void aRolloutIsPlannedRecordedAndItsWorkflowStartedOnce() {
         registered("n-1");
@@ -168,12 +210,7 @@ class RolloutIntakeTest {
 
     @Test
     void theStepSendsEachNodesRequestAndRecordsItsOutcome() {
-        registered("n-1");
-        registered("n-2");
-        Map<String, Object> body = deregister("retire-2", "n-1", "n-2");
-        body.put("canary", 0);
-        body.put("batchSize", 2);
-        body.put("maxUnavailable", 2);
+        Map<String, Object> body = bothAtOnce("retire-2");
         body.put("drainTimeoutSeconds", 300);
         intake.accept(body, json(body), "m-6");
 
@@ -242,29 +279,7 @@ class RolloutIntakeTest {
         registered("n-1");
         Map<String, Object> body = deregister("retire-4", "n-1");
         intake.accept(body, json(body), "m-10");
-        RolloutStore racing = new RolloutStore() {
-            @Override
-            public boolean create(Rollout rollout) {
-                return rollouts.create(rollout);
-            }
-
-            @Override
-            public java.util.Optional<Rollout> get(String id) {
-                return rollouts.get(id);
-            }
-
-            @Override
-            public boolean replace(Rollout rollout) {
-                return false;
-            }
-
-            @Override
-            public List<Rollout> recent(int limit) {
-                return rollouts.recent(limit);
-            }
-        };
-        RolloutStepper loser = new RolloutStepper(racing, nodes, ecs, name -> calendar, sent::add, events, clock,
-                Set.of(), RolloutIntakeTest::decode, null, workflow, RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
+        RolloutStepper loser = steppingOn(racing(rollout -> false));
 
         assertThatThrownBy(() -> loser.step("retire-4")).isInstanceOf(RetryableException.class)
                 .hasMessageContaining("changed during the step");
@@ -273,45 +288,18 @@ class RolloutIntakeTest {
 
     @Test
     void aCancelThatRacesTheStepEndsTheRolloutWithNothingSentBehindItsBack() {
-        registered("n-1");
-        registered("n-2");
-        Map<String, Object> body = deregister("retire-race", "n-1", "n-2");
-        body.put("canary", 0);
-        body.put("batchSize", 2);
-        body.put("maxUnavailable", 2);
+        Map<String, Object> body = bothAtOnce("retire-race");
         intake.accept(body, json(body), "m-20");
         // The operator's cancel lands while the step is deciding (between its read and its write).
         Map<String, Object> cancel = Map.of("action", "rollout-control", "rolloutId", "retire-race", "control",
                 "cancel", "requestedBy", "carol");
-        RolloutStore racing = new RolloutStore() {
-            private boolean raced;
-
-            @Override
-            public boolean create(Rollout rollout) {
-                return rollouts.create(rollout);
+        java.util.concurrent.atomic.AtomicBoolean raced = new java.util.concurrent.atomic.AtomicBoolean();
+        RolloutStepper step = steppingOn(racing(rollout -> {
+            if (!raced.getAndSet(true)) {
+                intake.accept(cancel, json(new LinkedHashMap<>(cancel)), "m-21");
             }
-
-            @Override
-            public java.util.Optional<Rollout> get(String id) {
-                return rollouts.get(id);
-            }
-
-            @Override
-            public boolean replace(Rollout rollout) {
-                if (!raced) {
-                    raced = true;
-                    intake.accept(cancel, json(new LinkedHashMap<>(cancel)), "m-21");
-                }
-                return rollouts.replace(rollout);
-            }
-
-            @Override
-            public List<Rollout> recent(int limit) {
-                return rollouts.recent(limit);
-            }
-        };
-        RolloutStepper step = new RolloutStepper(racing, nodes, ecs, name -> calendar, sent::add, events, clock,
-                Set.of(), RolloutIntakeTest::decode, null, workflow, RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
+            return rollouts.replace(rollout);
+        }));
 
         assertThatThrownBy(() -> step.step("retire-race")).isInstanceOf(RetryableException.class);
         RolloutStepper.Next retried = step.step("retire-race");
