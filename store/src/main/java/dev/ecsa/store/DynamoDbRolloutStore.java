@@ -3,6 +3,7 @@ package dev.ecsa.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.fleet.Rollout;
 import dev.ecsa.core.fleet.RolloutStore;
 import java.util.ArrayList;
@@ -15,7 +16,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import software.amazon.awssdk.services.dynamodb.model.BatchGetItemResponse;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
+import software.amazon.awssdk.services.dynamodb.model.KeysAndAttributes;
 import software.amazon.awssdk.services.dynamodb.model.QueryRequest;
 import software.amazon.awssdk.services.dynamodb.model.QueryResponse;
 
@@ -33,6 +36,9 @@ public final class DynamoDbRolloutStore implements RolloutStore {
     static final String LIST_PK = "ROLLOUTS";
     private static final String BODY = "body";
     private static final String VERSION = "version";
+    /** BatchGetItem's most keys per call. */
+    private static final int BATCH_KEYS = 100;
+    private static final int BATCH_ATTEMPTS = 5;
 
     private final DynamoDbClient dynamo;
     private final String table;
@@ -88,7 +94,10 @@ public final class DynamoDbRolloutStore implements RolloutStore {
         }
     }
 
-    /** {@inheritDoc} One Query on the listing partition, newest first, then a GetItem per rollout. */
+    /**
+     * {@inheritDoc} One Query on the listing partition, newest first, then one consistent BatchGetItem per 100 of
+     * them (again for keys DynamoDB leaves unprocessed, at most {@value #BATCH_ATTEMPTS} times).
+     */
     @Override
     public List<Rollout> recent(int limit) {
         QueryResponse page = call("Query", () -> dynamo.query(QueryRequest.builder().tableName(table)
@@ -96,9 +105,22 @@ public final class DynamoDbRolloutStore implements RolloutStore {
                 .expressionAttributeNames(Map.of("#pk", Items.PK))
                 .expressionAttributeValues(Map.of(":pk", Items.s(LIST_PK)))
                 .scanIndexForward(false).limit(Math.max(1, limit)).build()));
+        List<Map<String, AttributeValue>> keys = page.items().stream().map(e -> key(e.get("rolloutId").s())).toList();
         List<Rollout> out = new ArrayList<>();
-        for (Map<String, AttributeValue> entry : page.items()) {
-            get(entry.get("rolloutId").s()).ifPresent(out::add);
+        for (int from = 0; from < keys.size(); from += BATCH_KEYS) {
+            Map<String, KeysAndAttributes> pending = Map.of(table, KeysAndAttributes.builder().consistentRead(true)
+                    .keys(keys.subList(from, Math.min(keys.size(), from + BATCH_KEYS))).build());
+            for (int attempt = 1; !pending.isEmpty(); attempt++) {
+                if (attempt > BATCH_ATTEMPTS) {
+                    throw new RetryableException(Reason.THROTTLED, "DynamoDB BatchGetItem on table '" + table
+                            + "' left rollouts unread " + BATCH_ATTEMPTS + " times");
+                }
+                Map<String, KeysAndAttributes> request = pending;
+                BatchGetItemResponse answer = call("BatchGetItem", () -> dynamo.batchGetItem(b -> b
+                        .requestItems(request)));
+                answer.responses().getOrDefault(table, List.of()).forEach(item -> out.add(read(item)));
+                pending = answer.unprocessedKeys();
+            }
         }
         out.sort(Comparator.comparing(Rollout::createdAt).reversed());
         return out;

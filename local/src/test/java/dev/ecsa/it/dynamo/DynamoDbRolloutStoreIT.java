@@ -117,5 +117,7 @@ class DynamoDbRolloutStoreIT {
         store.create(rollout("mid", 1, T.plusSeconds(30)));
 
         assertThat(store.recent(2)).extracting(Rollout::id).containsExactly("new", "mid");
+        // Whole records, read in one batch, as get reads them one by one.
+        assertThat(store.recent(2)).containsExactly(store.get("new").orElseThrow(), store.get("mid").orElseThrow());
     }
 }
