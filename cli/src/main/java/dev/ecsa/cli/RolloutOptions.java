@@ -25,14 +25,16 @@ public final class RolloutOptions {
             description = "A rollout message as JSON (docs/rollouts.md); options given as well override its fields.")
     Path file;
 
-    @Option(names = "--cluster", paramLabel = "CLUSTER", description = "Select the nodes of this cluster (register: the cluster to join).")
+    @Option(names = "--cluster", paramLabel = "CLUSTER",
+            description = "Select the nodes of this cluster (register: the cluster to join).")
     String cluster;
 
     @Option(names = "--state", paramLabel = "STATE", split = ",",
             description = "Select nodes in these states (REGISTERED, DRAIN_KEPT, ...).")
     List<String> states;
 
-    @Option(names = "--attribute", paramLabel = "NAME=VALUE", description = "Select nodes with this ECS attribute (register: set it on each node).")
+    @Option(names = "--attribute", paramLabel = "NAME=VALUE",
+            description = "Select nodes with this ECS attribute (register: set it on each node).")
     Map<String, String> attributes;
 
     @Option(names = "--ecs-agent", paramLabel = "VERSION", description = "Select nodes running this ECS agent.")

@@ -8,7 +8,8 @@ import software.amazon.awssdk.services.sfn.SfnClient;
 
 /**
  * {@link RolloutWorkflow} on Step Functions: StartExecution named after the rollout (a continuation
- * {@code <rolloutId>-g<generation>}), with {@code {"rolloutId", "steps": 0, "generation"}} as input. Idempotent by the name: Step Functions answers the same name and input of a running execution with success,
+ * {@code <rolloutId>-g<generation>}), with {@code {"rolloutId", "steps": 0, "generation"}} as input. Idempotent by
+ * the name: Step Functions answers the same name and input of a running execution with success,
  * and ExecutionAlreadyExists once it has ended; either way the rollout's workflow exists (the input is the same by
  * construction, so there is nothing to compare).
  */

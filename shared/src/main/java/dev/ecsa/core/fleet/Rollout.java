@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
  * planned) and how far it is. One item in the inventory table, written with its version as the condition.
  *
  * @param spec          the rollout message as validated (JSON)
- * @param plannedDisruption what each batch was predicted to do to each cluster when it was planned
+ * @param plannedDisruption what the plan predicted for each cluster the rollout drains in
  * @param batch         the batch running or soaking, from 1; 0 before the first
  * @param batchEndedAt  when the current batch's last node ended (its soak counts from there), or {@code null}
  * @param waits         what held nodes back at the last step
@@ -68,7 +68,8 @@ public record Rollout(String id, long version, String spec, RolloutAction action
     public static Rollout rejected(String id, String spec, RolloutAction action, String requestedBy, String why,
                                    Instant now) {
         return new Rollout(id, 1, spec, action, requestedBy == null ? "-" : requestedBy, "", RolloutStatus.REJECTED,
-                List.of(), List.of(), List.of(), List.of(), 0, null, List.of(), why, false, false, null, now, now, now);
+                List.of(), List.of(), List.of(), List.of(), 0, null, List.of(), why, false, false, null, now, now,
+                now);
     }
 
     /** How many targets are in {@code state}. */

@@ -68,7 +68,6 @@ public final class RolloutEngine {
     /**
      * The step's result.
      *
-     * @param start  the targets to send node requests for now (already IN_FLIGHT in {@code rollout})
      * @param start  the node requests to send, after the record is written: the nodes this step started, and the
      *               in-flight ones whose requests the node intake has not recorded yet (sent again)
      * @param wakeIn when to step again; {@code null} when the rollout has ended or waits for an approval

@@ -84,7 +84,8 @@ public final class RolloutIntake {
         }
         RolloutValidator.Result v = RolloutValidator.validate(body, managedClusters, calendarNames);
         Object rawId = body.get("requestId");
-        String id = rawId instanceof String s && RolloutValidator.ROLLOUT_ID.matcher(s).matches() ? s : "sqs-" + messageId;
+        String id = rawId instanceof String s && RolloutValidator.ROLLOUT_ID.matcher(s).matches() ? s
+                : "sqs-" + messageId;
         if (!v.isValid()) {
             return reject(id, spec, body, sentence(v.violations()));
         }

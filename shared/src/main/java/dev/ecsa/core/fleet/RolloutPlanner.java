@@ -58,6 +58,11 @@ public final class RolloutPlanner {
 
         /** The most unavailable at once during a batch with {@code inBatch} of its nodes in this cluster. */
         public int peakWith(int inBatch) {
+            return peak(unavailableNow, allowed, inBatch);
+        }
+
+        /** The budget holds a batch's drains back: never more than {@code max(allowed, unavailableNow)}. */
+        static int peak(int unavailableNow, int allowed, int inBatch) {
             return unavailableNow + Math.min(inBatch, Math.max(0, allowed - unavailableNow));
         }
     }
@@ -199,8 +204,7 @@ public final class RolloutPlanner {
             int size = load.registered().size();
             int down = (int) load.registered().stream().filter(i -> !i.available()).count();
             int allowed = c.disruptionBudget().allowed(size);
-            int peak = new Disruption(cluster, size, down, allowed, n, 0).peakWith(n);
-            out.put(cluster, new ClusterImpact(size, down, allowed, n, peak));
+            out.put(cluster, new ClusterImpact(size, down, allowed, n, Disruption.peak(down, allowed, n)));
         });
         return out;
     }

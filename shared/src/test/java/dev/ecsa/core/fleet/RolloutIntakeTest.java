@@ -52,9 +52,7 @@ class RolloutIntakeTest {
     private Admission.CalendarState calendar = Admission.CalendarState.OPEN;
     private final RolloutIntake intake = new RolloutIntake(rollouts, nodes, ecs, name -> calendar, workflow,
             events, clock, Set.of(), "prod", null);
-    private final RolloutStepper stepper = new RolloutStepper(rollouts, nodes, ecs, name -> calendar, sent::add,
-            events, clock, Set.of(), RolloutIntakeTest::decode, null, workflow,
-            RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
+    private final RolloutStepper stepper = stepper(rollouts, sent::add, RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
 
     /** Specs in these tests are written by {@link #json}: a flat re-reading is enough. */
     private static final Map<String, Map<String, Object>> BODIES = new LinkedHashMap<>();
@@ -124,10 +122,23 @@ class RolloutIntakeTest {
         };
     }
 
+    /** A stepper on the test's fakes, with this store, queue and steps per execution. */
+    private RolloutStepper stepper(RolloutStore store, dev.ecsa.core.port.NodeRequestSender queue, int steps) {
+        return new RolloutStepper(store, nodes, ecs, name -> calendar, queue, events, clock, Set.of(),
+                RolloutIntakeTest::decode, null, workflow, steps);
+    }
+
     /** A stepper like the test's own, on {@code store}. */
     private RolloutStepper steppingOn(RolloutStore store) {
-        return new RolloutStepper(store, nodes, ecs, name -> calendar, sent::add, events, clock, Set.of(),
-                RolloutIntakeTest::decode, null, workflow, RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
+        return stepper(store, sent::add, RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
+    }
+
+    /** n-1 registered and a rollout {@code id} of it recorded AWAITING_APPROVAL. */
+    private void awaitingApproval(String id, String messageId) {
+        registered("n-1");
+        Map<String, Object> body = deregister(id, "n-1");
+        body.put("approval", true);
+        intake.accept(body, json(body), messageId);
     }
 
     @Test
@@ -235,10 +246,7 @@ class RolloutIntakeTest {
 
     @Test
     void controlsReachTheRecordAndABadControlIsRecorded() {
-        registered("n-1");
-        Map<String, Object> body = deregister("retire-3", "n-1");
-        body.put("approval", true);
-        intake.accept(body, json(body), "m-7");
+        awaitingApproval("retire-3", "m-7");
         assertThat(stepper.step("retire-3").waitSeconds()).isEqualTo(RolloutStepper.APPROVAL_POLL.toSeconds());
 
         Map<String, Object> approve = Map.of("action", "rollout-control", "rolloutId", "retire-3", "control",
@@ -256,12 +264,8 @@ class RolloutIntakeTest {
 
     @Test
     void anExecutionHandsTheRolloutToANewOneAfterItsSteps() {
-        registered("n-1");
-        Map<String, Object> body = deregister("long-1", "n-1");
-        body.put("approval", true);
-        intake.accept(body, json(body), "m-11");
-        RolloutStepper shortLived = new RolloutStepper(rollouts, nodes, ecs, name -> calendar, sent::add, events,
-                clock, Set.of(), RolloutIntakeTest::decode, null, workflow, 2);
+        awaitingApproval("long-1", "m-11");
+        RolloutStepper shortLived = stepper(rollouts, sent::add, 2);
 
         RolloutStepper.Next first = shortLived.step("long-1", 0, 1);
         RolloutStepper.Next second = shortLived.step("long-1", first.steps(), first.generation());
@@ -314,10 +318,9 @@ class RolloutIntakeTest {
         registered("n-1");
         Map<String, Object> body = deregister("retire-lost", "n-1");
         intake.accept(body, json(body), "m-22");
-        RolloutStepper crashing = new RolloutStepper(rollouts, nodes, ecs, name -> calendar, request -> {
+        RolloutStepper crashing = stepper(rollouts, request -> {
             throw new IllegalStateException("the environment died before SendMessage");
-        }, events, clock, Set.of(), RolloutIntakeTest::decode, null, workflow,
-                RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
+        }, RolloutStepper.DEFAULT_STEPS_PER_EXECUTION);
 
         assertThatThrownBy(() -> crashing.step("retire-lost")).isInstanceOf(IllegalStateException.class);
         assertThat(rollouts.get("retire-lost").orElseThrow().count(TargetRun.State.IN_FLIGHT)).isEqualTo(1);
