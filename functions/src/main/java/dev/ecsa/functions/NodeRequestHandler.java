@@ -14,6 +14,7 @@ import dev.ecsa.core.fleet.RolloutIntake;
 import dev.ecsa.core.intake.AcceptNodeRequest;
 import dev.ecsa.core.request.Attempt;
 import dev.ecsa.core.request.IntakeResult;
+import dev.ecsa.core.request.LastDeliveryEvents;
 import dev.ecsa.functions.intake.Intake;
 import dev.ecsa.functions.sqs.SqsBatchResponse;
 import dev.ecsa.functions.sqs.SqsEvent;
@@ -58,6 +59,7 @@ public final class NodeRequestHandler implements RequestStreamHandler {
 
     private final AcceptNodeRequest requests;
     private final RolloutIntake rollouts;
+    private final LastDeliveryEvents lastDelivery;
     private final int maxReceives;
     private final Duration safetyMargin;
 
@@ -68,7 +70,13 @@ public final class NodeRequestHandler implements RequestStreamHandler {
 
     /** With given dependencies: for tests, and for the local mode, which runs the handler in-process on the bench. */
     public NodeRequestHandler(Intake intake) {
-        this.requests = intake.acceptNodeRequest();
+        this(intake, d -> Thread.sleep(d.toMillis()));
+    }
+
+    /** With the pause between the last delivery's tries to publish an event made explicit (tests). */
+    NodeRequestHandler(Intake intake, LastDeliveryEvents.Pause sleeper) {
+        this.lastDelivery = new LastDeliveryEvents(intake.events(), sleeper);
+        this.requests = intake.withEvents(lastDelivery).acceptNodeRequest();
         this.rollouts = intake.rollouts();
         this.maxReceives = intake.maxReceives();
         this.safetyMargin = intake.safetyMargin();
@@ -100,36 +108,18 @@ public final class NodeRequestHandler implements RequestStreamHandler {
         String messageId = message.messageId();
         MDC.put("messageId", String.valueOf(messageId));
         Attempt attempt = attempt(message, context);
-        try {
-            Map<String, Object> body;
-            try {
-                body = decode(message.body());
-            } catch (JsonProcessingException e) {
-                Object where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
-                        + e.getLocation().getColumnNr() + ")";
-                // Jackson's own message quotes the input: only the location is kept.
-                return report(requests.undecodable("the body is not valid JSON" + where, messageId));
+        try (LastDeliveryEvents.Scope events = lastDelivery.open(attempt)) {
+            boolean acknowledged = handle(message, messageId, attempt);
+            for (LastDeliveryEvents.Held h : events.flush()) {
+                LOG.error("{} for request {} was not published: the outcome is recorded, but the bus refused the"
+                        + " event through the last delivery: {}", h.event().detailType(), h.event().requestId(),
+                        h.why());
             }
-            if (body == null) {
-                return report(requests.undecodable("the body is not a JSON object", messageId));
-            }
-            if (rollouts != null && RolloutIntake.handles(body)) {
-                Rollout r = rollouts.accept(body, message.body(), messageId);
-                MDC.put("requestId", r.id());
-                LOG.info("rollout {}: {}{}", r.id(), r.status(), r.haltReason() == null ? ""
-                        : ": " + r.haltReason());
-                return true;
-            }
-            return report(requests.accept(body, messageId, attempt, (requestId, nodeId) -> {
-                if (requestId != null) {
-                    MDC.put("requestId", requestId);
-                }
-                if (nodeId != null) {
-                    MDC.put("nodeId", nodeId);
-                }
-            }));
+            return acknowledged;
         } catch (RetryableException e) {
-            LOG.warn("delivery {} of {} will be retried: {}", attempt.receiveCount(), maxReceives, e.getMessage());
+            LOG.warn("delivery {} of {} {}: {}", attempt.receiveCount(), maxReceives, attempt.isLast()
+                    ? "failed without a recorded outcome; the message goes to the dead-letter queue"
+                    : "will be retried", e.getMessage());
             return false;
         } catch (PermanentException e) {
             // The use cases record their permanent failures themselves; one that escapes means the outcome could not
@@ -140,12 +130,43 @@ public final class NodeRequestHandler implements RequestStreamHandler {
                     maxReceives, e.getMessage());
             return false;
         } catch (RuntimeException e) {
-            LOG.error("unexpected failure at delivery {} of {}; the message will be retried", attempt.receiveCount(),
-                    maxReceives, e);
+            LOG.error("unexpected failure at delivery {} of {}; {}", attempt.receiveCount(), maxReceives,
+                    attempt.isLast() ? "the message goes to the dead-letter queue" : "the message will be retried", e);
             return false;
         } finally {
             MDC_KEYS.forEach(MDC::remove);
         }
+    }
+
+    /** The message's request, handled; {@code true} once its outcome (or its progress) is recorded. */
+    private boolean handle(SqsEvent.Message message, String messageId, Attempt attempt) {
+        Map<String, Object> body;
+        try {
+            body = decode(message.body());
+        } catch (JsonProcessingException e) {
+            Object where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column "
+                    + e.getLocation().getColumnNr() + ")";
+            // Jackson's own message quotes the input: only the location is kept.
+            return report(requests.undecodable("the body is not valid JSON" + where, messageId));
+        }
+        if (body == null) {
+            return report(requests.undecodable("the body is not a JSON object", messageId));
+        }
+        if (rollouts != null && RolloutIntake.handles(body)) {
+            Rollout r = rollouts.accept(body, message.body(), messageId);
+            MDC.put("requestId", r.id());
+            LOG.info("rollout {}: {}{}", r.id(), r.status(), r.haltReason() == null ? ""
+                    : ": " + r.haltReason());
+            return true;
+        }
+        return report(requests.accept(body, messageId, attempt, (requestId, nodeId) -> {
+            if (requestId != null) {
+                MDC.put("requestId", requestId);
+            }
+            if (nodeId != null) {
+                MDC.put("nodeId", nodeId);
+            }
+        }));
     }
 
     private static Map<String, Object> decode(String body) throws JsonProcessingException {

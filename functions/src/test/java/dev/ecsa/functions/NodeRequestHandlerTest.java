@@ -75,8 +75,11 @@ class NodeRequestHandlerTest {
                         "")),
                 workflow, published, clock, RegistrationSettings.defaults("EcsaTest", "edge", "ecsa/ssh"), DeregisterSettings.defaults(),
                 Intake.DEFAULT_MAX_RECEIVES, Intake.DEFAULT_SAFETY_MARGIN);
-        handler = new NodeRequestHandler(intake);
+        handler = new NodeRequestHandler(intake, pauses::add);
     }
+
+    /** The pauses the handler took between its last tries to publish an event (none are slept). */
+    final List<Duration> pauses = new ArrayList<>();
 
     static Map<String, Object> registerBody(String requestId, String nodeId) {
         Map<String, Object> b = new LinkedHashMap<>();
@@ -263,6 +266,68 @@ class NodeRequestHandlerTest {
         assertThat(record.outcome()).isEqualTo(Outcome.FAILED);
         assertThat(record.failure().reason()).isEqualTo(Reason.HOST_UNREACHABLE);
         assertThat(activations.live()).isEmpty();
+    }
+
+    /** The soak's finding (docs/soak.md): the last delivery's rejection event throttled lost the outcome. */
+    @Test
+    void aLastDeliveryWhoseEventTheBusRefusesAtFirstRecordsItsOutcomeAndPublishesTheEventAfter() {
+        SqsBatchResponse busy = lastDeliveryOfARegisterForABusyNode(2);
+
+        assertThat(failures(busy)).as("acknowledged: no delivery follows").isEmpty();
+        RequestRecord record = store.getRequest("req-2").orElseThrow();
+        assertThat(record.outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(record.failure().reason()).isEqualTo(Reason.NODE_BUSY);
+        assertThat(published.eventsOf(NodeEvent.NodeRequestRejected.class)).singleElement()
+                .satisfies(e -> assertThat(e.requestId()).isEqualTo("req-2"));
+        assertThat(published.unpublished()).isEmpty();
+        assertThat(pauses).as("one pause before the flush's second round").containsExactly(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aLastDeliveryWhoseEventTheBusNeverTakesRecordsItsOutcomeAndCountsTheEventUnpublished() {
+        SqsBatchResponse busy = lastDeliveryOfARegisterForABusyNode(1000);
+
+        assertThat(failures(busy)).isEmpty();
+        assertThat(store.getRequest("req-2").orElseThrow().outcome()).isEqualTo(Outcome.REJECTED);
+        assertThat(published.eventsOf(NodeEvent.NodeRequestRejected.class)).isEmpty();
+        assertThat(published.unpublished()).singleElement()
+                .satisfies(e -> assertThat(e.requestId()).isEqualTo("req-2"));
+        assertThat(pauses).containsExactly(Duration.ofSeconds(1), Duration.ofSeconds(2));
+    }
+
+    @Test
+    void anEarlierDeliveryWhoseEventTheBusRefusesIsReturnedAndTheNextPublishesAndRecords() {
+        published.refuse(1, new dev.ecsa.core.error.RetryableException(Reason.THROTTLED, "PutEvents: Throttling"));
+        String body = json(registerBody("req-1", "node-1"));
+
+        SqsBatchResponse first = invoke(event(message("m-1", body, 1)), null);
+
+        assertThat(failures(first)).as("returned: the next delivery publishes and records").containsExactly("m-1");
+        assertThat(store.getRequest("req-1").orElseThrow().completed()).isFalse();
+        assertThat(published.eventsOf(NodeEvent.NodeRegistered.class)).isEmpty();
+        clock.advance(Duration.ofMinutes(16)); // the queue's visibility timeout: the first delivery's claim has lapsed
+
+        SqsBatchResponse second = invoke(event(message("m-1", body, 2)), null);
+
+        assertThat(failures(second)).isEmpty();
+        assertThat(store.getRequest("req-1").orElseThrow().outcome()).isEqualTo(Outcome.REGISTERED);
+        assertThat(published.eventsOf(NodeEvent.NodeRegistered.class)).singleElement()
+                .satisfies(e -> assertThat(e.requestId()).isEqualTo("req-1"));
+        assertThat(pauses).isEmpty();
+    }
+
+    /**
+     * node-1 is held by req-1 (its host unreachable, so it waits for a redelivery); req-2 for node-1 arrives at its
+     * last delivery while the bus refuses the next {@code refusals} publishes.
+     */
+    private SqsBatchResponse lastDeliveryOfARegisterForABusyNode(int refusals) {
+        remote.setReachable(ADDRESS, 22, false);
+        assertThat(failures(invoke(event(message("m-1", json(registerBody("req-1", "node-1")), 1)), null)))
+                .containsExactly("m-1");
+        published.refuse(refusals, new dev.ecsa.core.error.RetryableException(Reason.THROTTLED,
+                "EventBridge PutEvents rejected NodeRequestRejected: ThrottlingException"));
+        return invoke(event(message("m-2", json(registerBody("req-2", "node-1")), Intake.DEFAULT_MAX_RECEIVES)),
+                null);
     }
 
     @Test

@@ -585,7 +585,8 @@ public final class EcsaStack extends Stack {
                     .build());
         }
         for (String name : List.of(ServiceMetrics.REGISTRATION_FAILED, ServiceMetrics.DRAIN_TIMED_OUT,
-                ServiceMetrics.DEREGISTRATION_FAILED, ServiceMetrics.RECONCILE_FINDINGS, ServiceMetrics.ROLLOUTS_HALTED)) {
+                ServiceMetrics.DEREGISTRATION_FAILED, ServiceMetrics.RECONCILE_FINDINGS, ServiceMetrics.ROLLOUTS_HALTED,
+                ServiceMetrics.EVENTS_UNPUBLISHED)) {
             alarms.add(Alarm.Builder.create(this, name + "Alarm")
                     .alarmDescription(name + " reported by the service (EMF metric " + METRIC_NAMESPACE + "/" + name + ")")
                     .metric(serviceMetric(config, name))

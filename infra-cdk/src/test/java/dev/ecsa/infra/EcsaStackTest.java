@@ -196,7 +196,7 @@ class EcsaStackTest {
         template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                 "MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 0)));
         for (String metric : List.of("RegistrationFailed", "DrainTimedOut", "DeregistrationFailed",
-                "ReconcileFindings", "RolloutsHalted")) {
+                "ReconcileFindings", "RolloutsHalted", "EventsUnpublished")) {
             template.hasResourceProperties("AWS::CloudWatch::Alarm", Match.objectLike(Map.of(
                     "Namespace", EcsaStack.METRIC_NAMESPACE, "MetricName", metric)));
         }
@@ -212,6 +212,7 @@ class EcsaStackTest {
         emitted.add(dev.ecsa.core.contract.ServiceMetrics.RECONCILE_FINDINGS);
         emitted.addAll(dev.ecsa.core.contract.ServiceMetrics.ROLLOUTS);
         emitted.add(dev.ecsa.core.contract.ServiceMetrics.RECONCILE_FIXES);
+        emitted.add(dev.ecsa.core.contract.ServiceMetrics.EVENTS_UNPUBLISHED); // EmfOutcomeMetrics.unpublished
         for (dev.ecsa.core.reconcile.FindingType type : dev.ecsa.core.reconcile.FindingType.values()) {
             emitted.add(type.metricName()); // the reconciler's EMF line carries every type's count
         }

@@ -151,6 +151,13 @@ public record Intake(NodeStore store, HybridActivations activations, ManagedInst
     }
 
     /** The use case the node-request function runs for every message. */
+    /** The same dependencies, the use cases publishing through {@code publisher}. */
+    public Intake withEvents(EventPublisher publisher) {
+        return new Intake(store, activations, managedInstances, containerInstances, remoteHost, secrets, scripts,
+                drainWorkflow, publisher, clock, registration, deregistration, maxReceives, safetyMargin,
+                managedClusters, upgradeTargets, rollouts);
+    }
+
     public AcceptNodeRequest acceptNodeRequest() {
         return new AcceptNodeRequest(registerNode(), deregisterIntake(), restartAgents(), upgradeIntake(), rejections(),
                 managedClusters());

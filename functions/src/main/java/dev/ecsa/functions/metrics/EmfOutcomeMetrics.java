@@ -45,6 +45,14 @@ public final class EmfOutcomeMetrics implements EventPublisher {
         events.publish(event);
     }
 
+    /** Counts {@value ServiceMetrics#EVENTS_UNPUBLISHED}, then tells the publisher behind. */
+    @Override
+    public void unpublished(NodeEvent event, String why) {
+        out.println(line(ServiceMetrics.EVENTS_UNPUBLISHED, event));
+        out.flush();
+        events.unpublished(event, why);
+    }
+
     /** One count of {@code metric}, with the event's type as a property (not a dimension: no extra metric). */
     String line(String metric, NodeEvent event) {
         ObjectNode root = Json.mapper().createObjectNode();

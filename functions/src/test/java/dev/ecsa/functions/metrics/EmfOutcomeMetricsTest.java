@@ -48,4 +48,19 @@ class EmfOutcomeMetricsTest {
         assertThat(stdout.size()).isZero();
         assertThat(bus.events()).hasSize(1);
     }
+
+    @Test
+    void anEventGivenUpOnIsCountedAsEventsUnpublished() throws Exception {
+        NodeEvent rejected = new NodeEvent.NodeRequestRejected("node-1", "req-1", "register", "NODE_BUSY: busy");
+
+        metrics.unpublished(rejected, "THROTTLED: PutEvents");
+
+        JsonNode line = Json.mapper().readTree(stdout.toString(StandardCharsets.UTF_8).trim());
+        assertThat(line.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics").get(0).path("Name").asText())
+                .isEqualTo(ServiceMetrics.EVENTS_UNPUBLISHED);
+        assertThat(line.path(ServiceMetrics.EVENTS_UNPUBLISHED).asInt()).isEqualTo(1);
+        assertThat(line.path("requestId").asText()).isEqualTo("req-1");
+        assertThat(bus.unpublished()).containsExactly(rejected);
+        assertThat(bus.events()).isEmpty();
+    }
 }

@@ -73,12 +73,18 @@ public final class Soak {
      *                         run in the test suite leaves them to the command (RoleGrantsIT kills one on purpose)
      */
     public record Settings(int requests, int hosts, double faultRate, long seed, Duration bound,
-                           boolean killEnvironments) {
+                           boolean killEnvironments, int window) {
 
         public Settings {
-            if (requests < 1 || hosts < 2 || faultRate < 0 || faultRate > 0.5) {
-                throw new IllegalArgumentException("requests >= 1, hosts >= 2, fault rate within 0..0.5");
+            if (requests < 1 || hosts < 2 || faultRate < 0 || faultRate > 0.5 || window < 1) {
+                throw new IllegalArgumentException("requests >= 1, hosts >= 2, fault rate within 0..0.5, window >= 1");
             }
+        }
+
+        /** With the default window. */
+        public Settings(int requests, int hosts, double faultRate, long seed, Duration bound,
+                        boolean killEnvironments) {
+            this(requests, hosts, faultRate, seed, bound, killEnvironments, DEFAULT_WINDOW);
         }
     }
 
@@ -97,8 +103,8 @@ public final class Soak {
 
         public String render(Settings s) {
             StringBuilder out = new StringBuilder();
-            out.append(String.format(Locale.ROOT, "soak: %d requests, %d hosts, fault rate %.2f, seed %d%s, %d s"
-                            + " (%.0f requests/min)%s%n", s.requests(), s.hosts(), s.faultRate(), s.seed(),
+            out.append(String.format(Locale.ROOT, "soak: %d requests, %d hosts, fault rate %.2f, seed %d, window %d%s,"
+                            + " %d s (%.0f requests/min)%s%n", s.requests(), s.hosts(), s.faultRate(), s.seed(), s.window(),
                     s.killEnvironments() ? "" : ", no environment kills", took.toSeconds(),
                     sent * 60.0 / Math.max(1, took.toSeconds()), timedOut ? ", stopped by its time bound" : ""));
             out.append(String.format(Locale.ROOT, "  %-44s %8d%n", "requests sent", sent));
@@ -133,8 +139,8 @@ public final class Soak {
 
     private static final String CANARY_PREFIX = "/tmp/ecsa-soak-canary-";
     private static final List<String> AGENT_PATHS = List.of("/var/lib/amazon/ssm", "/etc/ecs/ecs.config");
-    /** How many requests may wait for an outcome at once: the queue is fed, not flooded. */
-    private static final int WINDOW = 40;
+    /** How many requests may wait for an outcome at once by default: the queue is fed, not flooded. */
+    public static final int DEFAULT_WINDOW = 40;
     /** The smallest budget the stack allows (EcsaConfig): a killed delivery's lease runs out soonest. */
     private static final int REGISTRATION_BUDGET_SECONDS =
             (int) dev.ecsa.core.register.RegistrationSettings.MIN_BUDGET.toSeconds();
@@ -213,7 +219,7 @@ public final class Soak {
             }
             nextProgress = progress(open, nextProgress);
             open.removeIf(this::settled);
-            if (open.size() >= WINDOW) {
+            if (open.size() >= settings.window()) {
                 Thread.sleep(100);
                 continue;
             }
@@ -838,6 +844,7 @@ public final class Soak {
         long seed = 1;
         int minutes = 50;
         boolean kills = true;
+        int window = DEFAULT_WINDOW;
         for (int i = 0; i < args.length; i += 2) {
             String value = i + 1 < args.length ? args[i + 1] : "";
             if (args[i].equals("--no-kills")) {
@@ -852,6 +859,7 @@ public final class Soak {
                     case "--fault-rate" -> faultRate = Double.parseDouble(value);
                     case "--seed" -> seed = Long.parseLong(value);
                     case "--minutes" -> minutes = Integer.parseInt(value);
+                    case "--window" -> window = Integer.parseInt(value);
                     default -> usage("unknown option " + args[i]);
                 }
             } catch (NumberFormatException e) {
@@ -860,7 +868,7 @@ public final class Soak {
         }
         Settings settings;
         try {
-            settings = new Settings(requests, hosts, faultRate, seed, Duration.ofMinutes(minutes), kills);
+            settings = new Settings(requests, hosts, faultRate, seed, Duration.ofMinutes(minutes), kills, window);
         } catch (IllegalArgumentException e) {
             usage(e.getMessage());
             return;
@@ -874,7 +882,7 @@ public final class Soak {
     private static void usage(String problem) {
         System.err.println("bin/soak: " + problem);
         System.err.println("usage: bin/soak [--requests N] [--hosts H] [--fault-rate 0..0.5] [--seed S] [--minutes M]"
-                + " [--no-kills]");
+                + " [--window W] [--no-kills]");
         System.exit(2);
     }
 }

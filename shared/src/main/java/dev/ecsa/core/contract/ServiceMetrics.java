@@ -41,6 +41,11 @@ public final class ServiceMetrics {
             "RolloutHalted", ROLLOUTS_HALTED, "RolloutCancelled", ROLLOUTS_CANCELLED, "RolloutRejected",
             ROLLOUTS_REJECTED, "RolloutWaiting", ROLLOUT_WAITS);
     public static final String RECONCILE_FIXES = "ReconcileFixes";
+    /**
+     * Outcome events given up on: the outcome is recorded, the bus refused the event through the last delivery and
+     * its flush (dev.ecsa.core.request.LastDeliveryEvents). Any count is alarmed: consumers missed an outcome.
+     */
+    public static final String EVENTS_UNPUBLISHED = "EventsUnpublished";
 
     /** Every outcome metric, in the order a dashboard shows them. */
     public static final List<String> OUTCOMES = List.of(NODE_REGISTERED, REGISTRATION_FAILED, REQUEST_REJECTED,

@@ -10,4 +10,14 @@ public interface EventPublisher {
      * carry the request id for consumers to deduplicate on. Events never carry secrets.
      */
     void publish(NodeEvent event);
+
+    /**
+     * Told that {@code event} was given up on: its outcome is recorded, but the bus refused the event on every try
+     * (dev.ecsa.core.request.LastDeliveryEvents). Publishers that count (CloudWatch) count it; the default does
+     * nothing.
+     *
+     * @param why the bus's last refusal (never carries a secret: events do not)
+     */
+    default void unpublished(NodeEvent event, String why) {
+    }
 }

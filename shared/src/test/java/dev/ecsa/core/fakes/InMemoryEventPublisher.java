@@ -9,10 +9,34 @@ import java.util.List;
 public final class InMemoryEventPublisher implements EventPublisher {
 
     private final List<NodeEvent> events = new ArrayList<>();
+    private final List<NodeEvent> unpublished = new ArrayList<>();
+    private int refusals;
+    private RuntimeException refusal;
 
     @Override
     public synchronized void publish(NodeEvent event) {
+        if (refusals > 0) {
+            refusals--;
+            throw refusal;
+        }
         events.add(event);
+    }
+
+    @Override
+    public synchronized void unpublished(NodeEvent event, String why) {
+        unpublished.add(event);
+    }
+
+    /** The next {@code times} publishes throw {@code e} (as a throttled or failing bus does), then they go through. */
+    public synchronized InMemoryEventPublisher refuse(int times, RuntimeException e) {
+        this.refusals = times;
+        this.refusal = e;
+        return this;
+    }
+
+    /** The events given up on ({@link EventPublisher#unpublished}). */
+    public synchronized List<NodeEvent> unpublished() {
+        return List.copyOf(unpublished);
     }
 
     /** Every event published so far. */
