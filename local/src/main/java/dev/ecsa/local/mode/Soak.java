@@ -104,7 +104,8 @@ public final class Soak {
         public String render(Settings s) {
             StringBuilder out = new StringBuilder();
             out.append(String.format(Locale.ROOT, "soak: %d requests, %d hosts, fault rate %.2f, seed %d, window %d%s,"
-                            + " %d s (%.0f requests/min)%s%n", s.requests(), s.hosts(), s.faultRate(), s.seed(), s.window(),
+                            + " %d s (%.0f requests/min)%s%n", s.requests(), s.hosts(), s.faultRate(), s.seed(),
+                    s.window(),
                     s.killEnvironments() ? "" : ", no environment kills", took.toSeconds(),
                     sent * 60.0 / Math.max(1, took.toSeconds()), timedOut ? ", stopped by its time bound" : ""));
             out.append(String.format(Locale.ROOT, "  %-44s %8d%n", "requests sent", sent));
