@@ -142,6 +142,8 @@ public final class Soak {
     private static final List<String> AGENT_PATHS = List.of("/var/lib/amazon/ssm", "/etc/ecs/ecs.config");
     /** How many requests may wait for an outcome at once by default: the queue is fed, not flooded. */
     public static final int DEFAULT_WINDOW = 40;
+    /** How often the requests waiting for an outcome are looked at. */
+    private static final Duration SWEEP = Duration.ofMillis(500);
     /** The smallest budget the stack allows (EcsaConfig): a killed delivery's lease runs out soonest. */
     private static final int REGISTRATION_BUDGET_SECONDS =
             (int) dev.ecsa.core.register.RegistrationSettings.MIN_BUDGET.toSeconds();
@@ -213,15 +215,21 @@ public final class Soak {
         boolean timedOut = false;
         List<Sent> open = new ArrayList<>();
         Instant nextProgress = Instant.now().plusSeconds(30);
+        Instant nextSweep = Instant.now();
         while (counter < settings.requests()) {
             if (Instant.now().isAfter(sendUntil)) {
                 timedOut = true;
                 break;
             }
             nextProgress = progress(open, nextProgress);
-            open.removeIf(this::settled);
+            // Each look reads up to two records per open request: looked at twice a second, not after every send,
+            // so the soak's own reads do not compete with the service for this machine's two cores.
+            if (open.size() >= settings.window() || !Instant.now().isBefore(nextSweep)) {
+                open.removeIf(this::settled);
+                nextSweep = Instant.now().plus(SWEEP);
+            }
             if (open.size() >= settings.window()) {
-                Thread.sleep(100);
+                Thread.sleep(SWEEP.toMillis());
                 continue;
             }
             open.addAll(sendNext());

@@ -17,7 +17,7 @@ import java.util.Set;
 /**
  * The Deregister Task: node → DEREGISTERING, then DeregisterContainerInstance (with force only when the force policy
  * decided so at the deadline) and DeregisterManagedInstance of the node's recorded managed instance and of any other
- * that SSM lists under this stack's tags for the node.
+ * that SSM lists under this stack's tags for the node, each after any live container instance ECS lists for it.
  *
  * <p>Idempotent: the node move is conditional (a replay is ALREADY_DONE) and both ports count an instance that is
  * already gone as done.
@@ -65,10 +65,14 @@ public final class Deregister {
         }
         managedIds.addAll(managed.registeredFor(state.nodeId()));
         for (String mi : managedIds) {
-            if (!mi.equals(node.managedInstanceId()) && state.cluster() != null) {
-                // Its container instance, if its agent got as far as joining the cluster, goes first (ECS, then SSM,
-                // as for the recorded one). It was never recorded, so nothing was placed there through this service.
+            if (state.cluster() != null) {
+                // Its container instance, if its agent joined the cluster, goes first (ECS, then SSM). Looked up for
+                // the recorded managed instance too: a registration cut short records the managed instance it left
+                // while the agent may join ECS only afterwards, so the recorded container instance can be an earlier
+                // registration's (the soak found one left ACTIVE, seed 7). The recorded one, deregistered above, is
+                // INACTIVE by now and skipped.
                 containers.findByManagedInstanceId(state.cluster(), mi).filter(c -> !c.status().isGone())
+                        .filter(c -> !c.arn().equals(state.containerInstanceArn()))
                         .ifPresent(c -> {
                             containers.deregister(state.cluster(), c.arn(), state.forced());
                             detail.append("; container instance ").append(c.arn()).append(" of ").append(mi)

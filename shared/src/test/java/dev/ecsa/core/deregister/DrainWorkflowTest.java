@@ -363,6 +363,22 @@ class DrainWorkflowTest {
         assertThat(f.node().state()).isEqualTo(NodeState.DEREGISTERED);
     }
 
+    /** Seed 7 of the soak: the recorded container instance was an earlier registration's; the live one was not. */
+    @Test
+    void aLiveContainerInstanceOfTheRecordedManagedInstanceIsDeregisteredThoughTheRecordNamesAnother() {
+        f.containers.deregister(CLUSTER, f.arn, false); // the recorded one: an earlier registration's, long gone
+        String laterArn = f.containers.register(CLUSTER, MI, Map.of("ecsa.nodeId", NODE)).arn();
+
+        StateMachineDriver.Run run = run(TimeoutPolicy.REVERT);
+
+        assertThat(run.end()).isEqualTo("NodeDeregistered");
+        assertThat(f.containers.statusChanges()).contains(laterArn + " DEREGISTERED");
+        assertThat(f.containers.findByManagedInstanceId(CLUSTER, MI).filter(c -> !c.status().isGone())).isEmpty();
+        assertThat(f.step(Deregister.STEP).detail()).contains("container instance " + laterArn + " of " + MI);
+        assertThat(f.managed.deregisteredIds()).containsExactly(MI);
+        assertThat(f.node().state()).isEqualTo(NodeState.DEREGISTERED);
+    }
+
     @Test
     void aDisconnectedAgentIsRecordedAndTheTimeoutPolicyApplies() {
         f.addServiceTask("web-1");
