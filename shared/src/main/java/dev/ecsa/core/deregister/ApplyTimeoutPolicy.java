@@ -1,16 +1,20 @@
 package dev.ecsa.core.deregister;
 
+import dev.ecsa.core.error.PermanentException;
 import dev.ecsa.core.error.Reason;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.model.Failure;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.NodeUpdate;
+import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.StepResult;
 import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.core.port.ContainerInstances;
 import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.state.Transition;
+import dev.ecsa.core.state.TransitionDecision;
+import dev.ecsa.core.state.Transitions;
 import java.time.Clock;
 
 /**
@@ -25,8 +29,10 @@ import java.time.Clock;
  * </ul>
  * Every case publishes NodeDrainTimedOut (with the action, so an alert can tell keep from revert).
  *
- * <p>Idempotent: setting ACTIVE twice changes nothing, the node move is conditional (a replay is ALREADY_DONE), the
- * request's first finish wins, and a re-published event carries the same request id.
+ * <p>The event is published before the node is let go, so a refused event fails the attempt while the node is still
+ * this request's. Idempotent: a replay after the node was let go changes nothing in ECS and only finishes the request
+ * (the first finish wins); one that finds the node taken by another request is a CONFLICT and sets nothing ACTIVE; a
+ * re-published event carries the same request id.
  */
 public final class ApplyTimeoutPolicy {
 
@@ -67,17 +73,36 @@ public final class ApplyTimeoutPolicy {
             publish(state, action);
             return state.forcing();
         }
+        Failure failure = new Failure(Reason.TIMED_OUT, blocked + "; " + what);
+        Transition release = new Transition(state.nodeState(), action.nextState(), state.nodeVersion());
+        NodeRecord current = store.getNode(state.nodeId()).orElseThrow(() ->
+                new PermanentException(Reason.NOT_FOUND, "node " + state.nodeId() + " has no record"));
+        TransitionDecision where = Transitions.decide(current.state(), current.version(), release);
+        if (store.getRequest(state.requestId()).filter(RequestRecord::completed).isPresent()
+                || where == TransitionDecision.ALREADY_DONE && state.requestId().equals(current.lastRequestId())) {
+            // A replay: an earlier attempt published the event and let the node go; at most the finish is left.
+            store.finishRequest(state.requestId(), action.outcome(), failure);
+            return ours(state, current).withDecision(WorkflowDecision.END);
+        }
+        if (where != TransitionDecision.APPLY) {
+            // Another request has the node now: its instance status is not this workflow's to change.
+            throw new PermanentException(Reason.CONFLICT, "node " + current.nodeId() + " is " + current.state()
+                    + " at version " + current.version() + ", last moved by " + current.lastRequestId());
+        }
         if (action.setsActive()) {
             containers.setStatus(state.cluster(), state.containerInstanceArn(), ContainerInstanceStatus.ACTIVE);
         }
-        Failure failure = new Failure(Reason.TIMED_OUT, blocked + "; " + what);
-        NodeRecord node = store.transition(state.nodeId(),
-                new Transition(state.nodeState(), action.nextState(), state.nodeVersion()),
+        // Published while the node is still this request's: a refused event fails the attempt and the retry repeats it.
+        publish(state, action);
+        NodeRecord node = store.transition(state.nodeId(), release,
                 NodeUpdate.none().withLastRequestId(state.requestId()).withLastError(failure)).orThrow();
         journal.record(state.requestId(), STEP, StepResult.FAILED, failure.message());
         store.finishRequest(state.requestId(), action.outcome(), failure);
-        publish(state, action);
         return state.withNode(node.state(), node.version()).withDecision(WorkflowDecision.END);
+    }
+
+    private static DrainState ours(DrainState state, NodeRecord node) {
+        return state.requestId().equals(node.lastRequestId()) ? state.withNode(node.state(), node.version()) : state;
     }
 
     private void publish(DrainState state, TimeoutAction action) {

@@ -8,6 +8,7 @@ import dev.ecsa.core.model.Failure;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.model.Outcome;
+import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.StepResult;
 import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.HostKeyPolicy;
@@ -19,6 +20,8 @@ import dev.ecsa.core.port.SecretSource;
 import dev.ecsa.core.port.SshTarget;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
+import dev.ecsa.core.state.TransitionDecision;
+import dev.ecsa.core.state.Transitions;
 import java.time.Clock;
 
 /**
@@ -36,7 +39,10 @@ import java.time.Clock;
  *       clean, otherwise a person checks it, and a deregistration naming its new {@code hostKeyFingerprint} cleans
  *       it), refused authentication, or output that is not the script's — not retried.</li>
  * </ul>
- * Idempotent: the script checks before it acts, the node move is conditional, the request's first finish wins.
+ * <p>NodeDeregistered is published before the node is let go (DEREGISTERED), so a refused event fails the attempt
+ * while the node is still this request's. Idempotent: a replay after the outcome was recorded does nothing; one after
+ * the node was let go only finishes the request; the script checks before it acts; and the script never goes to a
+ * host whose node another request has taken since (CONFLICT).
  */
 public final class CleanHost {
 
@@ -68,17 +74,40 @@ public final class CleanHost {
         }
         NodeRecord node = store.getNode(state.nodeId()).orElseThrow(() ->
                 new PermanentException(Reason.NOT_FOUND, "node " + state.nodeId() + " has no record"));
+        if (store.getRequest(state.requestId()).filter(RequestRecord::completed).isPresent()) {
+            // A replay after this Task recorded the outcome: its event went out before the node was let go.
+            DrainState replay = state.requestId().equals(node.lastRequestId())
+                    ? state.withNode(node.state(), node.version()) : state;
+            return replay.withDecision(WorkflowDecision.END);
+        }
+        Transition release = new Transition(state.nodeState(), NodeState.DEREGISTERED, state.nodeVersion());
+        TransitionDecision where = Transitions.decide(node.state(), node.version(), release);
+        if (where == TransitionDecision.ALREADY_DONE && state.requestId().equals(node.lastRequestId())) {
+            // An earlier attempt cleaned, published and let the node go, then stopped before finishing the request.
+            store.finishRequest(state.requestId(), outcome(state), node.error().orElse(null));
+            return state.withNode(node.state(), node.version()).withDecision(WorkflowDecision.END);
+        }
+        if (where != TransitionDecision.APPLY) {
+            // Not this request's host any more (the node was let go and taken by another request): never send the
+            // cleanup script to a host that may be serving again.
+            throw new PermanentException(Reason.CONFLICT, "node " + node.nodeId() + " is " + node.state()
+                    + " at version " + node.version() + ", last moved by " + node.lastRequestId()
+                    + ": the host is no longer this request's to clean");
+        }
         Failure notCleaned = clean(state, node);
+        // The event goes out while this request still holds the node: a refused event fails this attempt, and the
+        // retry cleans again (the script finds the work done) and publishes again. After the node is let go, another
+        // request may take it, and a retry could no longer tell its host from ours.
+        events.publish(new NodeEvent.NodeDeregistered(state.nodeId(), state.requestId(), state.forced()));
         NodeUpdate update = NodeUpdate.none().withLastRequestId(state.requestId());
         update = notCleaned == null ? update.clearingLastError() : update.withLastError(notCleaned);
-        NodeRecord done = state.nodeState() == NodeState.DEREGISTERED ? node
-                : store.transition(state.nodeId(),
-                        new Transition(state.nodeState(), NodeState.DEREGISTERED, state.nodeVersion()), update)
-                .orThrow();
-        store.finishRequest(state.requestId(), state.forced() ? Outcome.FORCE_DEREGISTERED : Outcome.DEREGISTERED,
-                notCleaned);
-        events.publish(new NodeEvent.NodeDeregistered(state.nodeId(), state.requestId(), state.forced()));
+        NodeRecord done = store.transition(state.nodeId(), release, update).orThrow();
+        store.finishRequest(state.requestId(), outcome(state), notCleaned);
         return state.withNode(done.state(), done.version()).withDecision(WorkflowDecision.END);
+    }
+
+    private static Outcome outcome(DrainState state) {
+        return state.forced() ? Outcome.FORCE_DEREGISTERED : Outcome.DEREGISTERED;
     }
 
     /** Cleans the host; returns {@code null} when it is clean, else the warning to record. */

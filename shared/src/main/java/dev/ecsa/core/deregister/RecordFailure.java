@@ -5,6 +5,7 @@ import dev.ecsa.core.model.Failure;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.model.Outcome;
+import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.StepResult;
 import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.NodeStore;
@@ -20,7 +21,9 @@ import java.util.Optional;
  *
  * <p>The node is moved only if this request holds it (it is DRAINING or DEREGISTERING and this request moved it
  * last): a failure before StartDrain claimed the node, or a claim that lost to another request, must not disturb
- * the node. Idempotent: the move is conditional, the request's first finish wins.
+ * the node. The event is published before the node moves. A request whose outcome is already recorded (a step that
+ * failed after recording it) is left as it is, with no event. Idempotent: the move is conditional, the request's
+ * first finish wins.
  */
 public final class RecordFailure {
 
@@ -37,6 +40,11 @@ public final class RecordFailure {
     }
 
     public DrainState handle(DrainState state, CaughtError error) {
+        if (store.getRequest(state.requestId()).filter(RequestRecord::completed).isPresent()) {
+            // The outcome is recorded (a replay, or a step that failed after recording it): a failure event now
+            // would contradict it.
+            return state;
+        }
         Failure caught = error.toFailure();
         Failure failure = state.deregistered()
                 ? new Failure(caught.reason(), "deregistered from ECS and SSM, but the host was not cleaned: "
@@ -46,18 +54,20 @@ public final class RecordFailure {
         // An upgrade that failed keeps the node DRAINING for a person (its agents may be half-changed); a
         // deregistration that failed is DEREGISTRATION_FAILED.
         NodeState failed = state.upgrading() ? NodeState.DRAIN_KEPT : NodeState.DEREGISTRATION_FAILED;
-        NodeRecord after = node.filter(n -> holds(n, state) && n.state().canMoveTo(failed))
-                .map(n -> store.transition(n.nodeId(), new Transition(n.state(), failed, n.version()),
+        Optional<NodeRecord> held = node.filter(n -> holds(n, state) && n.state().canMoveTo(failed));
+        // Published while the node is still this request's: a refused event fails the attempt, and the retry finds
+        // everything as it was.
+        events.publish(state.upgrading()
+                ? new NodeEvent.NodeUpgradeFailed(state.nodeId(), state.requestId(), failure.reason().name(),
+                        failure.message(), false, held.isPresent())
+                : new NodeEvent.NodeDeregistrationFailed(state.nodeId(), state.requestId(),
+                        failure.reason().name(), failure.message()));
+        NodeRecord after = held.map(n -> store.transition(n.nodeId(), new Transition(n.state(), failed, n.version()),
                         NodeUpdate.none().withLastRequestId(state.requestId()).withLastError(failure)).orThrow())
                 .orElse(null);
         journal.record(state.requestId(), STEP, StepResult.FAILED,
                 failure.reason() + ": " + failure.message() + (after == null ? " (node left as it was)" : ""));
         store.finishRequest(state.requestId(), Outcome.FAILED, failure);
-        events.publish(state.upgrading()
-                ? new NodeEvent.NodeUpgradeFailed(state.nodeId(), state.requestId(), failure.reason().name(),
-                        failure.message(), false, after != null)
-                : new NodeEvent.NodeDeregistrationFailed(state.nodeId(), state.requestId(),
-                        failure.reason().name(), failure.message()));
         NodeRecord n = after != null ? after : node.orElse(null);
         return n == null || after == null ? state : state.withNode(n.state(), n.version());
     }

@@ -54,9 +54,11 @@ import java.util.Optional;
  *       NodeUpgradeFailed with {@code keptDraining}. Never half-upgraded and ACTIVE.</li>
  * </ul>
  *
- * <p>An unreachable host is retried by the state machine (RetryableException); after its retries the Catch records
- * the failure and the node is kept DRAINING. Idempotent: a re-run after the node moved on reports the recorded
- * outcome; the script itself finds an upgraded host at its targets and changes nothing.
+ * <p>The outcome event is published while the node is still this request's, before the instance goes ACTIVE and the
+ * node is let go: a refused event fails the attempt and the retry runs again. An unreachable host is retried by the
+ * state machine (RetryableException); after its retries the Catch records the failure and the node is kept DRAINING.
+ * Idempotent: a re-run after the outcome was recorded does nothing; one after the node was let go only finishes the
+ * request; the script itself finds an upgraded host at its targets and changes nothing.
  */
 public final class UpgradeAgents {
 
@@ -109,6 +111,9 @@ public final class UpgradeAgents {
         }
         NodeRecord node = store.getNode(state.nodeId()).orElseThrow(() ->
                 new PermanentException(Reason.NOT_REGISTERED, "node " + state.nodeId() + " has no record"));
+        if (letGoEarlier(state, node)) {
+            return finishLetGo(state, node, request);
+        }
         if (node.state() != NodeState.DRAINING || !state.requestId().equals(node.lastRequestId())) {
             throw new PermanentException(Reason.CONFLICT, "node " + node.nodeId() + " is " + node.state()
                     + ", last moved by " + node.lastRequestId() + ": not this upgrade's to change");
@@ -230,11 +235,11 @@ public final class UpgradeAgents {
                         + mi.agentVersion() + " on " + mi.instanceId() + ", Online: the same ids as before"));
         AgentVersions versions = new AgentVersions(mi.agentVersion(), ci.agentVersion(), report.ecsInitVersion(),
                 ci.dockerVersion(), mi.platformName(), mi.platformVersion(), clock.instant());
+        events.publish(new NodeEvent.NodeUpgraded(state.nodeId(), state.requestId(), node.managedInstanceId(),
+                node.containerInstanceArn(), ci.agentVersion(), mi.agentVersion(), report.upgraded()));
         NodeRecord after = release(state, node, NodeUpdate.none().withLastRequestId(state.requestId())
                 .clearingLastError().withAgentVersions(versions), null);
         store.finishRequest(state.requestId(), Outcome.UPGRADED, null);
-        events.publish(new NodeEvent.NodeUpgraded(state.nodeId(), state.requestId(), node.managedInstanceId(),
-                node.containerInstanceArn(), ci.agentVersion(), mi.agentVersion(), report.upgraded()));
         return state.withNode(after.state(), after.version()).withDecision(WorkflowDecision.UPGRADED);
     }
 
@@ -242,23 +247,23 @@ public final class UpgradeAgents {
     private DrainState putBack(DrainState state, NodeRecord node, boolean rolledBack, String why) {
         Failure failure = new Failure(Reason.UPGRADE_FAILED, (rolledBack ? "rolled back: " : "not upgraded: ")
                 + why);
+        events.publish(new NodeEvent.NodeUpgradeFailed(state.nodeId(), state.requestId(), failure.reason().name(),
+                failure.message(), rolledBack, releasedTo(state) == NodeState.DRAIN_KEPT));
         NodeRecord after = release(state, node, NodeUpdate.none().withLastRequestId(state.requestId())
                 .withLastError(failure), failure);
         store.finishRequest(state.requestId(), Outcome.FAILED, failure);
-        events.publish(new NodeEvent.NodeUpgradeFailed(state.nodeId(), state.requestId(), failure.reason().name(),
-                failure.message(), rolledBack, after.state() == NodeState.DRAIN_KEPT));
         return state.withNode(after.state(), after.version()).withDecision(WorkflowDecision.END);
     }
 
     /** The host may not run what it should: the instance stays DRAINING and the node DRAIN_KEPT for a person. */
     private DrainState keep(DrainState state, NodeRecord node, String why) {
         Failure failure = new Failure(Reason.UPGRADE_FAILED, why + "; the container instance stays DRAINING");
+        events.publish(new NodeEvent.NodeUpgradeFailed(state.nodeId(), state.requestId(), failure.reason().name(),
+                failure.message(), false, true));
         NodeRecord after = store.transition(node.nodeId(), new Transition(NodeState.DRAINING, NodeState.DRAIN_KEPT,
                 node.version()), NodeUpdate.none().withLastRequestId(state.requestId()).withLastError(failure))
                 .orThrow();
         store.finishRequest(state.requestId(), Outcome.FAILED, failure);
-        events.publish(new NodeEvent.NodeUpgradeFailed(state.nodeId(), state.requestId(), failure.reason().name(),
-                failure.message(), false, true));
         return state.withNode(after.state(), after.version()).withDecision(WorkflowDecision.END);
     }
 
@@ -267,16 +272,40 @@ public final class UpgradeAgents {
      * that was someone else's is left alone and the node is DRAIN_KEPT (never revert someone else's drain).
      */
     private NodeRecord release(DrainState state, NodeRecord node, NodeUpdate update, Failure failure) {
-        NodeState next = NodeState.DRAIN_KEPT;
+        NodeState next = releasedTo(state);
         if (state.weSetDraining()) {
             containers.setStatus(node.cluster(), node.containerInstanceArn(), ContainerInstanceStatus.ACTIVE);
-            next = NodeState.REGISTERED;
         } else if (failure == null) {
             update = update.withLastError(new Failure(Reason.CONFLICT, "upgraded, but the container instance was "
                     + "DRAINING before this upgrade (someone else's drain): left DRAINING, not ours to undo"));
         }
         return store.transition(node.nodeId(), new Transition(NodeState.DRAINING, next, node.version()), update)
                 .orThrow();
+    }
+
+    private static NodeState releasedTo(DrainState state) {
+        return state.weSetDraining() ? NodeState.REGISTERED : NodeState.DRAIN_KEPT;
+    }
+
+    /**
+     * An earlier attempt published the outcome and let the node go, then stopped before finishing the request: the
+     * request is finished from what that attempt wrote (its verify step says whether the upgrade was confirmed).
+     */
+    private boolean letGoEarlier(DrainState state, NodeRecord node) {
+        return state.requestId().equals(node.lastRequestId()) && node.version() == state.nodeVersion() + 1
+                && (node.state() == NodeState.REGISTERED || node.state() == NodeState.DRAIN_KEPT);
+    }
+
+    private DrainState finishLetGo(DrainState state, NodeRecord node, Optional<RequestRecord> request) {
+        boolean confirmed = request.map(r -> r.steps().stream().anyMatch(s -> s.name().equals(STEP_VERIFY)
+                && s.result() == StepResult.SUCCEEDED)).orElse(false);
+        if (confirmed) {
+            store.finishRequest(state.requestId(), Outcome.UPGRADED, null);
+            return state.withNode(node.state(), node.version()).withDecision(WorkflowDecision.UPGRADED);
+        }
+        store.finishRequest(state.requestId(), Outcome.FAILED, node.error().orElse(
+                new Failure(Reason.UPGRADE_FAILED, "the upgrade was not confirmed")));
+        return state.withNode(node.state(), node.version()).withDecision(WorkflowDecision.END);
     }
 
     private void pause() {

@@ -242,4 +242,38 @@ class UpgradeWorkflowTest {
         assertThat(f.containers.describe(DrainFixture.CLUSTER, f.arn).orElseThrow().status())
                 .isEqualTo(ContainerInstanceStatus.DRAINING);
     }
+
+    @Test
+    void aThrottledNodeUpgradedKeepsTheInstanceDrainingUntilTheRetryPublishesIt() {
+        List<String> seen = new java.util.ArrayList<>();
+        f.events.refuse(1, NodeEvent.NodeUpgraded.class, new dev.ecsa.core.error.RetryableException(Reason.THROTTLED,
+                "EventBridge PutEvents: 400 ThrottlingException")).whileRefusing(() -> seen.add(f.node().state() + " "
+                + f.containers.describe(DrainFixture.CLUSTER, f.arn).orElseThrow().status()));
+
+        StateMachineDriver.Run run = run(TimeoutPolicy.REVERT);
+
+        assertThat(seen).containsExactly("DRAINING DRAINING");
+        assertThat(run.end()).isEqualTo("NodeUpgraded");
+        assertThat(f.node().state()).isEqualTo(NodeState.REGISTERED);
+        assertThat(request().outcome()).isEqualTo(Outcome.UPGRADED);
+        assertThat(f.events.eventsOf(NodeEvent.NodeUpgraded.class)).hasSize(1);
+    }
+
+    @Test
+    void aRetryAfterTheNodeWasLetGoFinishesTheRequestWithoutRunningTheScript() {
+        DrainState started = f.tasks().startDrain(start(TimeoutPolicy.REVERT));
+        // An earlier attempt confirmed the upgrade, published it and let the node go, then stopped.
+        f.store.appendStep(UPGRADE, new dev.ecsa.core.model.Step(UpgradeAgents.STEP_VERIFY, f.clock.instant(),
+                f.clock.instant(), dev.ecsa.core.model.StepResult.SUCCEEDED, "confirmed"));
+        f.store.transition(DrainFixture.NODE, new dev.ecsa.core.state.Transition(NodeState.DRAINING,
+                NodeState.REGISTERED, started.nodeVersion()), dev.ecsa.core.model.NodeUpdate.none()
+                .withLastRequestId(UPGRADE)).orThrow();
+
+        DrainState again = f.tasks().upgradeAgents(started.withDecision(WorkflowDecision.UPGRADE));
+
+        assertThat(again.decision()).isEqualTo(WorkflowDecision.UPGRADED);
+        assertThat(f.upgrade.inputs).isEmpty();
+        assertThat(request().outcome()).isEqualTo(Outcome.UPGRADED);
+        assertThat(f.events.eventsOf(NodeEvent.NodeUpgradeFailed.class)).isEmpty();
+    }
 }

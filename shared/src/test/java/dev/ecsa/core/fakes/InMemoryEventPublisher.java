@@ -11,12 +11,15 @@ public final class InMemoryEventPublisher implements EventPublisher {
     private final List<NodeEvent> events = new ArrayList<>();
     private final List<NodeEvent> unpublished = new ArrayList<>();
     private int refusals;
+    private Class<? extends NodeEvent> refused = NodeEvent.class;
     private RuntimeException refusal;
+    private Runnable whileRefusing = () -> { };
 
     @Override
     public synchronized void publish(NodeEvent event) {
-        if (refusals > 0) {
+        if (refusals > 0 && refused.isInstance(event)) {
             refusals--;
+            whileRefusing.run();
             throw refusal;
         }
         events.add(event);
@@ -31,6 +34,19 @@ public final class InMemoryEventPublisher implements EventPublisher {
     public synchronized InMemoryEventPublisher refuse(int times, RuntimeException e) {
         this.refusals = times;
         this.refusal = e;
+        return this;
+    }
+
+    /** The next {@code times} publishes of a {@code type} event throw {@code e}; other events go through. */
+    public synchronized InMemoryEventPublisher refuse(int times, Class<? extends NodeEvent> type, RuntimeException e) {
+        refuse(times, e);
+        this.refused = type;
+        return this;
+    }
+
+    /** Runs {@code r} at each refusal, before it is thrown: what happens elsewhere while the publisher waits. */
+    public synchronized InMemoryEventPublisher whileRefusing(Runnable r) {
+        this.whileRefusing = r;
         return this;
     }
 
