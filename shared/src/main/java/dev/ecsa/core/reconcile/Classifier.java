@@ -123,7 +123,9 @@ final class Classifier {
             ok++;
             return;
         }
-        if (!n.updatedAt().plus(settings.grace()).isBefore(now)) {
+        // The grace counts from the move into DRAINING or DEREGISTERING, not from the item's last write: a note
+        // written on the item since (the reconciler's own, a health check's) must not keep a stopped drain open.
+        if (!n.stateChangedAt().plus(settings.grace()).isBefore(now)) {
             ok++;
             return;
         }

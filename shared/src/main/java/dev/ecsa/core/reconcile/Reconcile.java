@@ -217,7 +217,7 @@ public final class Reconcile {
         Map<String, DrainExecution> executions = new HashMap<>();
         for (NodeRecord n : nodes) {
             boolean draining = n.state() == NodeState.DRAINING || n.state() == NodeState.DEREGISTERING;
-            if (draining && n.lastRequestId() != null && n.updatedAt().plus(settings.grace()).isBefore(now)) {
+            if (draining && n.lastRequestId() != null && n.stateChangedAt().plus(settings.grace()).isBefore(now)) {
                 drains.find(n.lastRequestId()).ifPresent(e -> executions.put(n.lastRequestId(), e));
             }
         }
@@ -328,7 +328,7 @@ public final class Reconcile {
             }
             return closeRegistration(node);
         }
-        if (!node.updatedAt().plus(settings.grace()).isBefore(now)) {
+        if (!node.stateChangedAt().plus(settings.grace()).isBefore(now)) {
             return "the node moved recently";
         }
         String requestId = node.lastRequestId();

@@ -18,7 +18,8 @@ import java.util.Objects;
  *                          finishing (default 1 h: well above the longest a live registration goes without writing
  *                          its node, about one queue visibility timeout, the function's timeout plus a minute, from a
  *                          delivery that died to the redelivery's claim)
- * @param grace             how long something new is left alone: a node DRAINING or DEREGISTERING this recently even
+ * @param grace             how long something new is left alone: a node that became DRAINING or DEREGISTERING this
+ *                          recently (by its stateChangedAt, not its last write) even
  *                          with no execution running (the intake moves the node a moment before it starts the
  *                          workflow), an activation this young whose registration the (eventually consistent) node
  *                          listing may not show yet; default 5 min

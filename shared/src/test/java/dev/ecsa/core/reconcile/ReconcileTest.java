@@ -290,6 +290,21 @@ class ReconcileTest {
     }
 
     @Test
+    void aStoppedDrainIsClosedThoughItsItemWasWrittenSinceItBecameDraining() {
+        var n = w.registered("n1");
+        DrainStart start = w.drain(n, TimeoutPolicy.REVERT);
+        w.drains.end(start.requestId());
+        w.advance(Duration.ofMinutes(4));
+        // A note on the item (no move): the soak's concurrent writer, or the reconciler's own inventory write.
+        w.store.updateNode("n1", NodeState.DRAINING, dev.ecsa.core.model.NodeUpdate.none());
+        w.advance(Duration.ofMinutes(2));
+
+        assertThat(only(w.run(), FindingType.STUCK_OPERATION).action()).isEqualTo(FixAction.FIXED);
+        assertThat(w.store.getNode("n1").orElseThrow().state()).isEqualTo(NodeState.REGISTERED);
+        assertThat(w.store.getRequest(start.requestId()).orElseThrow().outcome()).isEqualTo(Outcome.DRAIN_TIMED_OUT);
+    }
+
+    @Test
     void aDrainWithPolicyKeepIsKeptDraining() {
         var n = w.registered("n1");
         DrainStart start = w.drain(n, TimeoutPolicy.KEEP);
