@@ -16,6 +16,7 @@ import dev.ecsa.local.hosts.SimulatedHost;
 import dev.ecsa.local.lambda.LambdaFunction;
 import dev.ecsa.local.sim.ContainerInstanceView;
 import dev.ecsa.local.sim.ControlPlaneSimulator;
+import dev.ecsa.local.sfn.StepFunctionsEmulator;
 import dev.ecsa.local.sim.Fault;
 import dev.ecsa.local.sim.Faults;
 import dev.ecsa.local.sim.ManagedInstanceView;
@@ -58,7 +59,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * faults: throttling, server errors and latency on every SSM, ECS, Secrets Manager and EventBridge operation; SSH
  * connections cut mid-script; hosts that go down while their node drains; host keys that change; node-request and
  * drain-step environments killed mid-request (SQS redelivers after the visibility timeout; the workflow retries
- * the Task); concurrent writes to node items, which make conditional claims conflict.
+ * the Task); drain workflow executions stopped (the reconciler, run on the stack's schedule, closes them); concurrent
+ * writes to node items, which make conditional claims conflict.
  *
  * <p>Everything random comes from the seed (the requests, which fault, where); the interleaving of threads does not,
  * so a replay repeats the same requests and faults, not necessarily the same timing.
@@ -68,9 +70,12 @@ public final class Soak {
     /**
      * How to run.
      *
-     * @param killEnvironments whether function environments are killed mid-request too: each kill holds its message
-     *                         for the queue's visibility timeout (six minutes at the smallest budget), so the small
+     * @param killEnvironments whether function environments are killed mid-request, and drain executions stopped, too:
+     *                         each kill holds its message for the queue's visibility timeout (six minutes at the
+     *                         smallest budget) and each stop its node until the reconciler's schedule, so the small
      *                         run in the test suite leaves them to the command (RoleGrantsIT kills one on purpose)
+     * @param window           how many requests may wait for an outcome at once ({@link #DEFAULT_WINDOW} for the
+     *                         command)
      */
     public record Settings(int requests, int hosts, double faultRate, long seed, Duration bound,
                            boolean killEnvironments, int window) {
@@ -79,12 +84,6 @@ public final class Soak {
             if (requests < 1 || hosts < 2 || faultRate < 0 || faultRate > 0.5 || window < 1) {
                 throw new IllegalArgumentException("requests >= 1, hosts >= 2, fault rate within 0..0.5, window >= 1");
             }
-        }
-
-        /** With the default window. */
-        public Settings(int requests, int hosts, double faultRate, long seed, Duration bound,
-                        boolean killEnvironments) {
-            this(requests, hosts, faultRate, seed, bound, killEnvironments, DEFAULT_WINDOW);
         }
     }
 
@@ -140,8 +139,15 @@ public final class Soak {
 
     private static final String CANARY_PREFIX = "/tmp/ecsa-soak-canary-";
     private static final List<String> AGENT_PATHS = List.of("/var/lib/amazon/ssm", "/etc/ecs/ecs.config");
-    /** How many requests may wait for an outcome at once by default: the queue is fed, not flooded. */
-    public static final int DEFAULT_WINDOW = 40;
+    /**
+     * How many requests may wait for an outcome at once by default: the queue is fed, not flooded. 150 keeps this
+     * machine's two cores busy (40, the earlier bound, left them half idle once the bench's queue stopped spinning).
+     */
+    public static final int DEFAULT_WINDOW = 150;
+    /** The stack's reconcile schedule (EcsaConfig's default {@code rate(15 minutes)}). */
+    private static final Duration SCHEDULE = Duration.ofMinutes(15);
+    /** The schedule once every request is sent. */
+    private static final Duration TAIL_SCHEDULE = Duration.ofMinutes(1);
     /** How often the requests waiting for an outcome are looked at. */
     private static final Duration SWEEP = Duration.ofMillis(500);
     /** The smallest budget the stack allows (EcsaConfig): a killed delivery's lease runs out soonest. */
@@ -160,6 +166,8 @@ public final class Soak {
     private final Map<String, Map<String, Object>> bodies = new HashMap<>();
     private final Map<String, AtomicLong> injected = new ConcurrentHashMap<>();
     private final AtomicBoolean sending = new AtomicBoolean(true);
+    private final AtomicBoolean scheduling = new AtomicBoolean(true);
+    private volatile boolean allSent;
     private int counter;
 
     private Soak(Settings settings, DeployedOnBench deployed) {
@@ -212,6 +220,9 @@ public final class Soak {
         Thread chaos = new Thread(this::chaos, "soak-faults");
         chaos.setDaemon(true);
         chaos.start();
+        Thread reconciler = new Thread(this::schedule, "soak-schedule");
+        reconciler.setDaemon(true);
+        reconciler.start();
         boolean timedOut = false;
         List<Sent> open = new ArrayList<>();
         Instant nextProgress = Instant.now().plusSeconds(30);
@@ -234,13 +245,16 @@ public final class Soak {
             }
             open.addAll(sendNext());
         }
+        allSent = true;
         while (!open.isEmpty() && Instant.now().isBefore(hardStop)) {
             nextProgress = progress(open, nextProgress);
             open.removeIf(this::settled);
             Thread.sleep(250);
         }
         sending.set(false);
+        scheduling.set(false);
         chaos.join(5_000);
+        reconciler.join(60_000);
         deployed.bench().simulator().faults().clear();
         // The reconciler's run closes what an outage left (stuck operations, unrecorded activations by tag).
         deployed.stack().reconcileNow();
@@ -512,6 +526,8 @@ public final class Soak {
                     });
                 } else if (roll < r * 1.75 && downHosts.size() < Math.max(1, settings.hosts() / 10)) {
                     takeDownWhileDraining(node);
+                } else if (roll < r * 1.775 && settings.killEnvironments()) {
+                    stopADrainExecution();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -553,6 +569,49 @@ public final class Soak {
                 // the service moved the node meanwhile: no write this time
             }
         });
+    }
+
+    /**
+     * Stops a running drain workflow execution as StopExecution does (an operator's stop, an execution past its
+     * timeout): its node stays DRAINING or DEREGISTERING, its request IN_PROGRESS, until the reconciler's schedule finds
+     * the execution ended and closes them. A drain with policy {@code force} is left running: the reconciler closes a
+     * stopped force drain only with membership fixes on, and the soak keeps the stack's default (off) so that the
+     * reconciler cannot mend what the soak checks.
+     */
+    private void stopADrainExecution() {
+        StepFunctionsEmulator sfn = deployed.stack().stepFunctions();
+        List<StepFunctionsEmulator.Running> running = sfn.runningExecutions(deployed.stack().stateMachineArn())
+                .stream().filter(e -> !"force".equalsIgnoreCase(e.input().path("policy").asText())).toList();
+        if (!running.isEmpty()) {
+            sfn.stop(running.get(faultDice.nextInt(running.size())).executionArn(), "ecsa.SoakStopped",
+                    "stopped by the soak");
+            count("drain workflow executions stopped", 1);
+        }
+    }
+
+    /**
+     * The reconciler as the stack's EventBridge schedule runs it ({@code rate(15 minutes)}), and once a minute after the
+     * last request was sent, so that the tail of a run does not wait a quarter of an hour for the requests of stopped
+     * executions (each needs its node idle for the reconciler's grace, 5 minutes, first).
+     */
+    private void schedule() {
+        Instant last = Instant.now();
+        while (scheduling.get()) {
+            try {
+                Thread.sleep(1_000);
+                if (Instant.now().isBefore(last.plus(allSent ? TAIL_SCHEDULE : SCHEDULE))) {
+                    continue;
+                }
+                last = Instant.now();
+                deployed.stack().reconcileNow();
+                count("scheduled reconciler runs", 1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                count("scheduled reconciler runs failed", 1);
+            }
+        }
     }
 
     private void takeDownWhileDraining(String node) {

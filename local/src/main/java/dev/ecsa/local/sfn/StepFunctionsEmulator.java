@@ -193,6 +193,31 @@ public final class StepFunctionsEmulator implements AutoCloseable {
         return local.await(timeout);
     }
 
+    /** An execution running now: its ARN and its input. */
+    public record Running(String executionArn, JsonNode input) {
+    }
+
+    /** The executions of {@code stateMachineArn} running now, oldest first. Not an AWS operation. */
+    public List<Running> runningExecutions(String stateMachineArn) {
+        return executions.values().stream().filter(e -> e.stateMachineArn.equals(stateMachineArn))
+                .filter(e -> {
+                    synchronized (e) {
+                        return e.status == ExecutionStatus.RUNNING;
+                    }
+                })
+                .sorted(Comparator.comparingLong(e -> e.sequence)).map(e -> new Running(e.arn, e.inputTree))
+                .toList();
+    }
+
+    /**
+     * Stops an execution as StopExecution does (ABORTED, with the error and cause given): what an operator's stop in
+     * the console, or an execution reaching its timeout, leaves behind. No effect on one that has ended.
+     */
+    public void stop(String executionArn, String error, String cause) {
+        stopExecution(JSON.createObjectNode().put("executionArn", executionArn).put("error", error)
+                .put("cause", cause));
+    }
+
     /** Stops the API and every running execution; the {@link LocalStepFunctions} stays open. */
     @Override
     public void close() {

@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 
 /**
  * The local mode's stand-in for Lambda's SQS event source mapping: up to {@link Settings#concurrency()} threads
- * long-poll a queue, each handing its batch to the handler and settling it the way Lambda does with
+ * poll a queue, each handing its batch to the handler and settling it the way Lambda does with
  * {@code ReportBatchItemFailures}. For a FIFO queue the queue itself keeps one batch per message group in flight (a
  * group's next message is not delivered while one is unacknowledged), so, as with Lambda's mapping, many groups are
  * worked on at once and each group in order.
@@ -43,15 +43,17 @@ import java.util.stream.Collectors;
  * <p>For FIFO queues Lambda leaves ordering to the handler: it should fail the first failing message and every
  * later message of the same group. This poller does the same (it does not add group failures itself).
  *
- * <p>{@link #close()} stops polling and waits for the batch in hand to be settled; it returns within the
- * long-poll wait plus the handler's time, which is why the default wait is short.
+ * <p>Each thread receives without waiting and, when the queue has nothing for it, pauses a little before it looks
+ * again ({@link #idlePause()}: why not long polls). {@link #close()} stops polling and waits for the batch in hand to
+ * be settled; it returns within that pause plus the handler's time.
  */
 public final class SqsEventSourcePoller implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsEventSourcePoller.class);
     private static final Duration ERROR_BACKOFF = Duration.ofMillis(500);
     /** The longest pause after an empty receive (bounded by {@link Settings#waitTime()}). */
-    static final Duration IDLE_PAUSE = Duration.ofMillis(200);
+    static final long IDLE_PAUSE_MILLIS = 200;
+    static final Duration IDLE_PAUSE = Duration.ofMillis(IDLE_PAUSE_MILLIS);
 
     /** Handles one batch; the contract of a Lambda SQS handler with partial batch responses. */
     @FunctionalInterface
@@ -68,7 +70,8 @@ public final class SqsEventSourcePoller implements AutoCloseable {
     /**
      * @param queueUrl   the queue to poll
      * @param batchSize  1..10 messages per receive (the design uses 1: a registration can take minutes)
-     * @param waitTime   long-poll wait per receive, 0..20 s; bounds how long {@link #close()} takes
+     * @param waitTime   how long a thread may wait when the queue has nothing for it, 0..20 s (it looks again after
+     *                   at most {@value SqsEventSourcePoller#IDLE_PAUSE_MILLIS} ms of it)
      * @param retryDelay if present, failed messages get this visibility timeout instead of the queue's
      * @param concurrency batches handled at once at most (the mapping's maximum concurrency), 1..1000
      */
@@ -94,7 +97,7 @@ public final class SqsEventSourcePoller implements AutoCloseable {
             });
         }
 
-        /** Batch size 1, a 2 s long poll, failures wait for the queue's visibility timeout. */
+        /** Batch size 1, a 2 s wait, failures wait for the queue's visibility timeout. */
         public static Settings of(String queueUrl) {
             return new Settings(queueUrl, 1, Duration.ofSeconds(2), Optional.empty(), 1);
         }

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SoakIT {
 
     private static final Soak.Settings SETTINGS = new Soak.Settings(150, 24, 0.1, 42, Duration.ofMinutes(10),
-            false);
+            false, 40);
 
     @Test
     void mixedRequestsUnderFaultsEndRecordedWithNothingLostDuplicatedOrLeaked() throws Exception {

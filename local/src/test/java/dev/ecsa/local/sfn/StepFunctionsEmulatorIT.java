@@ -212,6 +212,25 @@ class StepFunctionsEmulatorIT {
     }
 
     @Test
+    void theBenchListsRunningExecutionsWithTheirInputAndStopsOneAsStopExecutionDoes() {
+        String arn = client.startExecution(r -> r.stateMachineArn(GATED).name("to-list").input(input("g3")))
+                .executionArn();
+
+        assertThat(emulator.runningExecutions(GATED)).filteredOn(e -> e.executionArn().equals(arn)).singleElement()
+                .satisfies(e -> assertThat(e.input().path("nodeId").asText()).isEqualTo("g3"));
+        assertThat(emulator.runningExecutions(SCRIPTED)).extracting(StepFunctionsEmulator.Running::executionArn)
+                .doesNotContain(arn);
+
+        emulator.stop(arn, "ecsa.SoakStopped", "stopped by the soak");
+
+        DescribeExecutionResponse stopped = client.describeExecution(r -> r.executionArn(arn));
+        assertThat(stopped.status()).isEqualTo(ExecutionStatus.ABORTED);
+        assertThat(stopped.error()).isEqualTo("ecsa.SoakStopped");
+        assertThat(emulator.runningExecutions(GATED)).extracting(StepFunctionsEmulator.Running::executionArn)
+                .doesNotContain(arn);
+    }
+
+    @Test
     void refusesInvalidNamesAndUnknownResourcesWithTypedErrors() {
         for (String name : List.of("", "has space", "a/b", "x".repeat(81), "star*", "tab\tname", "br[ack]et")) {
             assertThatThrownBy(() -> client.startExecution(r -> r.stateMachineArn(SCRIPTED).name(name)))
