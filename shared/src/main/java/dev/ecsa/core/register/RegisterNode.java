@@ -216,12 +216,16 @@ public final class RegisterNode {
                 }
                 case OWN -> {
                     Instant at = clock.instant();
+                    // The owner may still be between its last node write and finishing the request: an earlier
+                    // delivery waits for it. The last one finishes the request from the node (the first finish wins,
+                    // and the outcome is the node's either way): a lease held by a delivery that failed after its
+                    // node write (a refused event, then redeliveries quicker than the lease) would otherwise leave
+                    // the request open for good.
+                    boolean wait = leaseHeld(current, at) && !delivery.attempt.isLast();
                     return switch (current.state()) {
                         case REGISTERING -> resumeOrWait(current, at);
-                        // The owner may still be between its last node write and finishing the request.
-                        case REGISTERED -> leaseHeld(current, at) ? anotherDeliveryRuns()
-                                : finishRegisteredEarlier(current);
-                        default -> leaseHeld(current, at) ? anotherDeliveryRuns() : finishFailedEarlier(current);
+                        case REGISTERED -> wait ? anotherDeliveryRuns() : finishRegisteredEarlier(current);
+                        default -> wait ? anotherDeliveryRuns() : finishFailedEarlier(current);
                     };
                 }
                 case BUSY -> {

@@ -220,6 +220,33 @@ class RegisterNodeTest {
         assertThat(result.failure().message()).contains(detail).contains("host's " + failure.split(":")[0]);
     }
 
+    /**
+     * Soak seed 11 (10,000 requests): a registration failed on the host, moved the node to REGISTRATION_FAILED, and
+     * EventBridge refused its NodeRegistrationFailed; the redeliveries came within the lease of that node write, each
+     * waited for "another delivery", and the last one was acknowledged with the request still IN_PROGRESS.
+     */
+    @Test
+    void aFailureWhoseEventIsRefusedAfterTheNodeMovedIsFinishedByTheLastDeliveryWithinTheLease() {
+        w.host.failure = "preflight:PREFLIGHT_FAILED:NO_SYSTEMD";
+        w.events.refuse(1, NodeEvent.NodeRegistrationFailed.class,
+                new RetryableException(Reason.THROTTLED, "EventBridge PutEvents: 400 ThrottlingException"));
+        assertThatThrownBy(() -> w.register(request("req-1", "node-1"), 1)).isInstanceOf(RetryableException.class);
+        assertThat(w.store.getNode("node-1").orElseThrow().state()).isEqualTo(NodeState.REGISTRATION_FAILED);
+
+        // Redelivered seconds later, well within the lease of the failed delivery's node write.
+        w.clock.advance(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> w.register(request("req-1", "node-1"), 2)).isInstanceOf(RetryableException.class);
+        w.clock.advance(Duration.ofSeconds(2));
+        IntakeResult last = w.register(request("req-1", "node-1"), RegisterWorld.MAX_RECEIVES);
+
+        assertThat(last.status()).isEqualTo(dev.ecsa.core.model.RequestStatus.COMPLETED);
+        assertThat(last.outcome()).isEqualTo(Outcome.FAILED);
+        assertThat(last.failure().reason()).isEqualTo(Reason.PREFLIGHT_FAILED);
+        assertThat(w.store.getRequest("req-1").orElseThrow().completed()).isTrue();
+        assertThat(w.events.eventsOf(NodeEvent.NodeRegistrationFailed.class)).singleElement()
+                .satisfies(e -> assertThat(e.requestId()).isEqualTo("req-1"));
+    }
+
     @Test
     void unparseableOutputIsRecordedWithTheStderrTail() {
         w.host.garbage = true;
