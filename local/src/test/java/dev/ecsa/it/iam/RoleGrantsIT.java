@@ -40,6 +40,7 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.sfn.SfnClient;
 import software.amazon.awssdk.services.sfn.model.ExecutionStatus;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -156,9 +157,14 @@ class RoleGrantsIT {
     }
 
     /** The node item as the store writes it, {@code ago} earlier: what time passing does to a stalled node. */
+    /** Makes the node's last write and its move into {@code state} look {@code ago} old, as the reconciler reads them. */
     private static void age(String nodeId, NodeState state, Duration ago) {
         new DynamoDbNodeStore(inspector.dynamoDb(), ServiceOnBench.TABLE, Duration.ofDays(1),
                 Clock.offset(Clock.systemUTC(), ago.negated())).updateNode(nodeId, state, NodeUpdate.none());
+        inspector.dynamoDb().updateItem(b -> b.tableName(ServiceOnBench.TABLE)
+                .key(Map.of("pk", AttributeValue.fromS("NODE#" + nodeId), "sk", AttributeValue.fromS("NODE")))
+                .updateExpression("SET stateChangedAt = :at")
+                .expressionAttributeValues(Map.of(":at", AttributeValue.fromS(Instant.now().minus(ago).toString()))));
     }
 
     private static List<String> activationsNamed(String nodeId) {
