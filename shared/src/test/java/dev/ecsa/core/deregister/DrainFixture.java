@@ -94,6 +94,14 @@ final class DrainFixture {
                         Duration.ofSeconds(5)));
     }
 
+    /** A revert drain of a node with a service task, started and checked after its 10-minute deadline. */
+    DrainState deadlinePassed(DrainTasks tasks) {
+        addServiceTask("web-1");
+        DrainState started = tasks.startDrain(start(TimeoutPolicy.REVERT));
+        clock.advance(Duration.ofMinutes(10));
+        return tasks.checkDrain(started);
+    }
+
     DrainStart start(TimeoutPolicy policy) {
         return new DrainStart(REQUEST, NODE, CLUSTER, arn, clock.instant().plus(Duration.ofMinutes(10)), policy,
                 node().version());

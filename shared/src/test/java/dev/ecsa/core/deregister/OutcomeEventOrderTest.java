@@ -15,7 +15,6 @@ import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
 import dev.ecsa.core.state.TransitionDecision;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -119,10 +118,7 @@ class OutcomeEventOrderTest {
 
     @Test
     void aThrottledNodeDrainTimedOutKeepsTheNodeDrainingUntilTheRetry() {
-        f.addServiceTask("web-1");
-        DrainState started = tasks.startDrain(f.start(TimeoutPolicy.REVERT));
-        f.clock.advance(Duration.ofMinutes(10));
-        DrainState passed = tasks.checkDrain(started);
+        DrainState passed = f.deadlinePassed(tasks);
         f.events.refuse(1, THROTTLED);
 
         assertThatThrownBy(() -> tasks.applyTimeoutPolicy(passed)).isSameAs(THROTTLED);
@@ -139,10 +135,7 @@ class OutcomeEventOrderTest {
 
     @Test
     void anApplyTimeoutPolicyReplayNeverSetsActiveAnInstanceAnotherRequestDrains() {
-        f.addServiceTask("web-1");
-        DrainState started = tasks.startDrain(f.start(TimeoutPolicy.REVERT));
-        f.clock.advance(Duration.ofMinutes(10));
-        DrainState passed = tasks.checkDrain(started);
+        DrainState passed = f.deadlinePassed(tasks);
         DrainState reverted = tasks.applyTimeoutPolicy(passed);
         // Another deregistration drains the node again.
         f.store.transition(DrainFixture.NODE, new Transition(NodeState.REGISTERED, NodeState.DRAINING,

@@ -66,10 +66,7 @@ class StepReplayTest {
 
     @Test
     void applyTimeoutPolicyTwice() {
-        f.addServiceTask("web-1");
-        DrainState started = tasks.startDrain(f.start(TimeoutPolicy.REVERT));
-        f.clock.advance(Duration.ofMinutes(10));
-        DrainState passed = tasks.checkDrain(started);
+        DrainState passed = f.deadlinePassed(tasks);
         assertThat(passed.decision()).isEqualTo(WorkflowDecision.DEADLINE_PASSED);
         DrainState first = tasks.applyTimeoutPolicy(passed);
         World after = world();
