@@ -16,6 +16,7 @@ import dev.ecsa.core.reconcile.ReconcileRun;
 import dev.ecsa.store.Json;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
@@ -35,6 +37,12 @@ final class Views {
     private static final ObjectMapper JSON = Json.mapper();
     private static final Pattern ARN = Pattern.compile(
             "arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\\d*:[^\\s,;()\\]]*[/:]([A-Za-z0-9._-]+)");
+    /** An instant as the service records it, with its fraction of a second. */
+    private static final Pattern FRACTION = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})\\.\\d+Z");
+    /** A bracketed list in a step's detail: {@code [unit:ecs, path:/etc/ecs, ...]}. */
+    private static final Pattern LIST = Pattern.compile("\\[([^\\[\\]]*)]");
+    /** How many items of a list a step line shows before "+N more". */
+    private static final int LIST_ITEMS = 3;
 
     private Views() {
     }
@@ -332,8 +340,29 @@ final class Views {
         // A drain check that found tasks left succeeded as a check, but the drain is still waiting.
         String result = s.name().equals(CheckDrain.STEP) && s.endedAt() != null
                 && !s.detail().endsWith(CheckDrain.DRAINED) ? "WAITING" : s.result().name();
-        String line = String.format("%-8s %-28s %-9s %-7s %s", offset, s.name(), result, took, shortIds(s.detail()));
+        String line = String.format("%-8s %-28s %-9s %-7s %s", offset, s.name(), result, took, compact(s.detail()));
         return line.stripTrailing();
+    }
+
+    /**
+     * A step's detail as one line of a watch or history shows it: ARNs as their ids ({@link #shortIds}), instants to
+     * the second, and lists of more than three items cut to three and "+N more". The record keeps every item
+     * ({@code -o json}).
+     */
+    static String compact(String text) {
+        if (text == null) {
+            return null;
+        }
+        String shorter = FRACTION.matcher(shortIds(text)).replaceAll("$1Z");
+        return LIST.matcher(shorter).replaceAll(m -> {
+            String[] items = m.group(1).split(", ");
+            if (items.length <= LIST_ITEMS) {
+                return Matcher.quoteReplacement(m.group());
+            }
+            String shown = String.join(", ", Arrays.copyOf(items, LIST_ITEMS));
+            return Matcher.quoteReplacement(
+                    "[" + shown + ", +" + (items.length - LIST_ITEMS) + " more]");
+        });
     }
 
     /** Every ARN in {@code text} replaced by its last id ({@code arn:...:container-instance/c/0a1b} → {@code 0a1b}). */

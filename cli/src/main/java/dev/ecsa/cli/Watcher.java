@@ -144,7 +144,7 @@ final class Watcher {
                     } else {
                         out.printf("%s: %s%s (took %s)%n", r.requestId(), printer.state(r.outcome().name()),
                                 r.failure() == null ? "" : " " + r.failure().reason() + ": "
-                                        + Views.shortIds(r.failure().message()),
+                                        + Views.compact(r.failure().message()),
                                 Durations.between(r.receivedAt(), r.finishedAt()));
                     }
                     out.flush();

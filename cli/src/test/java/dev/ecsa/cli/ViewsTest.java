@@ -245,6 +245,20 @@ class ViewsTest {
     }
 
     @Test
+    void aStepLineCutsLongListsAndFractionsOfSecondsButKeepsShortLists() {
+        Step cleaned = new Step("clean-host", T0, T0.plusMillis(400), StepResult.SUCCEEDED,
+                "host cleaned: stopped [unit:ecs, unit:amazon-ssm-agent], removed [container:ecs-agent, "
+                        + "package:amazon-ecs-init, package:amazon-ssm-agent, path:/var/lib/ecs, path:/etc/ecs], "
+                        + "deadline 2026-12-07T13:37:15.331936867Z");
+
+        assertThat(Views.stepLine(T0, cleaned)).endsWith("host cleaned: stopped [unit:ecs, unit:amazon-ssm-agent], "
+                + "removed [container:ecs-agent, package:amazon-ecs-init, package:amazon-ssm-agent, +2 more], "
+                + "deadline 2026-12-07T13:37:15Z");
+        assertThat(Views.compact("exactly [a, b, c] and none []")).isEqualTo("exactly [a, b, c] and none []");
+        assertThat(Views.compact(null)).isNull();
+    }
+
+    @Test
     void validationProblemsAreSaidWithTheOptionsTheOperatorTyped() {
         Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("action", "register", "nodeId", "edge-1",
                 "requestId", "r-1", "address", "10.0.0.7", "requestedBy", "cli:t"));

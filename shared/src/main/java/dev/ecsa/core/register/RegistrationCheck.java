@@ -154,8 +154,9 @@ final class RegistrationCheck {
                     + ", ECS lists " + ci.arn() + " for " + mi.instanceId());
         }
         AgentVersions reported = report.agentVersions();
-        return new Verified(mi.instanceId(), ci.arn(), software(pick(reported.ssmAgent(), mi.agentVersion()),
-                pick(reported.ecsAgent(), ci.agentVersion()), reported.ecsInit(), mi, ci), "verified " + mi.instanceId() + " / " + ci.arn() + " in SSM and ECS");
+        return new Verified(mi.instanceId(), ci.arn(), software(pick(mi.agentVersion(), reported.ssmAgent()),
+                pick(ci.agentVersion(), reported.ecsAgent()), reported.ecsInit(), mi, ci),
+                "verified " + mi.instanceId() + " / " + ci.arn() + " in SSM and ECS");
     }
 
     /**
@@ -226,8 +227,8 @@ final class RegistrationCheck {
                     + report.containerInstanceArn() + ", ECS lists " + ci.arn() + " for " + mi);
         }
         AgentVersions reported = report.agentVersions();
-        return new Verified(mi, ci.arn(), software(pick(reported.ssmAgent(), known.agentVersion()),
-                pick(reported.ecsAgent(), ci.agentVersion()), reported.ecsInit(), known, ci),
+        return new Verified(mi, ci.arn(), software(pick(known.agentVersion(), reported.ssmAgent()),
+                pick(ci.agentVersion(), reported.ecsAgent()), reported.ecsInit(), known, ci),
                 String.format(how, mi, ci.arn()));
     }
 
@@ -318,7 +319,11 @@ final class RegistrationCheck {
         }
     }
 
-    /** The agents' versions, with Docker's from ECS and the platform from SSM. */
+    /**
+     * The agents' versions, with Docker's from ECS and the platform from SSM. The agents' own are SSM's and ECS's
+     * ({@code 1.82.0}, as the reconciler and an upgrade record them, so {@code ecsa versions} counts one version once),
+     * the host's report ({@code Amazon ECS Agent - v1.82.0 (...)}) only when they do not say.
+     */
     private static AgentVersions software(String ssmAgent, String ecsAgent, String ecsInit, ManagedInstance mi,
                                           ContainerInstance ci) {
         return new AgentVersions(ssmAgent, ecsAgent, ecsInit, ci.dockerVersion(), mi.platformName(),

@@ -97,7 +97,7 @@ final class BootstrapHost implements Function<ScriptRun, InMemoryRemoteHost.Repl
         }
         String reportedMi = wrongManagedInstanceId ? "mi-0123456789abcdef0" : mi.instanceId();
         return reply(0, "ok=true|mi=" + reportedMi + "|arn=" + arn + "|cluster=" + v.get("CLUSTER")
-                + "|ssm=3.3.0.0|ecs=1.90.0", leak);
+                + "|ssm=3.3.0.0|ecs=Amazon ECS Agent - v1.90.0 (0a1b2c3d)", leak); // as the agent introspects itself
     }
 
     private static InMemoryRemoteHost.Reply reply(int exit, String fields, String leak) {

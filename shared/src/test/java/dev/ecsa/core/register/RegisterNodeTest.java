@@ -57,7 +57,8 @@ class RegisterNodeTest {
         assertThat(node.cluster()).isEqualTo("edge");
         assertThat(node.hostKeyFingerprint()).as("pinned on first use").isEqualTo(HOST_KEY);
         assertThat(node.agentVersions().ssmAgent()).isEqualTo("3.3.0.0");
-        assertThat(node.agentVersions().ecsAgent()).isEqualTo("1.90.0");
+        assertThat(node.agentVersions().ecsAgent()).as("as ECS reports it (and the reconciler records it), not as the "
+                + "host's agent introspects itself").isEqualTo("1.90.0");
         assertThat(node.lastRequestId()).isEqualTo("req-1");
         assertThat(node.attributes()).as("the request's ECS attributes, for selecting nodes by them")
                 .isEqualTo(Map.of("rack", "r12"));
