@@ -82,7 +82,7 @@ public final class ApplyTimeoutPolicy {
                 || where == TransitionDecision.ALREADY_DONE && state.requestId().equals(current.lastRequestId())) {
             // A replay: an earlier attempt published the event and let the node go; at most the finish is left.
             store.finishRequest(state.requestId(), action.outcome(), failure);
-            return ours(state, current).withDecision(WorkflowDecision.END);
+            return state.withNodeIfMovedByThisRequest(current).withDecision(WorkflowDecision.END);
         }
         if (where != TransitionDecision.APPLY) {
             // Another request has the node now: its instance status is not this workflow's to change.
@@ -99,10 +99,6 @@ public final class ApplyTimeoutPolicy {
         journal.record(state.requestId(), STEP, StepResult.FAILED, failure.message());
         store.finishRequest(state.requestId(), action.outcome(), failure);
         return state.withNode(node.state(), node.version()).withDecision(WorkflowDecision.END);
-    }
-
-    private static DrainState ours(DrainState state, NodeRecord node) {
-        return state.requestId().equals(node.lastRequestId()) ? state.withNode(node.state(), node.version()) : state;
     }
 
     private void publish(DrainState state, TimeoutAction action) {

@@ -76,9 +76,7 @@ public final class CleanHost {
                 new PermanentException(Reason.NOT_FOUND, "node " + state.nodeId() + " has no record"));
         if (store.getRequest(state.requestId()).filter(RequestRecord::completed).isPresent()) {
             // A replay after this Task recorded the outcome: its event went out before the node was let go.
-            DrainState replay = state.requestId().equals(node.lastRequestId())
-                    ? state.withNode(node.state(), node.version()) : state;
-            return replay.withDecision(WorkflowDecision.END);
+            return state.withNodeIfMovedByThisRequest(node).withDecision(WorkflowDecision.END);
         }
         Transition release = new Transition(state.nodeState(), NodeState.DEREGISTERED, state.nodeVersion());
         TransitionDecision where = Transitions.decide(node.state(), node.version(), release);

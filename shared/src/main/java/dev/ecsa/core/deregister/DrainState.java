@@ -1,5 +1,6 @@
 package dev.ecsa.core.deregister;
 
+import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.TargetVersions;
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.DrainPurpose;
@@ -83,6 +84,14 @@ public record DrainState(
         return new DrainState(requestId, nodeId, cluster, containerInstanceArn, deadline, policy, version, state,
                 weSetDraining, pollSeconds, decision, checks, remainingTasks, standaloneTasks, blockingTasks, forced,
                 deregistered, purpose, targets);
+    }
+
+    /**
+     * This state with the node's state and version when this request moved it last, else unchanged: what a replayed
+     * closing step reports once another request may have taken the node.
+     */
+    public DrainState withNodeIfMovedByThisRequest(NodeRecord node) {
+        return requestId.equals(node.lastRequestId()) ? withNode(node.state(), node.version()) : this;
     }
 
     /** This state with the next decision. */
