@@ -1,14 +1,16 @@
 package dev.ecsa.cli;
 
+import java.time.Duration;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** Options of a request that drains the node first (deregister, upgrade): deadline, policy, host key. */
 public final class DrainOptions {
 
-    @Option(names = "--drain-timeout", paramLabel = "SECONDS",
-            description = "How long the drain may take (60..3600; default: the stack's, 10 minutes).")
-    Integer drainTimeoutSeconds;
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = Durations.Converter.class,
+            description = "How long the drain may take: 1m to 1h, e.g. 15m or 900 (seconds); default: the stack's, "
+                    + "10 minutes.")
+    Duration drainTimeout;
 
     @Option(names = "--on-timeout", paramLabel = "POLICY",
             description = "At the deadline: revert (default: back to ACTIVE), force (deregister, or upgrade, anyway) "
@@ -22,7 +24,8 @@ public final class DrainOptions {
 
     /** Adds the options given to the request body. */
     void fill(Map<String, Object> body) {
-        RegisterCommand.putIfPresent(body, "drainTimeoutSeconds", drainTimeoutSeconds);
+        RegisterCommand.putIfPresent(body, "drainTimeoutSeconds",
+                drainTimeout == null ? null : drainTimeout.toSeconds());
         RegisterCommand.putIfPresent(body, "onTimeout", onTimeout);
         RegisterCommand.putIfPresent(body, "hostKeyFingerprint", hostKeyFingerprint);
     }

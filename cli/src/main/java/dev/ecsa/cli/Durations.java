@@ -3,6 +3,7 @@ package dev.ecsa.cli;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import picocli.CommandLine;
 
 /** Short human renderings of durations and ages ("850ms", "12.4s", "3m05s", "2h10m", "4d3h"). */
 final class Durations {
@@ -62,6 +63,22 @@ final class Durations {
             return Duration.parse("PT" + t.toUpperCase(Locale.ROOT));
         }
         throw CliException.usage(option + " takes a duration such as 90s, 10m or 1h, not '" + text + "'");
+    }
+
+    /**
+     * The converter of every time-span option of the CLI ({@code --timeout}, {@code --confirm-timeout},
+     * {@code --drain-timeout}, ...): what {@link #parse} reads, so "90s", "10m" and "90" mean the same wherever typed.
+     */
+    static final class Converter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                return parse(value, "it");
+            } catch (CliException e) {
+                throw new CommandLine.TypeConversionException("takes a duration such as 90s, 10m or 1h (a bare "
+                        + "number is seconds), not '" + value + "'");
+            }
+        }
     }
 
     static String between(Instant from, Instant to) {

@@ -1,5 +1,6 @@
 package dev.ecsa.cli;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -29,9 +30,10 @@ final class PlanCommand extends BackendCommand implements Callable<Integer> {
     @Option(names = "--id", paramLabel = "ID", description = "The plan's id (generated when absent).")
     String id;
 
-    @Option(names = "--confirm-timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(names = "--confirm-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = Durations.Converter.class,
             description = "How long to wait for the service's plan (default ${DEFAULT-VALUE}).")
-    int confirmSeconds;
+    Duration confirmTimeout;
 
     @Override
     public Integer call() throws Exception {
@@ -41,7 +43,7 @@ final class PlanCommand extends BackendCommand implements Callable<Integer> {
         rollout.output = output;
         rollout.options = options;
         rollout.id = id;
-        rollout.confirmSeconds = confirmSeconds;
+        rollout.confirmTimeout = confirmTimeout;
         try (Connections connections = root.connect(backend)) {
             return rollout.start(connections, action, nodes, true);
         }

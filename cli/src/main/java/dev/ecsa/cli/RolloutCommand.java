@@ -58,10 +58,11 @@ final class RolloutCommand extends BackendCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "start: print the message and send nothing.")
     boolean dryRun;
 
-    @Option(names = "--confirm-timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(names = "--confirm-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            converter = Durations.Converter.class,
             description = "How long to wait for the service to record the rollout or the control (default "
                     + "${DEFAULT-VALUE}).")
-    int confirmSeconds;
+    Duration confirmTimeout;
 
     @Override
     public Integer call() throws Exception {
@@ -229,7 +230,7 @@ final class RolloutCommand extends BackendCommand implements Callable<Integer> {
 
     private Optional<Rollout> await(Connections connections, String rolloutId, Predicate<Rollout> until)
             throws InterruptedException {
-        Instant deadline = root.clock.instant().plus(Duration.ofSeconds(Math.max(0, confirmSeconds)));
+        Instant deadline = root.clock.instant().plus(confirmTimeout);
         while (true) {
             Optional<Rollout> r = connections.call("GetItem " + rolloutId, () -> connections.rollouts().get(rolloutId));
             if (r.isPresent() && until.test(r.get())) {

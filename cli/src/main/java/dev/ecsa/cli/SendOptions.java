@@ -1,5 +1,6 @@
 package dev.ecsa.cli;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import picocli.CommandLine.Option;
@@ -25,10 +26,11 @@ public final class SendOptions {
             + "and send nothing.")
     boolean dryRun;
 
-    @Option(names = "--confirm-timeout", paramLabel = "SECONDS", defaultValue = "10",
+    @Option(names = "--confirm-timeout", paramLabel = "DURATION", defaultValue = "10s",
+            converter = Durations.Converter.class,
             description = "After sending, wait up to this long for the service to record the request, and say "
                     + "whether it was accepted or rejected (0: do not wait; default ${DEFAULT-VALUE}).")
-    int confirmSeconds;
+    Duration confirmTimeout;
 
     void fill(Map<String, Object> body, Map<String, String> env) {
         body.put("requestId", requestId != null ? requestId : UUID.randomUUID().toString());

@@ -37,9 +37,6 @@ final class Sending {
     static int send(EcsaCli root, Connections connections, Map<String, Object> body, SendOptions send,
                     OutputOptions output) throws InterruptedException {
         Printer printer = root.printer(output);
-        if (send.confirmSeconds < 0) {
-            throw CliException.usage("--confirm-timeout must be at least 0");
-        }
         RequestSender.Message message = RequestSender.prepare(connections, body);
         if (send.dryRun) {
             if (printer.structured()) {
@@ -71,8 +68,7 @@ final class Sending {
             return new Watcher(connections, printer, root.clock, Duration.ofSeconds(1), Duration.ofMinutes(30),
                     Watcher.NOT_RECORDED_YET, root.liveLines()).watch(sent.requestId());
         }
-        Optional<RequestRecord> recorded = confirm(connections, sent.requestId(),
-                Duration.ofSeconds(send.confirmSeconds));
+        Optional<RequestRecord> recorded = confirm(connections, sent.requestId(), send.confirmTimeout);
         boolean rejected = recorded.map(r -> r.outcome() == Outcome.REJECTED).orElse(false);
         if (printer.structured()) {
             ObjectNode o = Json.mapper().createObjectNode()
@@ -89,7 +85,7 @@ final class Sending {
         } else {
             StringBuilder b = new StringBuilder(sentLine(sent, connections));
             if (recorded.isEmpty()) {
-                b.append(send.confirmSeconds == 0 ? "" : "not picked up yet (the queue may be busy); ");
+                b.append(send.confirmTimeout.isZero() ? "" : "not picked up yet (the queue may be busy); ");
             } else if (rejected) {
                 RequestRecord r = recorded.get();
                 b.append(printer.state("REJECTED")).append(" ").append(r.failure().reason()).append(": ")

@@ -1,5 +1,6 @@
 package dev.ecsa.cli;
 
+import dev.ecsa.core.validation.FieldRules;
 import dev.ecsa.core.validation.ValidationResult;
 import dev.ecsa.core.validation.Violation;
 import java.util.Map;
@@ -26,6 +27,11 @@ final class Terms {
             Map.entry("reason", "--reason"),
             Map.entry("drainTimeoutSeconds", "--drain-timeout"),
             Map.entry("onTimeout", "--on-timeout"));
+
+    /** Rules said in the option's own unit: the CLI takes the drain deadline as a duration, the message in seconds. */
+    private static final Map<String, String> RULES = Map.of("drainTimeoutSeconds",
+            "must be from 1m to 1h (" + FieldRules.MIN_DRAIN_TIMEOUT_SECONDS + " to "
+                    + FieldRules.MAX_DRAIN_TIMEOUT_SECONDS + " seconds)");
 
     private Terms() {
     }
@@ -54,6 +60,6 @@ final class Terms {
     private static String phrase(Violation v) {
         String option = option(v.field());
         // An entry of a map option names its key: "--tag team: value must be ...".
-        return option + (option.indexOf(' ') > 0 ? ": " : " ") + v.rule();
+        return option + (option.indexOf(' ') > 0 ? ": " : " ") + RULES.getOrDefault(v.field(), v.rule());
     }
 }

@@ -19,23 +19,24 @@ final class WatchCommand extends BackendCommand implements Callable<Integer> {
             description = "Poll interval in milliseconds (default ${DEFAULT-VALUE}).")
     long intervalMillis;
 
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "1800",
-            description = "Give up after this many seconds (default ${DEFAULT-VALUE}).")
-    long timeoutSeconds;
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30m", converter = Durations.Converter.class,
+            description = "Give up after this long: 90s, 10m, 1h, or a number of seconds (default ${DEFAULT-VALUE}).")
+    Duration timeout;
 
-    @Option(names = "--wait-recorded", paramLabel = "SECONDS", defaultValue = "60",
+    @Option(names = "--wait-recorded", paramLabel = "DURATION", defaultValue = "60s",
+            converter = Durations.Converter.class,
             description = "How long a request may stay unrecorded (still queued) before it counts as not found "
                     + "(default ${DEFAULT-VALUE}).")
-    long waitRecordedSeconds;
+    Duration waitRecorded;
 
     @Override
     public Integer call() throws Exception {
-        if (intervalMillis < 50 || timeoutSeconds < 0 || waitRecordedSeconds < 0) {
-            throw CliException.usage("--interval must be at least 50 ms; --timeout and --wait-recorded at least 0");
+        if (intervalMillis < 50) {
+            throw CliException.usage("--interval must be at least 50 ms");
         }
         try (Connections connections = root.connect(backend)) {
             return new Watcher(connections, root.printer(output), root.clock, Duration.ofMillis(intervalMillis),
-                    Duration.ofSeconds(timeoutSeconds), Duration.ofSeconds(waitRecordedSeconds), root.liveLines())
+                    timeout, waitRecorded, root.liveLines())
                     .watch(requestId);
         }
     }

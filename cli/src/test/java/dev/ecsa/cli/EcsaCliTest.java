@@ -122,7 +122,7 @@ class EcsaCliTest {
         assertThat(badNode.err()).contains("NODE must be 1 to 63 letters").contains("nothing was sent")
                 .doesNotContain("--address", "^[");
         assertThat(badTimeout.exitCode()).isEqualTo(ExitCodes.USAGE);
-        assertThat(badTimeout.err()).contains("--drain-timeout must be an integer from 60 to 3600");
+        assertThat(badTimeout.err()).contains("--drain-timeout must be from 1m to 1h (60 to 3600 seconds)");
         assertThat(badAttribute.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(badAttribute.err()).contains("--attribute ecs.reserved: name must not start with 'ecs.'");
         assertThat(notANumber.exitCode()).isEqualTo(ExitCodes.USAGE);
@@ -137,6 +137,29 @@ class EcsaCliTest {
 
         assertThat(r.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("--address is required").contains("node-1");
+    }
+
+    @Test
+    void everyTimeSpanOptionTakesTheSameDurations() throws IOException {
+        stateFile(ProcessHandle.current().pid());
+
+        CliHarness minutes = ecsa("deregister", "node-1", "--drain-timeout", "15m", "--dry-run", "-o", "json");
+        CliHarness seconds = ecsa("deregister", "node-1", "--drain-timeout", "900", "--dry-run", "-o", "json");
+        CliHarness tooShort = ecsa("deregister", "node-1", "--drain-timeout", "30s", "--dry-run");
+        CliHarness watch = ecsa("watch", "r-1", "--timeout", "90x");
+        CliHarness confirm = ecsa("register", "node-1", "--address", "10.0.0.7", "--ssh-user", "ecsa",
+                "--confirm-timeout", "soon", "--dry-run");
+
+        assertThat(minutes.exitCode()).as(minutes.toString()).isZero();
+        assertThat(minutes.out()).contains("\"drainTimeoutSeconds\" : 900");
+        assertThat(seconds.exitCode()).as(seconds.toString()).isZero();
+        assertThat(seconds.out()).as("a bare number is seconds").contains("\"drainTimeoutSeconds\" : 900");
+        assertThat(tooShort.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(tooShort.err()).contains("--drain-timeout must be from 1m to 1h");
+        assertThat(watch.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(watch.err()).contains("--timeout", "takes a duration such as 90s, 10m or 1h", "not '90x'");
+        assertThat(confirm.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(confirm.err()).contains("--confirm-timeout", "not 'soon'");
     }
 
     @Test
