@@ -2,6 +2,7 @@ package dev.ecsa.cli;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import picocli.CommandLine;
 
@@ -79,6 +80,11 @@ final class Durations {
                         + "number is seconds), not '" + value + "'");
             }
         }
+    }
+
+    /** An instant as text shows it: to the second ({@code 2026-12-07T14:01:05Z}); JSON keeps the recorded precision. */
+    static String instant(Instant at) {
+        return at == null ? null : at.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     static String between(Instant from, Instant to) {

@@ -123,7 +123,7 @@ final class RepairCommand extends BackendCommand implements Callable<Integer> {
             out.append("no reconcile run is recorded yet (ecsa reconcile --now runs one)\n");
             return out.toString();
         }
-        out.append("last reconcile run ").append(run.startedAt()).append(": ")
+        out.append("last reconcile run ").append(Durations.instant(run.startedAt())).append(": ")
                 .append(findings.isEmpty() ? "no unhealthy node" : findings.size() + " finding(s)").append('\n');
         for (Finding f : findings) {
             out.append("  ").append(f.type()).append("  ").append(f.subject()).append("  ").append(f.action())

@@ -94,7 +94,7 @@ final class Views {
         NodeRecord n = v.node();
         StringBuilder b = new StringBuilder();
         field(b, "node", n.nodeId());
-        field(b, "state", p.state(n.state().name()) + "  (since " + n.stateChangedAt() + ", "
+        field(b, "state", p.state(n.state().name()) + "  (since " + Durations.instant(n.stateChangedAt()) + ", "
                 + Durations.age(n.stateChangedAt(), now) + " ago)");
         field(b, "cluster", n.cluster());
         field(b, "managed instance", n.managedInstanceId());
@@ -108,7 +108,7 @@ final class Views {
                 n.agentVersions().docker() == null ? null : "docker " + n.agentVersions().docker())
                 .filter(Objects::nonNull).toList());
         field(b, "agents", agents + (agents.isEmpty() || n.agentVersions().observedAt() == null ? ""
-                : "  (as of " + n.agentVersions().observedAt() + ")"));
+                : "  (as of " + Durations.instant(n.agentVersions().observedAt()) + ")"));
         field(b, "platform", platform(n.agentVersions()));
         field(b, "attributes", attributes(n));
         field(b, "health", health(n.health(), p));
@@ -116,7 +116,7 @@ final class Views {
             RequestRecord r = v.lastRequest().get();
             String result = r.outcome() != null ? p.state(r.outcome().name()) : r.status().name();
             field(b, "last request", r.requestId() + "  " + r.action().wireName() + " " + result + "  received "
-                    + r.receivedAt() + (r.requestedBy().isEmpty() ? "" : " by " + r.requestedBy()));
+                    + Durations.instant(r.receivedAt()) + (r.requestedBy().isEmpty() ? "" : " by " + r.requestedBy()));
             if (r.failure() != null) {
                 field(b, "  failure", r.failure().reason() + ": " + r.failure().message());
             }
@@ -131,7 +131,7 @@ final class Views {
         } else {
             field(b, "last error", "none");
         }
-        field(b, "updated", n.updatedAt() + "  (version " + n.version() + ")");
+        field(b, "updated", Durations.instant(n.updatedAt()) + "  (version " + n.version() + ")");
         b.append(p.dim("history: ecsa history " + n.nodeId())).append('\n');
         return b.toString();
     }
@@ -330,7 +330,7 @@ final class Views {
         String result = r.outcome() != null ? r.outcome().name() : r.status().name();
         String took = r.finishedAt() != null ? "took " + Durations.between(r.receivedAt(), r.finishedAt()) : "running";
         return String.format("%s  %-10s %-20s received %s  %s", r.requestId(), r.action().wireName(), result,
-                r.receivedAt(), took);
+                Durations.instant(r.receivedAt()), took);
     }
 
     /** {@code +1.2s  start-drain  SUCCEEDED  0.3s  detail}: offset from the request's receipt, then the duration. */
@@ -407,7 +407,7 @@ final class Views {
 
     static String findingsText(ReconcileRun run, Instant now) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("reconcile %s  finished %s (%s ago, took %s)%n", run.runId(), run.finishedAt(),
+        out.append(String.format("reconcile %s  finished %s (%s ago, took %s)%n", run.runId(), Durations.instant(run.finishedAt()),
                 Durations.age(run.finishedAt(), now), Durations.between(run.startedAt(), run.finishedAt())));
         out.append(String.format("compared %d nodes, %d managed instances, %d container instances, %d activations; "
                         + "%d findings, %d fixes, %d resolved since the previous run%n", run.nodes(),

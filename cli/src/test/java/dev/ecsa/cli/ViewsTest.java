@@ -259,6 +259,20 @@ class ViewsTest {
     }
 
     @Test
+    void textShowsInstantsToTheSecondAndJsonKeepsThem() {
+        Instant precise = T0.plusNanos(143_027_456);
+        NodeRecord node = node("edge-6", NodeState.REGISTERED, "mi-0eee", ARN, "r-6").with(NodeUpdate.none(), precise);
+
+        String detail = Views.nodeDetail(new Views.NodeView(node, Optional.empty()), precise.plusSeconds(5), PLAIN);
+
+        assertThat(detail).containsPattern("updated:\\s+2026-03-01T12:00:00Z  \\(version")
+                .doesNotContain(".143027456");
+        assertThat(Views.nodeJson(new Views.NodeView(node, Optional.empty()), precise).path("updatedAt").asText())
+                .isEqualTo("2026-03-01T12:00:00.143027456Z");
+        assertThat(Durations.instant(null)).isNull();
+    }
+
+    @Test
     void validationProblemsAreSaidWithTheOptionsTheOperatorTyped() {
         Map<String, Object> body = new java.util.LinkedHashMap<>(Map.of("action", "register", "nodeId", "edge-1",
                 "requestId", "r-1", "address", "10.0.0.7", "requestedBy", "cli:t"));
