@@ -372,8 +372,10 @@ public final class RegisterNode {
                     journal.delete(id);
                 }
             });
+            long live = earlier.values().stream().filter(deleted -> !deleted).count();
             delivery.append(new Step(STEP_RESUME, at, clock.instant(), StepResult.SUCCEEDED, found != null
-                    ? found.how() : "no registration from the " + earlier.size() + " earlier activation(s); deleted them"));
+                    ? found.how() : "no registration from the " + earlier.size() + " earlier activation(s); "
+                    + (live == 0 ? "each was already deleted" : "deleted the " + live + " still live")));
             return found;
         }
 
