@@ -39,6 +39,8 @@ final class Views {
             "arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\\d*:[^\\s,;()\\]]*[/:]([A-Za-z0-9._-]+)");
     /** An instant as the service records it, with its fraction of a second. */
     private static final Pattern FRACTION = Pattern.compile("(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})\\.\\d+Z");
+    /** A step replayed in place, numbered: CheckDrain's {@code check N: <what it found>}. */
+    private static final Pattern NUMBERED_CHECK = Pattern.compile("check (\\d+): (.*)", Pattern.DOTALL);
     /** A bracketed list in a step's detail: {@code [unit:ecs, path:/etc/ecs, ...]}. */
     private static final Pattern LIST = Pattern.compile("\\[([^\\[\\]]*)]");
     /** How many items of a list a step line shows before "+N more". */
@@ -342,6 +344,26 @@ final class Views {
                 && !s.detail().endsWith(CheckDrain.DRAINED) ? "WAITING" : s.result().name();
         String line = String.format("%-8s %-28s %-9s %-7s %s", offset, s.name(), result, took, compact(s.detail()));
         return line.stripTrailing();
+    }
+
+    /**
+     * A watched step that repeats what an earlier print of it said: a drain check that found the same tasks as check
+     * {@code M} reads {@code check N: unchanged since check M} instead of the whole list again. {@code since} is the
+     * detail of the check that first said it ({@code null}: none yet); returns the step as it was when it says
+     * something new.
+     */
+    static Step unchangedSince(String since, Step s) {
+        if (since == null || s.detail() == null) {
+            return s;
+        }
+        var now = NUMBERED_CHECK.matcher(s.detail());
+        var first = NUMBERED_CHECK.matcher(since);
+        if (!now.matches() || !first.matches() || !now.group(2).equals(first.group(2))
+                || now.group(1).equals(first.group(1))) {
+            return s;
+        }
+        return new Step(s.name(), s.startedAt(), s.endedAt(), s.result(),
+                "check " + now.group(1) + ": unchanged since check " + first.group(1));
     }
 
     /**

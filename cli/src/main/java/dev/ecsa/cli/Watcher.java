@@ -77,6 +77,8 @@ final class Watcher {
         PrintWriter out = printer.out();
         Instant start = clock.instant();
         Map<String, String> printed = new HashMap<>();
+        // Per replayed step, the detail of the check that first said what the latest one says (see unchangedSince).
+        Map<String, String> saidFirst = new HashMap<>();
         boolean headerPrinted = false;
         boolean liveShown = false;
         int deliveries = 0;
@@ -135,7 +137,11 @@ final class Watcher {
                                 maxDeliveries > 0 ? "/" + maxDeliveries : "");
                     }
                     deliveries = Math.max(deliveries, seenDeliveries);
-                    out.println("  " + Views.stepLine(r.receivedAt(), s));
+                    Step shown = Views.unchangedSince(saidFirst.get(key), s);
+                    if (shown == s) {
+                        saidFirst.put(key, s.detail());
+                    }
+                    out.println("  " + Views.stepLine(r.receivedAt(), shown));
                 }
                 out.flush();
                 if (r.completed()) {

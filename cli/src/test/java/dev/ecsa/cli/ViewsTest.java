@@ -259,6 +259,23 @@ class ViewsTest {
     }
 
     @Test
+    void aDrainCheckThatFoundTheSameTasksAgainSaysSoInsteadOfListingThem() {
+        String tasks = "2 tasks not stopped (0 standalone): 521b (service:web, RUNNING), 8258 (service:web, RUNNING)";
+        Step first = new Step("check-drain", T0, T0.plusSeconds(1), StepResult.SUCCEEDED, "check 1: " + tasks);
+        Step again = new Step("check-drain", T0, T0.plusSeconds(6), StepResult.SUCCEEDED, "check 2: " + tasks);
+        Step fewer = new Step("check-drain", T0, T0.plusSeconds(11), StepResult.SUCCEEDED,
+                "check 3: 1 task not stopped (0 standalone): 521b (service:web, STOPPING)");
+
+        assertThat(Views.unchangedSince(null, first)).isSameAs(first);
+        assertThat(Views.stepLine(T0, Views.unchangedSince(first.detail(), again)))
+                .containsPattern("check-drain\\s+WAITING\\s+6\\.0s\\s+check 2: unchanged since check 1$");
+        assertThat(Views.unchangedSince(first.detail(), fewer)).isSameAs(fewer);
+        assertThat(Views.unchangedSince(first.detail(), first)).as("the same check printed again").isSameAs(first);
+        Step other = new Step("bootstrap", T0, null, StepResult.STARTED, "running");
+        assertThat(Views.unchangedSince("running", other)).isSameAs(other);
+    }
+
+    @Test
     void textShowsInstantsToTheSecondAndJsonKeepsThem() {
         Instant precise = T0.plusNanos(143_027_456);
         NodeRecord node = node("edge-6", NodeState.REGISTERED, "mi-0eee", ARN, "r-6").with(NodeUpdate.none(), precise);
