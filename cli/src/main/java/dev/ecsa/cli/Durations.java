@@ -56,6 +56,31 @@ final class Durations {
 
     /** "90s", "10m", "1h", "2h30m" or a number of seconds; {@code option} names the option in the error. */
     static Duration parse(String text, String option) {
+        Duration d = read(text);
+        if (d == null) {
+            throw CliException.usage(option + " takes a duration such as 90s, 10m or 1h, not '" + text + "'");
+        }
+        return d;
+    }
+
+    /**
+     * The converter of the CLI's time-span options declared as {@link Duration} ({@code --timeout} of watch,
+     * {@code --confirm-timeout}, {@code --drain-timeout}, ...): what {@link #parse} reads; picocli names the option.
+     */
+    static final class Converter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            Duration d = read(value);
+            if (d == null) {
+                throw new CommandLine.TypeConversionException("takes a duration such as 90s, 10m or 1h (a bare "
+                        + "number is seconds), not '" + value + "'");
+            }
+            return d;
+        }
+    }
+
+    /** The duration {@code text} says, or {@code null} when it says none. */
+    private static Duration read(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         if (t.matches("\\d{1,9}")) {
             return Duration.ofSeconds(Long.parseLong(t));
@@ -63,23 +88,7 @@ final class Durations {
         if (t.matches("(\\d{1,6}h)?(\\d{1,6}m)?(\\d{1,9}s)?") && !t.isEmpty()) {
             return Duration.parse("PT" + t.toUpperCase(Locale.ROOT));
         }
-        throw CliException.usage(option + " takes a duration such as 90s, 10m or 1h, not '" + text + "'");
-    }
-
-    /**
-     * The converter of every time-span option of the CLI ({@code --timeout}, {@code --confirm-timeout},
-     * {@code --drain-timeout}, ...): what {@link #parse} reads, so "90s", "10m" and "90" mean the same wherever typed.
-     */
-    static final class Converter implements CommandLine.ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            try {
-                return parse(value, "it");
-            } catch (CliException e) {
-                throw new CommandLine.TypeConversionException("takes a duration such as 90s, 10m or 1h (a bare "
-                        + "number is seconds), not '" + value + "'");
-            }
-        }
+        return null;
     }
 
     /** An instant as text shows it: to the second ({@code 2026-12-07T14:01:05Z}); JSON keeps the recorded precision. */

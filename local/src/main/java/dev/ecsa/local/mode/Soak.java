@@ -14,9 +14,9 @@ import dev.ecsa.local.hosts.HostConfig;
 import dev.ecsa.local.hosts.AgentPackageRepository;
 import dev.ecsa.local.hosts.SimulatedHost;
 import dev.ecsa.local.lambda.LambdaFunction;
+import dev.ecsa.local.sfn.StepFunctionsEmulator;
 import dev.ecsa.local.sim.ContainerInstanceView;
 import dev.ecsa.local.sim.ControlPlaneSimulator;
-import dev.ecsa.local.sfn.StepFunctionsEmulator;
 import dev.ecsa.local.sim.Fault;
 import dev.ecsa.local.sim.Faults;
 import dev.ecsa.local.sim.ManagedInstanceView;
@@ -165,8 +165,8 @@ public final class Soak {
     private final List<Sent> sent = new ArrayList<>();
     private final Map<String, Map<String, Object>> bodies = new HashMap<>();
     private final Map<String, AtomicLong> injected = new ConcurrentHashMap<>();
-    private final AtomicBoolean sending = new AtomicBoolean(true);
-    private final AtomicBoolean scheduling = new AtomicBoolean(true);
+    /** The faults and the reconcile schedule go on until every request has settled (or the run's bound). */
+    private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile boolean allSent;
     private int counter;
 
@@ -251,8 +251,7 @@ public final class Soak {
             open.removeIf(this::settled);
             Thread.sleep(250);
         }
-        sending.set(false);
-        scheduling.set(false);
+        running.set(false);
         chaos.join(5_000);
         reconciler.join(60_000);
         deployed.bench().simulator().faults().clear();
@@ -503,7 +502,7 @@ public final class Soak {
     /** Every half second, maybe one fault, drawn from the seed. */
     private void chaos() {
         double r = settings.faultRate();
-        while (sending.get()) {
+        while (running.get()) {
             try {
                 Thread.sleep(500);
                 double roll = faultDice.nextDouble();
@@ -580,10 +579,10 @@ public final class Soak {
      */
     private void stopADrainExecution() {
         StepFunctionsEmulator sfn = deployed.stack().stepFunctions();
-        List<StepFunctionsEmulator.Running> running = sfn.runningExecutions(deployed.stack().stateMachineArn())
+        List<StepFunctionsEmulator.Running> executions = sfn.runningExecutions(deployed.stack().stateMachineArn())
                 .stream().filter(e -> !"force".equalsIgnoreCase(e.input().path("policy").asText())).toList();
-        if (!running.isEmpty()) {
-            sfn.stop(running.get(faultDice.nextInt(running.size())).executionArn(), "ecsa.SoakStopped",
+        if (!executions.isEmpty()) {
+            sfn.stop(executions.get(faultDice.nextInt(executions.size())).executionArn(), "ecsa.SoakStopped",
                     "stopped by the soak");
             count("drain workflow executions stopped", 1);
         }
@@ -596,7 +595,7 @@ public final class Soak {
      */
     private void schedule() {
         Instant last = Instant.now();
-        while (scheduling.get()) {
+        while (running.get()) {
             try {
                 Thread.sleep(1_000);
                 if (Instant.now().isBefore(last.plus(allSent ? TAIL_SCHEDULE : SCHEDULE))) {

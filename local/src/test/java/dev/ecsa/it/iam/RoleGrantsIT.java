@@ -156,7 +156,6 @@ class RoleGrantsIT {
         return store.getNode(nodeId).orElseThrow();
     }
 
-    /** The node item as the store writes it, {@code ago} earlier: what time passing does to a stalled node. */
     /** Makes the node's last write and its move into {@code state} look {@code ago} old, as the reconciler reads them. */
     private static void age(String nodeId, NodeState state, Duration ago) {
         new DynamoDbNodeStore(inspector.dynamoDb(), ServiceOnBench.TABLE, Duration.ofDays(1),

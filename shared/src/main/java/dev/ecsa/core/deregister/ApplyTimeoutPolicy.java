@@ -6,15 +6,12 @@ import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.model.Failure;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.NodeUpdate;
-import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.StepResult;
 import dev.ecsa.core.port.ContainerInstanceStatus;
 import dev.ecsa.core.port.ContainerInstances;
 import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.NodeStore;
 import dev.ecsa.core.state.Transition;
-import dev.ecsa.core.state.TransitionDecision;
-import dev.ecsa.core.state.Transitions;
 import java.time.Clock;
 
 /**
@@ -77,17 +74,11 @@ public final class ApplyTimeoutPolicy {
         Transition release = new Transition(state.nodeState(), action.nextState(), state.nodeVersion());
         NodeRecord current = store.getNode(state.nodeId()).orElseThrow(() ->
                 new PermanentException(Reason.NOT_FOUND, "node " + state.nodeId() + " has no record"));
-        TransitionDecision where = Transitions.decide(current.state(), current.version(), release);
-        if (store.getRequest(state.requestId()).filter(RequestRecord::completed).isPresent()
-                || where == TransitionDecision.ALREADY_DONE && state.requestId().equals(current.lastRequestId())) {
+        // A CONFLICT when another request has the node now: its instance status is not this workflow's to change.
+        if (journal.finished(state.requestId()) || LetGo.already(current, state, release, "")) {
             // A replay: an earlier attempt published the event and let the node go; at most the finish is left.
             store.finishRequest(state.requestId(), action.outcome(), failure);
             return state.withNodeIfMovedByThisRequest(current).withDecision(WorkflowDecision.END);
-        }
-        if (where != TransitionDecision.APPLY) {
-            // Another request has the node now: its instance status is not this workflow's to change.
-            throw new PermanentException(Reason.CONFLICT, "node " + current.nodeId() + " is " + current.state()
-                    + " at version " + current.version() + ", last moved by " + current.lastRequestId());
         }
         if (action.setsActive()) {
             containers.setStatus(state.cluster(), state.containerInstanceArn(), ContainerInstanceStatus.ACTIVE);

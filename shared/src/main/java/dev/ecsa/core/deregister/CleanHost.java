@@ -8,7 +8,6 @@ import dev.ecsa.core.model.Failure;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.model.Outcome;
-import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.StepResult;
 import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.HostKeyPolicy;
@@ -20,8 +19,6 @@ import dev.ecsa.core.port.SecretSource;
 import dev.ecsa.core.port.SshTarget;
 import dev.ecsa.core.state.NodeState;
 import dev.ecsa.core.state.Transition;
-import dev.ecsa.core.state.TransitionDecision;
-import dev.ecsa.core.state.Transitions;
 import java.time.Clock;
 
 /**
@@ -74,23 +71,17 @@ public final class CleanHost {
         }
         NodeRecord node = store.getNode(state.nodeId()).orElseThrow(() ->
                 new PermanentException(Reason.NOT_FOUND, "node " + state.nodeId() + " has no record"));
-        if (store.getRequest(state.requestId()).filter(RequestRecord::completed).isPresent()) {
+        if (journal.finished(state.requestId())) {
             // A replay after this Task recorded the outcome: its event went out before the node was let go.
             return state.withNodeIfMovedByThisRequest(node).withDecision(WorkflowDecision.END);
         }
         Transition release = new Transition(state.nodeState(), NodeState.DEREGISTERED, state.nodeVersion());
-        TransitionDecision where = Transitions.decide(node.state(), node.version(), release);
-        if (where == TransitionDecision.ALREADY_DONE && state.requestId().equals(node.lastRequestId())) {
+        // A CONFLICT when the node was let go and taken by another request: never send the cleanup script to a host
+        // that may be serving again.
+        if (LetGo.already(node, state, release, ": the host is no longer this request's to clean")) {
             // An earlier attempt cleaned, published and let the node go, then stopped before finishing the request.
             store.finishRequest(state.requestId(), outcome(state), node.error().orElse(null));
             return state.withNode(node.state(), node.version()).withDecision(WorkflowDecision.END);
-        }
-        if (where != TransitionDecision.APPLY) {
-            // Not this request's host any more (the node was let go and taken by another request): never send the
-            // cleanup script to a host that may be serving again.
-            throw new PermanentException(Reason.CONFLICT, "node " + node.nodeId() + " is " + node.state()
-                    + " at version " + node.version() + ", last moved by " + node.lastRequestId()
-                    + ": the host is no longer this request's to clean");
         }
         Failure notCleaned = clean(state, node);
         // The event goes out while this request still holds the node: a refused event fails this attempt, and the

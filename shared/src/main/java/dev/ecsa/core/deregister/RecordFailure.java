@@ -5,7 +5,6 @@ import dev.ecsa.core.model.Failure;
 import dev.ecsa.core.model.NodeRecord;
 import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.model.Outcome;
-import dev.ecsa.core.model.RequestRecord;
 import dev.ecsa.core.model.StepResult;
 import dev.ecsa.core.port.EventPublisher;
 import dev.ecsa.core.port.NodeStore;
@@ -40,7 +39,7 @@ public final class RecordFailure {
     }
 
     public DrainState handle(DrainState state, CaughtError error) {
-        if (store.getRequest(state.requestId()).filter(RequestRecord::completed).isPresent()) {
+        if (journal.finished(state.requestId())) {
             // The outcome is recorded (a replay, or a step that failed after recording it): a failure event now
             // would contradict it.
             return state;

@@ -32,6 +32,11 @@ final class RequestJournal {
         return store.appendStep(requestId, new Step(name, startedAt, now, result, bounded(detail)));
     }
 
+    /** Whether the request's outcome is recorded (a replay of a step that ran after that finds nothing left to do). */
+    boolean finished(String requestId) {
+        return store.getRequest(requestId).filter(RequestRecord::completed).isPresent();
+    }
+
     /** Whether the request record holds a step of this name with this result. */
     boolean has(String requestId, String name, StepResult result) {
         return existing(requestId, name).filter(s -> s.result() == result).isPresent();

@@ -3,10 +3,14 @@ package dev.ecsa.core.deregister;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ecsa.core.error.Reason;
+import dev.ecsa.core.error.RetryableException;
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.fakes.InMemoryRemoteHost;
+import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.RequestRecord;
+import dev.ecsa.core.model.Step;
+import dev.ecsa.core.model.StepResult;
 import dev.ecsa.core.model.TargetVersions;
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.model.UpgradeRequest;
@@ -16,8 +20,10 @@ import dev.ecsa.core.port.DrainStart;
 import dev.ecsa.core.port.PingStatus;
 import dev.ecsa.core.port.TaskInfo;
 import dev.ecsa.core.state.NodeState;
+import dev.ecsa.core.state.Transition;
 import dev.ecsa.core.upgrade.UpgradeScript;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -245,8 +251,8 @@ class UpgradeWorkflowTest {
 
     @Test
     void aThrottledNodeUpgradedKeepsTheInstanceDrainingUntilTheRetryPublishesIt() {
-        List<String> seen = new java.util.ArrayList<>();
-        f.events.refuse(1, NodeEvent.NodeUpgraded.class, new dev.ecsa.core.error.RetryableException(Reason.THROTTLED,
+        List<String> seen = new ArrayList<>();
+        f.events.refuse(1, NodeEvent.NodeUpgraded.class, new RetryableException(Reason.THROTTLED,
                 "EventBridge PutEvents: 400 ThrottlingException")).whileRefusing(() -> seen.add(f.node().state() + " "
                 + f.containers.describe(DrainFixture.CLUSTER, f.arn).orElseThrow().status()));
 
@@ -263,10 +269,10 @@ class UpgradeWorkflowTest {
     void aRetryAfterTheNodeWasLetGoFinishesTheRequestWithoutRunningTheScript() {
         DrainState started = f.tasks().startDrain(start(TimeoutPolicy.REVERT));
         // An earlier attempt confirmed the upgrade, published it and let the node go, then stopped.
-        f.store.appendStep(UPGRADE, new dev.ecsa.core.model.Step(UpgradeAgents.STEP_VERIFY, f.clock.instant(),
-                f.clock.instant(), dev.ecsa.core.model.StepResult.SUCCEEDED, "confirmed"));
-        f.store.transition(DrainFixture.NODE, new dev.ecsa.core.state.Transition(NodeState.DRAINING,
-                NodeState.REGISTERED, started.nodeVersion()), dev.ecsa.core.model.NodeUpdate.none()
+        f.store.appendStep(UPGRADE, new Step(UpgradeAgents.STEP_VERIFY, f.clock.instant(),
+                f.clock.instant(), StepResult.SUCCEEDED, "confirmed"));
+        f.store.transition(DrainFixture.NODE, new Transition(NodeState.DRAINING,
+                NodeState.REGISTERED, started.nodeVersion()), NodeUpdate.none()
                 .withLastRequestId(UPGRADE)).orThrow();
 
         DrainState again = f.tasks().upgradeAgents(started.withDecision(WorkflowDecision.UPGRADE));

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.ecsa.core.event.NodeEvent;
 import dev.ecsa.core.model.Activation;
+import dev.ecsa.core.model.NodeUpdate;
 import dev.ecsa.core.model.Outcome;
 import dev.ecsa.core.model.TimeoutPolicy;
 import dev.ecsa.core.port.ActivationInfo;
@@ -140,9 +141,9 @@ class ReconcileTest {
         for (var node : List.of(n, busy)) {
             w.managed.deregister(node.managedInstanceId());
             w.store.transition(node.nodeId(), new dev.ecsa.core.state.Transition(NodeState.REGISTERED,
-                    NodeState.DEREGISTERING, 2), dev.ecsa.core.model.NodeUpdate.none());
+                    NodeState.DEREGISTERING, 2), NodeUpdate.none());
             w.store.transition(node.nodeId(), new dev.ecsa.core.state.Transition(NodeState.DEREGISTERING,
-                    NodeState.DEREGISTERED, 3), dev.ecsa.core.model.NodeUpdate.none());
+                    NodeState.DEREGISTERED, 3), NodeUpdate.none());
         }
         w.membershipFixes(5);
         ReconcileResult r = w.run();
@@ -273,8 +274,7 @@ class ReconcileTest {
     @Test
     void aDrainWhoseWorkflowEndedGetsItsRevertPolicy() {
         var n = w.registered("n1");
-        DrainStart start = w.drain(n, TimeoutPolicy.REVERT);
-        w.drains.end(start.requestId());
+        DrainStart start = w.stoppedDrain(n, TimeoutPolicy.REVERT);
         w.advance(Duration.ofMinutes(2));
         assertThat(of(w.run(), FindingType.STUCK_OPERATION)).as("within the grace period").isEmpty();
         w.advance(Duration.ofMinutes(4));
@@ -292,11 +292,10 @@ class ReconcileTest {
     @Test
     void aStoppedDrainIsClosedThoughItsItemWasWrittenSinceItBecameDraining() {
         var n = w.registered("n1");
-        DrainStart start = w.drain(n, TimeoutPolicy.REVERT);
-        w.drains.end(start.requestId());
+        DrainStart start = w.stoppedDrain(n, TimeoutPolicy.REVERT);
         w.advance(Duration.ofMinutes(4));
         // A note on the item (no move): the soak's concurrent writer, or the reconciler's own inventory write.
-        w.store.updateNode("n1", NodeState.DRAINING, dev.ecsa.core.model.NodeUpdate.none());
+        w.store.updateNode("n1", NodeState.DRAINING, NodeUpdate.none());
         w.advance(Duration.ofMinutes(2));
 
         assertThat(only(w.run(), FindingType.STUCK_OPERATION).action()).isEqualTo(FixAction.FIXED);
@@ -307,8 +306,7 @@ class ReconcileTest {
     @Test
     void aDrainWithPolicyKeepIsKeptDraining() {
         var n = w.registered("n1");
-        DrainStart start = w.drain(n, TimeoutPolicy.KEEP);
-        w.drains.end(start.requestId());
+        DrainStart start = w.stoppedDrain(n, TimeoutPolicy.KEEP);
         w.advance(Duration.ofMinutes(6));
         assertThat(only(w.run(), FindingType.STUCK_OPERATION).action()).isEqualTo(FixAction.FIXED);
         assertThat(w.store.getNode("n1").orElseThrow().state()).isEqualTo(NodeState.DRAIN_KEPT);
@@ -319,8 +317,7 @@ class ReconcileTest {
     @Test
     void aStuckDrainWithPolicyForceDeregistersOnlyWithMembershipFixes() {
         var n = w.registered("n1");
-        DrainStart start = w.drain(n, TimeoutPolicy.FORCE);
-        w.drains.end(start.requestId());
+        DrainStart start = w.stoppedDrain(n, TimeoutPolicy.FORCE);
         w.advance(Duration.ofMinutes(6));
         Finding skipped = only(w.run(), FindingType.STUCK_OPERATION);
         assertThat(skipped.fixKind()).isEqualTo(FixKind.MEMBERSHIP);
@@ -343,7 +340,7 @@ class ReconcileTest {
         DrainStart start = w.drain(n, TimeoutPolicy.REVERT);
         var node = w.store.getNode("n1").orElseThrow();
         w.store.transition("n1", new dev.ecsa.core.state.Transition(NodeState.DRAINING, NodeState.DEREGISTERING,
-                node.version()), dev.ecsa.core.model.NodeUpdate.none());
+                node.version()), NodeUpdate.none());
         w.drains.end(start.requestId());
         w.advance(Duration.ofMinutes(6));
         assertThat(only(w.run(), FindingType.STUCK_OPERATION).action()).isEqualTo(FixAction.FIXED);

@@ -96,6 +96,13 @@ final class ReconcileWorld {
         return start;
     }
 
+    /** A drain started on {@code node} whose workflow execution then ended without closing it (stopped, failed). */
+    DrainStart stoppedDrain(Node node, TimeoutPolicy policy) {
+        DrainStart start = drain(node, policy);
+        drains.end(start.requestId());
+        return start;
+    }
+
     void request(String requestId, String nodeId, Action action) {
         store.putRequestIfAbsent(new RequestRecord(requestId, nodeId, action, "test", "", RequestStatus.RECEIVED,
                 null, List.of(), null, clock.instant(), null));
